@@ -1,0 +1,133 @@
+//! Per-client verdicts: resolve the endpoint name, trace every answered address, compare
+//! with the client's `expect`, and run the scenario-wide rules.
+
+use std::net::Ipv4Addr;
+
+use crate::dns::{Resolution, Resolver};
+use crate::path::{EndpointKind, Target, Tracer};
+use crate::reason::Blocked;
+use crate::rules::{self, Finding, Severity};
+use crate::scenario::{Client, EndpointAccess, ExpectedAnswer, Scenario};
+
+/// One client's flow to the API server.
+#[derive(Debug, Clone)]
+pub struct Flow {
+    pub client: String,
+    /// The client's own address.
+    pub source: Ipv4Addr,
+    pub dns: Resolution,
+    /// Which endpoint the answer points at; `None` when nothing resolved.
+    pub endpoint: Option<EndpointKind>,
+    /// One trace per resolved address, in answer order.
+    pub targets: Vec<Target>,
+    /// Why the flow fails: the resolution failure, or the first target's block.
+    pub blocked: Option<Blocked>,
+    pub expectation: Option<ExpectationResult>,
+}
+
+impl Flow {
+    /// A client is reachable when at least one resolved address is.
+    pub fn reachable(&self) -> bool {
+        self.targets.iter().any(Target::reachable)
+    }
+}
+
+/// A client's `expect`, and whether the flow met it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExpectationResult {
+    pub answer: Option<ExpectedAnswer>,
+    pub reachable: Option<bool>,
+    pub met: bool,
+}
+
+/// The analysis of one scenario under one endpoint access mode.
+#[derive(Debug, Clone)]
+pub struct Analysis<'s> {
+    pub scenario: &'s Scenario,
+    pub mode: EndpointAccess,
+    pub flows: Vec<Flow>,
+    pub findings: Vec<Finding>,
+}
+
+impl Analysis<'_> {
+    /// Whether any client's expectation failed.
+    pub fn expectation_failed(&self) -> bool {
+        self.flows
+            .iter()
+            .any(|flow| flow.expectation.is_some_and(|e| !e.met))
+    }
+
+    /// Whether the analysis should fail a CI run (exit code 1).
+    pub fn failed(&self) -> bool {
+        self.expectation_failed()
+            || self
+                .findings
+                .iter()
+                .any(|finding| finding.severity == Severity::Error)
+    }
+}
+
+/// Analyses `scenario` in its own mode, or in `mode` when given (`check --mode`).
+pub fn analyse(scenario: &Scenario, mode: Option<EndpointAccess>) -> Analysis<'_> {
+    let mode = mode.unwrap_or(scenario.cluster.access);
+    let resolver = Resolver::new(scenario, mode);
+    let tracer = Tracer::new(scenario, mode);
+    let flows: Vec<Flow> = scenario
+        .clients
+        .iter()
+        .map(|client| flow(&resolver, &tracer, client))
+        .collect();
+    let findings = rules::check(scenario, &flows);
+    Analysis {
+        scenario,
+        mode,
+        flows,
+        findings,
+    }
+}
+
+/// The same scenario under all three modes, in the order public, public-and-private, private.
+pub fn compare(scenario: &Scenario) -> [Analysis<'_>; 3] {
+    EndpointAccess::ALL.map(|mode| analyse(scenario, Some(mode)))
+}
+
+/// Resolves and traces one client.
+pub fn flow(resolver: &Resolver<'_>, tracer: &Tracer<'_>, client: &Client) -> Flow {
+    let dns = resolver.resolve(client.location);
+    let targets: Vec<Target> = dns
+        .addresses()
+        .into_iter()
+        .map(|address| tracer.trace(client, address))
+        .collect();
+    let endpoint = targets.first().map(|target| target.endpoint);
+    let reachable = targets.iter().any(Target::reachable);
+    let blocked = if reachable {
+        None
+    } else {
+        dns.failure
+            .clone()
+            .or_else(|| targets.first().and_then(|target| target.blocked.clone()))
+    };
+    let expectation = client.expect.map(|expect| {
+        let answer_met = expect.answer.is_none_or(|answer| match answer {
+            ExpectedAnswer::Public => endpoint == Some(EndpointKind::Public),
+            ExpectedAnswer::Private => endpoint == Some(EndpointKind::Private),
+            ExpectedAnswer::None => endpoint.is_none(),
+        });
+        let reachable_met = expect.reachable.is_none_or(|want| want == reachable);
+        ExpectationResult {
+            answer: expect.answer,
+            reachable: expect.reachable,
+            met: answer_met && reachable_met,
+        }
+    });
+    Flow {
+        client: client.name.clone(),
+        source: client.ip,
+        dns,
+        endpoint,
+        targets,
+        blocked,
+        expectation,
+    }
+}

@@ -1,0 +1,102 @@
+//! The command line, defined in one place.
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::scenario::EndpointAccess;
+
+/// From here, which address does my EKS cluster's API endpoint resolve to, and does my
+/// traffic actually get there?
+///
+/// eksflow reads a YAML scenario (a planned cluster, its network and the clients that must or
+/// must not reach the API server), simulates split-horizon DNS and the packet path for each
+/// client, and prints flow tables. It is an offline simulator: nothing is sent to AWS.
+///
+/// Exit codes: 0 all good; 1 an expectation failed or an error finding; 2 usage error or
+/// invalid input.
+#[derive(Debug, Parser)]
+#[command(name = "eksflow", version, about, long_about)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyse scenarios in their own endpoint mode (or --mode) and print a flow table.
+    Check {
+        /// Scenario files (`-` for standard input).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+        /// Analyse in this endpoint mode instead of the scenario's own.
+        #[arg(long, value_enum)]
+        mode: Option<Mode>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Show every client under all three endpoint modes side by side.
+    Compare {
+        /// A scenario file (`-` for standard input).
+        #[arg(value_name = "FILE")]
+        file: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Show the hop-by-hop path of one client to every resolved address.
+    Trace {
+        /// A scenario file (`-` for standard input).
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// The client's name.
+        #[arg(long)]
+        client: String,
+        #[arg(long, value_enum)]
+        mode: Option<Mode>,
+        #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
+        format: TraceFormat,
+    },
+    /// Answer the endpoint name as one client's DNS would, dig-style.
+    Resolve {
+        /// A scenario file (`-` for standard input).
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// The client's name.
+        #[arg(long)]
+        client: String,
+        #[arg(long, value_enum)]
+        mode: Option<Mode>,
+        /// Print only the addresses, like `dig +short`.
+        #[arg(long)]
+        short: bool,
+    },
+}
+
+/// The EKS endpoint access modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Mode {
+    Public,
+    PublicAndPrivate,
+    Private,
+}
+
+impl From<Mode> for EndpointAccess {
+    fn from(mode: Mode) -> Self {
+        match mode {
+            Mode::Public => EndpointAccess::Public,
+            Mode::PublicAndPrivate => EndpointAccess::PublicAndPrivate,
+            Mode::Private => EndpointAccess::Private,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TraceFormat {
+    Text,
+    Json,
+}

@@ -1,0 +1,240 @@
+//! The commands: load files, run the analysis, hand the result to a renderer, and decide
+//! the exit code. Reports go to standard output, diagnostics to standard error.
+
+mod args;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+pub use args::{Args, Command, Format, Mode, TraceFormat};
+
+use crate::analysis::{self, Analysis};
+use crate::report::{self, Style};
+use crate::scenario::{self, Scenario};
+
+/// Exit codes (SPEC section 6).
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_INVALID: u8 = 2;
+
+pub fn run(args: Args) -> ExitCode {
+    let code = match args.command {
+        Command::Check {
+            files,
+            mode,
+            format,
+        } => check(&files, mode, format),
+        Command::Compare { file, format } => compare(&file, format),
+        Command::Trace {
+            file,
+            client,
+            mode,
+            format,
+        } => trace(&file, &client, mode, format),
+        Command::Resolve {
+            file,
+            client,
+            mode,
+            short,
+        } => resolve(&file, &client, mode, short),
+    };
+    ExitCode::from(code)
+}
+
+/// Terminal styling for standard output: colour only on a terminal without `NO_COLOR`
+/// (<https://no-color.org>), wrapping to the terminal's width.
+fn style() -> Style {
+    let terminal = std::io::stdout().is_terminal();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    let dumb = std::env::var("TERM").is_ok_and(|term| term == "dumb");
+    Style {
+        color: terminal && !no_color && !dumb,
+        width: if terminal {
+            comfy_table::Table::new().width()
+        } else {
+            None
+        },
+    }
+}
+
+fn print(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`eksflow check … | head`) is not an error worth a panic.
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+/// Loads files, printing load problems; returns the scenarios and whether any file failed.
+fn load(files: &[String]) -> (Vec<Scenario>, bool) {
+    let mut scenarios = Vec::new();
+    let mut failed = false;
+    for file in files {
+        for document in scenario::load_file(file) {
+            match document {
+                Ok(scenario) => scenarios.push(scenario),
+                Err(diagnostics) => {
+                    failed = true;
+                    for diagnostic in diagnostics {
+                        eprintln!("{diagnostic}");
+                    }
+                }
+            }
+        }
+    }
+    (scenarios, failed)
+}
+
+fn check(files: &[String], mode: Option<Mode>, format: Format) -> u8 {
+    let (scenarios, load_failed) = load(files);
+    let analyses: Vec<Analysis<'_>> = scenarios
+        .iter()
+        .map(|scenario| analysis::analyse(scenario, mode.map(Into::into)))
+        .collect();
+    let many = files.len() > 1 || scenarios.len() > 1;
+    match format {
+        Format::Json => {
+            let views: Vec<_> = analyses.iter().map(report::json::scenario).collect();
+            let text = match views.as_slice() {
+                [one] if !many => report::json::to_string(one),
+                _ => report::json::to_string(&views),
+            };
+            print(&format!("{text}\n"));
+        }
+        Format::Table => {
+            let style = style();
+            let text: Vec<String> = analyses
+                .iter()
+                .map(|a| report::table::check(a, style))
+                .collect();
+            print(&text.join("\n"));
+        }
+        Format::Markdown => {
+            let text: Vec<String> = analyses.iter().map(report::markdown::check).collect();
+            print(&text.join("\n"));
+        }
+    }
+    if load_failed {
+        EXIT_INVALID
+    } else if analyses.iter().any(Analysis::failed) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn compare(file: &str, format: Format) -> u8 {
+    let (scenarios, load_failed) = load(std::slice::from_ref(&file.to_owned()));
+    let all: Vec<[Analysis<'_>; 3]> = scenarios.iter().map(analysis::compare).collect();
+    match format {
+        Format::Json => {
+            let views: Vec<Vec<_>> = all
+                .iter()
+                .map(|modes| modes.iter().map(report::json::scenario).collect())
+                .collect();
+            let text = match views.as_slice() {
+                [one] => report::json::to_string(one),
+                _ => report::json::to_string(&views),
+            };
+            print(&format!("{text}\n"));
+        }
+        Format::Table => {
+            let style = style();
+            let text: Vec<String> = all
+                .iter()
+                .map(|modes| report::table::compare(modes, style))
+                .collect();
+            print(&text.join("\n"));
+        }
+        Format::Markdown => {
+            let text: Vec<String> = all
+                .iter()
+                .map(|modes| report::markdown::compare(modes))
+                .collect();
+            print(&text.join("\n"));
+        }
+    }
+    if load_failed { EXIT_INVALID } else { EXIT_OK }
+}
+
+/// Finds the client called `name`, or explains which clients there are.
+fn find_flow<'a>(analysis: &'a Analysis<'_>, name: &str) -> Result<&'a analysis::Flow, String> {
+    analysis
+        .flows
+        .iter()
+        .find(|flow| flow.client == name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = analysis
+                .flows
+                .iter()
+                .map(|flow| flow.client.as_str())
+                .collect();
+            format!(
+                "{}: no client named `{name}` in scenario `{}` (clients: {})",
+                analysis.scenario.source.file,
+                analysis.scenario.name,
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            )
+        })
+}
+
+/// Runs `render` for the client in each scenario of `file` (usually one).
+fn per_client(
+    file: &str,
+    client: &str,
+    mode: Option<Mode>,
+    render: impl Fn(&Analysis<'_>, &analysis::Flow) -> Result<(String, u8), String>,
+) -> u8 {
+    let (scenarios, load_failed) = load(std::slice::from_ref(&file.to_owned()));
+    if load_failed {
+        return EXIT_INVALID;
+    }
+    let mut code = EXIT_OK;
+    for scenario in &scenarios {
+        let analysis = analysis::analyse(scenario, mode.map(Into::into));
+        match find_flow(&analysis, client).and_then(|flow| render(&analysis, flow)) {
+            Ok((text, flow_code)) => {
+                print(&text);
+                code = code.max(flow_code);
+            }
+            Err(message) => {
+                eprintln!("{message}");
+                return EXIT_INVALID;
+            }
+        }
+    }
+    code
+}
+
+fn trace(file: &str, client: &str, mode: Option<Mode>, format: TraceFormat) -> u8 {
+    per_client(file, client, mode, |analysis, flow| {
+        let text = match format {
+            TraceFormat::Text => report::trace::text(analysis, flow),
+            TraceFormat::Json => format!(
+                "{}\n",
+                report::json::to_string(&report::json::flow_view(flow))
+            ),
+        };
+        let code = if flow.expectation.is_some_and(|e| !e.met) {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        };
+        Ok((text, code))
+    })
+}
+
+fn resolve(file: &str, client: &str, mode: Option<Mode>, short: bool) -> u8 {
+    per_client(file, client, mode, |analysis, flow| {
+        let text = report::dig::text(analysis, flow, short)?;
+        let code = if flow.dns.failure.is_some() {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        };
+        Ok((text, code))
+    })
+}

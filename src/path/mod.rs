@@ -1,0 +1,1039 @@
+//! The packet path from a client to one endpoint address (SPEC section 3, *Path*).
+//!
+//! TCP from the client's IP to port 443, checked in the order a packet meets each element:
+//! client security group egress → client subnet NACL outbound → route lookup (and NAT /
+//! internet gateway / connection) → for a public address, `publicAccessCidrs`; for a private
+//! one, ENI subnet NACL inbound → ENI security groups → ENI subnet NACL outbound (return) →
+//! return route from the ENI subnet → client subnet NACL inbound (return). The first check
+//! that fails gives the [`Reason`].
+//!
+//! AWS behaviour encoded here beyond the SPEC, with sources:
+//! - Network ACLs do not filter traffic between instances of the same subnet (VPC FAQ).
+//! - A NAT gateway's own subnet NACL sees the flow twice (client → NAT, NAT → internet) and
+//!   the NAT uses source ports 1024-65535 (VPC user guide, "Ephemeral ports").
+//! - VPC peering and VPN / Direct Connect have no edge-to-edge routing: traffic that arrives
+//!   over one cannot leave through the VPC's internet gateway, NAT gateway or another
+//!   connection (VPC peering guide, "Edge to edge routing through a gateway or private
+//!   connection").
+//! - Security group references work across a same-region peering (VPC peering guide,
+//!   "Reference peer security groups"); across a transit gateway they need the gateway's
+//!   security-group-referencing option, which is off by default, so eksflow does not match
+//!   them there.
+
+mod filters;
+mod routes;
+
+use std::net::Ipv4Addr;
+
+pub use filters::{
+    AclVerdict, Direction, SgMatch, evaluate_acl, sg_egress_allows, sg_ingress_allows,
+};
+pub use routes::{VpcNextHop, lookup_network, lookup_subnet};
+
+use crate::reason::{Blocked, Reason};
+use crate::scenario::{
+    Attachment, Client, ClientLocation, ConnIx, ConnectionKind, EndpointAccess, NetworkIx,
+    PortRange, RouteTarget, Scenario, SgIx, Subnet, SubnetIx, VpcIx,
+};
+
+/// Which endpoint an address belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EndpointKind {
+    /// The public endpoint (an AWS-managed load balancer address).
+    Public,
+    /// An EKS-owned ENI in the cluster VPC.
+    Private,
+}
+
+impl EndpointKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndpointKind::Public => "public",
+            EndpointKind::Private => "private",
+        }
+    }
+}
+
+/// One element the packet met, and whether it let the packet through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    /// The scenario element, by ID (`sg-cluster`, `rt-private`, `publicAccessCidrs`).
+    pub at: String,
+    pub detail: String,
+    pub ok: bool,
+}
+
+/// The path to one resolved address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub address: Ipv4Addr,
+    pub endpoint: EndpointKind,
+    pub hops: Vec<Hop>,
+    /// `None` when the packet arrives (and the reply returns).
+    pub blocked: Option<Blocked>,
+}
+
+impl Target {
+    pub fn reachable(&self) -> bool {
+        self.blocked.is_none()
+    }
+}
+
+/// Traces TCP 443 flows under one endpoint access mode.
+#[derive(Debug)]
+pub struct Tracer<'s> {
+    scenario: &'s Scenario,
+    access: EndpointAccess,
+}
+
+/// The hops walked so far; a failed check ends the walk with `Err(Blocked)`.
+struct Walk {
+    hops: Vec<Hop>,
+}
+
+type Step = Result<(), Blocked>;
+
+impl Walk {
+    fn pass(&mut self, at: impl Into<String>, detail: impl Into<String>) {
+        self.hops.push(Hop {
+            at: at.into(),
+            detail: detail.into(),
+            ok: true,
+        });
+    }
+
+    fn fail<T>(
+        &mut self,
+        at: impl Into<String>,
+        detail: impl Into<String>,
+        reason: Reason,
+        blocked_by: impl Into<String>,
+    ) -> Result<T, Blocked> {
+        self.hops.push(Hop {
+            at: at.into(),
+            detail: detail.into(),
+            ok: false,
+        });
+        Err(Blocked {
+            reason,
+            blocked_by: blocked_by.into(),
+        })
+    }
+
+    /// A failed check whose hop detail is the blocking sentence itself.
+    fn block<T>(
+        &mut self,
+        at: impl Into<String>,
+        reason: Reason,
+        blocked_by: impl Into<String>,
+    ) -> Result<T, Blocked> {
+        let blocked_by = blocked_by.into();
+        self.fail(at, blocked_by.clone(), reason, blocked_by)
+    }
+}
+
+/// How a private-address packet reached the cluster VPC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Arrival {
+    /// From inside the cluster VPC.
+    Local,
+    /// Over a connection.
+    Via(ConnIx),
+}
+
+impl<'s> Tracer<'s> {
+    pub fn new(scenario: &'s Scenario, access: EndpointAccess) -> Self {
+        Tracer { scenario, access }
+    }
+
+    /// Which endpoint `address` belongs to under this mode.
+    pub fn endpoint_kind(&self, address: Ipv4Addr) -> EndpointKind {
+        let cluster = &self.scenario.cluster;
+        if cluster.enis.iter().any(|eni| eni.ip == address) {
+            EndpointKind::Private
+        } else {
+            EndpointKind::Public
+        }
+    }
+
+    /// Traces `client` → `address`:443.
+    pub fn trace(&self, client: &Client, address: Ipv4Addr) -> Target {
+        let endpoint = self.endpoint_kind(address);
+        let mut walk = Walk { hops: Vec::new() };
+        let result = match endpoint {
+            EndpointKind::Public => self.to_public(&mut walk, client, address),
+            EndpointKind::Private => self.to_private(&mut walk, client, address),
+        };
+        Target {
+            address,
+            endpoint,
+            hops: walk.hops,
+            blocked: result.err(),
+        }
+    }
+
+    fn subnet_of(&self, client: &Client) -> Option<(SubnetIx, &'s Subnet)> {
+        match client.location {
+            ClientLocation::Subnet(ix) => self.scenario.subnet(ix).map(|subnet| (ix, subnet)),
+            _ => None,
+        }
+    }
+
+    fn vpc_id(&self, vpc: VpcIx) -> &'s str {
+        self.scenario
+            .vpc(vpc)
+            .map(|vpc| vpc.id.as_str())
+            .unwrap_or_default()
+    }
+
+    fn connection_id(&self, conn: ConnIx) -> &'s str {
+        self.scenario
+            .connection(conn)
+            .map(|c| c.id.as_str())
+            .unwrap_or_default()
+    }
+
+    // ---- filters ----------------------------------------------------------------------
+
+    /// Client security group egress. `destination_groups` are the groups a reference in an
+    /// egress rule can match at the destination.
+    fn client_egress(
+        &self,
+        walk: &mut Walk,
+        client: &Client,
+        destination: Ipv4Addr,
+        destination_groups: &[SgIx],
+    ) -> Step {
+        let ClientLocation::Subnet(_) = client.location else {
+            return Ok(());
+        };
+        if client.security_groups.is_empty() {
+            walk.pass(
+                client.name.clone(),
+                "no security groups: unrestricted egress",
+            );
+            return Ok(());
+        }
+        let names = self.scenario.sg_names(&client.security_groups);
+        match sg_egress_allows(self.scenario, &client.security_groups, destination, destination_groups) {
+            Some(found) => {
+                walk.pass(names, format!("egress allows tcp/443 to {destination} ({})", self.describe_sg_match(&found)));
+                Ok(())
+            }
+            None => walk.block(
+                names.clone(),
+                Reason::SgEgressDeny,
+                format!("security group {names} of client {} has no egress rule allowing tcp/443 to {destination}", client.name),
+            ),
+        }
+    }
+
+    fn describe_sg_match(&self, found: &SgMatch<'_>) -> String {
+        let scenario = self.scenario;
+        match found {
+            SgMatch::DefaultEgress(sg) => format!(
+                "{} has no egress rules written: the default allows all outbound",
+                scenario
+                    .security_group(*sg)
+                    .map(|g| g.id.as_str())
+                    .unwrap_or_default()
+            ),
+            SgMatch::Rule(sg, rule) => {
+                let group = scenario
+                    .security_group(*sg)
+                    .map(|g| g.id.as_str())
+                    .unwrap_or_default();
+                let peer = match rule.peer {
+                    crate::scenario::SgPeer::Cidr(cidr) => cidr.to_string(),
+                    crate::scenario::SgPeer::Group(g) => format!(
+                        "group {}",
+                        scenario
+                            .security_group(g)
+                            .map(|g| g.id.as_str())
+                            .unwrap_or_default()
+                    ),
+                };
+                let ports = if rule.protocol.has_ports() {
+                    format!("/{}", rule.ports)
+                } else {
+                    String::new()
+                };
+                format!("{group}: {}{ports} {peer}", rule.protocol)
+            }
+        }
+    }
+
+    /// A subnet's network ACL on TCP traffic with `peer` on `ports`.
+    fn nacl(
+        &self,
+        walk: &mut Walk,
+        subnet: &Subnet,
+        direction: Direction,
+        peer: Ipv4Addr,
+        ports: PortRange,
+        what: &str,
+    ) -> Step {
+        let Some(acl) = subnet
+            .network_acl
+            .and_then(|acl| self.scenario.network_acl(acl))
+        else {
+            walk.pass(
+                format!("default NACL ({} {})", subnet.id, direction.as_str()),
+                format!("{what}: the default network ACL allows all traffic"),
+            );
+            return Ok(());
+        };
+        let at = format!("{} ({} {})", acl.id, subnet.id, direction.as_str());
+        let reason = match direction {
+            Direction::Inbound => Reason::NaclInboundDeny,
+            Direction::Outbound => Reason::NaclOutboundDeny,
+        };
+        let (peer_word, port_word) = match direction {
+            Direction::Inbound => ("from", "to"),
+            Direction::Outbound => ("to", "to"),
+        };
+        match evaluate_acl(acl, direction, peer, ports) {
+            AclVerdict::Allowed { rules } => {
+                let numbers = rules.iter().map(|r| r.number.to_string()).collect::<Vec<_>>().join(", ");
+                let rule_word = if rules.len() == 1 { "rule" } else { "rules" };
+                walk.pass(at, format!("{what}: {rule_word} {numbers} allow tcp {port_word} port {ports} {peer_word} {peer}"));
+                Ok(())
+            }
+            AclVerdict::Denied { rule, ports: denied } => walk.fail(
+                at,
+                format!("{what}: rule {} denies tcp {port_word} port {denied} {peer_word} {peer}", rule.number),
+                reason,
+                format!(
+                    "network ACL {} ({} {}) rule {} denies the {what} (tcp {port_word} port {denied} {peer_word} {peer})",
+                    acl.id,
+                    subnet.id,
+                    direction.as_str(),
+                    rule.number
+                ),
+            ),
+            AclVerdict::ImplicitDeny { ports: denied } => walk.fail(
+                at,
+                format!("{what}: no rule allows tcp {port_word} port {denied} {peer_word} {peer} (implicit deny)"),
+                reason,
+                format!(
+                    "network ACL {} ({} {}) has no rule allowing the {what} (tcp {port_word} port {denied} {peer_word} {peer}), so the implicit deny drops it{}",
+                    acl.id,
+                    subnet.id,
+                    direction.as_str(),
+                    if ports == PortRange::EPHEMERAL { "; NACLs are stateless and return traffic needs ephemeral ports 1024-65535" } else { "" }
+                ),
+            ),
+        }
+    }
+
+    // ---- public endpoint --------------------------------------------------------------
+
+    fn to_public(&self, walk: &mut Walk, client: &Client, address: Ipv4Addr) -> Step {
+        let source = match client.location {
+            ClientLocation::Internet => {
+                walk.pass(
+                    "internet",
+                    format!(
+                        "client {} at {} reaches {address} directly",
+                        client.name, client.ip
+                    ),
+                );
+                (client.ip, format!("the address of client {}", client.name))
+            }
+            ClientLocation::Network(network) => {
+                self.network_to_internet(walk, client, network, address)?
+            }
+            ClientLocation::Subnet(_) => {
+                let Some((_, subnet)) = self.subnet_of(client) else {
+                    return Ok(());
+                };
+                self.client_egress(walk, client, address, &[])?;
+                self.nacl(
+                    walk,
+                    subnet,
+                    Direction::Outbound,
+                    address,
+                    PortRange::HTTPS,
+                    "request",
+                )?;
+                self.subnet_to_internet(walk, client, subnet, address)?
+            }
+        };
+        self.allowlist(walk, source, address)?;
+        if let Some((_, subnet)) = self.subnet_of(client) {
+            if let Some(nat_subnet) = self.nat_subnet_for(subnet, address)
+                && nat_subnet.vpc == subnet.vpc
+                && !std::ptr::eq(nat_subnet, subnet)
+            {
+                self.nacl(
+                    walk,
+                    nat_subnet,
+                    Direction::Inbound,
+                    address,
+                    PortRange::EPHEMERAL,
+                    "reply to the NAT gateway",
+                )?;
+                self.nacl(
+                    walk,
+                    nat_subnet,
+                    Direction::Outbound,
+                    client.ip,
+                    PortRange::EPHEMERAL,
+                    "reply to the client",
+                )?;
+            }
+            self.nacl(
+                walk,
+                subnet,
+                Direction::Inbound,
+                address,
+                PortRange::EPHEMERAL,
+                "reply",
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The subnet of the NAT gateway the client's route table uses for `address`, if any.
+    fn nat_subnet_for(&self, subnet: &Subnet, address: Ipv4Addr) -> Option<&'s Subnet> {
+        match lookup_subnet(self.scenario, subnet, address).1 {
+            VpcNextHop::Route(route) => match route.target {
+                RouteTarget::Nat(nat) => self
+                    .scenario
+                    .nat_gateway(nat)
+                    .and_then(|nat| self.scenario.subnet(nat.subnet)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// From a subnet to a public address: returns the source address the internet sees.
+    fn subnet_to_internet(
+        &self,
+        walk: &mut Walk,
+        client: &Client,
+        subnet: &Subnet,
+        address: Ipv4Addr,
+    ) -> Result<(Ipv4Addr, String), Blocked> {
+        let scenario = self.scenario;
+        let (table, next) = lookup_subnet(scenario, subnet, address);
+        let table_name = routes::table_name(scenario, subnet, table);
+        let route = match next {
+            VpcNextHop::Local => {
+                return walk.block(
+                    table_name.clone(),
+                    Reason::NoRoute,
+                    format!("{address} falls inside {}'s own CIDRs, so route table {table_name} keeps it local; the public endpoint is not there", self.vpc_id(subnet.vpc)),
+                );
+            }
+            VpcNextHop::None => {
+                return walk.block(
+                    table_name.clone(),
+                    Reason::NoRoute,
+                    format!("route table {table_name} of subnet {} has no route to {address} (no 0.0.0.0/0 to an internet or NAT gateway)", subnet.id),
+                );
+            }
+            VpcNextHop::Route(route) => route,
+        };
+        match route.target {
+            RouteTarget::Local => Err(unreachable_blocked()),
+            RouteTarget::InternetGateway => {
+                let igw = scenario
+                    .vpc(subnet.vpc)
+                    .and_then(|vpc| vpc.internet_gateway.clone())
+                    .unwrap_or_default();
+                walk.pass(table_name, format!("{} → {igw}", route.destination));
+                match client.public_ip {
+                    Some(public_ip) => {
+                        walk.pass(igw, format!("translates {} to the instance public IP {public_ip}", client.ip));
+                        Ok((public_ip, format!("the public IP of client {}", client.name)))
+                    }
+                    None => {
+                        walk.block(
+                            igw.clone(),
+                            Reason::NoPublicIp,
+                            format!("client {} routes to internet gateway {igw} but has no publicIp; an internet gateway only carries traffic of instances with a public IPv4 address (use a NAT gateway for private subnets)", client.name),
+                        )
+                    }
+                }
+            }
+            RouteTarget::Nat(nat_ix) => {
+                let Some(nat) = scenario.nat_gateway(nat_ix) else {
+                    return Err(unreachable_blocked());
+                };
+                walk.pass(table_name, format!("{} → {}", route.destination, nat.id));
+                let Some(nat_subnet) = scenario.subnet(nat.subnet) else {
+                    return Err(unreachable_blocked());
+                };
+                let same_subnet = std::ptr::eq(nat_subnet, subnet);
+                if !same_subnet {
+                    self.nacl(
+                        walk,
+                        nat_subnet,
+                        Direction::Inbound,
+                        client.ip,
+                        PortRange::HTTPS,
+                        "request into the NAT gateway's subnet",
+                    )?;
+                }
+                let Some(public_ip) = nat.public_ip else {
+                    return walk.block(
+                        nat.id.clone(),
+                        Reason::NatNoInternet,
+                        format!("NAT gateway {} has no publicIp (a private NAT gateway), so it cannot reach the internet", nat.id),
+                    );
+                };
+                let (nat_table, nat_next) = lookup_subnet(scenario, nat_subnet, address);
+                let nat_table_name = routes::table_name(scenario, nat_subnet, nat_table);
+                match nat_next {
+                    VpcNextHop::Route(nat_route)
+                        if nat_route.target == RouteTarget::InternetGateway =>
+                    {
+                        let igw = scenario
+                            .vpc(nat_subnet.vpc)
+                            .and_then(|vpc| vpc.internet_gateway.clone())
+                            .unwrap_or_default();
+                        walk.pass(nat.id.clone(), format!("translates {} to {public_ip}; its subnet {} routes {} → {igw} ({nat_table_name})", client.ip, nat_subnet.id, nat_route.destination));
+                    }
+                    _ => {
+                        return walk.block(
+                            nat.id.clone(),
+                            Reason::NatNoInternet,
+                            format!("NAT gateway {} sits in subnet {} whose route table {nat_table_name} has no route to an internet gateway for {address}; the NAT gateway cannot reach the internet", nat.id, nat_subnet.id),
+                        );
+                    }
+                }
+                if !same_subnet {
+                    self.nacl(
+                        walk,
+                        nat_subnet,
+                        Direction::Outbound,
+                        address,
+                        PortRange::HTTPS,
+                        "request out of the NAT gateway's subnet",
+                    )?;
+                }
+                Ok((
+                    public_ip,
+                    format!(
+                        "the public IP of NAT gateway {}, used by client {}",
+                        nat.id, client.name
+                    ),
+                ))
+            }
+            RouteTarget::Connection(conn) => {
+                let Some(connection) = scenario.connection(conn) else {
+                    return Err(unreachable_blocked());
+                };
+                walk.pass(
+                    table_name,
+                    format!("{} → {}", route.destination, connection.id),
+                );
+                match &connection.kind {
+                    ConnectionKind::Peering { .. } => {
+                        walk.block(
+                            connection.id.clone(),
+                            Reason::PeeringNoTransit,
+                            format!("route to {address} goes to peering connection {}, but VPC peering does not carry traffic to the internet (no edge-to-edge routing through the peer's gateways)", connection.id),
+                        )
+                    }
+                    ConnectionKind::Vpn { network, .. } | ConnectionKind::DirectConnect { network, .. } => {
+                        let network_ix = *network;
+                        let Some(network) = scenario.network(network_ix) else {
+                            return Err(unreachable_blocked());
+                        };
+                        match network.internet_egress_ip {
+                            Some(egress) => {
+                                walk.pass(connection.id.clone(), format!("carries the flow to network {}, which leaves for the internet as {egress}", network.id));
+                                Ok((egress, format!("the internet egress IP of network {}", network.id)))
+                            }
+                            None => {
+                                walk.block(
+                                    connection.id.clone(),
+                                    Reason::NoInternetEgress,
+                                    format!("route to {address} goes over {} to network {}, which has no internetEgressIp", connection.id, network.id),
+                                )
+                            }
+                        }
+                    }
+                    ConnectionKind::TransitGateway { .. } => {
+                        walk.block(
+                            connection.id.clone(),
+                            Reason::NoRoute,
+                            format!("route to {address} goes to transit gateway {}, which has no attachment for it (centralised internet egress through a transit gateway is not modelled)", connection.id),
+                        )
+                    }
+                }
+            }
+        }
+    }
+
+    /// From a network to a public address: returns the source address the internet sees.
+    fn network_to_internet(
+        &self,
+        walk: &mut Walk,
+        client: &Client,
+        network_ix: NetworkIx,
+        address: Ipv4Addr,
+    ) -> Result<(Ipv4Addr, String), Blocked> {
+        let Some(network) = self.scenario.network(network_ix) else {
+            return Err(unreachable_blocked());
+        };
+        if let Some(route) = lookup_network(&network.routes, address) {
+            let conn = self.connection_id(route.target);
+            return walk.block(
+                network.id.clone(),
+                Reason::NoRoute,
+                format!("network {} routes {} over {conn} into AWS, and traffic arriving over a VPN, Direct Connect or transit gateway cannot leave through a VPC's internet or NAT gateway (no edge-to-edge routing)", network.id, route.destination),
+            );
+        }
+        match network.internet_egress_ip {
+            Some(egress) => {
+                walk.pass(network.id.clone(), format!("client {} leaves for the internet as {egress} (internetEgressIp)", client.name));
+                Ok((egress, format!("the internet egress IP of network {}", network.id)))
+            }
+            None => {
+                walk.block(
+                    network.id.clone(),
+                    Reason::NoInternetEgress,
+                    format!("network {} has no internetEgressIp, so client {} cannot reach the public endpoint {address}", network.id, client.name),
+                )
+            }
+        }
+    }
+
+    /// The public endpoint admits only sources in `publicAccessCidrs`; `source` is the address
+    /// the internet sees (after NAT), with a description naming where it comes from.
+    fn allowlist(
+        &self,
+        walk: &mut Walk,
+        (source, origin): (Ipv4Addr, String),
+        address: Ipv4Addr,
+    ) -> Step {
+        let cluster = &self.scenario.cluster;
+        if !self.access.public_access() {
+            return walk.block(
+                "public endpoint",
+                Reason::NoRoute,
+                format!(
+                    "{address} is not served: public access is off in {} mode",
+                    self.access
+                ),
+            );
+        }
+        let matched = cluster
+            .public_access_cidrs
+            .iter()
+            .find(|cidr| matches!(cidr, ipnetwork::IpNetwork::V4(v4) if v4.contains(source)));
+        match matched {
+            Some(cidr) => {
+                walk.pass(
+                    "publicAccessCidrs",
+                    format!("source {source} ({origin}) is allowed by {cidr}"),
+                );
+                Ok(())
+            }
+            None => {
+                let list = cluster
+                    .public_access_cidrs
+                    .iter()
+                    .map(|cidr| cidr.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                walk.block(
+                    "publicAccessCidrs",
+                    Reason::PublicCidrDeny,
+                    format!("source {source} ({origin}) is not in cluster.publicAccessCidrs [{list}], so the public endpoint refuses it"),
+                )
+            }
+        }
+    }
+
+    // ---- private endpoint -------------------------------------------------------------
+
+    fn to_private(&self, walk: &mut Walk, client: &Client, address: Ipv4Addr) -> Step {
+        let scenario = self.scenario;
+        let cluster = &scenario.cluster;
+        let Some(eni_subnet) = cluster
+            .enis
+            .iter()
+            .find(|eni| eni.ip == address)
+            .and_then(|eni| scenario.subnet(eni.subnet))
+        else {
+            return Err(unreachable_blocked());
+        };
+        let client_subnet = self.subnet_of(client).map(|(_, subnet)| subnet);
+        let same_subnet = client_subnet.is_some_and(|subnet| std::ptr::eq(subnet, eni_subnet));
+
+        // Where a security group reference can see the client: its own VPC, or a same-region
+        // peer. Decided after the route lookup, which tells how the packet travels.
+        if let ClientLocation::Internet = client.location {
+            return walk.block(
+                "internet",
+                Reason::PrivateAddressFromInternet,
+                format!("{address} is a private ENI address in {}; it cannot be reached from the internet (client {})", self.vpc_id(cluster.vpc), client.name),
+            );
+        }
+        let egress_groups = self.referenceable_groups(client, &cluster.security_groups);
+        self.client_egress(walk, client, address, &egress_groups)?;
+        if let Some(subnet) = client_subnet {
+            if same_subnet {
+                walk.pass(
+                    format!("{} (same subnet)", subnet.id),
+                    "network ACLs do not filter traffic within a subnet",
+                );
+            } else {
+                self.nacl(
+                    walk,
+                    subnet,
+                    Direction::Outbound,
+                    address,
+                    PortRange::HTTPS,
+                    "request",
+                )?;
+            }
+        }
+        let arrival = self.route_to_cluster(walk, client, address)?;
+
+        if !same_subnet {
+            self.nacl(
+                walk,
+                eni_subnet,
+                Direction::Inbound,
+                client.ip,
+                PortRange::HTTPS,
+                "request",
+            )?;
+        }
+        let source_groups = match arrival {
+            Arrival::Local => client.security_groups.clone(),
+            Arrival::Via(conn) => match scenario.connection(conn).map(|c| &c.kind) {
+                Some(ConnectionKind::Peering { .. }) => client.security_groups.clone(),
+                _ => Vec::new(),
+            },
+        };
+        let names = scenario.sg_names(&cluster.security_groups);
+        match sg_ingress_allows(
+            scenario,
+            &cluster.security_groups,
+            client.ip,
+            &source_groups,
+        ) {
+            Some(found) => walk.pass(
+                names,
+                format!(
+                    "ingress allows tcp/443 from {} ({})",
+                    client.ip,
+                    self.describe_sg_match(&found)
+                ),
+            ),
+            None => {
+                let groups_note = if client.security_groups.is_empty() {
+                    String::new()
+                } else if source_groups.is_empty() {
+                    format!(
+                        " (security group references to {} do not work across this connection)",
+                        scenario.sg_names(&client.security_groups)
+                    )
+                } else {
+                    format!(
+                        " or from its groups {}",
+                        scenario.sg_names(&client.security_groups)
+                    )
+                };
+                let names_or_none = if names.is_empty() {
+                    "(none)".to_owned()
+                } else {
+                    names
+                };
+                return walk.block(
+                    names_or_none.clone(),
+                    Reason::SgIngressDeny,
+                    format!("the cluster security groups {names_or_none} on the EKS ENIs allow no tcp/443 from {} (client {}){groups_note}", client.ip, client.name),
+                );
+            }
+        }
+        if !same_subnet {
+            self.nacl(
+                walk,
+                eni_subnet,
+                Direction::Outbound,
+                client.ip,
+                PortRange::EPHEMERAL,
+                "reply",
+            )?;
+        }
+        self.return_route(walk, client, eni_subnet, arrival)?;
+        if let Some(subnet) = client_subnet
+            && !same_subnet
+        {
+            self.nacl(
+                walk,
+                subnet,
+                Direction::Inbound,
+                address,
+                PortRange::EPHEMERAL,
+                "reply",
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The cluster security groups an egress rule of the client may reference (same VPC or a
+    /// directly peered one).
+    fn referenceable_groups(&self, client: &Client, groups: &[SgIx]) -> Vec<SgIx> {
+        let Some((_, subnet)) = self.subnet_of(client) else {
+            return Vec::new();
+        };
+        let cluster_vpc = self.scenario.cluster.vpc;
+        let peered = self.scenario.connections.iter().any(|c| {
+            matches!(&c.kind, ConnectionKind::Peering { vpcs } if vpcs.contains(&subnet.vpc) && vpcs.contains(&cluster_vpc))
+        });
+        if subnet.vpc == cluster_vpc || peered {
+            groups.to_vec()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Routes the request to an ENI address; returns how it reached the cluster VPC.
+    fn route_to_cluster(
+        &self,
+        walk: &mut Walk,
+        client: &Client,
+        address: Ipv4Addr,
+    ) -> Result<Arrival, Blocked> {
+        let scenario = self.scenario;
+        let cluster_vpc = scenario.cluster.vpc;
+        match client.location {
+            ClientLocation::Internet => Err(unreachable_blocked()),
+            ClientLocation::Subnet(_) => {
+                let Some((_, subnet)) = self.subnet_of(client) else {
+                    return Err(unreachable_blocked());
+                };
+                let (table, next) = lookup_subnet(scenario, subnet, address);
+                let table_name = routes::table_name(scenario, subnet, table);
+                match next {
+                    VpcNextHop::Local if subnet.vpc == cluster_vpc => {
+                        walk.pass(table_name, format!("local route: {address} is inside {}", self.vpc_id(cluster_vpc)));
+                        Ok(Arrival::Local)
+                    }
+                    VpcNextHop::Local => {
+                        walk.block(
+                            table_name,
+                            Reason::NoRoute,
+                            format!("{address} falls inside {}'s own CIDRs, so the local route keeps it there; it never reaches the cluster VPC {} (overlapping CIDRs)", self.vpc_id(subnet.vpc), self.vpc_id(cluster_vpc)),
+                        )
+                    }
+                    VpcNextHop::None => {
+                        walk.block(
+                            table_name.clone(),
+                            Reason::NoRoute,
+                            format!("route table {table_name} of subnet {} has no route to {address} in the cluster VPC {}", subnet.id, self.vpc_id(cluster_vpc)),
+                        )
+                    }
+                    VpcNextHop::Route(route) => match route.target {
+                        RouteTarget::Connection(conn) => {
+                            walk.pass(table_name, format!("{} → {}", route.destination, self.connection_id(conn)));
+                            self.cross_connection(walk, Attachment::Vpc(subnet.vpc), conn, address)
+                        }
+                        _ => {
+                            let target = match route.target {
+                                RouteTarget::Nat(nat) => scenario.nat_gateway(nat).map(|n| n.id.clone()).unwrap_or_default(),
+                                _ => scenario.vpc(subnet.vpc).and_then(|v| v.internet_gateway.clone()).unwrap_or_default(),
+                            };
+                            walk.block(
+                                table_name.clone(),
+                                Reason::NoRoute,
+                                format!("route table {table_name} of subnet {} sends {address} to {target} via {}; a private ENI address is not reachable through the internet; add a route to the cluster VPC over a peering or transit gateway", subnet.id, route.destination),
+                            )
+                        }
+                    },
+                }
+            }
+            ClientLocation::Network(network_ix) => {
+                let Some(network) = scenario.network(network_ix) else {
+                    return Err(unreachable_blocked());
+                };
+                match lookup_network(&network.routes, address) {
+                    Some(route) => {
+                        walk.pass(network.id.clone(), format!("{} → {}", route.destination, self.connection_id(route.target)));
+                        self.cross_connection(walk, Attachment::Network(network_ix), route.target, address)
+                    }
+                    None => {
+                        walk.block(
+                            network.id.clone(),
+                            Reason::NoRoute,
+                            format!("network {} has no route to {address} (the cluster VPC {} over a VPN, Direct Connect or transit gateway)", network.id, self.vpc_id(cluster_vpc)),
+                        )
+                    }
+                }
+            }
+        }
+    }
+
+    /// Carries a packet from `from` over `conn` towards an ENI address in the cluster VPC.
+    fn cross_connection(
+        &self,
+        walk: &mut Walk,
+        from: Attachment,
+        conn: ConnIx,
+        address: Ipv4Addr,
+    ) -> Result<Arrival, Blocked> {
+        let scenario = self.scenario;
+        let cluster_vpc = scenario.cluster.vpc;
+        let Some(connection) = scenario.connection(conn) else {
+            return Err(unreachable_blocked());
+        };
+        let cluster_vpc_id = self.vpc_id(cluster_vpc);
+        // The place the connection delivers to, seen from `from`.
+        let landing: Option<VpcIx> = match &connection.kind {
+            ConnectionKind::Peering { vpcs } => vpcs
+                .iter()
+                .copied()
+                .find(|vpc| Attachment::Vpc(*vpc) != from),
+            ConnectionKind::Vpn { vpc, .. } | ConnectionKind::DirectConnect { vpc, .. } => {
+                (Attachment::Vpc(*vpc) != from).then_some(*vpc)
+            }
+            ConnectionKind::TransitGateway { attachments } => {
+                attachments.iter().find_map(|attachment| match attachment {
+                    Attachment::Vpc(vpc)
+                        if *attachment != from
+                            && scenario.vpc(*vpc).is_some_and(|v| v.contains(address)) =>
+                    {
+                        Some(*vpc)
+                    }
+                    _ => None,
+                })
+            }
+        };
+        match landing {
+            Some(vpc) if vpc == cluster_vpc => {
+                walk.pass(
+                    connection.id.clone(),
+                    format!("{} delivers to {cluster_vpc_id}", connection.kind.label()),
+                );
+                Ok(Arrival::Via(conn))
+            }
+            Some(other) => {
+                let other_id = self.vpc_id(other);
+                let onward_peering = scenario.connections.iter().any(|c| {
+                    matches!(&c.kind, ConnectionKind::Peering { vpcs } if vpcs.contains(&other) && vpcs.contains(&cluster_vpc))
+                });
+                let (reason, why) = if onward_peering
+                    || matches!(connection.kind, ConnectionKind::Peering { .. })
+                {
+                    (
+                        Reason::PeeringNoTransit,
+                        format!(
+                            "{} {} lands in {other_id}, not the cluster VPC {cluster_vpc_id}, and {other_id} does not pass traffic on (VPC peering is not transitive; no edge-to-edge routing)",
+                            connection.kind.label(),
+                            connection.id
+                        ),
+                    )
+                } else {
+                    (
+                        Reason::NoRoute,
+                        format!(
+                            "{} {} lands in {other_id}, not the cluster VPC {cluster_vpc_id}",
+                            connection.kind.label(),
+                            connection.id
+                        ),
+                    )
+                };
+                walk.block(connection.id.clone(), reason, why)
+            }
+            None => {
+                let why = match &connection.kind {
+                    ConnectionKind::TransitGateway { .. } => format!(
+                        "transit gateway {} has no attachment whose CIDRs hold {address} (attach the cluster VPC {cluster_vpc_id})",
+                        connection.id
+                    ),
+                    _ => format!(
+                        "{} {} does not lead to the cluster VPC {cluster_vpc_id}",
+                        connection.kind.label(),
+                        connection.id
+                    ),
+                };
+                walk.block(connection.id.clone(), Reason::NoRoute, why)
+            }
+        }
+    }
+
+    /// The ENI subnet's route table must send the reply back over the connection the request
+    /// came in on.
+    fn return_route(
+        &self,
+        walk: &mut Walk,
+        client: &Client,
+        eni_subnet: &Subnet,
+        arrival: Arrival,
+    ) -> Step {
+        let scenario = self.scenario;
+        let (table, next) = lookup_subnet(scenario, eni_subnet, client.ip);
+        let table_name = routes::table_name(scenario, eni_subnet, table);
+        match (arrival, next) {
+            (Arrival::Local, VpcNextHop::Local) => {
+                walk.pass(
+                    format!("{table_name} (return)"),
+                    format!("local route back to {}", client.ip),
+                );
+                Ok(())
+            }
+            (Arrival::Via(conn), VpcNextHop::Route(route))
+                if route.target == RouteTarget::Connection(conn) =>
+            {
+                walk.pass(
+                    format!("{table_name} (return)"),
+                    format!(
+                        "{} → {} back to {}",
+                        route.destination,
+                        self.connection_id(conn),
+                        client.ip
+                    ),
+                );
+                Ok(())
+            }
+            (Arrival::Via(conn), next) => {
+                let found = match next {
+                    VpcNextHop::Route(route) => format!(
+                        "its route for {} goes to {}",
+                        route.destination,
+                        self.describe_target(route.target)
+                    ),
+                    VpcNextHop::Local => "it keeps that address local".to_owned(),
+                    VpcNextHop::None => "it has no route for that address".to_owned(),
+                };
+                walk.block(
+                    format!("{table_name} (return)"),
+                    Reason::NoReturnRoute,
+                    format!("route table {table_name} of ENI subnet {} has no route back to {} via {} ({found})", eni_subnet.id, client.ip, self.connection_id(conn)),
+                )
+            }
+            (Arrival::Local, _) => Ok(()),
+        }
+    }
+
+    fn describe_target(&self, target: RouteTarget) -> String {
+        let scenario = self.scenario;
+        match target {
+            RouteTarget::Local => "local".to_owned(),
+            RouteTarget::InternetGateway => "an internet gateway".to_owned(),
+            RouteTarget::Nat(nat) => scenario
+                .nat_gateway(nat)
+                .map(|n| n.id.clone())
+                .unwrap_or_default(),
+            RouteTarget::Connection(conn) => self.connection_id(conn).to_owned(),
+        }
+    }
+}
+
+/// A placeholder error for paths the walk has already blocked (the walk's own `Err` is
+/// returned through `?` first), or for indices that validation guarantees exist.
+fn unreachable_blocked() -> Blocked {
+    Blocked {
+        reason: Reason::NoRoute,
+        blocked_by: "the scenario references an element that does not exist".to_owned(),
+    }
+}

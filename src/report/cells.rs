@@ -1,0 +1,124 @@
+//! The words in a flow table's cells, shared by the table and Markdown renderers.
+
+use crate::analysis::{Analysis, Flow};
+use crate::path::EndpointKind;
+use crate::rules::Severity;
+
+pub fn dns_server(flow: &Flow) -> String {
+    if flow.dns.server == "public-dns" {
+        "public DNS".to_owned()
+    } else if flow.dns.server_label == "custom DNS server"
+        || flow.dns.server_label == flow.dns.server
+    {
+        flow.dns.server.clone()
+    } else {
+        format!("{} ({})", flow.dns.server, flow.dns.server_label)
+    }
+}
+
+pub fn addresses(flow: &Flow) -> String {
+    let addresses = flow.dns.addresses();
+    if addresses.is_empty() {
+        "—".to_owned()
+    } else {
+        addresses
+            .iter()
+            .map(|ip| ip.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+pub fn endpoint(flow: &Flow) -> &'static str {
+    match flow.endpoint {
+        Some(EndpointKind::Public) => "public",
+        Some(EndpointKind::Private) => "private",
+        None => "—",
+    }
+}
+
+pub fn verdict(flow: &Flow) -> String {
+    match &flow.blocked {
+        None if flow.reachable() => "reachable".to_owned(),
+        None => "blocked".to_owned(),
+        Some(blocked) => format!("blocked: {}", blocked.reason),
+    }
+}
+
+pub fn expectation(flow: &Flow) -> &'static str {
+    match flow.expectation {
+        None => "—",
+        Some(result) if result.met => "met",
+        Some(_) => "FAILED",
+    }
+}
+
+/// `4 clients: 3 reachable, 1 blocked · 1 expectation failed · 1 error, 2 warnings`
+pub fn summary(analysis: &Analysis<'_>) -> String {
+    let total = analysis.flows.len();
+    let reachable = analysis
+        .flows
+        .iter()
+        .filter(|flow| flow.reachable())
+        .count();
+    let failed = analysis
+        .flows
+        .iter()
+        .filter(|flow| flow.expectation.is_some_and(|e| !e.met))
+        .count();
+    let count = |severity| {
+        analysis
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    };
+    let mut parts = vec![format!(
+        "{total} {}: {reachable} reachable, {} blocked",
+        plural(total, "client", "clients"),
+        total - reachable
+    )];
+    if failed > 0 {
+        parts.push(format!(
+            "{failed} {} failed",
+            plural(failed, "expectation", "expectations")
+        ));
+    }
+    let (errors, warnings, infos) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
+    parts.push(format!(
+        "{errors} {}, {warnings} {}{}",
+        plural(errors, "error", "errors"),
+        plural(warnings, "warning", "warnings"),
+        if infos > 0 {
+            format!(", {infos} info")
+        } else {
+            String::new()
+        }
+    ));
+    parts.join(" · ")
+}
+
+pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// The scenario's heading line: `cluster prod · mode private · endpoint …`.
+pub fn heading(analysis: &Analysis<'_>) -> String {
+    let cluster = &analysis.scenario.cluster;
+    let overridden = if analysis.mode == cluster.access {
+        String::new()
+    } else {
+        format!(" (overrides {})", cluster.access)
+    };
+    format!(
+        "cluster {} ({}) · mode {}{overridden} · endpoint {}",
+        cluster.name,
+        cluster.region,
+        analysis.mode,
+        super::json::endpoint_name(analysis)
+    )
+}

@@ -1,0 +1,165 @@
+//! JSON output (SPEC section 5): stable field names; additions allowed, no renames.
+
+use serde::Serialize;
+
+use crate::analysis::{Analysis, Flow};
+use crate::path::{Hop, Target};
+use crate::rules::Finding;
+
+#[derive(Debug, Serialize)]
+pub struct ScenarioJson<'a> {
+    scenario: &'a str,
+    file: &'a str,
+    cluster: &'a str,
+    endpoint: String,
+    mode: &'static str,
+    flows: Vec<FlowJson<'a>>,
+    findings: Vec<FindingJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FlowJson<'a> {
+    client: &'a str,
+    source: String,
+    dns: DnsJson<'a>,
+    endpoint: Option<&'static str>,
+    reachable: bool,
+    reason: Option<&'static str>,
+    #[serde(rename = "blockedBy")]
+    blocked_by: Option<&'a str>,
+    targets: Vec<TargetJson<'a>>,
+    expectation: Option<ExpectationJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct DnsJson<'a> {
+    server: &'a str,
+    #[serde(rename = "serverName")]
+    server_name: &'a str,
+    #[serde(rename = "answeredBy")]
+    answered_by: &'static str,
+    addresses: Vec<String>,
+    trail: &'a [String],
+}
+
+#[derive(Debug, Serialize)]
+struct TargetJson<'a> {
+    address: String,
+    endpoint: &'static str,
+    reachable: bool,
+    reason: Option<&'static str>,
+    #[serde(rename = "blockedBy")]
+    blocked_by: Option<&'a str>,
+    hops: &'a [Hop],
+}
+
+#[derive(Debug, Serialize)]
+struct ExpectationJson {
+    answer: Option<&'static str>,
+    reachable: Option<bool>,
+    met: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct FindingJson<'a> {
+    code: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    path: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+}
+
+impl Serialize for Hop {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut hop = serializer.serialize_struct("Hop", 3)?;
+        hop.serialize_field("at", &self.at)?;
+        hop.serialize_field("detail", &self.detail)?;
+        hop.serialize_field("ok", &self.ok)?;
+        hop.end()
+    }
+}
+
+/// The JSON object for one analysed scenario.
+pub fn scenario<'a>(analysis: &'a Analysis<'a>) -> ScenarioJson<'a> {
+    let scenario = analysis.scenario;
+    ScenarioJson {
+        scenario: &scenario.name,
+        file: &scenario.source.file,
+        cluster: &scenario.cluster.name,
+        endpoint: endpoint_name(analysis),
+        mode: analysis.mode.as_str(),
+        flows: analysis.flows.iter().map(flow_view).collect(),
+        findings: analysis.findings.iter().map(finding).collect(),
+    }
+}
+
+/// The endpoint hostname without the trailing root dot, as people write it.
+pub fn endpoint_name(analysis: &Analysis<'_>) -> String {
+    let name = analysis.scenario.cluster.endpoint.to_ascii();
+    name.strip_suffix('.').map(str::to_owned).unwrap_or(name)
+}
+
+pub fn flow_view(flow: &Flow) -> FlowJson<'_> {
+    FlowJson {
+        client: &flow.client,
+        source: flow.source.to_string(),
+        dns: DnsJson {
+            server: &flow.dns.server,
+            server_name: &flow.dns.server_label,
+            answered_by: flow.dns.answered_by.as_str(),
+            addresses: flow
+                .dns
+                .addresses()
+                .iter()
+                .map(|ip| ip.to_string())
+                .collect(),
+            trail: &flow.dns.trail,
+        },
+        endpoint: flow.endpoint.map(|endpoint| endpoint.as_str()),
+        reachable: flow.reachable(),
+        reason: flow.blocked.as_ref().map(|blocked| blocked.reason.code()),
+        blocked_by: flow
+            .blocked
+            .as_ref()
+            .map(|blocked| blocked.blocked_by.as_str()),
+        targets: flow.targets.iter().map(target).collect(),
+        expectation: flow.expectation.map(|expectation| ExpectationJson {
+            answer: expectation.answer.map(|answer| answer.as_str()),
+            reachable: expectation.reachable,
+            met: expectation.met,
+        }),
+    }
+}
+
+fn target(target: &Target) -> TargetJson<'_> {
+    TargetJson {
+        address: target.address.to_string(),
+        endpoint: target.endpoint.as_str(),
+        reachable: target.reachable(),
+        reason: target.blocked.as_ref().map(|blocked| blocked.reason.code()),
+        blocked_by: target
+            .blocked
+            .as_ref()
+            .map(|blocked| blocked.blocked_by.as_str()),
+        hops: &target.hops,
+    }
+}
+
+fn finding(finding: &Finding) -> FindingJson<'_> {
+    FindingJson {
+        code: finding.code.as_str(),
+        severity: finding.severity.as_str(),
+        message: &finding.message,
+        path: &finding.path,
+        line: finding.position.map(|p| p.line),
+        column: finding.position.map(|p| p.column),
+    }
+}
+
+/// Pretty JSON text for any of the views above.
+pub fn to_string<T: Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value)
+        .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
+}

@@ -1,0 +1,148 @@
+//! Markdown reports for reviewers (`check --format markdown`, `compare --format markdown`).
+
+use std::fmt::Write;
+
+use super::cells;
+use crate::analysis::Analysis;
+
+/// Escapes a table cell: pipes would end the cell, newlines the row.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn row(out: &mut String, cells: &[String]) {
+    let _ = writeln!(
+        out,
+        "| {} |",
+        cells
+            .iter()
+            .map(|c| cell(c))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
+}
+
+fn header(out: &mut String, names: &[&str]) {
+    row(
+        out,
+        &names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>(),
+    );
+    let _ = writeln!(out, "|{}", "---|".repeat(names.len()));
+}
+
+pub fn check(analysis: &Analysis<'_>) -> String {
+    let scenario = analysis.scenario;
+    let mut out = String::new();
+    let _ = writeln!(out, "## {}\n", cell(&scenario.name));
+    let _ = writeln!(
+        out,
+        "`{}` — {}\n",
+        scenario.source.file,
+        cells::heading(analysis)
+    );
+    if let Some(description) = &scenario.description {
+        let _ = writeln!(out, "{}\n", description.trim());
+    }
+    header(
+        &mut out,
+        &[
+            "client",
+            "source",
+            "DNS server",
+            "answered by",
+            "addresses",
+            "endpoint",
+            "verdict",
+            "expect",
+        ],
+    );
+    for flow in &analysis.flows {
+        let verdict = if flow.reachable() {
+            "✅ reachable".to_owned()
+        } else {
+            format!("❌ {}", cells::verdict(flow))
+        };
+        row(
+            &mut out,
+            &[
+                format!("`{}`", flow.client),
+                flow.source.to_string(),
+                cells::dns_server(flow),
+                flow.dns.answered_by.as_str().to_owned(),
+                cells::addresses(flow),
+                cells::endpoint(flow).to_owned(),
+                verdict,
+                cells::expectation(flow).to_owned(),
+            ],
+        );
+    }
+    let blocked: Vec<_> = analysis
+        .flows
+        .iter()
+        .filter_map(|f| f.blocked.as_ref().map(|b| (f, b)))
+        .collect();
+    if !blocked.is_empty() {
+        let _ = writeln!(out, "\n**Blocked flows**\n");
+        for (flow, blocked) in blocked {
+            let _ = writeln!(
+                out,
+                "- `{}` — `{}`: {}",
+                flow.client, blocked.reason, blocked.blocked_by
+            );
+        }
+    }
+    if !analysis.findings.is_empty() {
+        let _ = writeln!(out, "\n**Findings**\n");
+        header(&mut out, &["severity", "code", "where", "message"]);
+        for finding in &analysis.findings {
+            let location = match finding.position {
+                Some(p) => format!("`{}` line {}", finding.path, p.line),
+                None => format!("`{}`", finding.path),
+            };
+            row(
+                &mut out,
+                &[
+                    finding.severity.as_str().to_owned(),
+                    finding.code.as_str().to_owned(),
+                    location,
+                    finding.message.clone(),
+                ],
+            );
+        }
+    }
+    let _ = writeln!(out, "\n_{}_", cells::summary(analysis));
+    out
+}
+
+pub fn compare(analyses: &[Analysis<'_>]) -> String {
+    let mut out = String::new();
+    let Some(first) = analyses.first() else {
+        return out;
+    };
+    let scenario = first.scenario;
+    let _ = writeln!(out, "## {} — all endpoint modes\n", cell(&scenario.name));
+    let _ = writeln!(
+        out,
+        "`{}` — scenario mode `{}`\n",
+        scenario.source.file, scenario.cluster.access
+    );
+    let mut names = vec!["client".to_owned()];
+    names.extend(analyses.iter().map(|a| a.mode.to_string()));
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    header(&mut out, &names);
+    for (i, client) in scenario.clients.iter().enumerate() {
+        let mut cells_row = vec![format!("`{}`", client.name)];
+        for analysis in analyses {
+            if let Some(flow) = analysis.flows.get(i) {
+                let mark = if flow.reachable() { "✅" } else { "❌" };
+                cells_row.push(format!(
+                    "{mark} {} · {}",
+                    cells::endpoint(flow),
+                    cells::verdict(flow)
+                ));
+            }
+        }
+        row(&mut out, &cells_row);
+    }
+    out
+}

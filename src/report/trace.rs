@@ -1,0 +1,95 @@
+//! `trace`: the hop-by-hop path of one client to every resolved address.
+
+use std::fmt::Write;
+
+use crate::analysis::{Analysis, Flow};
+use crate::scenario::ClientLocation;
+
+pub fn text(analysis: &Analysis<'_>, flow: &Flow) -> String {
+    let scenario = analysis.scenario;
+    let mut out = String::new();
+    let place = scenario
+        .clients
+        .iter()
+        .find(|client| client.name == flow.client)
+        .map(|client| match client.location {
+            ClientLocation::Internet => "the internet".to_owned(),
+            ClientLocation::Subnet(subnet) => scenario
+                .subnet(subnet)
+                .map(|s| format!("subnet {}", s.id))
+                .unwrap_or_default(),
+            ClientLocation::Network(network) => scenario
+                .network(network)
+                .map(|n| format!("network {}", n.id))
+                .unwrap_or_default(),
+        })
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "client {} ({}, {place}) → {}:443",
+        flow.client,
+        flow.source,
+        super::json::endpoint_name(analysis)
+    );
+    let _ = writeln!(
+        out,
+        "mode {} · scenario {} ({})",
+        analysis.mode, scenario.name, scenario.source.file
+    );
+    let _ = writeln!(
+        out,
+        "\nDNS: asked {} → answered by {}",
+        super::cells::dns_server(flow),
+        flow.dns.answered_by.as_str()
+    );
+    for step in &flow.dns.trail {
+        let _ = writeln!(out, "  · {step}");
+    }
+    if let Some(failure) = &flow.dns.failure {
+        let _ = writeln!(out, "  ✗ {}: {}", failure.reason, failure.blocked_by);
+    }
+    for target in &flow.targets {
+        let verdict = match &target.blocked {
+            None => "reachable".to_owned(),
+            Some(blocked) => format!("blocked: {}", blocked.reason),
+        };
+        let _ = writeln!(
+            out,
+            "\n→ {}:443 ({} endpoint): {verdict}",
+            target.address,
+            target.endpoint.as_str()
+        );
+        let width = target
+            .hops
+            .iter()
+            .map(|hop| hop.at.chars().count())
+            .max()
+            .unwrap_or(0);
+        for hop in &target.hops {
+            let mark = if hop.ok { "✓" } else { "✗" };
+            let _ = writeln!(out, "  {mark} {:<width$}  {}", hop.at, hop.detail);
+        }
+        if let Some(blocked) = &target.blocked
+            && target
+                .hops
+                .last()
+                .is_none_or(|hop| hop.detail != blocked.blocked_by)
+        {
+            let _ = writeln!(out, "  blocked by: {}", blocked.blocked_by);
+        }
+    }
+    let verdict = if flow.reachable() {
+        "reachable".to_owned()
+    } else {
+        super::cells::verdict(flow)
+    };
+    let _ = writeln!(out, "\nverdict: {verdict}");
+    if let Some(expectation) = flow.expectation {
+        let _ = writeln!(
+            out,
+            "expect: {}",
+            if expectation.met { "met" } else { "FAILED" }
+        );
+    }
+    out
+}

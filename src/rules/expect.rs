@@ -1,0 +1,52 @@
+//! Clients' `expect:` assertions, checked after the analysis.
+
+use super::{Code, Finding};
+use crate::analysis::Flow;
+use crate::scenario::Scenario;
+
+pub(super) fn check(scenario: &Scenario, flows: &[Flow], findings: &mut Vec<Finding>) {
+    for (client, flow) in scenario.clients.iter().zip(flows) {
+        let Some(result) = flow.expectation else {
+            continue;
+        };
+        if result.met {
+            continue;
+        }
+        let mut wanted = Vec::new();
+        let mut got = Vec::new();
+        if let Some(answer) = result.answer {
+            wanted.push(format!("answer {}", answer.as_str()));
+            got.push(format!(
+                "answer {}",
+                flow.endpoint.map_or("none", |endpoint| endpoint.as_str())
+            ));
+        }
+        if let Some(reachable) = result.reachable {
+            wanted.push(reachable_word(reachable).to_owned());
+            let mut actual = reachable_word(flow.reachable()).to_owned();
+            if let Some(blocked) = &flow.blocked {
+                actual.push_str(&format!(" ({})", blocked.reason));
+            }
+            got.push(actual);
+        }
+        findings.push(Finding::new(
+            scenario,
+            Code::Eks013,
+            format!("{}.expect", client.path),
+            format!(
+                "client {} expects {}, got {}",
+                client.name,
+                wanted.join(", "),
+                got.join(", ")
+            ),
+        ));
+    }
+}
+
+fn reachable_word(reachable: bool) -> &'static str {
+    if reachable {
+        "reachable"
+    } else {
+        "unreachable"
+    }
+}

@@ -1,0 +1,103 @@
+//! The field names each part of a scenario accepts, for "did you mean" hints on unknown
+//! fields. Kept next to `raw.rs`; a unit test checks each list against the serde types.
+
+/// The fields accepted beside an unknown field at `path` (`vpcs[0].subnets[1].cdir`).
+pub fn known_fields(path: &str) -> &'static [&'static str] {
+    let parent = path.rsplit_once('.').map_or("", |(parent, _)| parent);
+    match strip_indices(parent).as_str() {
+        "" => &[
+            "version",
+            "name",
+            "description",
+            "cluster",
+            "vpcs",
+            "connections",
+            "networks",
+            "dnsServers",
+            "clients",
+        ],
+        "cluster" => &[
+            "name",
+            "region",
+            "endpoint",
+            "endpointAccess",
+            "publicAccessCidrs",
+            "publicEndpointIps",
+            "vpc",
+            "securityGroups",
+            "enis",
+        ],
+        "cluster.enis" => &["subnet", "ip"],
+        "vpcs" => &[
+            "id",
+            "cidrs",
+            "enableDnsSupport",
+            "enableDnsHostnames",
+            "dhcpOptions",
+            "internetGateway",
+            "subnets",
+            "natGateways",
+            "routeTables",
+            "securityGroups",
+            "networkAcls",
+            "resolver",
+        ],
+        "vpcs.dhcpOptions" => &["domainNameServers"],
+        "vpcs.subnets" => &["id", "cidr", "az", "routeTable", "networkAcl"],
+        "vpcs.natGateways" => &["id", "subnet", "publicIp"],
+        "vpcs.routeTables" => &["id", "routes"],
+        "vpcs.routeTables.routes" | "networks.routes" => &["destination", "target"],
+        "vpcs.securityGroups" => &["id", "ingress", "egress"],
+        "vpcs.securityGroups.ingress" | "vpcs.securityGroups.egress" => &[
+            "protocol",
+            "ports",
+            "cidr",
+            "sourceSecurityGroup",
+            "destinationSecurityGroup",
+            "description",
+        ],
+        "vpcs.networkAcls" => &["id", "inbound", "outbound"],
+        "vpcs.networkAcls.inbound" | "vpcs.networkAcls.outbound" => {
+            &["rule", "protocol", "ports", "cidr", "action", "description"]
+        }
+        "vpcs.resolver" => &["inboundEndpoints", "forwardRules"],
+        "vpcs.resolver.inboundEndpoints" => &["id", "ips"],
+        "vpcs.resolver.forwardRules" => &["id", "domain", "targetIps"],
+        "connections" => &["id", "type", "vpcs", "vpc", "network", "attachments"],
+        "networks" => &["id", "cidrs", "internetEgressIp", "routes", "dnsServers"],
+        "dnsServers" => &["ip", "forward"],
+        "dnsServers.forward" => &["domain", "to"],
+        "clients" => &["name", "from", "ip", "publicIp", "securityGroups", "expect"],
+        "clients.expect" => &["answer", "reachable"],
+        _ => &[],
+    }
+}
+
+/// `vpcs[0].subnets[12]` → `vpcs.subnets`.
+fn strip_indices(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => in_index = true,
+            ']' => in_index = false,
+            _ if !in_index => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_sequence_indices() {
+        assert_eq!(strip_indices("vpcs[0].subnets[12]"), "vpcs.subnets");
+        assert_eq!(
+            known_fields("vpcs[3].subnets[0].cdir"),
+            ["id", "cidr", "az", "routeTable", "networkAcl"]
+        );
+    }
+}

@@ -1,0 +1,314 @@
+//! Reading scenario files: bytes → text → YAML documents → raw scenarios → validated ones.
+
+use std::io::Read;
+use std::path::Path;
+
+use super::diagnostic::Diagnostic;
+use super::model::Scenario;
+use super::raw::RawScenario;
+use super::spans::{Position, SpanIndex, index_documents, join_index, join_key};
+use super::validate::Validator;
+
+/// The largest scenario file eksflow reads. A hand-written or imported scenario is a few
+/// kilobytes; 100,000 clients fit in about 8 MiB.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The name `-` stands for standard input.
+pub const STDIN: &str = "-";
+
+/// One document of a file: a scenario, or the problems that stopped it from loading.
+pub type Document = Result<Scenario, Vec<Diagnostic>>;
+
+/// Reads a file (or standard input for `-`) as UTF-8 text, within [`MAX_FILE_BYTES`].
+pub fn read_source(path: &str) -> Result<String, Diagnostic> {
+    let mut bytes = Vec::new();
+    let result = if path == STDIN {
+        std::io::stdin()
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+    } else {
+        let fs_path = Path::new(path);
+        if fs_path.is_dir() {
+            return Err(Diagnostic::file(
+                path,
+                "is a directory: `check` takes scenario files (`lint` walks directories)",
+            ));
+        }
+        match std::fs::File::open(fs_path) {
+            Ok(file) => file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes),
+            Err(error) => return Err(Diagnostic::file(path, describe_io_error(&error))),
+        }
+    };
+    if let Err(error) = result {
+        return Err(Diagnostic::file(path, describe_io_error(&error)));
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Diagnostic::file(
+            path,
+            format!(
+                "file is larger than {} MiB, the most eksflow reads",
+                MAX_FILE_BYTES / 1024 / 1024
+            ),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        let offset = error.utf8_error().valid_up_to();
+        Diagnostic::file(
+            path,
+            format!(
+                "not valid UTF-8 (first bad byte at offset {offset}); save the scenario as UTF-8"
+            ),
+        )
+    })
+}
+
+fn describe_io_error(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => format!("cannot read: {error}"),
+    }
+}
+
+/// Loads every document of a scenario file's text. `file` is the name used in messages.
+pub fn load_str(file: &str, text: &str) -> Vec<Document> {
+    // A UTF-8 byte order mark is legal at the start of a YAML stream but serde_yaml rejects it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if is_blank(text) {
+        return vec![Err(vec![Diagnostic::file(
+            file,
+            "empty file: no scenario in it (see README, \"Scenario reference\")",
+        )])];
+    }
+    if text.contains('\0') {
+        let line = text
+            .split('\0')
+            .next()
+            .map_or(1, |before| before.lines().count().max(1));
+        return vec![Err(vec![Diagnostic {
+            file: file.to_owned(),
+            position: Some(Position { line, column: 1 }),
+            path: String::new(),
+            message: "NUL byte in the file: a YAML scenario is text".to_owned(),
+        }])];
+    }
+
+    let spans = index_documents(text);
+    let mut documents = Vec::new();
+    for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
+        let empty = SpanIndex::default();
+        let doc_spans = spans.get(index).unwrap_or(&empty);
+        match deserialize_document(file, document, doc_spans) {
+            Parsed::Scenario(raw, unknown) => {
+                let mut validator = Validator::new(file, doc_spans);
+                for diagnostic in unknown {
+                    validator.push(diagnostic);
+                }
+                documents.push(validator.validate(*raw));
+            }
+            Parsed::Null => {}
+            Parsed::Error(diagnostic, fatal) => {
+                documents.push(Err(vec![diagnostic]));
+                if fatal {
+                    break;
+                }
+            }
+        }
+    }
+    if documents.is_empty() {
+        documents.push(Err(vec![Diagnostic::file(
+            file,
+            "empty file: its YAML documents are all empty",
+        )]));
+    }
+    documents
+}
+
+/// Reads and loads a file; a file that cannot be read is one failed document.
+pub fn load_file(path: &str) -> Vec<Document> {
+    let name = if path == STDIN { "<stdin>" } else { path };
+    match read_source(path) {
+        Ok(text) => load_str(name, &text),
+        Err(mut diagnostic) => {
+            diagnostic.file = name.to_owned();
+            vec![Err(vec![diagnostic])]
+        }
+    }
+}
+
+enum Parsed {
+    Scenario(Box<RawScenario>, Vec<Diagnostic>),
+    /// An empty document (`---` with nothing after it): skipped, as YAML streams allow.
+    Null,
+    /// The document does not deserialize; `true` when the YAML itself is broken, which ends
+    /// the file (serde_yaml cannot resynchronise after a syntax error).
+    Error(Diagnostic, bool),
+}
+
+fn deserialize_document(
+    file: &str,
+    document: serde_yaml::Deserializer<'_>,
+    spans: &SpanIndex,
+) -> Parsed {
+    let mut unknown = Vec::new();
+    let mut record_unknown = |path: serde_ignored::Path<'_>| {
+        let path = ignored_path(&path);
+        let field = path
+            .rsplit_once('.')
+            .map_or(path.as_str(), |(_, field)| field)
+            .to_owned();
+        unknown.push(Diagnostic {
+            file: file.to_owned(),
+            position: spans.key(&path),
+            path: path.clone(),
+            message: format!("unknown field `{field}`{}", suggest_field(&path, &field)),
+        });
+    };
+    let result: Result<Option<RawScenario>, _> = serde_path_to_error::deserialize(
+        serde_ignored::Deserializer::new(document, &mut record_unknown),
+    );
+    match result {
+        Ok(Some(raw)) => Parsed::Scenario(Box::new(raw), unknown),
+        Ok(None) => Parsed::Null,
+        Err(error) => {
+            let path = error.path().to_string();
+            let inner = error.inner();
+            let position = inner.location().map(|location| Position {
+                line: location.line(),
+                column: location.column(),
+            });
+            let (message, syntax) = yaml_message(inner, position);
+            let path = if path == "." || syntax {
+                String::new()
+            } else {
+                path
+            };
+            let message = if message.starts_with("invalid type: unit value")
+                || message.starts_with("invalid type: map") && path.is_empty()
+            {
+                format!("{message} (a scenario is a YAML mapping with version, name, cluster, ...)")
+            } else {
+                message
+            };
+            Parsed::Error(
+                Diagnostic {
+                    file: file.to_owned(),
+                    position,
+                    path,
+                    message: friendlier(&message),
+                },
+                syntax,
+            )
+        }
+    }
+}
+
+/// serde_yaml's message without the position (printed separately) and the path prefix it
+/// adds itself. Returns whether the error is a YAML syntax error.
+fn yaml_message(error: &serde_yaml::Error, position: Option<Position>) -> (String, bool) {
+    let mut text = error.to_string();
+    if let Some(position) = position {
+        let suffix = format!(" at line {} column {}", position.line, position.column);
+        if let Some(stripped) = text.strip_suffix(&suffix) {
+            text = stripped.to_owned();
+        }
+    }
+    // Syntax errors come from libyaml and mention what it was parsing ("while parsing a
+    // block mapping"); they carry no field path.
+    let syntax = text.contains(" while parsing ")
+        || text.contains("while scanning")
+        || text.starts_with("found ")
+        || text.starts_with("did not find")
+        || text.contains("control characters are not allowed")
+        || text.contains("recursion limit exceeded")
+        || text.contains("repetition limit exceeded")
+        || text.contains("unknown anchor");
+    if !syntax
+        && let Some((prefix, rest)) = text.split_once(": ")
+        && !prefix.contains(' ')
+        && (prefix.contains('.')
+            || prefix.contains('[')
+            || prefix.chars().all(|c| c.is_ascii_alphanumeric()))
+        && !rest.is_empty()
+        && !matches!(prefix, "invalid" | "unknown" | "missing" | "duplicate")
+    {
+        text = rest.to_owned();
+    }
+    (text, syntax)
+}
+
+/// Rewords serde's generic messages for people writing YAML.
+fn friendlier(message: &str) -> String {
+    let message = message
+        .replace("invalid type: unit value", "invalid type: empty value")
+        .replace("expected a borrowed string", "expected a string");
+    if message.contains("expected u64") || message.contains("expected a boolean") {
+        let expected = if message.contains("expected u64") {
+            "a whole number"
+        } else {
+            "true or false"
+        };
+        if let Some((what, _)) = message.split_once(", expected") {
+            return format!("{what}, expected {expected}");
+        }
+    }
+    if message.contains("expected a string") {
+        return format!("{message} (quote the value if it only looks like a number or boolean)");
+    }
+    message
+}
+
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|line| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with('#') || line == "---" || line == "..."
+    })
+}
+
+/// `serde_ignored`'s path (`clients.0.nmae`) in eksflow's form (`clients[0].nmae`).
+fn ignored_path(path: &serde_ignored::Path<'_>) -> String {
+    match path {
+        serde_ignored::Path::Root => String::new(),
+        serde_ignored::Path::Seq { parent, index } => join_index(&ignored_path(parent), *index),
+        serde_ignored::Path::Map { parent, key } => join_key(&ignored_path(parent), key),
+        serde_ignored::Path::Some { parent }
+        | serde_ignored::Path::NewtypeStruct { parent }
+        | serde_ignored::Path::NewtypeVariant { parent } => ignored_path(parent),
+    }
+}
+
+/// "; did you mean `publicAccessCidrs`?" when an unknown field is a near-miss of a known one.
+fn suggest_field(path: &str, field: &str) -> String {
+    let known = super::fields::known_fields(path);
+    known
+        .iter()
+        .map(|candidate| {
+            let distance = super::validate::edit_distance(
+                &field.to_ascii_lowercase(),
+                &candidate.to_ascii_lowercase(),
+            );
+            (distance, *candidate)
+        })
+        .filter(|(distance, candidate)| *distance <= 3.max(candidate.len() / 3))
+        .min()
+        .map(|(_, candidate)| format!("; did you mean `{candidate}`?"))
+        .unwrap_or_else(|| {
+            if known.is_empty() {
+                String::new()
+            } else {
+                format!(" (expected one of: {})", known.join(", "))
+            }
+        })
+}
+
+/// Loads text that must hold exactly one valid scenario (tests and benchmarks).
+pub fn load_one(file: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
+    let mut documents = load_str(file, text);
+    match documents.len() {
+        1 => documents.pop().unwrap_or_else(|| Err(Vec::new())),
+        n => Err(vec![Diagnostic::file(
+            file,
+            format!("expected one scenario, found {n} documents"),
+        )]),
+    }
+}

@@ -1,0 +1,15 @@
+//! Scenario files: the types, loading and validation (SPEC section 2).
+
+mod diagnostic;
+mod fields;
+mod load;
+mod model;
+mod raw;
+pub mod spans;
+mod validate;
+
+pub use diagnostic::Diagnostic;
+pub use load::{Document, MAX_FILE_BYTES, STDIN, load_file, load_one, load_str, read_source};
+pub use model::*;
+pub use spans::Position;
+pub use validate::PLACEHOLDER_PUBLIC_IPS;

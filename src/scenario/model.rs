@@ -1,0 +1,596 @@
+//! The validated scenario: every reference resolved to an index, every address parsed.
+//!
+//! Elements that AWS nests (subnets in a VPC, rules in a security group) are kept in flat
+//! arenas with a back-reference to their VPC, so the resolver and the tracer can look any of
+//! them up in O(1) by index. Each element remembers its field path in the file, so findings
+//! and blocked hops can point at the YAML that caused them.
+
+use std::fmt;
+use std::net::Ipv4Addr;
+
+use hickory_proto::rr::Name;
+use ipnetwork::{IpNetwork, Ipv4Network};
+
+use super::spans::{Position, SpanIndex};
+
+macro_rules! index_type {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub usize);
+    )*};
+}
+
+index_type!(
+    /// A VPC in [`Scenario::vpcs`].
+    VpcIx,
+    /// A subnet in [`Scenario::subnets`].
+    SubnetIx,
+    /// A route table in [`Scenario::route_tables`].
+    RouteTableIx,
+    /// A security group in [`Scenario::security_groups`].
+    SgIx,
+    /// A network ACL in [`Scenario::network_acls`].
+    AclIx,
+    /// A NAT gateway in [`Scenario::nat_gateways`].
+    NatIx,
+    /// A connection in [`Scenario::connections`].
+    ConnIx,
+    /// A network in [`Scenario::networks`].
+    NetworkIx,
+    /// A custom DNS server in [`Scenario::dns_servers`].
+    DnsServerIx,
+    /// A client in [`Scenario::clients`].
+    ClientIx,
+);
+
+/// Where the scenario came from: the file name to print and the positions of its nodes.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    pub file: String,
+    pub spans: SpanIndex,
+}
+
+impl Source {
+    /// The position of the value at `path` (or its nearest ancestor).
+    pub fn position(&self, path: &str) -> Option<Position> {
+        self.spans.value(path)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub description: Option<String>,
+    pub cluster: Cluster,
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub network_acls: Vec<NetworkAcl>,
+    pub nat_gateways: Vec<NatGateway>,
+    pub connections: Vec<Connection>,
+    pub networks: Vec<Network>,
+    pub dns_servers: Vec<DnsServer>,
+    pub clients: Vec<Client>,
+    pub source: Source,
+}
+
+/// The three endpoint access modes EKS offers. Both off is rejected by EKS ("You must enable
+/// private access to disable public access"), so it cannot be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EndpointAccess {
+    Public,
+    PublicAndPrivate,
+    Private,
+}
+
+impl EndpointAccess {
+    pub const ALL: [EndpointAccess; 3] = [
+        EndpointAccess::Public,
+        EndpointAccess::PublicAndPrivate,
+        EndpointAccess::Private,
+    ];
+
+    pub fn public_access(self) -> bool {
+        matches!(
+            self,
+            EndpointAccess::Public | EndpointAccess::PublicAndPrivate
+        )
+    }
+
+    pub fn private_access(self) -> bool {
+        matches!(
+            self,
+            EndpointAccess::PublicAndPrivate | EndpointAccess::Private
+        )
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndpointAccess::Public => "public",
+            EndpointAccess::PublicAndPrivate => "public-and-private",
+            EndpointAccess::Private => "private",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        EndpointAccess::ALL
+            .into_iter()
+            .find(|mode| mode.as_str() == text)
+    }
+}
+
+impl fmt::Display for EndpointAccess {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub name: String,
+    pub region: String,
+    /// The API server hostname, as a DNS name.
+    pub endpoint: Name,
+    /// True when `endpoint` was derived from the cluster name rather than written.
+    pub endpoint_derived: bool,
+    pub access: EndpointAccess,
+    /// Allowed sources for the public endpoint, as written (host bits kept for lint).
+    pub public_access_cidrs: Vec<IpNetwork>,
+    /// True when `publicAccessCidrs` was absent and the EKS default `0.0.0.0/0` applies.
+    pub public_access_cidrs_default: bool,
+    pub public_endpoint_ips: Vec<Ipv4Addr>,
+    /// True when `publicEndpointIps` was absent and placeholders stand in.
+    pub public_endpoint_ips_placeholder: bool,
+    pub vpc: VpcIx,
+    pub security_groups: Vec<SgIx>,
+    pub enis: Vec<Eni>,
+}
+
+/// An EKS-owned network interface of the control plane.
+#[derive(Debug, Clone)]
+pub struct Eni {
+    pub subnet: SubnetIx,
+    pub ip: Ipv4Addr,
+}
+
+#[derive(Debug, Clone)]
+pub struct Vpc {
+    pub id: String,
+    pub path: String,
+    /// Primary CIDR first, then secondary CIDRs.
+    pub cidrs: Vec<Ipv4Network>,
+    pub enable_dns_support: bool,
+    pub enable_dns_hostnames: bool,
+    /// `dhcpOptions.domainNameServers`, in order.
+    pub dns_servers: Vec<DhcpDnsServer>,
+    pub internet_gateway: Option<String>,
+    pub subnets: Vec<SubnetIx>,
+    pub inbound_endpoints: Vec<InboundEndpoint>,
+    pub forward_rules: Vec<ForwardRule>,
+}
+
+impl Vpc {
+    /// The Route 53 Resolver address: the primary CIDR's base plus two ("For VPCs with
+    /// multiple CIDR blocks, the IP address of the DNS server is located in the primary
+    /// CIDR", VPC user guide, subnet-sizing).
+    pub fn resolver_ip(&self) -> Option<Ipv4Addr> {
+        let primary = self.cidrs.first()?;
+        Some(Ipv4Addr::from(u32::from(primary.network()).wrapping_add(2)))
+    }
+
+    pub fn contains(&self, ip: Ipv4Addr) -> bool {
+        self.cidrs.iter().any(|cidr| cidr.contains(ip))
+    }
+}
+
+/// One entry of a DHCP option set's `domain-name-servers`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DhcpDnsServer {
+    AmazonProvidedDns,
+    Ip(Ipv4Addr),
+}
+
+#[derive(Debug, Clone)]
+pub struct InboundEndpoint {
+    pub id: String,
+    pub ips: Vec<Ipv4Addr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ForwardRule {
+    pub label: String,
+    pub domain: Name,
+    pub target_ips: Vec<Ipv4Addr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Subnet {
+    pub id: String,
+    pub path: String,
+    pub vpc: VpcIx,
+    pub cidr: Ipv4Network,
+    pub az: Option<String>,
+    /// `None`: the VPC's main route table, which holds only the local routes.
+    pub route_table: Option<RouteTableIx>,
+    /// `None`: the VPC's default network ACL, which allows all traffic.
+    pub network_acl: Option<AclIx>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteTable {
+    pub id: String,
+    pub path: String,
+    pub vpc: VpcIx,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub destination: Ipv4Network,
+    pub target: RouteTarget,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteTarget {
+    /// Written `local`; the local routes for the VPC CIDRs are implicit anyway.
+    Local,
+    InternetGateway,
+    Nat(NatIx),
+    Connection(ConnIx),
+}
+
+#[derive(Debug, Clone)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub path: String,
+    pub vpc: VpcIx,
+    pub ingress: Vec<SgRule>,
+    /// `None`: no egress rules written, so the AWS default (allow all outbound) applies.
+    pub egress: Option<Vec<SgRule>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SgRule {
+    pub protocol: Protocol,
+    pub ports: PortRange,
+    pub peer: SgPeer,
+    pub path: String,
+}
+
+/// The other side of a security group rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SgPeer {
+    Cidr(Ipv4Network),
+    Group(SgIx),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    Tcp,
+    Udp,
+    Icmp,
+    All,
+}
+
+impl Protocol {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.to_ascii_lowercase().as_str() {
+            "tcp" | "6" => Some(Protocol::Tcp),
+            "udp" | "17" => Some(Protocol::Udp),
+            "icmp" | "1" => Some(Protocol::Icmp),
+            "all" | "-1" => Some(Protocol::All),
+            _ => None,
+        }
+    }
+
+    /// Whether a rule for this protocol matches TCP traffic.
+    pub fn matches_tcp(self) -> bool {
+        matches!(self, Protocol::Tcp | Protocol::All)
+    }
+
+    /// Whether the rule's port range applies (AWS ignores ports for `all` and `icmp`).
+    pub fn has_ports(self) -> bool {
+        matches!(self, Protocol::Tcp | Protocol::Udp)
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+            Protocol::Icmp => "icmp",
+            Protocol::All => "all",
+        })
+    }
+}
+
+/// An inclusive port range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortRange {
+    pub from: u16,
+    pub to: u16,
+}
+
+impl PortRange {
+    pub const ALL: PortRange = PortRange { from: 0, to: 65535 };
+    pub const HTTPS: PortRange = PortRange { from: 443, to: 443 };
+    /// The ephemeral range the return traffic of a TCP connection goes to. The VPC user guide
+    /// (network ACLs, "Ephemeral ports") recommends opening 1024-65535 to cover every client;
+    /// a NAT gateway uses exactly that range.
+    pub const EPHEMERAL: PortRange = PortRange {
+        from: 1024,
+        to: 65535,
+    };
+
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let (from, to) = match text.split_once('-') {
+            Some((from, to)) => (from.trim().parse().ok()?, to.trim().parse().ok()?),
+            None => {
+                let port = text.parse().ok()?;
+                (port, port)
+            }
+        };
+        (from <= to).then_some(PortRange { from, to })
+    }
+
+    pub fn contains(self, port: u16) -> bool {
+        self.from <= port && port <= self.to
+    }
+}
+
+impl fmt::Display for PortRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.from == self.to {
+            write!(f, "{}", self.from)
+        } else {
+            write!(f, "{}-{}", self.from, self.to)
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NetworkAcl {
+    pub id: String,
+    pub path: String,
+    pub vpc: VpcIx,
+    /// Sorted by rule number: the order AWS evaluates them in.
+    pub inbound: Vec<AclRule>,
+    pub outbound: Vec<AclRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AclRule {
+    pub number: u32,
+    pub protocol: Protocol,
+    pub ports: PortRange,
+    pub cidr: Ipv4Network,
+    pub allow: bool,
+    pub path: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NatGateway {
+    pub id: String,
+    pub path: String,
+    pub subnet: SubnetIx,
+    /// `None`: a private NAT gateway, which cannot reach the internet.
+    pub public_ip: Option<Ipv4Addr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub id: String,
+    pub path: String,
+    pub kind: ConnectionKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectionKind {
+    Peering { vpcs: [VpcIx; 2] },
+    TransitGateway { attachments: Vec<Attachment> },
+    Vpn { vpc: VpcIx, network: NetworkIx },
+    DirectConnect { vpc: VpcIx, network: NetworkIx },
+}
+
+impl ConnectionKind {
+    pub fn label(&self) -> &'static str {
+        match self {
+            ConnectionKind::Peering { .. } => "peering connection",
+            ConnectionKind::TransitGateway { .. } => "transit gateway",
+            ConnectionKind::Vpn { .. } => "VPN connection",
+            ConnectionKind::DirectConnect { .. } => "Direct Connect connection",
+        }
+    }
+
+    /// Whether the connection has a leg in `place`.
+    pub fn attaches(&self, place: Attachment) -> bool {
+        match self {
+            ConnectionKind::Peering { vpcs } => {
+                matches!(place, Attachment::Vpc(vpc) if vpcs.contains(&vpc))
+            }
+            ConnectionKind::TransitGateway { attachments } => attachments.contains(&place),
+            ConnectionKind::Vpn { vpc, network }
+            | ConnectionKind::DirectConnect { vpc, network } => {
+                place == Attachment::Vpc(*vpc) || place == Attachment::Network(*network)
+            }
+        }
+    }
+}
+
+/// A place a connection attaches to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Attachment {
+    Vpc(VpcIx),
+    Network(NetworkIx),
+}
+
+#[derive(Debug, Clone)]
+pub struct Network {
+    pub id: String,
+    pub path: String,
+    pub cidrs: Vec<Ipv4Network>,
+    pub internet_egress_ip: Option<Ipv4Addr>,
+    pub routes: Vec<NetworkRoute>,
+    pub dns_servers: Vec<Ipv4Addr>,
+}
+
+impl Network {
+    pub fn contains(&self, ip: Ipv4Addr) -> bool {
+        self.cidrs.iter().any(|cidr| cidr.contains(ip))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NetworkRoute {
+    pub destination: Ipv4Network,
+    pub target: ConnIx,
+    pub path: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DnsServer {
+    pub ip: Ipv4Addr,
+    pub path: String,
+    pub forwarders: Vec<Forwarder>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Forwarder {
+    pub domain: Name,
+    pub to: Vec<ForwardTarget>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForwardTarget {
+    /// The Route 53 Resolver of the VPC the forwarding server sits in.
+    AmazonProvidedDns,
+    Ip(Ipv4Addr),
+}
+
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub name: String,
+    pub path: String,
+    pub location: ClientLocation,
+    pub ip: Ipv4Addr,
+    pub public_ip: Option<Ipv4Addr>,
+    pub security_groups: Vec<SgIx>,
+    pub expect: Option<Expectation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientLocation {
+    Subnet(SubnetIx),
+    Network(NetworkIx),
+    Internet,
+}
+
+/// What a client's author says must happen (`expect:`), checked by CI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expectation {
+    pub answer: Option<ExpectedAnswer>,
+    pub reachable: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpectedAnswer {
+    Public,
+    Private,
+    None,
+}
+
+impl ExpectedAnswer {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "public" => Some(ExpectedAnswer::Public),
+            "private" => Some(ExpectedAnswer::Private),
+            "none" => Some(ExpectedAnswer::None),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExpectedAnswer::Public => "public",
+            ExpectedAnswer::Private => "private",
+            ExpectedAnswer::None => "none",
+        }
+    }
+}
+
+impl Scenario {
+    pub fn vpc(&self, ix: VpcIx) -> Option<&Vpc> {
+        self.vpcs.get(ix.0)
+    }
+    pub fn subnet(&self, ix: SubnetIx) -> Option<&Subnet> {
+        self.subnets.get(ix.0)
+    }
+    pub fn route_table(&self, ix: RouteTableIx) -> Option<&RouteTable> {
+        self.route_tables.get(ix.0)
+    }
+    pub fn security_group(&self, ix: SgIx) -> Option<&SecurityGroup> {
+        self.security_groups.get(ix.0)
+    }
+    pub fn network_acl(&self, ix: AclIx) -> Option<&NetworkAcl> {
+        self.network_acls.get(ix.0)
+    }
+    pub fn nat_gateway(&self, ix: NatIx) -> Option<&NatGateway> {
+        self.nat_gateways.get(ix.0)
+    }
+    pub fn connection(&self, ix: ConnIx) -> Option<&Connection> {
+        self.connections.get(ix.0)
+    }
+    pub fn network(&self, ix: NetworkIx) -> Option<&Network> {
+        self.networks.get(ix.0)
+    }
+    pub fn dns_server(&self, ix: DnsServerIx) -> Option<&DnsServer> {
+        self.dns_servers.get(ix.0)
+    }
+
+    /// The cluster VPC.
+    pub fn cluster_vpc(&self) -> Option<&Vpc> {
+        self.vpc(self.cluster.vpc)
+    }
+
+    /// The custom DNS server declared at `ip`.
+    pub fn dns_server_at(&self, ip: Ipv4Addr) -> Option<(DnsServerIx, &DnsServer)> {
+        self.dns_servers
+            .iter()
+            .enumerate()
+            .find(|(_, server)| server.ip == ip)
+            .map(|(ix, server)| (DnsServerIx(ix), server))
+    }
+
+    /// The VPC whose CIDRs hold `ip`.
+    pub fn vpc_containing(&self, ip: Ipv4Addr) -> Option<VpcIx> {
+        self.vpcs.iter().position(|vpc| vpc.contains(ip)).map(VpcIx)
+    }
+
+    /// The network whose CIDRs hold `ip`.
+    pub fn network_containing(&self, ip: Ipv4Addr) -> Option<NetworkIx> {
+        self.networks
+            .iter()
+            .position(|network| network.contains(ip))
+            .map(NetworkIx)
+    }
+
+    /// The endpoint IP addresses of the EKS-owned ENIs, in the order written.
+    pub fn eni_ips(&self) -> Vec<Ipv4Addr> {
+        self.cluster.enis.iter().map(|eni| eni.ip).collect()
+    }
+
+    /// Names of several security groups, for messages: `sg-a, sg-b`.
+    pub fn sg_names(&self, groups: &[SgIx]) -> String {
+        groups
+            .iter()
+            .filter_map(|sg| self.security_group(*sg))
+            .map(|sg| sg.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

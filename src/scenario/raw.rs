@@ -1,0 +1,270 @@
+//! The scenario exactly as written: what `serde_yaml` can check on its own (field names,
+//! scalar types, nesting). Values that need parsing (CIDRs, addresses, ports, enum words) stay
+//! text here so that validation can report every bad one, not only the first.
+//!
+//! Unknown fields are not rejected by serde (`deny_unknown_fields` would stop at the first);
+//! the loader collects them all with `serde_ignored` instead.
+
+use serde::{Deserialize, Deserializer};
+
+/// Deserializes `null` (an empty `key:`) as the type's default, so `clients:` with nothing
+/// under it means no clients.
+fn nullable<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// A scalar that may be written as a number or a string: `ports: 443`, `ports: "1024-65535"`,
+/// `protocol: -1`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scalar(pub String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number or a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_owned()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct RawScenario {
+    pub version: Option<u64>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub cluster: Option<RawCluster>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub vpcs: Vec<RawVpc>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub connections: Vec<RawConnection>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub networks: Vec<RawNetwork>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub dns_servers: Vec<RawDnsServer>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub clients: Vec<RawClient>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct RawCluster {
+    pub name: Option<String>,
+    pub region: Option<String>,
+    pub endpoint: Option<String>,
+    pub endpoint_access: Option<String>,
+    pub public_access_cidrs: Option<Vec<String>>,
+    pub public_endpoint_ips: Option<Vec<String>>,
+    pub vpc: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub security_groups: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub enis: Vec<RawEni>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawEni {
+    pub subnet: Option<String>,
+    pub ip: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawVpc {
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub cidrs: Vec<String>,
+    pub enable_dns_support: Option<bool>,
+    pub enable_dns_hostnames: Option<bool>,
+    pub dhcp_options: Option<RawDhcpOptions>,
+    pub internet_gateway: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub subnets: Vec<RawSubnet>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub nat_gateways: Vec<RawNatGateway>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub route_tables: Vec<RawRouteTable>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub security_groups: Vec<RawSecurityGroup>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub network_acls: Vec<RawNetworkAcl>,
+    pub resolver: Option<RawResolver>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawDhcpOptions {
+    pub domain_name_servers: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawSubnet {
+    pub id: Option<String>,
+    pub cidr: Option<String>,
+    pub az: Option<String>,
+    pub route_table: Option<String>,
+    pub network_acl: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawNatGateway {
+    pub id: Option<String>,
+    pub subnet: Option<String>,
+    pub public_ip: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawRouteTable {
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub routes: Vec<RawRoute>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawRoute {
+    pub destination: Option<String>,
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawSecurityGroup {
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub ingress: Vec<RawSgRule>,
+    /// `None` means the AWS default: allow all outbound.
+    pub egress: Option<Vec<RawSgRule>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawSgRule {
+    pub protocol: Option<Scalar>,
+    pub ports: Option<Scalar>,
+    pub cidr: Option<String>,
+    pub source_security_group: Option<String>,
+    pub destination_security_group: Option<String>,
+    /// Accepted so scenarios can say what a rule is for; not used by the model.
+    #[allow(dead_code)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawNetworkAcl {
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub inbound: Vec<RawAclRule>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub outbound: Vec<RawAclRule>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawAclRule {
+    pub rule: Option<u64>,
+    pub protocol: Option<Scalar>,
+    pub ports: Option<Scalar>,
+    pub cidr: Option<String>,
+    pub action: Option<String>,
+    /// Accepted so scenarios can say what a rule is for; not used by the model.
+    #[allow(dead_code)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawResolver {
+    #[serde(default, deserialize_with = "nullable")]
+    pub inbound_endpoints: Vec<RawInboundEndpoint>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub forward_rules: Vec<RawForwardRule>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawInboundEndpoint {
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub ips: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawForwardRule {
+    pub id: Option<String>,
+    pub domain: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub target_ips: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawConnection {
+    pub id: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub vpcs: Option<Vec<String>>,
+    pub vpc: Option<String>,
+    pub network: Option<String>,
+    pub attachments: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawNetwork {
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub cidrs: Vec<String>,
+    pub internet_egress_ip: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub routes: Vec<RawRoute>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub dns_servers: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawDnsServer {
+    pub ip: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub forward: Vec<RawForwarder>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawForwarder {
+    pub domain: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub to: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawClient {
+    pub name: Option<String>,
+    pub from: Option<String>,
+    pub ip: Option<String>,
+    pub public_ip: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub security_groups: Vec<String>,
+    pub expect: Option<RawExpect>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawExpect {
+    pub answer: Option<String>,
+    pub reachable: Option<bool>,
+}

@@ -1,0 +1,1647 @@
+//! Raw scenario → validated [`Scenario`], reporting every problem it finds.
+//!
+//! Validation rejects only what cannot be modelled (SPEC section 2): values that do not parse,
+//! duplicate IDs, dangling references, addresses outside their subnet or VPC. Limits that AWS
+//! enforces at its API (40 allowlist entries, 2–4 ENIs, …) load fine and become findings.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+
+use hickory_proto::rr::Name;
+use ipnetwork::{IpNetwork, Ipv4Network};
+
+use super::diagnostic::Diagnostic;
+use super::model::*;
+use super::raw::*;
+use super::spans::{SpanIndex, join_index, join_key};
+
+/// Literal words that cannot be used as IDs because references give them a meaning.
+const RESERVED_IDS: [&str; 3] = ["internet", "local", "AmazonProvidedDNS"];
+
+/// The kinds of element an ID can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Element {
+    Vpc(VpcIx),
+    Subnet(SubnetIx),
+    RouteTable(RouteTableIx),
+    SecurityGroup(SgIx),
+    NetworkAcl(AclIx),
+    Nat(NatIx),
+    InternetGateway(VpcIx),
+    Connection(ConnIx),
+    Network(NetworkIx),
+    /// Resolver inbound endpoints and forward rules: named, never referenced.
+    Resolver,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Vpc,
+    Subnet,
+    RouteTable,
+    SecurityGroup,
+    NetworkAcl,
+    Nat,
+    InternetGateway,
+    Connection,
+    Network,
+    Resolver,
+}
+
+impl Element {
+    fn kind(self) -> Kind {
+        match self {
+            Element::Vpc(_) => Kind::Vpc,
+            Element::Subnet(_) => Kind::Subnet,
+            Element::RouteTable(_) => Kind::RouteTable,
+            Element::SecurityGroup(_) => Kind::SecurityGroup,
+            Element::NetworkAcl(_) => Kind::NetworkAcl,
+            Element::Nat(_) => Kind::Nat,
+            Element::InternetGateway(_) => Kind::InternetGateway,
+            Element::Connection(_) => Kind::Connection,
+            Element::Network(_) => Kind::Network,
+            Element::Resolver => Kind::Resolver,
+        }
+    }
+}
+
+impl Kind {
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Vpc => "a VPC",
+            Kind::Subnet => "a subnet",
+            Kind::RouteTable => "a route table",
+            Kind::SecurityGroup => "a security group",
+            Kind::NetworkAcl => "a network ACL",
+            Kind::Nat => "a NAT gateway",
+            Kind::InternetGateway => "an internet gateway",
+            Kind::Connection => "a connection",
+            Kind::Network => "a network",
+            Kind::Resolver => "a Route 53 Resolver element",
+        }
+    }
+}
+
+/// Nouns joined with "or": "a subnet, a network or `internet`".
+fn expected_nouns(kinds: &[Kind], extra: &[&str]) -> String {
+    let mut words: Vec<String> = kinds.iter().map(|kind| kind.noun().to_owned()).collect();
+    words.extend(extra.iter().map(|word| format!("`{word}`")));
+    match words.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
+}
+
+pub(super) struct Validator<'a> {
+    file: &'a str,
+    spans: &'a SpanIndex,
+    problems: Vec<Diagnostic>,
+    ids: HashMap<String, (Element, String)>,
+}
+
+impl<'a> Validator<'a> {
+    pub(super) fn new(file: &'a str, spans: &'a SpanIndex) -> Self {
+        Validator {
+            file,
+            spans,
+            problems: Vec::new(),
+            ids: HashMap::new(),
+        }
+    }
+
+    /// Adds problems found before validation (unknown fields).
+    pub(super) fn push(&mut self, diagnostic: Diagnostic) {
+        self.problems.push(diagnostic);
+    }
+
+    /// A problem with the value at `path`.
+    pub(super) fn problem(&mut self, path: &str, message: impl Into<String>) {
+        self.problems.push(Diagnostic {
+            file: self.file.to_owned(),
+            position: self.spans.value(path),
+            path: path.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// A problem with the key at `path` (unknown or duplicate fields).
+    pub(super) fn key_problem(&mut self, path: &str, message: impl Into<String>) {
+        self.problems.push(Diagnostic {
+            file: self.file.to_owned(),
+            position: self.spans.key(path),
+            path: path.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    fn required<'v, T>(
+        &mut self,
+        value: &'v Option<T>,
+        parent: &str,
+        field: &str,
+    ) -> Option<&'v T> {
+        if value.is_none() {
+            self.problem(parent, format!("missing required field `{field}`"));
+        }
+        value.as_ref()
+    }
+
+    // ---- IDs --------------------------------------------------------------------------
+
+    fn register(&mut self, id: &Option<String>, parent: &str, element: Element) -> Option<String> {
+        let path = join_key(parent, "id");
+        let id = self.required(id, parent, "id")?.clone();
+        if id.trim().is_empty() {
+            self.problem(&path, "an id must not be empty");
+            return None;
+        }
+        if RESERVED_IDS.contains(&id.as_str()) {
+            self.problem(
+                &path,
+                format!("`{id}` is a reserved word in references and cannot be used as an id"),
+            );
+            return None;
+        }
+        if let Some((_, first)) = self.ids.get(&id) {
+            let at = self
+                .spans
+                .value(first)
+                .map(|p| format!(" (first defined at line {})", p.line))
+                .unwrap_or_default();
+            let message =
+                format!("duplicate id `{id}`{at}: IDs are unique across the whole scenario");
+            self.problem(&path, message);
+            return None;
+        }
+        self.ids.insert(id.clone(), (element, path));
+        Some(id)
+    }
+
+    /// Resolves a reference, or reports it as dangling or of the wrong kind.
+    fn lookup(&mut self, id: &str, path: &str, kinds: &[Kind]) -> Option<Element> {
+        match self.ids.get(id) {
+            Some((element, _)) if kinds.contains(&element.kind()) => Some(*element),
+            Some((element, _)) => {
+                let message = format!(
+                    "`{id}` is {}, but {} is expected here",
+                    element.kind().noun(),
+                    expected_nouns(kinds, &[])
+                );
+                self.problem(path, message);
+                None
+            }
+            None => {
+                let message = format!(
+                    "`{id}` is not defined: no {} has this id{}",
+                    expected_nouns(kinds, &[])
+                        .replacen("a ", "", 1)
+                        .replacen("an ", "", 1),
+                    self.suggest(id, kinds)
+                );
+                self.problem(path, message);
+                None
+            }
+        }
+    }
+
+    /// "; did you mean `subnet-a`?" for a near-miss reference.
+    fn suggest(&self, id: &str, kinds: &[Kind]) -> String {
+        self.ids
+            .iter()
+            .filter(|(_, (element, _))| kinds.contains(&element.kind()))
+            .map(|(candidate, _)| (edit_distance(id, candidate), candidate))
+            .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 4))
+            .min()
+            .map(|(_, candidate)| format!("; did you mean `{candidate}`?"))
+            .unwrap_or_default()
+    }
+
+    fn vpc_ref(&mut self, id: &str, path: &str) -> Option<VpcIx> {
+        match self.lookup(id, path, &[Kind::Vpc])? {
+            Element::Vpc(vpc) => Some(vpc),
+            _ => None,
+        }
+    }
+
+    fn subnet_ref(&mut self, id: &str, path: &str) -> Option<SubnetIx> {
+        match self.lookup(id, path, &[Kind::Subnet])? {
+            Element::Subnet(subnet) => Some(subnet),
+            _ => None,
+        }
+    }
+
+    fn sg_ref(&mut self, id: &str, path: &str) -> Option<SgIx> {
+        match self.lookup(id, path, &[Kind::SecurityGroup])? {
+            Element::SecurityGroup(sg) => Some(sg),
+            _ => None,
+        }
+    }
+
+    fn connection_ref(&mut self, id: &str, path: &str) -> Option<ConnIx> {
+        match self.lookup(id, path, &[Kind::Connection])? {
+            Element::Connection(conn) => Some(conn),
+            _ => None,
+        }
+    }
+
+    // ---- values -----------------------------------------------------------------------
+
+    fn ipv4(&mut self, text: &str, path: &str) -> Option<Ipv4Addr> {
+        match text.trim().parse::<IpAddr>() {
+            Ok(IpAddr::V4(ip)) => Some(ip),
+            Ok(IpAddr::V6(ip)) => {
+                let hint = ip
+                    .to_ipv4_mapped()
+                    .map(|v4| format!(" (write the IPv4-mapped address as `{v4}`)"))
+                    .unwrap_or_default();
+                self.problem(
+                    path,
+                    format!("`{text}` is an IPv6 address; eksflow models IPv4 networks{hint}"),
+                );
+                None
+            }
+            Err(_) => {
+                self.problem(path, format!("`{text}` is not an IPv4 address"));
+                None
+            }
+        }
+    }
+
+    /// Parses `a.b.c.d/n` or an IPv6 block, explaining what is wrong when it does not parse.
+    fn cidr(&mut self, text: &str, path: &str) -> Option<IpNetwork> {
+        let trimmed = text.trim();
+        let Some((address, prefix)) = trimmed.split_once('/') else {
+            let hint = match trimmed.parse::<IpAddr>() {
+                Ok(IpAddr::V4(_)) => format!(" (for a single address write `{trimmed}/32`)"),
+                Ok(IpAddr::V6(_)) => format!(" (for a single address write `{trimmed}/128`)"),
+                Err(_) => String::new(),
+            };
+            self.problem(
+                path,
+                format!("`{text}` is not a CIDR block: missing `/prefix`{hint}"),
+            );
+            return None;
+        };
+        let Ok(address) = address.parse::<IpAddr>() else {
+            self.problem(
+                path,
+                format!("`{text}` is not a valid CIDR block: `{address}` is not an IP address"),
+            );
+            return None;
+        };
+        let max = if address.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix.parse::<u8>() {
+            Ok(prefix) if prefix <= max => prefix,
+            _ => {
+                self.problem(
+                    path,
+                    format!("`{text}` is not a valid CIDR block: prefix length `{prefix}` is not in 0-{max}"),
+                );
+                return None;
+            }
+        };
+        match IpNetwork::new(address, prefix) {
+            Ok(network) => Some(network),
+            Err(error) => {
+                self.problem(path, format!("`{text}` is not a valid CIDR block: {error}"));
+                None
+            }
+        }
+    }
+
+    fn cidr4(&mut self, text: &str, path: &str) -> Option<Ipv4Network> {
+        match self.cidr(text, path)? {
+            IpNetwork::V4(network) => Some(network),
+            IpNetwork::V6(_) => {
+                self.problem(
+                    path,
+                    format!("`{text}` is an IPv6 block; eksflow models IPv4 networks"),
+                );
+                None
+            }
+        }
+    }
+
+    fn domain(&mut self, text: &str, path: &str) -> Option<Name> {
+        match Name::from_ascii(text.trim()) {
+            Ok(mut name) => {
+                name.set_fqdn(true);
+                Some(name)
+            }
+            Err(error) => {
+                self.problem(path, format!("`{text}` is not a DNS domain name: {error}"));
+                None
+            }
+        }
+    }
+
+    fn protocol(&mut self, value: &Option<Scalar>, parent: &str) -> Option<Protocol> {
+        let text = &self.required(value, parent, "protocol")?.0;
+        let protocol = Protocol::parse(text);
+        if protocol.is_none() {
+            let message = format!("unknown protocol `{text}`: expected tcp, udp, icmp or all");
+            self.problem(&join_key(parent, "protocol"), message);
+        }
+        protocol
+    }
+
+    /// Ports matter for TCP and UDP only; AWS ignores them for `all` and `icmp`.
+    fn ports(
+        &mut self,
+        value: &Option<Scalar>,
+        protocol: Protocol,
+        parent: &str,
+    ) -> Option<PortRange> {
+        if !protocol.has_ports() {
+            return Some(PortRange::ALL);
+        }
+        let path = join_key(parent, "ports");
+        let Some(Scalar(text)) = value else {
+            let message = format!(
+                "missing required field `ports` for protocol {protocol} (write `443` or `1024-65535`)"
+            );
+            self.problem(parent, message);
+            return None;
+        };
+        let range = PortRange::parse(text);
+        if range.is_none() {
+            let message = format!(
+                "`{text}` is not a port or port range: write `443` or `1024-65535` (0-65535)"
+            );
+            self.problem(&path, message);
+        }
+        range
+    }
+
+    // ---- the scenario -----------------------------------------------------------------
+
+    pub(super) fn validate(mut self, raw: RawScenario) -> Result<Scenario, Vec<Diagnostic>> {
+        match raw.version {
+            None => self.problem("", "missing required field `version` (write `version: 1`)"),
+            Some(1) => {}
+            Some(other) => self.problem(
+                "version",
+                format!(
+                    "unsupported version {other}: this eksflow reads scenario format version 1"
+                ),
+            ),
+        }
+        let name = self
+            .required(&raw.name, "", "name")
+            .cloned()
+            .unwrap_or_default();
+        let Some(raw_cluster) = self.required(&raw.cluster, "", "cluster") else {
+            return Err(self.problems);
+        };
+
+        let layout = self.register_all(&raw);
+        let vpcs = self.vpcs(&raw, &layout);
+        let networks = self.networks(&raw);
+        let connections = self.connections(&raw);
+        let mut scenario = Scenario {
+            name,
+            description: raw.description.clone(),
+            cluster: placeholder_cluster(),
+            vpcs,
+            subnets: Vec::new(),
+            route_tables: Vec::new(),
+            security_groups: Vec::new(),
+            network_acls: Vec::new(),
+            nat_gateways: Vec::new(),
+            connections,
+            networks,
+            dns_servers: Vec::new(),
+            clients: Vec::new(),
+            source: Source::default(),
+        };
+        self.vpc_contents(&raw, &mut scenario);
+        self.check_connection_routes(&scenario);
+        scenario.dns_servers = self.dns_servers(&raw);
+        let cluster = self.cluster(raw_cluster, &scenario);
+        scenario.clients = self.clients(&raw, &scenario);
+
+        match cluster {
+            Some(cluster) if self.problems.is_empty() => {
+                scenario.cluster = cluster;
+                scenario.source = Source {
+                    file: self.file.to_owned(),
+                    spans: self.spans.clone(),
+                };
+                Ok(scenario)
+            }
+            _ => Err(self.problems),
+        }
+    }
+
+    /// Assigns every element its index and registers its ID, so references may point
+    /// forwards as well as backwards.
+    fn register_all(&mut self, raw: &RawScenario) -> Layout {
+        let mut layout = Layout::default();
+        for (v, vpc) in raw.vpcs.iter().enumerate() {
+            let vpc_path = join_index("vpcs", v);
+            let vpc_ix = VpcIx(v);
+            self.register(&vpc.id, &vpc_path, Element::Vpc(vpc_ix));
+            if let Some(igw) = &vpc.internet_gateway {
+                let path = join_key(&vpc_path, "internetGateway");
+                self.register(&Some(igw.clone()), &path, Element::InternetGateway(vpc_ix));
+            }
+            let arena = |field: &str, i: usize| join_index(&join_key(&vpc_path, field), i);
+            for (i, subnet) in vpc.subnets.iter().enumerate() {
+                let element = Element::Subnet(SubnetIx(layout.subnets.len()));
+                self.register(&subnet.id, &arena("subnets", i), element);
+                layout.subnets.push(vpc_ix);
+            }
+            for (i, table) in vpc.route_tables.iter().enumerate() {
+                let element = Element::RouteTable(RouteTableIx(layout.route_tables));
+                self.register(&table.id, &arena("routeTables", i), element);
+                layout.route_tables += 1;
+            }
+            for (i, group) in vpc.security_groups.iter().enumerate() {
+                let element = Element::SecurityGroup(SgIx(layout.security_groups));
+                self.register(&group.id, &arena("securityGroups", i), element);
+                layout.security_groups += 1;
+            }
+            for (i, acl) in vpc.network_acls.iter().enumerate() {
+                let element = Element::NetworkAcl(AclIx(layout.network_acls));
+                self.register(&acl.id, &arena("networkAcls", i), element);
+                layout.network_acls += 1;
+            }
+            for (i, nat) in vpc.nat_gateways.iter().enumerate() {
+                let element = Element::Nat(NatIx(layout.nat_gateways));
+                self.register(&nat.id, &arena("natGateways", i), element);
+                layout.nat_gateways += 1;
+            }
+            if let Some(resolver) = &vpc.resolver {
+                let resolver_path = join_key(&vpc_path, "resolver");
+                for (i, endpoint) in resolver.inbound_endpoints.iter().enumerate() {
+                    let path = join_index(&join_key(&resolver_path, "inboundEndpoints"), i);
+                    self.register(&endpoint.id, &path, Element::Resolver);
+                }
+                for (i, rule) in resolver.forward_rules.iter().enumerate() {
+                    if rule.id.is_some() {
+                        let path = join_index(&join_key(&resolver_path, "forwardRules"), i);
+                        self.register(&rule.id, &path, Element::Resolver);
+                    }
+                }
+            }
+        }
+        for (i, connection) in raw.connections.iter().enumerate() {
+            self.register(
+                &connection.id,
+                &join_index("connections", i),
+                Element::Connection(ConnIx(i)),
+            );
+        }
+        for (i, network) in raw.networks.iter().enumerate() {
+            self.register(
+                &network.id,
+                &join_index("networks", i),
+                Element::Network(NetworkIx(i)),
+            );
+        }
+        layout
+    }
+
+    fn vpcs(&mut self, raw: &RawScenario, layout: &Layout) -> Vec<Vpc> {
+        let mut vpcs = Vec::with_capacity(raw.vpcs.len());
+        for (v, raw_vpc) in raw.vpcs.iter().enumerate() {
+            let path = join_index("vpcs", v);
+            let cidrs_path = join_key(&path, "cidrs");
+            if raw_vpc.cidrs.is_empty() {
+                self.problem(
+                    &path,
+                    "missing required field `cidrs` (the VPC's primary CIDR first)",
+                );
+            }
+            let cidrs: Vec<Ipv4Network> = raw_vpc
+                .cidrs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, text)| self.cidr4(text, &join_index(&cidrs_path, i)))
+                .collect();
+            let dns_servers = match raw_vpc
+                .dhcp_options
+                .as_ref()
+                .and_then(|d| d.domain_name_servers.as_ref())
+            {
+                None => vec![DhcpDnsServer::AmazonProvidedDns],
+                Some(list) => {
+                    let list_path = join_key(&join_key(&path, "dhcpOptions"), "domainNameServers");
+                    if list.is_empty() {
+                        self.problem(&list_path, "a DHCP option set needs at least one DNS server (AmazonProvidedDNS or an IP address)");
+                    }
+                    list.iter()
+                        .enumerate()
+                        .filter_map(|(i, text)| {
+                            if text.eq_ignore_ascii_case("AmazonProvidedDNS") {
+                                Some(DhcpDnsServer::AmazonProvidedDns)
+                            } else {
+                                self.ipv4(text, &join_index(&list_path, i))
+                                    .map(DhcpDnsServer::Ip)
+                            }
+                        })
+                        .collect()
+                }
+            };
+            let subnets = layout
+                .subnets
+                .iter()
+                .enumerate()
+                .filter(|(_, owner)| owner.0 == v)
+                .map(|(i, _)| SubnetIx(i))
+                .collect();
+            let vpc = Vpc {
+                id: raw_vpc.id.clone().unwrap_or_default(),
+                path: path.clone(),
+                cidrs,
+                enable_dns_support: raw_vpc.enable_dns_support.unwrap_or(true),
+                enable_dns_hostnames: raw_vpc.enable_dns_hostnames.unwrap_or(false),
+                dns_servers,
+                internet_gateway: raw_vpc.internet_gateway.clone(),
+                subnets,
+                inbound_endpoints: Vec::new(),
+                forward_rules: Vec::new(),
+            };
+            let (inbound_endpoints, forward_rules) = self.resolver(raw_vpc, &vpc, &path);
+            vpcs.push(Vpc {
+                inbound_endpoints,
+                forward_rules,
+                ..vpc
+            });
+        }
+        vpcs
+    }
+
+    fn resolver(
+        &mut self,
+        raw_vpc: &RawVpc,
+        vpc: &Vpc,
+        vpc_path: &str,
+    ) -> (Vec<InboundEndpoint>, Vec<ForwardRule>) {
+        let Some(resolver) = &raw_vpc.resolver else {
+            return (Vec::new(), Vec::new());
+        };
+        let resolver_path = join_key(vpc_path, "resolver");
+        let mut endpoints = Vec::new();
+        for (i, endpoint) in resolver.inbound_endpoints.iter().enumerate() {
+            let path = join_index(&join_key(&resolver_path, "inboundEndpoints"), i);
+            let ips_path = join_key(&path, "ips");
+            if endpoint.ips.is_empty() {
+                self.problem(
+                    &path,
+                    "an inbound endpoint needs `ips` (Route 53 Resolver uses at least two)",
+                );
+            }
+            let mut ips = Vec::new();
+            for (j, text) in endpoint.ips.iter().enumerate() {
+                let ip_path = join_index(&ips_path, j);
+                if let Some(ip) = self.ipv4(text, &ip_path) {
+                    if !vpc.cidrs.is_empty() && !vpc.contains(ip) {
+                        let message = format!(
+                            "inbound endpoint address {ip} is outside {}'s CIDRs",
+                            vpc.id
+                        );
+                        self.problem(&ip_path, message);
+                    }
+                    ips.push(ip);
+                }
+            }
+            endpoints.push(InboundEndpoint {
+                id: endpoint.id.clone().unwrap_or_default(),
+                ips,
+            });
+        }
+        let mut rules = Vec::new();
+        for (i, rule) in resolver.forward_rules.iter().enumerate() {
+            let path = join_index(&join_key(&resolver_path, "forwardRules"), i);
+            let domain = self
+                .required(&rule.domain, &path, "domain")
+                .cloned()
+                .and_then(|text| self.domain(&text, &join_key(&path, "domain")));
+            if rule.target_ips.is_empty() {
+                self.problem(
+                    &path,
+                    "missing required field `targetIps` (the DNS servers the rule forwards to)",
+                );
+            }
+            let targets_path = join_key(&path, "targetIps");
+            let target_ips: Vec<Ipv4Addr> = rule
+                .target_ips
+                .iter()
+                .enumerate()
+                .filter_map(|(j, text)| self.ipv4(text, &join_index(&targets_path, j)))
+                .collect();
+            if let Some(domain) = domain {
+                let label = rule
+                    .id
+                    .clone()
+                    .unwrap_or_else(|| format!("forward rule {}", domain.to_ascii()));
+                rules.push(ForwardRule {
+                    label,
+                    domain,
+                    target_ips,
+                });
+            }
+        }
+        (endpoints, rules)
+    }
+
+    fn vpc_contents(&mut self, raw: &RawScenario, scenario: &mut Scenario) {
+        let mut nat_owners = Vec::new();
+        for (v, raw_vpc) in raw.vpcs.iter().enumerate() {
+            let vpc_ix = VpcIx(v);
+            let vpc_path = join_index("vpcs", v);
+            let Some(vpc) = scenario.vpcs.get(v).cloned() else {
+                continue;
+            };
+            for (i, raw_subnet) in raw_vpc.subnets.iter().enumerate() {
+                let path = join_index(&join_key(&vpc_path, "subnets"), i);
+                let subnet = self.subnet(raw_subnet, &vpc, vpc_ix, &path);
+                scenario.subnets.push(subnet);
+            }
+            for (i, raw_table) in raw_vpc.route_tables.iter().enumerate() {
+                let path = join_index(&join_key(&vpc_path, "routeTables"), i);
+                let table = self.route_table(raw_table, &vpc, vpc_ix, &path);
+                scenario.route_tables.push(table);
+            }
+            for (i, raw_group) in raw_vpc.security_groups.iter().enumerate() {
+                let path = join_index(&join_key(&vpc_path, "securityGroups"), i);
+                let group = self.security_group(raw_group, vpc_ix, &path);
+                scenario.security_groups.push(group);
+            }
+            for (i, raw_acl) in raw_vpc.network_acls.iter().enumerate() {
+                let path = join_index(&join_key(&vpc_path, "networkAcls"), i);
+                let acl = self.network_acl(raw_acl, vpc_ix, &path);
+                scenario.network_acls.push(acl);
+            }
+            for (i, raw_nat) in raw_vpc.nat_gateways.iter().enumerate() {
+                let path = join_index(&join_key(&vpc_path, "natGateways"), i);
+                let nat = self.nat_gateway(raw_nat, &path);
+                scenario.nat_gateways.push(nat);
+                nat_owners.push(vpc_ix);
+            }
+        }
+        // Now that every arena is complete, check the references that must stay in one VPC.
+        let mut problems = Vec::new();
+        for subnet in &scenario.subnets {
+            if let Some(table) = subnet.route_table.and_then(|rt| scenario.route_table(rt))
+                && table.vpc != subnet.vpc
+            {
+                let message = format!(
+                    "route table `{}` belongs to another VPC than subnet `{}`",
+                    table.id, subnet.id
+                );
+                problems.push((join_key(&subnet.path, "routeTable"), message));
+            }
+            if let Some(acl) = subnet.network_acl.and_then(|acl| scenario.network_acl(acl))
+                && acl.vpc != subnet.vpc
+            {
+                let message = format!(
+                    "network ACL `{}` belongs to another VPC than subnet `{}`",
+                    acl.id, subnet.id
+                );
+                problems.push((join_key(&subnet.path, "networkAcl"), message));
+            }
+        }
+        for (nat, owner) in scenario.nat_gateways.iter().zip(&nat_owners) {
+            if let Some(subnet) = scenario.subnet(nat.subnet)
+                && subnet.vpc != *owner
+            {
+                let message = format!(
+                    "NAT gateway `{}` must sit in a subnet of its own VPC; `{}` is in another VPC",
+                    nat.id, subnet.id
+                );
+                problems.push((join_key(&nat.path, "subnet"), message));
+            }
+        }
+        for (path, message) in problems {
+            self.problem(&path, message);
+        }
+    }
+
+    fn subnet(&mut self, raw: &RawSubnet, vpc: &Vpc, vpc_ix: VpcIx, path: &str) -> Subnet {
+        let cidr_path = join_key(path, "cidr");
+        let cidr = self
+            .required(&raw.cidr, path, "cidr")
+            .cloned()
+            .and_then(|text| self.cidr4(&text, &cidr_path));
+        if let Some(cidr) = cidr
+            && !vpc.cidrs.is_empty()
+            && !vpc
+                .cidrs
+                .iter()
+                .any(|block| block.contains(cidr.network()) && block.prefix() <= cidr.prefix())
+        {
+            let blocks = vpc
+                .cidrs
+                .iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.problem(
+                &cidr_path,
+                format!("subnet {cidr} is outside {}'s CIDRs ({blocks})", vpc.id),
+            );
+        }
+        let route_table = raw.route_table.as_ref().and_then(|id| {
+            match self.lookup(id, &join_key(path, "routeTable"), &[Kind::RouteTable])? {
+                Element::RouteTable(rt) => Some(rt),
+                _ => None,
+            }
+        });
+        let network_acl = raw.network_acl.as_ref().and_then(|id| {
+            match self.lookup(id, &join_key(path, "networkAcl"), &[Kind::NetworkAcl])? {
+                Element::NetworkAcl(acl) => Some(acl),
+                _ => None,
+            }
+        });
+        Subnet {
+            id: raw.id.clone().unwrap_or_default(),
+            path: path.to_owned(),
+            vpc: vpc_ix,
+            cidr: cidr.unwrap_or(Ipv4Network::from(Ipv4Addr::UNSPECIFIED)),
+            az: raw.az.clone(),
+            route_table,
+            network_acl,
+        }
+    }
+
+    fn route_table(
+        &mut self,
+        raw: &RawRouteTable,
+        vpc: &Vpc,
+        vpc_ix: VpcIx,
+        path: &str,
+    ) -> RouteTable {
+        let mut routes: Vec<Route> = Vec::new();
+        for (i, raw_route) in raw.routes.iter().enumerate() {
+            let route_path = join_index(&join_key(path, "routes"), i);
+            let destination = self
+                .required(&raw_route.destination, &route_path, "destination")
+                .cloned()
+                .and_then(|text| self.cidr4(&text, &join_key(&route_path, "destination")));
+            let target = self
+                .required(&raw_route.target, &route_path, "target")
+                .cloned()
+                .and_then(|text| {
+                    self.route_target(&text, vpc, vpc_ix, &join_key(&route_path, "target"))
+                });
+            if let (Some(destination), Some(target)) = (destination, target) {
+                if let Some(twin) = routes.iter().find(|r| r.destination == destination) {
+                    let message = format!(
+                        "a second route for {destination} (AWS allows one route per destination; the first is at {})",
+                        twin.path
+                    );
+                    self.problem(&join_key(&route_path, "destination"), message);
+                    continue;
+                }
+                routes.push(Route {
+                    destination,
+                    target,
+                    path: route_path,
+                });
+            }
+        }
+        RouteTable {
+            id: raw.id.clone().unwrap_or_default(),
+            path: path.to_owned(),
+            vpc: vpc_ix,
+            routes,
+        }
+    }
+
+    fn route_target(
+        &mut self,
+        text: &str,
+        vpc: &Vpc,
+        vpc_ix: VpcIx,
+        path: &str,
+    ) -> Option<RouteTarget> {
+        if text == "local" {
+            return Some(RouteTarget::Local);
+        }
+        let kinds = [Kind::InternetGateway, Kind::Nat, Kind::Connection];
+        match self.lookup(text, path, &kinds)? {
+            Element::InternetGateway(owner) if owner == vpc_ix => {
+                Some(RouteTarget::InternetGateway)
+            }
+            Element::InternetGateway(_) => {
+                self.problem(
+                    path,
+                    format!(
+                        "internet gateway `{text}` is attached to another VPC, not {}",
+                        vpc.id
+                    ),
+                );
+                None
+            }
+            Element::Nat(nat) => {
+                // The NAT's VPC is checked once NAT gateways are built; here it is enough that
+                // it is one.
+                Some(RouteTarget::Nat(nat))
+            }
+            Element::Connection(conn) => Some(RouteTarget::Connection(conn)),
+            _ => None,
+        }
+    }
+
+    fn security_group(
+        &mut self,
+        raw: &RawSecurityGroup,
+        vpc_ix: VpcIx,
+        path: &str,
+    ) -> SecurityGroup {
+        let ingress = self.sg_rules(&raw.ingress, &join_key(path, "ingress"), false);
+        let egress = raw
+            .egress
+            .as_ref()
+            .map(|rules| self.sg_rules(rules, &join_key(path, "egress"), true));
+        SecurityGroup {
+            id: raw.id.clone().unwrap_or_default(),
+            path: path.to_owned(),
+            vpc: vpc_ix,
+            ingress,
+            egress,
+        }
+    }
+
+    fn sg_rules(&mut self, rules: &[RawSgRule], path: &str, egress: bool) -> Vec<SgRule> {
+        let mut out = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            let rule_path = join_index(path, i);
+            let protocol = self.protocol(&rule.protocol, &rule_path);
+            let ports = protocol.and_then(|protocol| self.ports(&rule.ports, protocol, &rule_path));
+            let group = match (
+                &rule.source_security_group,
+                &rule.destination_security_group,
+            ) {
+                (Some(source), None) => Some(("sourceSecurityGroup", source)),
+                (None, Some(destination)) => Some(("destinationSecurityGroup", destination)),
+                (None, None) => None,
+                (Some(_), Some(_)) => {
+                    self.problem(&rule_path, "a rule names one peer security group: `sourceSecurityGroup` or `destinationSecurityGroup`, not both");
+                    None
+                }
+            };
+            if let Some(("destinationSecurityGroup", _)) = group
+                && !egress
+            {
+                self.key_problem(
+                    &join_key(&rule_path, "destinationSecurityGroup"),
+                    "an ingress rule names its peer with `sourceSecurityGroup`",
+                );
+            }
+            let peer = match (&rule.cidr, group) {
+                (Some(cidr), None) => self
+                    .cidr4(cidr, &join_key(&rule_path, "cidr"))
+                    .map(SgPeer::Cidr),
+                (None, Some((field, id))) => self
+                    .sg_ref(id, &join_key(&rule_path, field))
+                    .map(SgPeer::Group),
+                (Some(_), Some(_)) => {
+                    self.problem(&rule_path, "a rule has either `cidr` or a peer security group, not both (write two rules)");
+                    None
+                }
+                (None, None) => {
+                    let peer = if egress {
+                        "destinationSecurityGroup"
+                    } else {
+                        "sourceSecurityGroup"
+                    };
+                    self.problem(
+                        &rule_path,
+                        format!("missing the rule's peer: `cidr` or `{peer}`"),
+                    );
+                    None
+                }
+            };
+            if let (Some(protocol), Some(ports), Some(peer)) = (protocol, ports, peer) {
+                out.push(SgRule {
+                    protocol,
+                    ports,
+                    peer,
+                    path: rule_path,
+                });
+            }
+        }
+        out
+    }
+
+    fn network_acl(&mut self, raw: &RawNetworkAcl, vpc_ix: VpcIx, path: &str) -> NetworkAcl {
+        let inbound = self.acl_rules(&raw.inbound, &join_key(path, "inbound"));
+        let outbound = self.acl_rules(&raw.outbound, &join_key(path, "outbound"));
+        NetworkAcl {
+            id: raw.id.clone().unwrap_or_default(),
+            path: path.to_owned(),
+            vpc: vpc_ix,
+            inbound,
+            outbound,
+        }
+    }
+
+    fn acl_rules(&mut self, rules: &[RawAclRule], path: &str) -> Vec<AclRule> {
+        let mut out: Vec<AclRule> = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            let rule_path = join_index(path, i);
+            let number = match self.required(&rule.rule, &rule_path, "rule").copied() {
+                Some(number @ 1..=32766) => u32::try_from(number).ok(),
+                Some(number) => {
+                    self.problem(
+                        &join_key(&rule_path, "rule"),
+                        format!("rule number {number} is not in 1-32766"),
+                    );
+                    None
+                }
+                None => None,
+            };
+            if let Some(number) = number
+                && let Some(twin) = out.iter().find(|r| r.number == number)
+            {
+                let message = format!(
+                    "duplicate rule number {number} (also at {}); each rule number is used once per direction",
+                    twin.path
+                );
+                self.problem(&join_key(&rule_path, "rule"), message);
+                continue;
+            }
+            let protocol = self.protocol(&rule.protocol, &rule_path);
+            let ports = protocol.and_then(|protocol| self.ports(&rule.ports, protocol, &rule_path));
+            let cidr = self
+                .required(&rule.cidr, &rule_path, "cidr")
+                .cloned()
+                .and_then(|text| self.cidr4(&text, &join_key(&rule_path, "cidr")));
+            let allow = match self
+                .required(&rule.action, &rule_path, "action")
+                .map(String::as_str)
+            {
+                Some("allow") => Some(true),
+                Some("deny") => Some(false),
+                Some(other) => {
+                    self.problem(
+                        &join_key(&rule_path, "action"),
+                        format!("unknown action `{other}`: expected allow or deny"),
+                    );
+                    None
+                }
+                None => None,
+            };
+            if let (Some(number), Some(protocol), Some(ports), Some(cidr), Some(allow)) =
+                (number, protocol, ports, cidr, allow)
+            {
+                out.push(AclRule {
+                    number,
+                    protocol,
+                    ports,
+                    cidr,
+                    allow,
+                    path: rule_path,
+                });
+            }
+        }
+        out.sort_by_key(|rule| rule.number);
+        out
+    }
+
+    fn nat_gateway(&mut self, raw: &RawNatGateway, path: &str) -> NatGateway {
+        let subnet = self
+            .required(&raw.subnet, path, "subnet")
+            .cloned()
+            .and_then(|id| self.subnet_ref(&id, &join_key(path, "subnet")));
+        let public_ip = raw
+            .public_ip
+            .as_ref()
+            .and_then(|text| self.ipv4(text, &join_key(path, "publicIp")));
+        NatGateway {
+            id: raw.id.clone().unwrap_or_default(),
+            path: path.to_owned(),
+            subnet: subnet.unwrap_or(SubnetIx(usize::MAX)),
+            public_ip,
+        }
+    }
+
+    fn connections(&mut self, raw: &RawScenario) -> Vec<Connection> {
+        let mut out = Vec::new();
+        for (i, raw_conn) in raw.connections.iter().enumerate() {
+            let path = join_index("connections", i);
+            let kind = self.connection_kind(raw_conn, &path);
+            out.push(Connection {
+                id: raw_conn.id.clone().unwrap_or_default(),
+                path,
+                kind: kind.unwrap_or(ConnectionKind::TransitGateway {
+                    attachments: Vec::new(),
+                }),
+            });
+        }
+        out
+    }
+
+    fn connection_kind(&mut self, raw: &RawConnection, path: &str) -> Option<ConnectionKind> {
+        let kind = self.required(&raw.kind, path, "type")?.clone();
+        let unused = |field: &str, present: bool| present.then(|| field.to_owned());
+        let (kind, extra) = match kind.as_str() {
+            "peering" => {
+                let vpcs = self
+                    .required(&raw.vpcs, path, "vpcs")
+                    .cloned()
+                    .unwrap_or_default();
+                let list_path = join_key(path, "vpcs");
+                let ends: Vec<VpcIx> = vpcs
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, id)| self.vpc_ref(id, &join_index(&list_path, j)))
+                    .collect();
+                let extra = [
+                    unused("vpc", raw.vpc.is_some()),
+                    unused("network", raw.network.is_some()),
+                    unused("attachments", raw.attachments.is_some()),
+                ];
+                if vpcs.len() != 2 {
+                    self.problem(
+                        &list_path,
+                        format!(
+                            "a peering connection joins exactly two VPCs, not {}",
+                            vpcs.len()
+                        ),
+                    );
+                    return None;
+                }
+                let [a, b] = ends.as_slice() else { return None };
+                if a == b {
+                    self.problem(&list_path, "a peering connection joins two different VPCs");
+                    return None;
+                }
+                (ConnectionKind::Peering { vpcs: [*a, *b] }, extra)
+            }
+            "vpn" | "direct-connect" => {
+                let vpc = self
+                    .required(&raw.vpc, path, "vpc")
+                    .cloned()
+                    .and_then(|id| self.vpc_ref(&id, &join_key(path, "vpc")));
+                let network = self
+                    .required(&raw.network, path, "network")
+                    .cloned()
+                    .and_then(|id| {
+                        match self.lookup(&id, &join_key(path, "network"), &[Kind::Network])? {
+                            Element::Network(network) => Some(network),
+                            _ => None,
+                        }
+                    });
+                let extra = [
+                    unused("vpcs", raw.vpcs.is_some()),
+                    unused("attachments", raw.attachments.is_some()),
+                    None,
+                ];
+                let (vpc, network) = (vpc?, network?);
+                let kind = if kind == "vpn" {
+                    ConnectionKind::Vpn { vpc, network }
+                } else {
+                    ConnectionKind::DirectConnect { vpc, network }
+                };
+                (kind, extra)
+            }
+            "transit-gateway" => {
+                let list = self
+                    .required(&raw.attachments, path, "attachments")
+                    .cloned()
+                    .unwrap_or_default();
+                let list_path = join_key(path, "attachments");
+                let mut attachments = Vec::new();
+                for (j, id) in list.iter().enumerate() {
+                    let item_path = join_index(&list_path, j);
+                    match self.lookup(id, &item_path, &[Kind::Vpc, Kind::Network]) {
+                        Some(Element::Vpc(vpc)) => attachments.push(Attachment::Vpc(vpc)),
+                        Some(Element::Network(network)) => {
+                            attachments.push(Attachment::Network(network))
+                        }
+                        _ => {}
+                    }
+                }
+                let extra = [
+                    unused("vpcs", raw.vpcs.is_some()),
+                    unused("vpc", raw.vpc.is_some()),
+                    unused("network", raw.network.is_some()),
+                ];
+                (ConnectionKind::TransitGateway { attachments }, extra)
+            }
+            other => {
+                let message = format!(
+                    "unknown connection type `{other}`: expected peering, transit-gateway, vpn or direct-connect"
+                );
+                self.problem(&join_key(path, "type"), message);
+                return None;
+            }
+        };
+        for field in extra.into_iter().flatten() {
+            let message = format!(
+                "`{field}` does not apply to a {} (type: {})",
+                kind.label(),
+                raw.kind.as_deref().unwrap_or_default()
+            );
+            self.key_problem(&join_key(path, &field), message);
+        }
+        Some(kind)
+    }
+
+    /// Routes through a connection must be in a place the connection attaches to.
+    fn check_connection_routes(&mut self, scenario: &Scenario) {
+        let mut problems = Vec::new();
+        for table in &scenario.route_tables {
+            for route in &table.routes {
+                match route.target {
+                    RouteTarget::Connection(conn) => {
+                        if let Some(connection) = scenario.connections.get(conn.0)
+                            && !connection.kind.attaches(Attachment::Vpc(table.vpc))
+                        {
+                            let vpc = scenario
+                                .vpcs
+                                .get(table.vpc.0)
+                                .map(|v| v.id.as_str())
+                                .unwrap_or_default();
+                            problems.push((
+                                join_key(&route.path, "target"),
+                                format!(
+                                    "{} `{}` does not attach to {vpc}, the VPC of route table `{}`",
+                                    connection.kind.label(),
+                                    connection.id,
+                                    table.id
+                                ),
+                            ));
+                        }
+                    }
+                    RouteTarget::Nat(nat) => {
+                        if let Some(nat) = scenario.nat_gateways.get(nat.0)
+                            && let Some(subnet) = scenario.subnets.get(nat.subnet.0)
+                            && subnet.vpc != table.vpc
+                        {
+                            problems.push((
+                                join_key(&route.path, "target"),
+                                format!(
+                                    "NAT gateway `{}` is in another VPC than route table `{}`",
+                                    nat.id, table.id
+                                ),
+                            ));
+                        }
+                    }
+                    RouteTarget::Local | RouteTarget::InternetGateway => {}
+                }
+            }
+        }
+        for (ix, network) in scenario.networks.iter().enumerate() {
+            for route in &network.routes {
+                if let Some(connection) = scenario.connection(route.target)
+                    && !connection.kind.attaches(Attachment::Network(NetworkIx(ix)))
+                {
+                    problems.push((
+                        join_key(&route.path, "target"),
+                        format!(
+                            "{} `{}` does not attach to network `{}`",
+                            connection.kind.label(),
+                            connection.id,
+                            network.id
+                        ),
+                    ));
+                }
+            }
+        }
+        for (path, message) in problems {
+            self.problem(&path, message);
+        }
+    }
+
+    fn networks(&mut self, raw: &RawScenario) -> Vec<Network> {
+        let mut out = Vec::new();
+        for (i, raw_network) in raw.networks.iter().enumerate() {
+            let path = join_index("networks", i);
+            let cidrs_path = join_key(&path, "cidrs");
+            let cidrs = raw_network
+                .cidrs
+                .iter()
+                .enumerate()
+                .filter_map(|(j, text)| self.cidr4(text, &join_index(&cidrs_path, j)))
+                .collect();
+            let internet_egress_ip = raw_network
+                .internet_egress_ip
+                .as_ref()
+                .and_then(|text| self.ipv4(text, &join_key(&path, "internetEgressIp")));
+            let mut routes = Vec::new();
+            for (j, raw_route) in raw_network.routes.iter().enumerate() {
+                let route_path = join_index(&join_key(&path, "routes"), j);
+                let destination = self
+                    .required(&raw_route.destination, &route_path, "destination")
+                    .cloned()
+                    .and_then(|text| self.cidr4(&text, &join_key(&route_path, "destination")));
+                let target = self
+                    .required(&raw_route.target, &route_path, "target")
+                    .cloned()
+                    .and_then(|id| self.connection_ref(&id, &join_key(&route_path, "target")));
+                if let (Some(destination), Some(target)) = (destination, target) {
+                    routes.push(NetworkRoute {
+                        destination,
+                        target,
+                        path: route_path,
+                    });
+                }
+            }
+            let dns_path = join_key(&path, "dnsServers");
+            let dns_servers = raw_network
+                .dns_servers
+                .iter()
+                .enumerate()
+                .filter_map(|(j, text)| self.ipv4(text, &join_index(&dns_path, j)))
+                .collect();
+            out.push(Network {
+                id: raw_network.id.clone().unwrap_or_default(),
+                path,
+                cidrs,
+                internet_egress_ip,
+                routes,
+                dns_servers,
+            });
+        }
+        out
+    }
+
+    fn dns_servers(&mut self, raw: &RawScenario) -> Vec<DnsServer> {
+        let mut out: Vec<DnsServer> = Vec::new();
+        for (i, raw_server) in raw.dns_servers.iter().enumerate() {
+            let path = join_index("dnsServers", i);
+            let ip_path = join_key(&path, "ip");
+            let Some(ip) = self
+                .required(&raw_server.ip, &path, "ip")
+                .cloned()
+                .and_then(|text| self.ipv4(&text, &ip_path))
+            else {
+                continue;
+            };
+            if let Some(twin) = out.iter().find(|server| server.ip == ip) {
+                self.problem(
+                    &ip_path,
+                    format!("duplicate DNS server {ip} (also at {})", twin.path),
+                );
+                continue;
+            }
+            let mut forwarders = Vec::new();
+            for (j, raw_forwarder) in raw_server.forward.iter().enumerate() {
+                let forwarder_path = join_index(&join_key(&path, "forward"), j);
+                let domain = self
+                    .required(&raw_forwarder.domain, &forwarder_path, "domain")
+                    .cloned()
+                    .and_then(|text| self.domain(&text, &join_key(&forwarder_path, "domain")));
+                if raw_forwarder.to.is_empty() {
+                    self.problem(
+                        &forwarder_path,
+                        "missing required field `to` (IP addresses or AmazonProvidedDNS)",
+                    );
+                }
+                let to_path = join_key(&forwarder_path, "to");
+                let to: Vec<ForwardTarget> = raw_forwarder
+                    .to
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, text)| {
+                        if text.eq_ignore_ascii_case("AmazonProvidedDNS") {
+                            Some(ForwardTarget::AmazonProvidedDns)
+                        } else {
+                            self.ipv4(text, &join_index(&to_path, k))
+                                .map(ForwardTarget::Ip)
+                        }
+                    })
+                    .collect();
+                if let Some(domain) = domain {
+                    forwarders.push(Forwarder { domain, to });
+                }
+            }
+            out.push(DnsServer {
+                ip,
+                path,
+                forwarders,
+            });
+        }
+        out
+    }
+
+    fn cluster(&mut self, raw: &RawCluster, scenario: &Scenario) -> Option<Cluster> {
+        let path = "cluster";
+        let name = self.required(&raw.name, path, "name").cloned();
+        let region = self.required(&raw.region, path, "region").cloned();
+        let access = match &raw.endpoint_access {
+            None => Some(EndpointAccess::Public),
+            Some(text) => {
+                let access = EndpointAccess::parse(text);
+                if access.is_none() {
+                    self.problem("cluster.endpointAccess", format!("unknown endpoint access `{text}`: expected public, public-and-private or private"));
+                }
+                access
+            }
+        };
+        let (public_access_cidrs, public_access_cidrs_default) = match &raw.public_access_cidrs {
+            None => (
+                vec![IpNetwork::V4(
+                    Ipv4Network::new(Ipv4Addr::UNSPECIFIED, 0)
+                        .unwrap_or(Ipv4Network::from(Ipv4Addr::UNSPECIFIED)),
+                )],
+                true,
+            ),
+            Some(list) => (
+                list.iter()
+                    .enumerate()
+                    .filter_map(|(i, text)| {
+                        self.cidr(text, &join_index("cluster.publicAccessCidrs", i))
+                    })
+                    .collect(),
+                false,
+            ),
+        };
+        let (public_endpoint_ips, public_endpoint_ips_placeholder) = match &raw.public_endpoint_ips
+        {
+            None => (PLACEHOLDER_PUBLIC_IPS.to_vec(), true),
+            Some(list) => (
+                list.iter()
+                    .enumerate()
+                    .filter_map(|(i, text)| {
+                        self.ipv4(text, &join_index("cluster.publicEndpointIps", i))
+                    })
+                    .collect(),
+                false,
+            ),
+        };
+        let vpc = self
+            .required(&raw.vpc, path, "vpc")
+            .cloned()
+            .and_then(|id| self.vpc_ref(&id, "cluster.vpc"));
+        let security_groups = raw
+            .security_groups
+            .iter()
+            .enumerate()
+            .filter_map(|(i, id)| self.sg_ref(id, &join_index("cluster.securityGroups", i)))
+            .collect();
+        let mut enis = Vec::new();
+        for (i, raw_eni) in raw.enis.iter().enumerate() {
+            let eni_path = join_index("cluster.enis", i);
+            let subnet = self
+                .required(&raw_eni.subnet, &eni_path, "subnet")
+                .cloned()
+                .and_then(|id| self.subnet_ref(&id, &join_key(&eni_path, "subnet")));
+            let ip = self
+                .required(&raw_eni.ip, &eni_path, "ip")
+                .cloned()
+                .and_then(|text| self.ipv4(&text, &join_key(&eni_path, "ip")));
+            let (Some(subnet_ix), Some(ip)) = (subnet, ip) else {
+                continue;
+            };
+            let Some(subnet) = scenario.subnet(subnet_ix) else {
+                continue;
+            };
+            if vpc.is_some_and(|vpc| vpc != subnet.vpc) {
+                let message = format!(
+                    "subnet `{}` is not in the cluster VPC: the EKS-owned ENIs sit in the cluster VPC's subnets",
+                    subnet.id
+                );
+                self.problem(&join_key(&eni_path, "subnet"), message);
+            }
+            self.check_host_address(ip, subnet, &join_key(&eni_path, "ip"));
+            enis.push(Eni {
+                subnet: subnet_ix,
+                ip,
+            });
+        }
+        let endpoint = match &raw.endpoint {
+            Some(text) => self.domain(text, "cluster.endpoint"),
+            None => name
+                .as_deref()
+                .zip(region.as_deref())
+                .and_then(|(name, region)| derived_endpoint(name, region)),
+        };
+        Some(Cluster {
+            name: name?,
+            region: region?,
+            endpoint: endpoint?,
+            endpoint_derived: raw.endpoint.is_none(),
+            access: access?,
+            public_access_cidrs,
+            public_access_cidrs_default,
+            public_endpoint_ips,
+            public_endpoint_ips_placeholder,
+            vpc: vpc?,
+            security_groups,
+            enis,
+        })
+    }
+
+    /// An address used by an instance or interface must sit in its subnet and must not be
+    /// one of the five addresses AWS reserves there (the first four and the last).
+    fn check_host_address(&mut self, ip: Ipv4Addr, subnet: &Subnet, path: &str) {
+        if !subnet.cidr.contains(ip) {
+            self.problem(
+                path,
+                format!("{ip} is outside subnet `{}` ({})", subnet.id, subnet.cidr),
+            );
+            return;
+        }
+        let base = u32::from(subnet.cidr.network());
+        let offset = u32::from(ip).wrapping_sub(base);
+        let last = u32::from(subnet.cidr.broadcast()).wrapping_sub(base);
+        if subnet.cidr.prefix() <= 28 && (offset < 4 || offset == last) {
+            let role = match offset {
+                0 => "the network address",
+                1 => "the VPC router",
+                2 => "the Amazon DNS server",
+                3 => "reserved for future use",
+                _ => "the broadcast address",
+            };
+            let message = format!(
+                "{ip} is reserved by AWS in subnet `{}` ({role}); the first four and the last address of a subnet cannot be assigned",
+                subnet.id
+            );
+            self.problem(path, message);
+        }
+    }
+
+    fn clients(&mut self, raw: &RawScenario, scenario: &Scenario) -> Vec<Client> {
+        let mut out: Vec<Client> = Vec::new();
+        for (i, raw_client) in raw.clients.iter().enumerate() {
+            let path = join_index("clients", i);
+            let name = self.required(&raw_client.name, &path, "name").cloned();
+            if let Some(name) = &name
+                && let Some(twin) = out.iter().find(|client| &client.name == name)
+            {
+                self.problem(
+                    &join_key(&path, "name"),
+                    format!("duplicate client name `{name}` (also at {})", twin.path),
+                );
+            }
+            let from_path = join_key(&path, "from");
+            let location = self
+                .required(&raw_client.from, &path, "from")
+                .cloned()
+                .and_then(|from| {
+                    if from == "internet" {
+                        return Some(ClientLocation::Internet);
+                    }
+                    match self.lookup(&from, &from_path, &[Kind::Subnet, Kind::Network]) {
+                        Some(Element::Subnet(subnet)) => Some(ClientLocation::Subnet(subnet)),
+                        Some(Element::Network(network)) => Some(ClientLocation::Network(network)),
+                        _ => None,
+                    }
+                });
+            let ip_path = join_key(&path, "ip");
+            let ip = self
+                .required(&raw_client.ip, &path, "ip")
+                .cloned()
+                .and_then(|text| self.ipv4(&text, &ip_path));
+            match (location, ip) {
+                (Some(ClientLocation::Subnet(subnet)), Some(ip)) => {
+                    if let Some(subnet) = scenario.subnet(subnet) {
+                        self.check_host_address(ip, subnet, &ip_path);
+                    }
+                }
+                (Some(ClientLocation::Network(network)), Some(ip)) => {
+                    if let Some(network) = scenario.network(network)
+                        && !network.cidrs.is_empty()
+                        && !network.contains(ip)
+                    {
+                        self.problem(
+                            &ip_path,
+                            format!("{ip} is outside network `{}`'s CIDRs", network.id),
+                        );
+                    }
+                }
+                _ => {}
+            }
+            let public_ip = raw_client
+                .public_ip
+                .as_ref()
+                .and_then(|text| self.ipv4(text, &join_key(&path, "publicIp")));
+            let sg_path = join_key(&path, "securityGroups");
+            let security_groups = raw_client
+                .security_groups
+                .iter()
+                .enumerate()
+                .filter_map(|(j, id)| self.sg_ref(id, &join_index(&sg_path, j)))
+                .collect();
+            let expect = raw_client.expect.as_ref().map(|raw_expect| {
+                let answer = raw_expect.answer.as_ref().and_then(|text| {
+                    let answer = ExpectedAnswer::parse(text);
+                    if answer.is_none() {
+                        self.problem(
+                            &join_key(&join_key(&path, "expect"), "answer"),
+                            format!("unknown answer `{text}`: expected public, private or none"),
+                        );
+                    }
+                    answer
+                });
+                Expectation {
+                    answer,
+                    reachable: raw_expect.reachable,
+                }
+            });
+            if let (Some(name), Some(location), Some(ip)) = (name, location, ip) {
+                out.push(Client {
+                    name,
+                    path,
+                    location,
+                    ip,
+                    public_ip,
+                    security_groups,
+                    expect,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// How the nested elements are laid out in the flat arenas: each subnet's VPC, and how many
+/// of each other element there are.
+#[derive(Default)]
+struct Layout {
+    subnets: Vec<VpcIx>,
+    route_tables: usize,
+    security_groups: usize,
+    network_acls: usize,
+    nat_gateways: usize,
+}
+
+/// Public endpoint addresses used when `publicEndpointIps` is absent: documentation
+/// addresses (RFC 5737), so nobody mistakes them for the real NLB addresses.
+pub const PLACEHOLDER_PUBLIC_IPS: [Ipv4Addr; 2] =
+    [Ipv4Addr::new(192, 0, 2, 10), Ipv4Addr::new(192, 0, 2, 11)];
+
+/// `<32 upper-case hex>.gr7.<region>.eks.amazonaws.com`, the hex a 128-bit FNV-1a hash of the
+/// cluster name, so the same cluster always gets the same hostname.
+fn derived_endpoint(name: &str, region: &str) -> Option<Name> {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    let hash = name.bytes().fold(OFFSET, |hash, byte| {
+        (hash ^ u128::from(byte)).wrapping_mul(PRIME)
+    });
+    let mut endpoint =
+        Name::from_ascii(format!("{hash:032X}.gr7.{region}.eks.amazonaws.com")).ok()?;
+    endpoint.set_fqdn(true);
+    Some(endpoint)
+}
+
+fn placeholder_cluster() -> Cluster {
+    Cluster {
+        name: String::new(),
+        region: String::new(),
+        endpoint: Name::root(),
+        endpoint_derived: true,
+        access: EndpointAccess::Public,
+        public_access_cidrs: Vec::new(),
+        public_access_cidrs_default: true,
+        public_endpoint_ips: Vec::new(),
+        public_endpoint_ips_placeholder: true,
+        vpc: VpcIx(0),
+        security_groups: Vec::new(),
+        enis: Vec::new(),
+    }
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let delete = previous.get(j + 1).copied().unwrap_or(0) + 1;
+            let insert = current.last().copied().unwrap_or(0) + 1;
+            current.push(substitute.min(delete).min(insert));
+        }
+        previous = current;
+    }
+    previous.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_endpoint_is_stable_and_shaped_like_eks() {
+        let a = derived_endpoint("prod", "eu-west-1").unwrap().to_ascii();
+        let b = derived_endpoint("prod", "eu-west-1").unwrap().to_ascii();
+        assert_eq!(a, b);
+        let (hex, rest) = a.split_once('.').unwrap();
+        assert_eq!(hex.len(), 32);
+        assert!(
+            hex.chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())
+        );
+        assert_eq!(rest, "gr7.eu-west-1.eks.amazonaws.com.");
+        assert_ne!(
+            a,
+            derived_endpoint("staging", "eu-west-1").unwrap().to_ascii()
+        );
+    }
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("subnet-a", "subnet-b"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("nat", "nat"), 0);
+    }
+}

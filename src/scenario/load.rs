@@ -208,10 +208,9 @@ fn deserialize_document(
 fn yaml_message(error: &serde_yaml::Error, position: Option<Position>) -> (String, bool) {
     let mut text = error.to_string();
     if let Some(position) = position {
+        // The position is printed in front of the message; drop serde_yaml's own copy.
         let suffix = format!(" at line {} column {}", position.line, position.column);
-        if let Some(stripped) = text.strip_suffix(&suffix) {
-            text = stripped.to_owned();
-        }
+        text = text.replacen(&suffix, "", 1);
     }
     // Syntax errors come from libyaml and mention what it was parsing ("while parsing a
     // block mapping"); they carry no field path.
@@ -239,9 +238,16 @@ fn yaml_message(error: &serde_yaml::Error, position: Option<Position>) -> (Strin
 
 /// Rewords serde's generic messages for people writing YAML.
 fn friendlier(message: &str) -> String {
-    let message = message
+    let mut message = message
         .replace("invalid type: unit value", "invalid type: empty value")
         .replace("expected a borrowed string", "expected a string");
+    // Internal type names (`struct RawCluster`) mean nothing to a scenario's author.
+    if let Some(start) = message.find("struct Raw") {
+        let name_start = start + "struct ".len();
+        let rest = message.get(name_start..).unwrap_or_default();
+        let end = name_start + rest.find([',', ' ', ')']).unwrap_or(rest.len());
+        message.replace_range(start..end, "a mapping");
+    }
     if message.contains("expected u64") || message.contains("expected a boolean") {
         let expected = if message.contains("expected u64") {
             "a whole number"
@@ -289,7 +295,7 @@ fn suggest_field(path: &str, field: &str) -> String {
             );
             (distance, *candidate)
         })
-        .filter(|(distance, candidate)| *distance <= 3.max(candidate.len() / 3))
+        .filter(|(distance, candidate)| *distance <= (candidate.len() / 3).max(1))
         .min()
         .map(|(_, candidate)| format!("; did you mean `{candidate}`?"))
         .unwrap_or_else(|| {

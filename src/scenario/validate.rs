@@ -82,15 +82,23 @@ impl Kind {
     }
 }
 
-/// Nouns joined with "or": "a subnet, a network or `internet`".
-fn expected_nouns(kinds: &[Kind], extra: &[&str]) -> String {
-    let mut words: Vec<String> = kinds.iter().map(|kind| kind.noun().to_owned()).collect();
-    words.extend(extra.iter().map(|word| format!("`{word}`")));
+/// Nouns joined with "or": "a subnet or a network".
+fn expected_nouns(kinds: &[Kind]) -> String {
+    let words: Vec<&str> = kinds.iter().map(|kind| kind.noun()).collect();
+    join_or(&words)
+}
+
+fn join_or(words: &[&str]) -> String {
     match words.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-        Some((last, _)) => last.clone(),
+        Some((last, _)) => (*last).to_owned(),
         None => String::new(),
     }
+}
+
+/// "a subnet" → "subnet".
+fn bare_noun(noun: &str) -> &str {
+    noun.strip_prefix("an ").or_else(|| noun.strip_prefix("a ")).unwrap_or(noun)
 }
 
 pub(super) struct Validator<'a> {
@@ -186,7 +194,7 @@ impl<'a> Validator<'a> {
                 let message = format!(
                     "`{id}` is {}, but {} is expected here",
                     element.kind().noun(),
-                    expected_nouns(kinds, &[])
+                    expected_nouns(kinds)
                 );
                 self.problem(path, message);
                 None
@@ -194,9 +202,7 @@ impl<'a> Validator<'a> {
             None => {
                 let message = format!(
                     "`{id}` is not defined: no {} has this id{}",
-                    expected_nouns(kinds, &[])
-                        .replacen("a ", "", 1)
-                        .replacen("an ", "", 1),
+                    join_or(&kinds.iter().map(|kind| bare_noun(kind.noun())).collect::<Vec<_>>()),
                     self.suggest(id, kinds)
                 );
                 self.problem(path, message);
@@ -211,7 +217,7 @@ impl<'a> Validator<'a> {
             .iter()
             .filter(|(_, (element, _))| kinds.contains(&element.kind()))
             .map(|(candidate, _)| (edit_distance(id, candidate), candidate))
-            .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 4))
+            .filter(|(distance, candidate)| *distance <= (candidate.len() / 3).max(1))
             .min()
             .map(|(_, candidate)| format!("; did you mean `{candidate}`?"))
             .unwrap_or_default()
@@ -392,7 +398,7 @@ impl<'a> Validator<'a> {
             .cloned()
             .unwrap_or_default();
         let Some(raw_cluster) = self.required(&raw.cluster, "", "cluster") else {
-            return Err(self.problems);
+            return Err(sorted(self.problems));
         };
 
         let layout = self.register_all(&raw);
@@ -430,7 +436,7 @@ impl<'a> Validator<'a> {
                 };
                 Ok(scenario)
             }
-            _ => Err(self.problems),
+            _ => Err(sorted(self.problems)),
         }
     }
 
@@ -1597,6 +1603,12 @@ fn placeholder_cluster() -> Cluster {
         security_groups: Vec::new(),
         enis: Vec::new(),
     }
+}
+
+/// Problems in file order.
+fn sorted(mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    problems.sort_by_key(|problem| problem.position);
+    problems
 }
 
 /// Levenshtein distance, for "did you mean" hints.

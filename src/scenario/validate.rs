@@ -98,7 +98,9 @@ fn join_or(words: &[&str]) -> String {
 
 /// "a subnet" → "subnet".
 fn bare_noun(noun: &str) -> &str {
-    noun.strip_prefix("an ").or_else(|| noun.strip_prefix("a ")).unwrap_or(noun)
+    noun.strip_prefix("an ")
+        .or_else(|| noun.strip_prefix("a "))
+        .unwrap_or(noun)
 }
 
 pub(super) struct Validator<'a> {
@@ -202,7 +204,12 @@ impl<'a> Validator<'a> {
             None => {
                 let message = format!(
                     "`{id}` is not defined: no {} has this id{}",
-                    join_or(&kinds.iter().map(|kind| bare_noun(kind.noun())).collect::<Vec<_>>()),
+                    join_or(
+                        &kinds
+                            .iter()
+                            .map(|kind| bare_noun(kind.noun()))
+                            .collect::<Vec<_>>()
+                    ),
                     self.suggest(id, kinds)
                 );
                 self.problem(path, message);

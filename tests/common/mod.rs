@@ -114,7 +114,10 @@ clients:
 pub fn edited(edits: &[(&str, &str)]) -> String {
     let mut text = BASE.to_owned();
     for (from, to) in edits {
-        assert!(text.contains(from), "edit target not in the base scenario: {from}");
+        assert!(
+            text.contains(from),
+            "edit target not in the base scenario: {from}"
+        );
         text = text.replacen(from, to, 1);
     }
     text
@@ -125,7 +128,11 @@ pub fn load(text: &str) -> Scenario {
         Ok(scenario) => scenario,
         Err(problems) => panic!(
             "scenario does not load:\n{}",
-            problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")
+            problems
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
         ),
     }
 }
@@ -150,7 +157,11 @@ pub fn flow_mode(edits: &[(&str, &str)], client: &str, mode: EndpointAccess) -> 
 }
 
 pub fn addresses(flow: &Flow) -> Vec<String> {
-    flow.dns.addresses().iter().map(|ip| ip.to_string()).collect()
+    flow.dns
+        .addresses()
+        .iter()
+        .map(|ip| ip.to_string())
+        .collect()
 }
 
 pub fn reason(flow: &Flow) -> Option<&'static str> {

@@ -1,0 +1,542 @@
+//! The path tracer rules (SPEC section 3, *Path*): one AWS behaviour per test, and every
+//! reason code of SPEC section 5.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use common::{addresses, flow, flow_mode, reason};
+use eksflow::path::EndpointKind;
+use eksflow::scenario::EndpointAccess::{Private, Public, PublicAndPrivate};
+
+fn blocked_by(flow: &eksflow::analysis::Flow) -> &str {
+    &flow.blocked.as_ref().expect("flow is blocked").blocked_by
+}
+
+// ---- private endpoint from inside the cluster VPC -------------------------------------
+
+#[test]
+fn a_node_in_the_cluster_vpc_reaches_the_enis_over_the_local_route() {
+    let flow = flow(&[], "node");
+    assert!(flow.reachable());
+    assert_eq!(flow.endpoint, Some(EndpointKind::Private));
+    assert!(
+        flow.targets[0]
+            .hops
+            .iter()
+            .any(|hop| hop.detail.contains("local route"))
+    );
+    assert_eq!(reason(&flow), None);
+}
+
+#[test]
+fn the_cluster_security_group_admits_its_own_members_only() {
+    // bastion carries sg-node, which no ingress rule on the ENIs names.
+    let flow = flow(&[], "bastion");
+    assert_eq!(reason(&flow), Some("SG_INGRESS_DENY"));
+    assert!(blocked_by(&flow).contains("sg-cluster"));
+}
+
+#[test]
+fn a_cidr_ingress_rule_admits_the_client_address() {
+    let flow = flow(
+        &[(
+            "{ protocol: tcp, ports: 443, cidr: 10.2.0.0/16 }",
+            "{ protocol: tcp, ports: 443, cidr: 10.0.0.0/24 }",
+        )],
+        "bastion",
+    );
+    assert!(flow.reachable());
+}
+
+#[test]
+fn an_ingress_rule_for_another_port_does_not_admit_443() {
+    let flow = flow(
+        &[(
+            "{ protocol: tcp, ports: 443, cidr: 10.2.0.0/16 }",
+            "{ protocol: tcp, ports: 80-442, cidr: 10.0.0.0/24 }",
+        )],
+        "bastion",
+    );
+    assert_eq!(reason(&flow), Some("SG_INGRESS_DENY"));
+}
+
+#[test]
+fn client_security_group_egress_defaults_to_allow_all() {
+    let flow = flow(&[], "node");
+    assert!(
+        flow.targets[0].hops[0]
+            .detail
+            .contains("default allows all outbound")
+    );
+}
+
+#[test]
+fn client_security_group_egress_rules_must_allow_443() {
+    let flow = flow(
+        &[(
+            "      - id: sg-node\n",
+            "      - id: sg-node\n        egress: [{ protocol: tcp, ports: 80, cidr: 0.0.0.0/0 }]\n",
+        )],
+        "bastion",
+    );
+    assert_eq!(reason(&flow), Some("SG_EGRESS_DENY"));
+    assert!(blocked_by(&flow).contains("sg-node"));
+}
+
+#[test]
+fn an_egress_rule_may_reference_the_destination_security_group() {
+    let flow = flow(
+        &[
+            (
+                "      - id: sg-node\n",
+                "      - id: sg-node\n        egress: [{ protocol: tcp, ports: 443, destinationSecurityGroup: sg-cluster }]\n",
+            ),
+            (
+                "{ protocol: tcp, ports: 443, cidr: 10.2.0.0/16 }",
+                "{ protocol: tcp, ports: 443, sourceSecurityGroup: sg-node }",
+            ),
+        ],
+        "bastion",
+    );
+    assert!(flow.reachable(), "{:?}", flow.blocked);
+}
+
+#[test]
+fn network_acls_do_not_filter_traffic_within_one_subnet() {
+    let deny_all = "networkAcl: acl-deny }\n      - { id: subnet-nodes";
+    let flow = flow(
+        &[
+            (
+                "routeTable: rt-private }\n      - { id: subnet-b",
+                "routeTable: rt-private, networkAcl: acl-deny }\n      - { id: subnet-b",
+            ),
+            (
+                "routeTable: rt-private }\n      - { id: subnet-nodes",
+                &format!("routeTable: rt-private, {deny_all}"),
+            ),
+            (
+                "      - id: sg-node\n",
+                "      - id: sg-node\n    networkAcls:\n      - { id: acl-deny, inbound: [], outbound: [] }\n",
+            ),
+            (
+                "{ name: node, from: subnet-nodes, ip: 10.0.16.20",
+                "{ name: node, from: subnet-a, ip: 10.0.1.20",
+            ),
+        ],
+        "node",
+    );
+    // The ENI in subnet-a shares the node's subnet; the one in subnet-b is behind the NACL.
+    assert!(flow.targets[0].reachable(), "{:?}", flow.targets[0].blocked);
+    assert!(!flow.targets[1].reachable());
+    assert!(flow.reachable(), "reachable when one address is");
+}
+
+fn with_eni_acl(inbound: &str, outbound: &str) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "routeTable: rt-private }\n      - { id: subnet-b",
+            "routeTable: rt-private, networkAcl: acl-eni }\n      - { id: subnet-b".to_owned(),
+        ),
+        (
+            "routeTable: rt-private }\n      - { id: subnet-nodes",
+            "routeTable: rt-private, networkAcl: acl-eni }\n      - { id: subnet-nodes".to_owned(),
+        ),
+        (
+            "      - id: sg-node\n",
+            format!(
+                "      - id: sg-node\n    networkAcls:\n      - id: acl-eni\n        inbound: {inbound}\n        outbound: {outbound}\n"
+            ),
+        ),
+    ]
+}
+
+fn with_node_acl(inbound: &str, outbound: &str) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "az: eu-west-1a, routeTable: rt-private }\n    natGateways",
+            "az: eu-west-1a, routeTable: rt-private, networkAcl: acl-nodes }\n    natGateways"
+                .to_owned(),
+        ),
+        (
+            "      - id: sg-node\n",
+            format!(
+                "      - id: sg-node\n    networkAcls:\n      - id: acl-nodes\n        inbound: {inbound}\n        outbound: {outbound}\n"
+            ),
+        ),
+    ]
+}
+
+fn edits<'a>(list: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    list.iter().map(|(from, to)| (*from, to.as_str())).collect()
+}
+
+#[test]
+fn the_eni_subnet_nacl_must_allow_443_inbound() {
+    // Rules in number order, first match wins: 100 denies before 200 allows.
+    let list = with_eni_acl(
+        "[{ rule: 200, protocol: all, cidr: 0.0.0.0/0, action: allow }, { rule: 100, protocol: tcp, ports: 443, cidr: 10.0.16.0/20, action: deny }]",
+        "[{ rule: 100, protocol: all, cidr: 0.0.0.0/0, action: allow }]",
+    );
+    let flow = flow(&edits(&list), "node");
+    assert_eq!(reason(&flow), Some("NACL_INBOUND_DENY"));
+    assert!(blocked_by(&flow).contains("acl-eni"));
+    assert!(blocked_by(&flow).contains("rule 100"));
+}
+
+#[test]
+fn nacls_are_stateless_so_the_reply_needs_ephemeral_ports_outbound() {
+    let list = with_eni_acl(
+        "[{ rule: 100, protocol: all, cidr: 0.0.0.0/0, action: allow }]",
+        "[{ rule: 100, protocol: tcp, ports: 443, cidr: 0.0.0.0/0, action: allow }]",
+    );
+    let flow = flow(&edits(&list), "node");
+    assert_eq!(reason(&flow), Some("NACL_OUTBOUND_DENY"));
+    assert!(blocked_by(&flow).contains("1024-65535"));
+}
+
+#[test]
+fn the_reply_is_allowed_with_ephemeral_ports_1024_to_65535() {
+    let list = with_eni_acl(
+        "[{ rule: 100, protocol: tcp, ports: 443, cidr: 10.0.0.0/16, action: allow }, { rule: 110, protocol: tcp, ports: 1024-65535, cidr: 0.0.0.0/0, action: allow }]",
+        "[{ rule: 100, protocol: tcp, ports: 443, cidr: 0.0.0.0/0, action: allow }, { rule: 110, protocol: tcp, ports: 1024-65535, cidr: 10.0.0.0/16, action: allow }]",
+    );
+    let flow = flow(&edits(&list), "node");
+    // Both ENI subnets carry acl-eni: both directions pass for both addresses.
+    assert!(flow.reachable(), "{:?}", flow.blocked);
+}
+
+#[test]
+fn the_client_subnet_nacl_must_allow_the_request_out() {
+    let list = with_node_acl(
+        "[{ rule: 100, protocol: all, cidr: 0.0.0.0/0, action: allow }]",
+        "[{ rule: 100, protocol: tcp, ports: 443, cidr: 10.0.2.0/24, action: allow }]",
+    );
+    let flow = flow(&edits(&list), "node");
+    // The node subnet lets requests out to subnet-b only: 10.0.1.10 is denied, 10.0.2.10 passes.
+    assert_eq!(
+        flow.targets[0].blocked.as_ref().unwrap().reason.code(),
+        "NACL_OUTBOUND_DENY"
+    );
+    assert!(flow.targets[1].reachable());
+    assert!(flow.reachable());
+    assert_eq!(reason(&flow), None);
+}
+
+#[test]
+fn the_client_subnet_nacl_must_allow_the_reply_in() {
+    let list = with_node_acl(
+        "[{ rule: 100, protocol: tcp, ports: 443, cidr: 0.0.0.0/0, action: allow }]",
+        "[{ rule: 100, protocol: all, cidr: 0.0.0.0/0, action: allow }]",
+    );
+    let flow = flow(&edits(&list), "node");
+    assert_eq!(reason(&flow), Some("NACL_INBOUND_DENY"));
+    assert!(blocked_by(&flow).contains("reply"));
+}
+
+// ---- private endpoint from elsewhere -------------------------------------------------
+
+#[test]
+fn the_internet_cannot_reach_a_private_eni_address() {
+    let flow = flow_mode(&[], "laptop", Private);
+    assert_eq!(flow.endpoint, Some(EndpointKind::Private));
+    assert_eq!(reason(&flow), Some("PRIVATE_ADDRESS_FROM_INTERNET"));
+}
+
+#[test]
+fn a_peered_vpc_reaches_the_enis_with_routes_both_ways_and_a_cross_vpc_sg_reference() {
+    let flow = flow_mode(&[], "tools", Private);
+    assert!(flow.reachable(), "{:?}", flow.blocked);
+    let hops = &flow.targets[0].hops;
+    assert!(hops.iter().any(|hop| hop.at == "pcx-tools"));
+    assert!(hops.iter().any(|hop| hop.detail.contains("group sg-tools")));
+}
+
+#[test]
+fn the_eni_subnet_needs_a_return_route_over_the_same_connection() {
+    let flow = flow_mode(
+        &[(
+            "          - { destination: 10.1.0.0/16, target: pcx-tools }\n",
+            "",
+        )],
+        "tools",
+        Private,
+    );
+    assert_eq!(reason(&flow), Some("NO_RETURN_ROUTE"));
+    assert!(blocked_by(&flow).contains("rt-private"));
+    assert!(blocked_by(&flow).contains("pcx-tools"));
+}
+
+#[test]
+fn a_client_without_a_route_to_the_cluster_vpc_sends_private_addresses_to_its_nat() {
+    let flow = flow_mode(
+        &[(
+            "          - { destination: 10.0.0.0/16, target: pcx-tools }\n",
+            "",
+        )],
+        "tools",
+        Private,
+    );
+    assert_eq!(reason(&flow), Some("NO_ROUTE"));
+    assert!(blocked_by(&flow).contains("nat-tools"));
+}
+
+#[test]
+fn vpc_peering_is_not_transitive() {
+    // shared routes the cluster VPC to the tools VPC's peering... via a peering with tools.
+    let flow = flow_mode(
+        &[
+            (
+                "  - { id: tgw-hub, type: transit-gateway, attachments: [vpc-main, vpc-shared] }",
+                "  - { id: tgw-hub, type: transit-gateway, attachments: [vpc-main, vpc-shared] }\n  - { id: pcx-shared-tools, type: peering, vpcs: [vpc-shared, vpc-tools] }",
+            ),
+            (
+                "          - { destination: 10.0.0.0/16, target: tgw-hub }",
+                "          - { destination: 10.0.0.0/16, target: pcx-shared-tools }",
+            ),
+        ],
+        "shared",
+        Private,
+    );
+    assert_eq!(reason(&flow), Some("PEERING_NO_TRANSIT"));
+}
+
+#[test]
+fn a_transit_gateway_routes_between_its_attachments() {
+    let flow = flow_mode(&[], "shared", Private);
+    assert!(flow.reachable(), "{:?}", flow.blocked);
+    assert!(flow.targets[0].hops.iter().any(|hop| hop.at == "tgw-hub"));
+}
+
+#[test]
+fn security_group_references_do_not_work_across_a_transit_gateway() {
+    let flow = flow_mode(
+        &[(
+            "{ protocol: tcp, ports: 443, cidr: 10.2.0.0/16 }",
+            "{ protocol: tcp, ports: 443, sourceSecurityGroup: sg-shared }",
+        )],
+        "shared",
+        Private,
+    );
+    assert_eq!(reason(&flow), Some("SG_INGRESS_DENY"));
+    assert!(blocked_by(&flow).contains("do not work across"));
+}
+
+#[test]
+fn a_transit_gateway_without_the_cluster_vpc_attached_has_no_route() {
+    let flow = flow_mode(
+        &[
+            (
+                "attachments: [vpc-main, vpc-shared]",
+                "attachments: [vpc-shared, vpc-tools]",
+            ),
+            (
+                "          - { destination: 10.2.0.0/16, target: tgw-hub }\n",
+                "",
+            ),
+        ],
+        "shared",
+        Private,
+    );
+    assert_eq!(reason(&flow), Some("NO_ROUTE"));
+    assert!(blocked_by(&flow).contains("tgw-hub"));
+}
+
+#[test]
+fn an_office_reaches_the_enis_over_vpn() {
+    let flow = flow(&[], "admin");
+    assert!(flow.reachable(), "{:?}", flow.blocked);
+    assert!(
+        flow.targets[0]
+            .hops
+            .iter()
+            .any(|hop| hop.at == "vpn-office")
+    );
+}
+
+#[test]
+fn an_office_without_a_route_to_the_vpc_cannot_reach_the_enis() {
+    let flow = flow(
+        &[(
+            "    routes:\n      - { destination: 10.0.0.0/16, target: vpn-office }\n",
+            "",
+        )],
+        "admin",
+    );
+    assert_eq!(reason(&flow), Some("NO_ROUTE"));
+    assert!(blocked_by(&flow).contains("office"));
+}
+
+#[test]
+fn a_vpn_into_a_hub_vpc_does_not_continue_over_its_peering() {
+    let flow = flow_mode(
+        &[
+            (
+                "  - { id: vpn-office, type: vpn, vpc: vpc-main, network: office }",
+                "  - { id: vpn-office, type: vpn, vpc: vpc-main, network: office }\n  - { id: vpn-tools, type: vpn, vpc: vpc-tools, network: office }",
+            ),
+            (
+                "      - { destination: 10.0.0.0/16, target: vpn-office }",
+                "      - { destination: 10.0.0.0/16, target: vpn-tools }",
+            ),
+        ],
+        "admin",
+        Private,
+    );
+    assert_eq!(reason(&flow), Some("PEERING_NO_TRANSIT"));
+}
+
+// ---- public endpoint --------------------------------------------------------------------
+
+#[test]
+fn a_nat_gateways_public_ip_is_the_source_the_allowlist_sees() {
+    let flow = flow_mode(&[], "node", Public);
+    assert!(flow.reachable(), "{:?}", flow.blocked);
+    let hops = &flow.targets[0].hops;
+    assert!(
+        hops.iter()
+            .any(|hop| hop.at == "nat-a" && hop.detail.contains("198.51.100.20"))
+    );
+    assert!(
+        hops.iter()
+            .any(|hop| hop.at == "publicAccessCidrs" && hop.detail.contains("198.51.100.20/32"))
+    );
+}
+
+#[test]
+fn an_allowlist_without_the_nat_gateway_ip_refuses_the_nodes() {
+    let flow = flow_mode(
+        &[(
+            "publicAccessCidrs: [198.51.100.20/32, 203.0.113.0/24]",
+            "publicAccessCidrs: [203.0.113.0/24]",
+        )],
+        "node",
+        Public,
+    );
+    assert_eq!(reason(&flow), Some("PUBLIC_CIDR_DENY"));
+    assert!(blocked_by(&flow).contains("nat-a"));
+    assert!(blocked_by(&flow).contains("198.51.100.20"));
+}
+
+#[test]
+fn the_allowlist_defaults_to_the_whole_internet() {
+    let flow = flow_mode(
+        &[(
+            "  publicAccessCidrs: [198.51.100.20/32, 203.0.113.0/24]\n",
+            "",
+        )],
+        "tools",
+        PublicAndPrivate,
+    );
+    assert!(flow.reachable(), "{:?}", flow.blocked);
+}
+
+#[test]
+fn an_internet_gateway_route_needs_an_instance_public_ip() {
+    let flow = flow_mode(&[("publicIp: 54.0.0.40, ", "")], "bastion", Public);
+    assert_eq!(reason(&flow), Some("NO_PUBLIC_IP"));
+    assert!(blocked_by(&flow).contains("igw-main"));
+}
+
+#[test]
+fn an_internet_gateway_translates_to_the_instance_public_ip() {
+    let flow = flow_mode(
+        &[(
+            "publicAccessCidrs: [198.51.100.20/32, 203.0.113.0/24]",
+            "publicAccessCidrs: [54.0.0.0/24]",
+        )],
+        "bastion",
+        Public,
+    );
+    assert!(flow.reachable(), "{:?}", flow.blocked);
+}
+
+#[test]
+fn a_nat_gateway_needs_an_internet_route_in_its_own_subnet() {
+    let flow = flow_mode(
+        &[(
+            "          - { destination: 0.0.0.0/0, target: igw-main }\n",
+            "",
+        )],
+        "node",
+        Public,
+    );
+    assert_eq!(reason(&flow), Some("NAT_NO_INTERNET"));
+    assert!(blocked_by(&flow).contains("nat-a"));
+}
+
+#[test]
+fn a_private_nat_gateway_cannot_reach_the_internet() {
+    let flow = flow_mode(
+        &[(
+            "{ id: nat-a, subnet: subnet-pub, publicIp: 198.51.100.20 }",
+            "{ id: nat-a, subnet: subnet-pub }",
+        )],
+        "node",
+        Public,
+    );
+    assert_eq!(reason(&flow), Some("NAT_NO_INTERNET"));
+}
+
+#[test]
+fn a_subnet_without_a_default_route_cannot_reach_the_public_endpoint() {
+    let flow = flow_mode(&[], "shared", Public);
+    assert_eq!(reason(&flow), Some("NO_ROUTE"));
+    assert!(blocked_by(&flow).contains("rt-shared"));
+}
+
+#[test]
+fn a_peering_connection_does_not_carry_traffic_to_the_internet() {
+    let flow = flow_mode(
+        &[(
+            "          - { destination: 10.0.0.0/16, target: pcx-tools }\n          - { destination: 0.0.0.0/0, target: nat-tools }",
+            "          - { destination: 0.0.0.0/0, target: pcx-tools }",
+        )],
+        "tools",
+        Public,
+    );
+    assert_eq!(reason(&flow), Some("PEERING_NO_TRANSIT"));
+}
+
+#[test]
+fn a_network_client_uses_its_internet_egress_ip() {
+    let flow = flow_mode(&[], "admin", Public);
+    assert!(flow.reachable(), "{:?}", flow.blocked);
+    assert!(
+        flow.targets[0]
+            .hops
+            .iter()
+            .any(|hop| hop.detail.contains("203.0.113.50"))
+    );
+}
+
+#[test]
+fn a_network_without_internet_egress_cannot_reach_the_public_endpoint() {
+    let flow = flow_mode(
+        &[("    internetEgressIp: 203.0.113.50\n", "")],
+        "admin",
+        Public,
+    );
+    assert_eq!(reason(&flow), Some("NO_INTERNET_EGRESS"));
+}
+
+#[test]
+fn an_internet_client_outside_the_allowlist_is_refused() {
+    let flow = flow(&[("ip: 203.0.113.99", "ip: 192.0.2.99")], "laptop");
+    assert_eq!(reason(&flow), Some("PUBLIC_CIDR_DENY"));
+    assert_eq!(addresses(&flow), ["3.0.0.10", "3.0.0.11"]);
+}
+
+#[test]
+fn a_flow_with_several_blocked_targets_reports_the_first_targets_reason() {
+    let flow = flow_mode(
+        &[(
+            "publicAccessCidrs: [198.51.100.20/32, 203.0.113.0/24]",
+            "publicAccessCidrs: [203.0.113.0/24]",
+        )],
+        "node",
+        Public,
+    );
+    assert_eq!(flow.targets.len(), 2);
+    assert!(flow.targets.iter().all(|t| !t.reachable()));
+    assert_eq!(flow.blocked, flow.targets[0].blocked);
+}

@@ -52,13 +52,23 @@ pub fn read_source(path: &str) -> Result<String, Diagnostic> {
         ));
     }
     String::from_utf8(bytes).map_err(|error| {
+        let bytes = error.as_bytes();
         let offset = error.utf8_error().valid_up_to();
-        Diagnostic::file(
-            path,
-            format!(
-                "not valid UTF-8 (first bad byte at offset {offset}); save the scenario as UTF-8"
-            ),
-        )
+        let before = bytes.get(..offset).unwrap_or_default();
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let bad = bytes.get(offset).copied().unwrap_or_default();
+        Diagnostic {
+            file: path.to_owned(),
+            position: Some(Position {
+                line: before.iter().filter(|&&b| b == b'\n').count() + 1,
+                column: offset - line_start + 1,
+            }),
+            path: String::new(),
+            message: format!("not valid UTF-8 (byte 0x{bad:02X}); save the scenario as UTF-8"),
+        }
     })
 }
 
@@ -93,28 +103,55 @@ pub fn load_str(file: &str, text: &str) -> Vec<Document> {
         }])];
     }
 
-    let spans = index_documents(text);
-    let mut documents = Vec::new();
+    let mut spans = index_documents(text);
+    let starts: Vec<Option<Position>> = spans.iter().map(SpanIndex::start).collect();
+    // (serde document index, result): the index tells a partial document apart (below).
+    let mut documents: Vec<(usize, Document)> = Vec::new();
+    let mut previous_error: Option<Diagnostic> = None;
     for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        let empty = SpanIndex::default();
-        let doc_spans = spans.get(index).unwrap_or(&empty);
-        match deserialize_document(file, document, doc_spans) {
+        // serde_yaml can keep yielding the same error after a syntax error; a file has no
+        // more documents than the event parser saw (plus the broken one).
+        if index > spans.len() {
+            break;
+        }
+        // Each document's index moves into its scenario; errors only need the start lines.
+        let doc_spans = spans.get_mut(index).map(std::mem::take).unwrap_or_default();
+        match deserialize_document(file, document, &doc_spans) {
             Parsed::Scenario(raw, unknown) => {
                 let mut validator = Validator::new(file, doc_spans);
                 for diagnostic in unknown {
                     validator.push(diagnostic);
                 }
-                documents.push(validator.validate(*raw));
+                documents.push((index, validator.validate(*raw)));
             }
             Parsed::Null => {}
-            Parsed::Error(diagnostic, fatal) => {
-                documents.push(Err(vec![diagnostic]));
-                if fatal {
+            Parsed::Error(diagnostic, syntax) => {
+                if previous_error.as_ref() == Some(&diagnostic) {
                     break;
                 }
+                previous_error = Some(diagnostic.clone());
+                if syntax {
+                    // serde_yaml first hands over the broken document's events up to the
+                    // error, then the error itself: the partial document's problems are
+                    // noise, so the syntax error replaces them.
+                    let broken = document_at(&starts, diagnostic.position);
+                    if let Some((last, _)) = documents.last()
+                        && Some(*last) == broken
+                        && index == last + 1
+                    {
+                        documents.pop();
+                    }
+                    documents.push((index, Err(vec![diagnostic])));
+                    break;
+                }
+                documents.push((index, Err(vec![diagnostic])));
             }
         }
     }
+    let mut documents: Vec<Document> = documents
+        .into_iter()
+        .map(|(_, document)| document)
+        .collect();
     if documents.is_empty() {
         documents.push(Err(vec![Diagnostic::file(
             file,
@@ -122,6 +159,14 @@ pub fn load_str(file: &str, text: &str) -> Vec<Document> {
         )]));
     }
     documents
+}
+
+/// The index of the document a position falls in, by where each document starts.
+fn document_at(starts: &[Option<Position>], position: Option<Position>) -> Option<usize> {
+    let line = position?.line;
+    starts
+        .iter()
+        .rposition(|start| start.is_some_and(|start| start.line <= line))
 }
 
 /// Reads and loads a file; a file that cannot be read is one failed document.
@@ -212,16 +257,21 @@ fn yaml_message(error: &serde_yaml::Error, position: Option<Position>) -> (Strin
         let suffix = format!(" at line {} column {}", position.line, position.column);
         text = text.replacen(&suffix, "", 1);
     }
-    // Syntax errors come from libyaml and mention what it was parsing ("while parsing a
-    // block mapping"); they carry no field path.
-    let syntax = text.contains(" while parsing ")
-        || text.contains("while scanning")
-        || text.starts_with("found ")
-        || text.starts_with("did not find")
-        || text.contains("control characters are not allowed")
-        || text.contains("recursion limit exceeded")
-        || text.contains("repetition limit exceeded")
-        || text.contains("unknown anchor");
+    // serde's own messages start with one of these; anything else comes from the YAML
+    // parser (libyaml) or from serde_yaml's limits, and ends the file.
+    const SERDE_MESSAGES: [&str; 8] = [
+        "invalid type",
+        "invalid value",
+        "invalid length",
+        "unknown field",
+        "unknown variant",
+        "missing field",
+        "duplicate field",
+        "data did not match",
+    ];
+    let typed = |text: &str| SERDE_MESSAGES.iter().any(|prefix| text.starts_with(prefix));
+    let without_path = text.split_once(": ").map(|(_, rest)| rest).unwrap_or(&text);
+    let syntax = !typed(&text) && !typed(without_path);
     if !syntax
         && let Some((prefix, rest)) = text.split_once(": ")
         && !prefix.contains(' ')

@@ -105,13 +105,13 @@ fn bare_noun(noun: &str) -> &str {
 
 pub(super) struct Validator<'a> {
     file: &'a str,
-    spans: &'a SpanIndex,
+    spans: SpanIndex,
     problems: Vec<Diagnostic>,
     ids: HashMap<String, (Element, String)>,
 }
 
 impl<'a> Validator<'a> {
-    pub(super) fn new(file: &'a str, spans: &'a SpanIndex) -> Self {
+    pub(super) fn new(file: &'a str, spans: SpanIndex) -> Self {
         Validator {
             file,
             spans,
@@ -439,7 +439,7 @@ impl<'a> Validator<'a> {
                 scenario.cluster = cluster;
                 scenario.source = Source {
                     file: self.file.to_owned(),
-                    spans: self.spans.clone(),
+                    spans: self.spans,
                 };
                 Ok(scenario)
             }
@@ -787,7 +787,8 @@ impl<'a> Validator<'a> {
         vpc_ix: VpcIx,
         path: &str,
     ) -> RouteTable {
-        let mut routes: Vec<Route> = Vec::new();
+        let mut routes: Vec<Route> = Vec::with_capacity(raw.routes.len());
+        let mut seen: HashMap<Ipv4Network, usize> = HashMap::with_capacity(raw.routes.len());
         for (i, raw_route) in raw.routes.iter().enumerate() {
             let route_path = join_index(&join_key(path, "routes"), i);
             let destination = self
@@ -801,14 +802,18 @@ impl<'a> Validator<'a> {
                     self.route_target(&text, vpc, vpc_ix, &join_key(&route_path, "target"))
                 });
             if let (Some(destination), Some(target)) = (destination, target) {
-                if let Some(twin) = routes.iter().find(|r| r.destination == destination) {
+                if let Some(&first) = seen.get(&destination) {
+                    let first = routes
+                        .get(first)
+                        .map(|r| r.path.as_str())
+                        .unwrap_or_default();
                     let message = format!(
-                        "a second route for {destination} (AWS allows one route per destination; the first is at {})",
-                        twin.path
+                        "a second route for {destination} (AWS allows one route per destination; the first is at {first})"
                     );
                     self.problem(&join_key(&route_path, "destination"), message);
                     continue;
                 }
+                seen.insert(destination, routes.len());
                 routes.push(Route {
                     destination,
                     target,
@@ -1472,17 +1477,18 @@ impl<'a> Validator<'a> {
     }
 
     fn clients(&mut self, raw: &RawScenario, scenario: &Scenario) -> Vec<Client> {
-        let mut out: Vec<Client> = Vec::new();
+        let mut out: Vec<Client> = Vec::with_capacity(raw.clients.len());
+        let mut names: HashMap<String, String> = HashMap::with_capacity(raw.clients.len());
         for (i, raw_client) in raw.clients.iter().enumerate() {
             let path = join_index("clients", i);
             let name = self.required(&raw_client.name, &path, "name").cloned();
-            if let Some(name) = &name
-                && let Some(twin) = out.iter().find(|client| &client.name == name)
-            {
-                self.problem(
-                    &join_key(&path, "name"),
-                    format!("duplicate client name `{name}` (also at {})", twin.path),
-                );
+            if let Some(name) = &name {
+                if let Some(first) = names.get(name) {
+                    let message = format!("duplicate client name `{name}` (also at {first})");
+                    self.problem(&join_key(&path, "name"), message);
+                } else {
+                    names.insert(name.clone(), path.clone());
+                }
             }
             let from_path = join_key(&path, "from");
             let location = self
@@ -1582,15 +1588,27 @@ pub const PLACEHOLDER_PUBLIC_IPS: [Ipv4Addr; 2] =
     [Ipv4Addr::new(192, 0, 2, 10), Ipv4Addr::new(192, 0, 2, 11)];
 
 /// `<32 upper-case hex>.gr7.<region>.eks.amazonaws.com`, the hex a 128-bit FNV-1a hash of the
-/// cluster name, so the same cluster always gets the same hostname.
+/// cluster name with each half passed through MurmurHash3's finaliser (so similar names get
+/// unrelated hostnames): the same cluster always gets the same hostname.
 fn derived_endpoint(name: &str, region: &str) -> Option<Name> {
     const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
     const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
     let hash = name.bytes().fold(OFFSET, |hash, byte| {
         (hash ^ u128::from(byte)).wrapping_mul(PRIME)
     });
-    let mut endpoint =
-        Name::from_ascii(format!("{hash:032X}.gr7.{region}.eks.amazonaws.com")).ok()?;
+    let mix = |mut x: u64| {
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        x ^ (x >> 33)
+    };
+    let high = mix((hash >> 64) as u64);
+    let low = mix(hash as u64 ^ high);
+    let mut endpoint = Name::from_ascii(format!(
+        "{high:016X}{low:016X}.gr7.{region}.eks.amazonaws.com"
+    ))
+    .ok()?;
     endpoint.set_fqdn(true);
     Some(endpoint)
 }

@@ -6,7 +6,9 @@ use std::path::Path;
 use super::diagnostic::Diagnostic;
 use super::model::Scenario;
 use super::raw::RawScenario;
-use super::spans::{Position, SpanIndex, index_documents, join_index, join_key};
+use std::sync::Arc;
+
+use super::spans::{DocumentSpans, FileSpans, Position, join_index, join_key};
 use super::validate::Validator;
 
 /// The largest scenario file eksflow reads. A hand-written or imported scenario is a few
@@ -103,19 +105,19 @@ pub fn load_str(file: &str, text: &str) -> Vec<Document> {
         }])];
     }
 
-    let mut spans = index_documents(text);
-    let starts: Vec<Option<Position>> = spans.iter().map(SpanIndex::start).collect();
+    let spans = Arc::new(FileSpans::new(Arc::from(text)));
     // (serde document index, result): the index tells a partial document apart (below).
     let mut documents: Vec<(usize, Document)> = Vec::new();
     let mut previous_error: Option<Diagnostic> = None;
+    // Every document after the first starts at a `---` or follows a `...`; a broken document
+    // yields its events and then its error. That bounds the items, in case the parser keeps
+    // going after an error.
+    let most_documents = text.matches("---").count() + text.matches("...").count() + 2;
     for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        // serde_yaml can keep yielding the same error after a syntax error; a file has no
-        // more documents than the event parser saw (plus the broken one).
-        if index > spans.len() {
+        if index >= most_documents {
             break;
         }
-        // Each document's index moves into its scenario; errors only need the start lines.
-        let doc_spans = spans.get_mut(index).map(std::mem::take).unwrap_or_default();
+        let doc_spans = DocumentSpans::new(Arc::clone(&spans), index);
         match deserialize_document(file, document, &doc_spans) {
             Parsed::Scenario(raw, unknown) => {
                 let mut validator = Validator::new(file, doc_spans);
@@ -126,6 +128,7 @@ pub fn load_str(file: &str, text: &str) -> Vec<Document> {
             }
             Parsed::Null => {}
             Parsed::Error(diagnostic, syntax) => {
+                // serde_yaml can keep yielding the same error after a syntax error.
                 if previous_error.as_ref() == Some(&diagnostic) {
                     break;
                 }
@@ -134,7 +137,7 @@ pub fn load_str(file: &str, text: &str) -> Vec<Document> {
                     // serde_yaml first hands over the broken document's events up to the
                     // error, then the error itself: the partial document's problems are
                     // noise, so the syntax error replaces them.
-                    let broken = document_at(&starts, diagnostic.position);
+                    let broken = document_at(&spans.starts(), diagnostic.position);
                     if let Some((last, _)) = documents.last()
                         && Some(*last) == broken
                         && index == last + 1
@@ -193,7 +196,7 @@ enum Parsed {
 fn deserialize_document(
     file: &str,
     document: serde_yaml::Deserializer<'_>,
-    spans: &SpanIndex,
+    spans: &DocumentSpans,
 ) -> Parsed {
     let mut unknown = Vec::new();
     let mut record_unknown = |path: serde_ignored::Path<'_>| {

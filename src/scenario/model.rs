@@ -11,7 +11,7 @@ use std::net::Ipv4Addr;
 use hickory_proto::rr::Name;
 use ipnetwork::{IpNetwork, Ipv4Network};
 
-use super::spans::{Position, SpanIndex};
+use super::spans::{DocumentSpans, Position};
 
 macro_rules! index_type {
     ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
@@ -48,7 +48,7 @@ index_type!(
 #[derive(Debug, Clone, Default)]
 pub struct Source {
     pub file: String,
-    pub spans: SpanIndex,
+    pub spans: DocumentSpans,
 }
 
 impl Source {

@@ -8,6 +8,7 @@
 //! bomb costs nothing here.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use saphyr_parser::{Event, Parser, Span};
 
@@ -60,6 +61,62 @@ impl SpanIndex {
     /// Where the document starts.
     pub fn start(&self) -> Option<Position> {
         self.start
+    }
+}
+
+/// The positions of every document of one file, indexed on first use: a scenario that loads
+/// cleanly and has no findings never pays for the second parse.
+#[derive(Debug, Default)]
+pub struct FileSpans {
+    text: Arc<str>,
+    documents: OnceLock<Vec<SpanIndex>>,
+}
+
+impl FileSpans {
+    pub fn new(text: Arc<str>) -> Self {
+        FileSpans {
+            text,
+            documents: OnceLock::new(),
+        }
+    }
+
+    /// The index of document `document` (0-based, in file order).
+    pub fn document(&self, document: usize) -> Option<&SpanIndex> {
+        self.documents
+            .get_or_init(|| index_documents(&self.text))
+            .get(document)
+    }
+
+    /// Where each document starts.
+    pub fn starts(&self) -> Vec<Option<Position>> {
+        self.documents
+            .get_or_init(|| index_documents(&self.text))
+            .iter()
+            .map(SpanIndex::start)
+            .collect()
+    }
+}
+
+/// One document's positions, looked up lazily through its file.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentSpans {
+    file: Arc<FileSpans>,
+    document: usize,
+}
+
+impl DocumentSpans {
+    pub fn new(file: Arc<FileSpans>, document: usize) -> Self {
+        DocumentSpans { file, document }
+    }
+
+    /// See [`SpanIndex::value`].
+    pub fn value(&self, path: &str) -> Option<Position> {
+        self.file.document(self.document)?.value(path)
+    }
+
+    /// See [`SpanIndex::key`].
+    pub fn key(&self, path: &str) -> Option<Position> {
+        self.file.document(self.document)?.key(path)
     }
 }
 

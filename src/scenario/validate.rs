@@ -13,7 +13,7 @@ use ipnetwork::{IpNetwork, Ipv4Network};
 use super::diagnostic::Diagnostic;
 use super::model::*;
 use super::raw::*;
-use super::spans::{SpanIndex, join_index, join_key};
+use super::spans::{DocumentSpans, join_index, join_key};
 
 /// Literal words that cannot be used as IDs because references give them a meaning.
 const RESERVED_IDS: [&str; 3] = ["internet", "local", "AmazonProvidedDNS"];
@@ -105,13 +105,13 @@ fn bare_noun(noun: &str) -> &str {
 
 pub(super) struct Validator<'a> {
     file: &'a str,
-    spans: SpanIndex,
+    spans: DocumentSpans,
     problems: Vec<Diagnostic>,
     ids: HashMap<String, (Element, String)>,
 }
 
 impl<'a> Validator<'a> {
-    pub(super) fn new(file: &'a str, spans: SpanIndex) -> Self {
+    pub(super) fn new(file: &'a str, spans: DocumentSpans) -> Self {
         Validator {
             file,
             spans,

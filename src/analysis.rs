@@ -11,21 +11,21 @@ use crate::scenario::{Client, EndpointAccess, ExpectedAnswer, Scenario};
 
 /// One client's flow to the API server.
 #[derive(Debug, Clone)]
-pub struct Flow {
-    pub client: String,
+pub struct Flow<'s> {
+    pub client: &'s Client,
     /// The client's own address.
     pub source: Ipv4Addr,
     pub dns: Resolution,
     /// Which endpoint the answer points at; `None` when nothing resolved.
     pub endpoint: Option<EndpointKind>,
     /// One trace per resolved address, in answer order.
-    pub targets: Vec<Target>,
+    pub targets: Vec<Target<'s>>,
     /// Why the flow fails: the resolution failure, or the first target's block.
     pub blocked: Option<Blocked>,
     pub expectation: Option<ExpectationResult>,
 }
 
-impl Flow {
+impl Flow<'_> {
     /// A client is reachable when at least one resolved address is.
     pub fn reachable(&self) -> bool {
         self.targets.iter().any(Target::reachable)
@@ -45,7 +45,7 @@ pub struct ExpectationResult {
 pub struct Analysis<'s> {
     pub scenario: &'s Scenario,
     pub mode: EndpointAccess,
-    pub flows: Vec<Flow>,
+    pub flows: Vec<Flow<'s>>,
     pub findings: Vec<Finding>,
 }
 
@@ -92,9 +92,9 @@ pub fn compare(scenario: &Scenario) -> [Analysis<'_>; 3] {
 }
 
 /// Resolves and traces one client.
-pub fn flow(resolver: &Resolver<'_>, tracer: &Tracer<'_>, client: &Client) -> Flow {
+pub fn flow<'s>(resolver: &Resolver<'_>, tracer: &Tracer<'s>, client: &'s Client) -> Flow<'s> {
     let dns = resolver.resolve(client.location);
-    let targets: Vec<Target> = dns
+    let targets: Vec<Target<'s>> = dns
         .addresses()
         .into_iter()
         .map(|address| tracer.trace(client, address))
@@ -122,7 +122,7 @@ pub fn flow(resolver: &Resolver<'_>, tracer: &Tracer<'_>, client: &Client) -> Fl
         }
     });
     Flow {
-        client: client.name.clone(),
+        client,
         source: client.ip,
         dns,
         endpoint,

@@ -8,7 +8,7 @@ use common::{addresses, flow, flow_mode, reason};
 use eksflow::path::EndpointKind;
 use eksflow::scenario::EndpointAccess::{Private, Public, PublicAndPrivate};
 
-fn blocked_by(flow: &eksflow::analysis::Flow) -> &str {
+fn blocked_by<'a>(flow: &'a eksflow::analysis::Flow<'_>) -> &'a str {
     &flow.blocked.as_ref().expect("flow is blocked").blocked_by
 }
 
@@ -20,8 +20,7 @@ fn a_node_in_the_cluster_vpc_reaches_the_enis_over_the_local_route() {
     assert!(flow.reachable());
     assert_eq!(flow.endpoint, Some(EndpointKind::Private));
     assert!(
-        flow.targets[0]
-            .hops
+        flow.hops(0)
             .iter()
             .any(|hop| hop.detail.contains("local route"))
     );
@@ -64,7 +63,7 @@ fn an_ingress_rule_for_another_port_does_not_admit_443() {
 fn client_security_group_egress_defaults_to_allow_all() {
     let flow = flow(&[], "node");
     assert!(
-        flow.targets[0].hops[0]
+        flow.hops(0)[0]
             .detail
             .contains("default allows all outbound")
     );
@@ -246,7 +245,7 @@ fn the_internet_cannot_reach_a_private_eni_address() {
 fn a_peered_vpc_reaches_the_enis_with_routes_both_ways_and_a_cross_vpc_sg_reference() {
     let flow = flow_mode(&[], "tools", Private);
     assert!(flow.reachable(), "{:?}", flow.blocked);
-    let hops = &flow.targets[0].hops;
+    let hops = &flow.hops(0);
     assert!(hops.iter().any(|hop| hop.at == "pcx-tools"));
     assert!(hops.iter().any(|hop| hop.detail.contains("group sg-tools")));
 }
@@ -304,7 +303,7 @@ fn vpc_peering_is_not_transitive() {
 fn a_transit_gateway_routes_between_its_attachments() {
     let flow = flow_mode(&[], "shared", Private);
     assert!(flow.reachable(), "{:?}", flow.blocked);
-    assert!(flow.targets[0].hops.iter().any(|hop| hop.at == "tgw-hub"));
+    assert!(flow.hops(0).iter().any(|hop| hop.at == "tgw-hub"));
 }
 
 #[test]
@@ -345,12 +344,7 @@ fn a_transit_gateway_without_the_cluster_vpc_attached_has_no_route() {
 fn an_office_reaches_the_enis_over_vpn() {
     let flow = flow(&[], "admin");
     assert!(flow.reachable(), "{:?}", flow.blocked);
-    assert!(
-        flow.targets[0]
-            .hops
-            .iter()
-            .any(|hop| hop.at == "vpn-office")
-    );
+    assert!(flow.hops(0).iter().any(|hop| hop.at == "vpn-office"));
 }
 
 #[test]
@@ -391,7 +385,7 @@ fn a_vpn_into_a_hub_vpc_does_not_continue_over_its_peering() {
 fn a_nat_gateways_public_ip_is_the_source_the_allowlist_sees() {
     let flow = flow_mode(&[], "node", Public);
     assert!(flow.reachable(), "{:?}", flow.blocked);
-    let hops = &flow.targets[0].hops;
+    let hops = &flow.hops(0);
     assert!(
         hops.iter()
             .any(|hop| hop.at == "nat-a" && hop.detail.contains("198.51.100.20"))
@@ -502,8 +496,7 @@ fn a_network_client_uses_its_internet_egress_ip() {
     let flow = flow_mode(&[], "admin", Public);
     assert!(flow.reachable(), "{:?}", flow.blocked);
     assert!(
-        flow.targets[0]
-            .hops
+        flow.hops(0)
             .iter()
             .any(|hop| hop.detail.contains("203.0.113.50"))
     );

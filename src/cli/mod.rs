@@ -157,16 +157,19 @@ fn compare(file: &str, format: Format) -> u8 {
 }
 
 /// Finds the client called `name`, or explains which clients there are.
-fn find_flow<'a>(analysis: &'a Analysis<'_>, name: &str) -> Result<&'a analysis::Flow, String> {
+fn find_flow<'a, 's>(
+    analysis: &'a Analysis<'s>,
+    name: &str,
+) -> Result<&'a analysis::Flow<'s>, String> {
     analysis
         .flows
         .iter()
-        .find(|flow| flow.client == name)
+        .find(|flow| flow.client.name == name)
         .ok_or_else(|| {
             let names: Vec<&str> = analysis
                 .flows
                 .iter()
-                .map(|flow| flow.client.as_str())
+                .map(|flow| flow.client.name.as_str())
                 .collect();
             format!(
                 "{}: no client named `{name}` in scenario `{}` (clients: {})",
@@ -215,7 +218,7 @@ fn trace(file: &str, client: &str, mode: Option<Mode>, format: TraceFormat) -> u
             TraceFormat::Text => report::trace::text(analysis, flow),
             TraceFormat::Json => format!(
                 "{}\n",
-                report::json::to_string(&report::json::flow_view(flow))
+                report::json::to_string(&report::json::flow_view(analysis.scenario, flow))
             ),
         };
         let code = if flow.expectation.is_some_and(|e| !e.met) {

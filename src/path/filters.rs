@@ -104,7 +104,7 @@ pub fn evaluate_acl(
 }
 
 /// Why a security group check passed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SgMatch<'a> {
     /// A rule of this group matched.
     Rule(SgIx, &'a SgRule),

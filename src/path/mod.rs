@@ -22,6 +22,7 @@
 
 mod filters;
 mod routes;
+mod steps;
 
 use std::net::Ipv4Addr;
 
@@ -29,6 +30,7 @@ pub use filters::{
     AclVerdict, Direction, SgMatch, evaluate_acl, sg_egress_allows, sg_ingress_allows,
 };
 pub use routes::{VpcNextHop, lookup_network, lookup_subnet};
+pub use steps::{Context, Leg, SourceOrigin, Step};
 
 use crate::reason::{Blocked, Reason};
 use crate::scenario::{
@@ -64,18 +66,29 @@ pub struct Hop {
 }
 
 /// The path to one resolved address.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
+#[derive(Debug, Clone)]
+pub struct Target<'s> {
     pub address: Ipv4Addr,
     pub endpoint: EndpointKind,
-    pub hops: Vec<Hop>,
+    /// Each check the packet met, in order; the last one failed when `blocked` is set.
+    pub steps: Vec<Step<'s>>,
     /// `None` when the packet arrives (and the reply returns).
     pub blocked: Option<Blocked>,
 }
 
-impl Target {
+impl Target<'_> {
     pub fn reachable(&self) -> bool {
         self.blocked.is_none()
+    }
+
+    /// The steps in words, for `client`'s flow in `scenario`.
+    pub fn hops(&self, scenario: &Scenario, client: &Client) -> Vec<Hop> {
+        let cx = Context {
+            scenario,
+            client,
+            address: self.address,
+        };
+        self.steps.iter().map(|step| step.hop(cx)).collect()
     }
 }
 
@@ -86,20 +99,16 @@ pub struct Tracer<'s> {
     access: EndpointAccess,
 }
 
-/// The hops walked so far; a failed check ends the walk with `Err(Blocked)`.
-struct Walk {
-    hops: Vec<Hop>,
+/// The steps walked so far; a failed check ends the walk with `Err(Blocked)`.
+struct Walk<'s> {
+    steps: Vec<Step<'s>>,
 }
 
-type Step = Result<(), Blocked>;
+type Check = Result<(), Blocked>;
 
-impl Walk {
-    fn pass(&mut self, at: impl Into<String>, detail: impl Into<String>) {
-        self.hops.push(Hop {
-            at: at.into(),
-            detail: detail.into(),
-            ok: true,
-        });
+impl<'s> Walk<'s> {
+    fn pass(&mut self, step: Step<'s>) {
+        self.steps.push(step);
     }
 
     fn fail<T>(
@@ -109,10 +118,9 @@ impl Walk {
         reason: Reason,
         blocked_by: impl Into<String>,
     ) -> Result<T, Blocked> {
-        self.hops.push(Hop {
+        self.steps.push(Step::Blocked {
             at: at.into(),
             detail: detail.into(),
-            ok: false,
         });
         Err(Blocked {
             reason,
@@ -157,9 +165,11 @@ impl<'s> Tracer<'s> {
     }
 
     /// Traces `client` → `address`:443.
-    pub fn trace(&self, client: &Client, address: Ipv4Addr) -> Target {
+    pub fn trace(&self, client: &'s Client, address: Ipv4Addr) -> Target<'s> {
         let endpoint = self.endpoint_kind(address);
-        let mut walk = Walk { hops: Vec::new() };
+        let mut walk = Walk {
+            steps: Vec::with_capacity(12),
+        };
         let result = match endpoint {
             EndpointKind::Public => self.to_public(&mut walk, client, address),
             EndpointKind::Private => self.to_private(&mut walk, client, address),
@@ -167,7 +177,7 @@ impl<'s> Tracer<'s> {
         Target {
             address,
             endpoint,
-            hops: walk.hops,
+            steps: walk.steps,
             blocked: result.err(),
         }
     }
@@ -199,66 +209,38 @@ impl<'s> Tracer<'s> {
     /// egress rule can match at the destination.
     fn client_egress(
         &self,
-        walk: &mut Walk,
-        client: &Client,
+        walk: &mut Walk<'s>,
+        client: &'s Client,
         destination: Ipv4Addr,
         destination_groups: &[SgIx],
-    ) -> Step {
+    ) -> Check {
         let ClientLocation::Subnet(_) = client.location else {
             return Ok(());
         };
         if client.security_groups.is_empty() {
-            walk.pass(
-                client.name.clone(),
-                "no security groups: unrestricted egress",
-            );
+            walk.pass(Step::NoClientGroups);
             return Ok(());
         }
-        let names = self.scenario.sg_names(&client.security_groups);
-        match sg_egress_allows(self.scenario, &client.security_groups, destination, destination_groups) {
+        match sg_egress_allows(
+            self.scenario,
+            &client.security_groups,
+            destination,
+            destination_groups,
+        ) {
             Some(found) => {
-                walk.pass(names, format!("egress allows tcp/443 to {destination} ({})", self.describe_sg_match(&found)));
+                walk.pass(Step::ClientEgress {
+                    groups: &client.security_groups,
+                    found,
+                });
                 Ok(())
             }
-            None => walk.block(
+            None => {
+                let names = self.scenario.sg_names(&client.security_groups);
+                walk.block(
                 names.clone(),
                 Reason::SgEgressDeny,
                 format!("security group {names} of client {} has no egress rule allowing tcp/443 to {destination}", client.name),
-            ),
-        }
-    }
-
-    fn describe_sg_match(&self, found: &SgMatch<'_>) -> String {
-        let scenario = self.scenario;
-        match found {
-            SgMatch::DefaultEgress(sg) => format!(
-                "{} has no egress rules written: the default allows all outbound",
-                scenario
-                    .security_group(*sg)
-                    .map(|g| g.id.as_str())
-                    .unwrap_or_default()
-            ),
-            SgMatch::Rule(sg, rule) => {
-                let group = scenario
-                    .security_group(*sg)
-                    .map(|g| g.id.as_str())
-                    .unwrap_or_default();
-                let peer = match rule.peer {
-                    crate::scenario::SgPeer::Cidr(cidr) => cidr.to_string(),
-                    crate::scenario::SgPeer::Group(g) => format!(
-                        "group {}",
-                        scenario
-                            .security_group(g)
-                            .map(|g| g.id.as_str())
-                            .unwrap_or_default()
-                    ),
-                };
-                let ports = if rule.protocol.has_ports() {
-                    format!("/{}", rule.ports)
-                } else {
-                    String::new()
-                };
-                format!("{group}: {}{ports} {peer}", rule.protocol)
+            )
             }
         }
     }
@@ -266,23 +248,28 @@ impl<'s> Tracer<'s> {
     /// A subnet's network ACL on TCP traffic with `peer` on `ports`.
     fn nacl(
         &self,
-        walk: &mut Walk,
-        subnet: &Subnet,
+        walk: &mut Walk<'s>,
+        subnet: &'s Subnet,
         direction: Direction,
         peer: Ipv4Addr,
         ports: PortRange,
-        what: &str,
-    ) -> Step {
+        leg: Leg,
+    ) -> Check {
+        let passed = Step::Nacl {
+            subnet,
+            direction,
+            leg,
+            peer,
+            ports,
+        };
         let Some(acl) = subnet
             .network_acl
             .and_then(|acl| self.scenario.network_acl(acl))
         else {
-            walk.pass(
-                format!("default NACL ({} {})", subnet.id, direction.as_str()),
-                format!("{what}: the default network ACL allows all traffic"),
-            );
+            walk.pass(passed);
             return Ok(());
         };
+        let what = leg.as_str();
         let at = format!("{} ({} {})", acl.id, subnet.id, direction.as_str());
         let reason = match direction {
             Direction::Inbound => Reason::NaclInboundDeny,
@@ -293,10 +280,8 @@ impl<'s> Tracer<'s> {
             Direction::Outbound => ("to", "to"),
         };
         match evaluate_acl(acl, direction, peer, ports) {
-            AclVerdict::Allowed { rules } => {
-                let numbers = rules.iter().map(|r| r.number.to_string()).collect::<Vec<_>>().join(", ");
-                let rule_word = if rules.len() == 1 { "rule" } else { "rules" };
-                walk.pass(at, format!("{what}: {rule_word} {numbers} allow tcp {port_word} port {ports} {peer_word} {peer}"));
+            AclVerdict::Allowed { .. } => {
+                walk.pass(passed);
                 Ok(())
             }
             AclVerdict::Denied { rule, ports: denied } => walk.fail(
@@ -328,17 +313,11 @@ impl<'s> Tracer<'s> {
 
     // ---- public endpoint --------------------------------------------------------------
 
-    fn to_public(&self, walk: &mut Walk, client: &Client, address: Ipv4Addr) -> Step {
+    fn to_public(&self, walk: &mut Walk<'s>, client: &'s Client, address: Ipv4Addr) -> Check {
         let source = match client.location {
             ClientLocation::Internet => {
-                walk.pass(
-                    "internet",
-                    format!(
-                        "client {} at {} reaches {address} directly",
-                        client.name, client.ip
-                    ),
-                );
-                (client.ip, format!("the address of client {}", client.name))
+                walk.pass(Step::Internet);
+                (client.ip, SourceOrigin::ClientAddress)
             }
             ClientLocation::Network(network) => {
                 self.network_to_internet(walk, client, network, address)?
@@ -354,12 +333,12 @@ impl<'s> Tracer<'s> {
                     Direction::Outbound,
                     address,
                     PortRange::HTTPS,
-                    "request",
+                    Leg::Request,
                 )?;
                 self.subnet_to_internet(walk, client, subnet, address)?
             }
         };
-        self.allowlist(walk, source, address)?;
+        self.allowlist(walk, client, source, address)?;
         if let Some((_, subnet)) = self.subnet_of(client) {
             if let Some(nat_subnet) = self.nat_subnet_for(subnet, address)
                 && nat_subnet.vpc == subnet.vpc
@@ -371,7 +350,7 @@ impl<'s> Tracer<'s> {
                     Direction::Inbound,
                     address,
                     PortRange::EPHEMERAL,
-                    "reply to the NAT gateway",
+                    Leg::ReplyToNat,
                 )?;
                 self.nacl(
                     walk,
@@ -379,7 +358,7 @@ impl<'s> Tracer<'s> {
                     Direction::Outbound,
                     client.ip,
                     PortRange::EPHEMERAL,
-                    "reply to the client",
+                    Leg::ReplyToClient,
                 )?;
             }
             self.nacl(
@@ -388,7 +367,7 @@ impl<'s> Tracer<'s> {
                 Direction::Inbound,
                 address,
                 PortRange::EPHEMERAL,
-                "reply",
+                Leg::Reply,
             )?;
         }
         Ok(())
@@ -411,11 +390,11 @@ impl<'s> Tracer<'s> {
     /// From a subnet to a public address: returns the source address the internet sees.
     fn subnet_to_internet(
         &self,
-        walk: &mut Walk,
-        client: &Client,
-        subnet: &Subnet,
+        walk: &mut Walk<'s>,
+        client: &'s Client,
+        subnet: &'s Subnet,
         address: Ipv4Addr,
-    ) -> Result<(Ipv4Addr, String), Blocked> {
+    ) -> Result<(Ipv4Addr, SourceOrigin<'s>), Blocked> {
         let scenario = self.scenario;
         let (table, next) = lookup_subnet(scenario, subnet, address);
         let table_name = routes::table_name(scenario, subnet, table);
@@ -439,15 +418,19 @@ impl<'s> Tracer<'s> {
         match route.target {
             RouteTarget::Local => Err(unreachable_blocked()),
             RouteTarget::InternetGateway => {
-                let igw = scenario
-                    .vpc(subnet.vpc)
-                    .and_then(|vpc| vpc.internet_gateway.clone())
-                    .unwrap_or_default();
-                walk.pass(table_name, format!("{} → {igw}", route.destination));
+                let Some(vpc) = scenario.vpc(subnet.vpc) else {
+                    return Err(unreachable_blocked());
+                };
+                let igw = vpc.internet_gateway.clone().unwrap_or_default();
+                walk.pass(Step::Route {
+                    subnet,
+                    table,
+                    route,
+                });
                 match client.public_ip {
                     Some(public_ip) => {
-                        walk.pass(igw, format!("translates {} to the instance public IP {public_ip}", client.ip));
-                        Ok((public_ip, format!("the public IP of client {}", client.name)))
+                        walk.pass(Step::InternetGateway { vpc, public_ip });
+                        Ok((public_ip, SourceOrigin::InstancePublicIp))
                     }
                     None => {
                         walk.block(
@@ -462,7 +445,11 @@ impl<'s> Tracer<'s> {
                 let Some(nat) = scenario.nat_gateway(nat_ix) else {
                     return Err(unreachable_blocked());
                 };
-                walk.pass(table_name, format!("{} → {}", route.destination, nat.id));
+                walk.pass(Step::Route {
+                    subnet,
+                    table,
+                    route,
+                });
                 let Some(nat_subnet) = scenario.subnet(nat.subnet) else {
                     return Err(unreachable_blocked());
                 };
@@ -474,7 +461,7 @@ impl<'s> Tracer<'s> {
                         Direction::Inbound,
                         client.ip,
                         PortRange::HTTPS,
-                        "request into the NAT gateway's subnet",
+                        Leg::RequestIntoNat,
                     )?;
                 }
                 let Some(public_ip) = nat.public_ip else {
@@ -490,11 +477,17 @@ impl<'s> Tracer<'s> {
                     VpcNextHop::Route(nat_route)
                         if nat_route.target == RouteTarget::InternetGateway =>
                     {
-                        let igw = scenario
-                            .vpc(nat_subnet.vpc)
-                            .and_then(|vpc| vpc.internet_gateway.clone())
-                            .unwrap_or_default();
-                        walk.pass(nat.id.clone(), format!("translates {} to {public_ip}; its subnet {} routes {} → {igw} ({nat_table_name})", client.ip, nat_subnet.id, nat_route.destination));
+                        let Some(vpc) = scenario.vpc(nat_subnet.vpc) else {
+                            return Err(unreachable_blocked());
+                        };
+                        walk.pass(Step::Nat {
+                            nat,
+                            public_ip,
+                            subnet: nat_subnet,
+                            table: nat_table,
+                            route: nat_route,
+                            vpc,
+                        });
                     }
                     _ => {
                         return walk.block(
@@ -511,25 +504,20 @@ impl<'s> Tracer<'s> {
                         Direction::Outbound,
                         address,
                         PortRange::HTTPS,
-                        "request out of the NAT gateway's subnet",
+                        Leg::RequestOutOfNat,
                     )?;
                 }
-                Ok((
-                    public_ip,
-                    format!(
-                        "the public IP of NAT gateway {}, used by client {}",
-                        nat.id, client.name
-                    ),
-                ))
+                Ok((public_ip, SourceOrigin::Nat(nat)))
             }
             RouteTarget::Connection(conn) => {
                 let Some(connection) = scenario.connection(conn) else {
                     return Err(unreachable_blocked());
                 };
-                walk.pass(
-                    table_name,
-                    format!("{} → {}", route.destination, connection.id),
-                );
+                walk.pass(Step::Route {
+                    subnet,
+                    table,
+                    route,
+                });
                 match &connection.kind {
                     ConnectionKind::Peering { .. } => {
                         walk.block(
@@ -545,8 +533,12 @@ impl<'s> Tracer<'s> {
                         };
                         match network.internet_egress_ip {
                             Some(egress) => {
-                                walk.pass(connection.id.clone(), format!("carries the flow to network {}, which leaves for the internet as {egress}", network.id));
-                                Ok((egress, format!("the internet egress IP of network {}", network.id)))
+                                walk.pass(Step::ConnectionToInternet {
+                                    connection,
+                                    network,
+                                    egress,
+                                });
+                                Ok((egress, SourceOrigin::NetworkEgress(network)))
                             }
                             None => {
                                 walk.block(
@@ -572,11 +564,11 @@ impl<'s> Tracer<'s> {
     /// From a network to a public address: returns the source address the internet sees.
     fn network_to_internet(
         &self,
-        walk: &mut Walk,
-        client: &Client,
+        walk: &mut Walk<'s>,
+        client: &'s Client,
         network_ix: NetworkIx,
         address: Ipv4Addr,
-    ) -> Result<(Ipv4Addr, String), Blocked> {
+    ) -> Result<(Ipv4Addr, SourceOrigin<'s>), Blocked> {
         let Some(network) = self.scenario.network(network_ix) else {
             return Err(unreachable_blocked());
         };
@@ -590,8 +582,8 @@ impl<'s> Tracer<'s> {
         }
         match network.internet_egress_ip {
             Some(egress) => {
-                walk.pass(network.id.clone(), format!("client {} leaves for the internet as {egress} (internetEgressIp)", client.name));
-                Ok((egress, format!("the internet egress IP of network {}", network.id)))
+                walk.pass(Step::NetworkEgress { network, egress });
+                Ok((egress, SourceOrigin::NetworkEgress(network)))
             }
             None => {
                 walk.block(
@@ -607,10 +599,11 @@ impl<'s> Tracer<'s> {
     /// the internet sees (after NAT), with a description naming where it comes from.
     fn allowlist(
         &self,
-        walk: &mut Walk,
-        (source, origin): (Ipv4Addr, String),
+        walk: &mut Walk<'s>,
+        client: &Client,
+        (source, origin): (Ipv4Addr, SourceOrigin<'s>),
         address: Ipv4Addr,
-    ) -> Step {
+    ) -> Check {
         let cluster = &self.scenario.cluster;
         if !self.access.public_access() {
             return walk.block(
@@ -628,10 +621,11 @@ impl<'s> Tracer<'s> {
             .find(|cidr| matches!(cidr, ipnetwork::IpNetwork::V4(v4) if v4.contains(source)));
         match matched {
             Some(cidr) => {
-                walk.pass(
-                    "publicAccessCidrs",
-                    format!("source {source} ({origin}) is allowed by {cidr}"),
-                );
+                walk.pass(Step::Allowlist {
+                    source,
+                    origin,
+                    cidr,
+                });
                 Ok(())
             }
             None => {
@@ -644,7 +638,10 @@ impl<'s> Tracer<'s> {
                 walk.block(
                     "publicAccessCidrs",
                     Reason::PublicCidrDeny,
-                    format!("source {source} ({origin}) is not in cluster.publicAccessCidrs [{list}], so the public endpoint refuses it"),
+                    format!(
+                        "source {source} ({}) is not in cluster.publicAccessCidrs [{list}], so the public endpoint refuses it",
+                        steps::describe_origin(client, origin)
+                    ),
                 )
             }
         }
@@ -652,7 +649,7 @@ impl<'s> Tracer<'s> {
 
     // ---- private endpoint -------------------------------------------------------------
 
-    fn to_private(&self, walk: &mut Walk, client: &Client, address: Ipv4Addr) -> Step {
+    fn to_private(&self, walk: &mut Walk<'s>, client: &'s Client, address: Ipv4Addr) -> Check {
         let scenario = self.scenario;
         let cluster = &scenario.cluster;
         let Some(eni_subnet) = cluster
@@ -679,10 +676,7 @@ impl<'s> Tracer<'s> {
         self.client_egress(walk, client, address, &egress_groups)?;
         if let Some(subnet) = client_subnet {
             if same_subnet {
-                walk.pass(
-                    format!("{} (same subnet)", subnet.id),
-                    "network ACLs do not filter traffic within a subnet",
-                );
+                walk.pass(Step::SameSubnet { subnet });
             } else {
                 self.nacl(
                     walk,
@@ -690,7 +684,7 @@ impl<'s> Tracer<'s> {
                     Direction::Outbound,
                     address,
                     PortRange::HTTPS,
-                    "request",
+                    Leg::Request,
                 )?;
             }
         }
@@ -703,7 +697,7 @@ impl<'s> Tracer<'s> {
                 Direction::Inbound,
                 client.ip,
                 PortRange::HTTPS,
-                "request",
+                Leg::Request,
             )?;
         }
         let source_groups = match arrival {
@@ -713,22 +707,18 @@ impl<'s> Tracer<'s> {
                 _ => Vec::new(),
             },
         };
-        let names = scenario.sg_names(&cluster.security_groups);
         match sg_ingress_allows(
             scenario,
             &cluster.security_groups,
             client.ip,
             &source_groups,
         ) {
-            Some(found) => walk.pass(
-                names,
-                format!(
-                    "ingress allows tcp/443 from {} ({})",
-                    client.ip,
-                    self.describe_sg_match(&found)
-                ),
-            ),
+            Some(found) => walk.pass(Step::ClusterIngress {
+                groups: &cluster.security_groups,
+                found,
+            }),
             None => {
+                let names = scenario.sg_names(&cluster.security_groups);
                 let groups_note = if client.security_groups.is_empty() {
                     String::new()
                 } else if source_groups.is_empty() {
@@ -761,7 +751,7 @@ impl<'s> Tracer<'s> {
                 Direction::Outbound,
                 client.ip,
                 PortRange::EPHEMERAL,
-                "reply",
+                Leg::Reply,
             )?;
         }
         self.return_route(walk, client, eni_subnet, arrival)?;
@@ -774,7 +764,7 @@ impl<'s> Tracer<'s> {
                 Direction::Inbound,
                 address,
                 PortRange::EPHEMERAL,
-                "reply",
+                Leg::Reply,
             )?;
         }
         Ok(())
@@ -800,8 +790,8 @@ impl<'s> Tracer<'s> {
     /// Routes the request to an ENI address; returns how it reached the cluster VPC.
     fn route_to_cluster(
         &self,
-        walk: &mut Walk,
-        client: &Client,
+        walk: &mut Walk<'s>,
+        client: &'s Client,
         address: Ipv4Addr,
     ) -> Result<Arrival, Blocked> {
         let scenario = self.scenario;
@@ -816,7 +806,10 @@ impl<'s> Tracer<'s> {
                 let table_name = routes::table_name(scenario, subnet, table);
                 match next {
                     VpcNextHop::Local if subnet.vpc == cluster_vpc => {
-                        walk.pass(table_name, format!("local route: {address} is inside {}", self.vpc_id(cluster_vpc)));
+                        let Some(vpc) = scenario.vpc(cluster_vpc) else {
+                            return Err(unreachable_blocked());
+                        };
+                        walk.pass(Step::LocalRoute { subnet, table, vpc });
                         Ok(Arrival::Local)
                     }
                     VpcNextHop::Local => {
@@ -835,7 +828,11 @@ impl<'s> Tracer<'s> {
                     }
                     VpcNextHop::Route(route) => match route.target {
                         RouteTarget::Connection(conn) => {
-                            walk.pass(table_name, format!("{} → {}", route.destination, self.connection_id(conn)));
+                            walk.pass(Step::Route {
+                                subnet,
+                                table,
+                                route,
+                            });
                             self.cross_connection(walk, Attachment::Vpc(subnet.vpc), conn, address)
                         }
                         _ => {
@@ -858,7 +855,7 @@ impl<'s> Tracer<'s> {
                 };
                 match lookup_network(&network.routes, address) {
                     Some(route) => {
-                        walk.pass(network.id.clone(), format!("{} → {}", route.destination, self.connection_id(route.target)));
+                        walk.pass(Step::NetworkRoute { network, route });
                         self.cross_connection(walk, Attachment::Network(network_ix), route.target, address)
                     }
                     None => {
@@ -876,7 +873,7 @@ impl<'s> Tracer<'s> {
     /// Carries a packet from `from` over `conn` towards an ENI address in the cluster VPC.
     fn cross_connection(
         &self,
-        walk: &mut Walk,
+        walk: &mut Walk<'s>,
         from: Attachment,
         conn: ConnIx,
         address: Ipv4Addr,
@@ -910,10 +907,10 @@ impl<'s> Tracer<'s> {
         };
         match landing {
             Some(vpc) if vpc == cluster_vpc => {
-                walk.pass(
-                    connection.id.clone(),
-                    format!("{} delivers to {cluster_vpc_id}", connection.kind.label()),
-                );
+                let Some(vpc) = scenario.vpc(vpc) else {
+                    return Err(unreachable_blocked());
+                };
+                walk.pass(Step::Delivered { connection, vpc });
                 Ok(Arrival::Via(conn))
             }
             Some(other) => {
@@ -965,34 +962,31 @@ impl<'s> Tracer<'s> {
     /// came in on.
     fn return_route(
         &self,
-        walk: &mut Walk,
-        client: &Client,
-        eni_subnet: &Subnet,
+        walk: &mut Walk<'s>,
+        client: &'s Client,
+        eni_subnet: &'s Subnet,
         arrival: Arrival,
-    ) -> Step {
+    ) -> Check {
         let scenario = self.scenario;
         let (table, next) = lookup_subnet(scenario, eni_subnet, client.ip);
         let table_name = routes::table_name(scenario, eni_subnet, table);
         match (arrival, next) {
             (Arrival::Local, VpcNextHop::Local) => {
-                walk.pass(
-                    format!("{table_name} (return)"),
-                    format!("local route back to {}", client.ip),
-                );
+                walk.pass(Step::ReturnRoute {
+                    subnet: eni_subnet,
+                    table,
+                    route: None,
+                });
                 Ok(())
             }
             (Arrival::Via(conn), VpcNextHop::Route(route))
                 if route.target == RouteTarget::Connection(conn) =>
             {
-                walk.pass(
-                    format!("{table_name} (return)"),
-                    format!(
-                        "{} → {} back to {}",
-                        route.destination,
-                        self.connection_id(conn),
-                        client.ip
-                    ),
-                );
+                walk.pass(Step::ReturnRoute {
+                    subnet: eni_subnet,
+                    table,
+                    route: Some(route),
+                });
                 Ok(())
             }
             (Arrival::Via(conn), next) => {

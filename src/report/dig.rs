@@ -64,7 +64,7 @@ pub fn text(analysis: &Analysis<'_>, flow: &Flow, short: bool) -> Result<String,
         out,
         "; <<>> eksflow {} <<>> {qname} A (client {}, mode {})",
         env!("CARGO_PKG_VERSION"),
-        flow.client,
+        flow.client.name,
         analysis.mode
     );
     let _ = writeln!(out, ";; Got answer:");

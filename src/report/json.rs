@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::analysis::{Analysis, Flow};
 use crate::path::{Hop, Target};
 use crate::rules::Finding;
+use crate::scenario::{Client, Scenario};
 
 #[derive(Debug, Serialize)]
 pub struct ScenarioJson<'a> {
@@ -50,7 +51,7 @@ struct TargetJson<'a> {
     reason: Option<&'static str>,
     #[serde(rename = "blockedBy")]
     blocked_by: Option<&'a str>,
-    hops: &'a [Hop],
+    hops: Vec<Hop>,
 }
 
 #[derive(Debug, Serialize)]
@@ -90,7 +91,11 @@ pub fn scenario<'a>(analysis: &'a Analysis<'a>) -> ScenarioJson<'a> {
         cluster: &scenario.cluster.name,
         endpoint: endpoint_name(analysis),
         mode: analysis.mode.as_str(),
-        flows: analysis.flows.iter().map(flow_view).collect(),
+        flows: analysis
+            .flows
+            .iter()
+            .map(|flow| flow_view(scenario, flow))
+            .collect(),
         findings: analysis.findings.iter().map(finding).collect(),
     }
 }
@@ -101,9 +106,9 @@ pub fn endpoint_name(analysis: &Analysis<'_>) -> String {
     name.strip_suffix('.').map(str::to_owned).unwrap_or(name)
 }
 
-pub fn flow_view(flow: &Flow) -> FlowJson<'_> {
+pub fn flow_view<'a>(scenario: &'a Scenario, flow: &'a Flow<'a>) -> FlowJson<'a> {
     FlowJson {
-        client: &flow.client,
+        client: &flow.client.name,
         source: flow.source.to_string(),
         dns: DnsJson {
             server: &flow.dns.server,
@@ -124,7 +129,11 @@ pub fn flow_view(flow: &Flow) -> FlowJson<'_> {
             .blocked
             .as_ref()
             .map(|blocked| blocked.blocked_by.as_str()),
-        targets: flow.targets.iter().map(target).collect(),
+        targets: flow
+            .targets
+            .iter()
+            .map(|t| target(scenario, flow.client, t))
+            .collect(),
         expectation: flow.expectation.map(|expectation| ExpectationJson {
             answer: expectation.answer.map(|answer| answer.as_str()),
             reachable: expectation.reachable,
@@ -133,7 +142,7 @@ pub fn flow_view(flow: &Flow) -> FlowJson<'_> {
     }
 }
 
-fn target(target: &Target) -> TargetJson<'_> {
+fn target<'a>(scenario: &Scenario, client: &Client, target: &'a Target<'a>) -> TargetJson<'a> {
     TargetJson {
         address: target.address.to_string(),
         endpoint: target.endpoint.as_str(),
@@ -143,7 +152,7 @@ fn target(target: &Target) -> TargetJson<'_> {
             .blocked
             .as_ref()
             .map(|blocked| blocked.blocked_by.as_str()),
-        hops: &target.hops,
+        hops: target.hops(scenario, client),
     }
 }
 

@@ -65,7 +65,7 @@ pub fn check(analysis: &Analysis<'_>) -> String {
         row(
             &mut out,
             &[
-                format!("`{}`", flow.client),
+                format!("`{}`", flow.client.name),
                 flow.source.to_string(),
                 cells::dns_server(flow),
                 flow.dns.answered_by.as_str().to_owned(),
@@ -87,7 +87,7 @@ pub fn check(analysis: &Analysis<'_>) -> String {
             let _ = writeln!(
                 out,
                 "- `{}` — `{}`: {}",
-                flow.client, blocked.reason, blocked.blocked_by
+                flow.client.name, blocked.reason, blocked.blocked_by
             );
         }
     }

@@ -75,7 +75,7 @@ pub fn check(analysis: &Analysis<'_>, style: Style) -> String {
         );
         for flow in &analysis.flows {
             table.add_row(vec![
-                Cell::new(&flow.client),
+                Cell::new(&flow.client.name),
                 Cell::new(flow.source),
                 Cell::new(cells::dns_server(flow)),
                 Cell::new(flow.dns.answered_by.as_str()),
@@ -99,7 +99,7 @@ pub fn check(analysis: &Analysis<'_>, style: Style) -> String {
                 let _ = writeln!(
                     out,
                     "  {}: {} — {}",
-                    flow.client, blocked.reason, blocked.blocked_by
+                    flow.client.name, blocked.reason, blocked.blocked_by
                 );
             }
         }

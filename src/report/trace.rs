@@ -5,29 +5,24 @@ use std::fmt::Write;
 use crate::analysis::{Analysis, Flow};
 use crate::scenario::ClientLocation;
 
-pub fn text(analysis: &Analysis<'_>, flow: &Flow) -> String {
+pub fn text(analysis: &Analysis<'_>, flow: &Flow<'_>) -> String {
     let scenario = analysis.scenario;
     let mut out = String::new();
-    let place = scenario
-        .clients
-        .iter()
-        .find(|client| client.name == flow.client)
-        .map(|client| match client.location {
-            ClientLocation::Internet => "the internet".to_owned(),
-            ClientLocation::Subnet(subnet) => scenario
-                .subnet(subnet)
-                .map(|s| format!("subnet {}", s.id))
-                .unwrap_or_default(),
-            ClientLocation::Network(network) => scenario
-                .network(network)
-                .map(|n| format!("network {}", n.id))
-                .unwrap_or_default(),
-        })
-        .unwrap_or_default();
+    let place = match flow.client.location {
+        ClientLocation::Internet => "the internet".to_owned(),
+        ClientLocation::Subnet(subnet) => scenario
+            .subnet(subnet)
+            .map(|s| format!("subnet {}", s.id))
+            .unwrap_or_default(),
+        ClientLocation::Network(network) => scenario
+            .network(network)
+            .map(|n| format!("network {}", n.id))
+            .unwrap_or_default(),
+    };
     let _ = writeln!(
         out,
         "client {} ({}, {place}) → {}:443",
-        flow.client,
+        flow.client.name,
         flow.source,
         super::json::endpoint_name(analysis)
     );
@@ -59,19 +54,18 @@ pub fn text(analysis: &Analysis<'_>, flow: &Flow) -> String {
             target.address,
             target.endpoint.as_str()
         );
-        let width = target
-            .hops
+        let hops = target.hops(scenario, flow.client);
+        let width = hops
             .iter()
             .map(|hop| hop.at.chars().count())
             .max()
             .unwrap_or(0);
-        for hop in &target.hops {
+        for hop in &hops {
             let mark = if hop.ok { "✓" } else { "✗" };
             let _ = writeln!(out, "  {mark} {:<width$}  {}", hop.at, hop.detail);
         }
         if let Some(blocked) = &target.blocked
-            && target
-                .hops
+            && hops
                 .last()
                 .is_none_or(|hop| hop.detail != blocked.blocked_by)
         {

@@ -137,22 +137,44 @@ pub fn load(text: &str) -> Scenario {
     }
 }
 
-/// The flow of `client` in the scenario `text`, under `mode` (or the scenario's own).
-pub fn flow_in(text: &str, client: &str, mode: Option<EndpointAccess>) -> Flow {
-    let scenario = load(text);
-    let analysis = analysis::analyse(&scenario, mode);
-    analysis
-        .flows
-        .into_iter()
-        .find(|flow| flow.client == client)
-        .unwrap_or_else(|| panic!("no client {client}"))
+/// One client's flow, with the scenario it borrows from and its hops in words.
+pub struct Traced {
+    pub scenario: &'static Scenario,
+    pub flow: Flow<'static>,
 }
 
-pub fn flow(edits: &[(&str, &str)], client: &str) -> Flow {
+impl std::ops::Deref for Traced {
+    type Target = Flow<'static>;
+    fn deref(&self) -> &Flow<'static> {
+        &self.flow
+    }
+}
+
+impl Traced {
+    /// The hops of target `i`, in words.
+    pub fn hops(&self, i: usize) -> Vec<eksflow::path::Hop> {
+        self.flow.targets[i].hops(self.scenario, self.flow.client)
+    }
+}
+
+/// The flow of `client` in the scenario `text`, under `mode` (or the scenario's own). The
+/// scenario is leaked: a test process is short-lived and this keeps the flow borrowable.
+pub fn flow_in(text: &str, client: &str, mode: Option<EndpointAccess>) -> Traced {
+    let scenario: &'static Scenario = Box::leak(Box::new(load(text)));
+    let analysis = analysis::analyse(scenario, mode);
+    let flow = analysis
+        .flows
+        .into_iter()
+        .find(|flow| flow.client.name == client)
+        .unwrap_or_else(|| panic!("no client {client}"));
+    Traced { scenario, flow }
+}
+
+pub fn flow(edits: &[(&str, &str)], client: &str) -> Traced {
     flow_in(&edited(edits), client, None)
 }
 
-pub fn flow_mode(edits: &[(&str, &str)], client: &str, mode: EndpointAccess) -> Flow {
+pub fn flow_mode(edits: &[(&str, &str)], client: &str, mode: EndpointAccess) -> Traced {
     flow_in(&edited(edits), client, Some(mode))
 }
 

@@ -1,0 +1,413 @@
+//! What the packet met at each hop, kept as data and put into words only when a report asks.
+//!
+//! A flow passes a dozen elements; writing a sentence for each while tracing would cost most
+//! of the analysis time for large scenarios (and most reports only print the verdicts).
+
+use std::net::Ipv4Addr;
+
+use ipnetwork::IpNetwork;
+
+use super::filters::{AclVerdict, Direction, SgMatch, evaluate_acl};
+use super::{Hop, routes};
+use crate::scenario::{
+    Client, Connection, NatGateway, Network, NetworkRoute, PortRange, Route, RouteTable,
+    RouteTarget, Scenario, SgIx, SgPeer, Subnet, Vpc,
+};
+
+/// Which packet of the TCP exchange a NACL check is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leg {
+    Request,
+    Reply,
+    /// Client → NAT gateway, entering the NAT gateway's subnet.
+    RequestIntoNat,
+    /// NAT gateway → internet, leaving the NAT gateway's subnet.
+    RequestOutOfNat,
+    /// Internet → NAT gateway.
+    ReplyToNat,
+    /// NAT gateway → client.
+    ReplyToClient,
+}
+
+impl Leg {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Leg::Request => "request",
+            Leg::Reply => "reply",
+            Leg::RequestIntoNat => "request into the NAT gateway's subnet",
+            Leg::RequestOutOfNat => "request out of the NAT gateway's subnet",
+            Leg::ReplyToNat => "reply to the NAT gateway",
+            Leg::ReplyToClient => "reply to the client",
+        }
+    }
+}
+
+/// Where the source address the public endpoint sees comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum SourceOrigin<'s> {
+    /// An internet client's own address.
+    ClientAddress,
+    /// The instance public IP, through an internet gateway.
+    InstancePublicIp,
+    Nat(&'s NatGateway),
+    NetworkEgress(&'s Network),
+}
+
+/// A check the packet passed (or, for [`Step::Blocked`], the one that stopped it).
+#[derive(Debug, Clone)]
+pub enum Step<'s> {
+    /// A client without security groups: unrestricted egress.
+    NoClientGroups,
+    ClientEgress {
+        groups: &'s [SgIx],
+        found: SgMatch<'s>,
+    },
+    /// A NACL check that passed; the allowing rules are looked up again when rendered.
+    Nacl {
+        subnet: &'s Subnet,
+        direction: Direction,
+        leg: Leg,
+        peer: Ipv4Addr,
+        ports: PortRange,
+    },
+    /// An internet client sends straight to the public endpoint.
+    Internet,
+    /// A route lookup that chose `route`.
+    Route {
+        subnet: &'s Subnet,
+        table: Option<&'s RouteTable>,
+        route: &'s Route,
+    },
+    /// The local route of the cluster VPC.
+    LocalRoute {
+        subnet: &'s Subnet,
+        table: Option<&'s RouteTable>,
+        vpc: &'s Vpc,
+    },
+    /// An internet gateway translating to the client's public IP.
+    InternetGateway { vpc: &'s Vpc, public_ip: Ipv4Addr },
+    /// A NAT gateway translating to its public IP, with its own subnet's internet route.
+    Nat {
+        nat: &'s NatGateway,
+        public_ip: Ipv4Addr,
+        subnet: &'s Subnet,
+        table: Option<&'s RouteTable>,
+        route: &'s Route,
+        vpc: &'s Vpc,
+    },
+    /// Forced tunnelling: a VPC route to a VPN, leaving through the network's egress IP.
+    ConnectionToInternet {
+        connection: &'s Connection,
+        network: &'s Network,
+        egress: Ipv4Addr,
+    },
+    /// A network client leaving through its internet egress IP.
+    NetworkEgress {
+        network: &'s Network,
+        egress: Ipv4Addr,
+    },
+    /// The source is in `publicAccessCidrs`.
+    Allowlist {
+        source: Ipv4Addr,
+        origin: SourceOrigin<'s>,
+        cidr: &'s IpNetwork,
+    },
+    /// Client and ENI share a subnet, so no NACL applies.
+    SameSubnet { subnet: &'s Subnet },
+    /// A network's route towards the cluster.
+    NetworkRoute {
+        network: &'s Network,
+        route: &'s NetworkRoute,
+    },
+    /// A connection that delivers into the cluster VPC.
+    Delivered {
+        connection: &'s Connection,
+        vpc: &'s Vpc,
+    },
+    ClusterIngress {
+        groups: &'s [SgIx],
+        found: SgMatch<'s>,
+    },
+    /// The reply's route from the ENI subnet: local, or over `route`.
+    ReturnRoute {
+        subnet: &'s Subnet,
+        table: Option<&'s RouteTable>,
+        route: Option<&'s Route>,
+    },
+    /// The failing check, already in words.
+    Blocked { at: String, detail: String },
+}
+
+/// What a step needs to be put into words.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub scenario: &'a Scenario,
+    pub client: &'a Client,
+    pub address: Ipv4Addr,
+}
+
+impl Step<'_> {
+    /// The hop as printed: the element it happened at, and what happened.
+    pub fn hop(&self, cx: Context<'_>) -> Hop {
+        let scenario = cx.scenario;
+        let (at, detail, ok) = match self {
+            Step::NoClientGroups => (
+                cx.client.name.clone(),
+                "no security groups: unrestricted egress".to_owned(),
+                true,
+            ),
+            Step::ClientEgress { groups, found } => (
+                scenario.sg_names(groups),
+                format!(
+                    "egress allows tcp/443 to {} ({})",
+                    cx.address,
+                    describe_sg_match(scenario, found)
+                ),
+                true,
+            ),
+            Step::Nacl {
+                subnet,
+                direction,
+                leg,
+                peer,
+                ports,
+            } => nacl_hop(scenario, subnet, *direction, *leg, *peer, *ports),
+            Step::Internet => (
+                "internet".to_owned(),
+                format!(
+                    "client {} at {} reaches {} directly",
+                    cx.client.name, cx.client.ip, cx.address
+                ),
+                true,
+            ),
+            Step::Route {
+                subnet,
+                table,
+                route,
+            } => (
+                routes::table_name(scenario, subnet, *table),
+                format!(
+                    "{} → {}",
+                    route.destination,
+                    target_name(scenario, subnet, route.target)
+                ),
+                true,
+            ),
+            Step::LocalRoute { subnet, table, vpc } => (
+                routes::table_name(scenario, subnet, *table),
+                format!("local route: {} is inside {}", cx.address, vpc.id),
+                true,
+            ),
+            Step::InternetGateway { vpc, public_ip } => (
+                vpc.internet_gateway.clone().unwrap_or_default(),
+                format!(
+                    "translates {} to the instance public IP {public_ip}",
+                    cx.client.ip
+                ),
+                true,
+            ),
+            Step::Nat {
+                nat,
+                public_ip,
+                subnet,
+                table,
+                route,
+                vpc,
+            } => (
+                nat.id.clone(),
+                format!(
+                    "translates {} to {public_ip}; its subnet {} routes {} → {} ({})",
+                    cx.client.ip,
+                    subnet.id,
+                    route.destination,
+                    vpc.internet_gateway.as_deref().unwrap_or_default(),
+                    routes::table_name(scenario, subnet, *table)
+                ),
+                true,
+            ),
+            Step::ConnectionToInternet {
+                connection,
+                network,
+                egress,
+            } => (
+                connection.id.clone(),
+                format!(
+                    "carries the flow to network {}, which leaves for the internet as {egress}",
+                    network.id
+                ),
+                true,
+            ),
+            Step::NetworkEgress { network, egress } => (
+                network.id.clone(),
+                format!(
+                    "client {} leaves for the internet as {egress} (internetEgressIp)",
+                    cx.client.name
+                ),
+                true,
+            ),
+            Step::Allowlist {
+                source,
+                origin,
+                cidr,
+            } => (
+                "publicAccessCidrs".to_owned(),
+                format!(
+                    "source {source} ({}) is allowed by {cidr}",
+                    describe_origin(cx.client, *origin)
+                ),
+                true,
+            ),
+            Step::SameSubnet { subnet } => (
+                format!("{} (same subnet)", subnet.id),
+                "network ACLs do not filter traffic within a subnet".to_owned(),
+                true,
+            ),
+            Step::NetworkRoute { network, route } => (
+                network.id.clone(),
+                format!(
+                    "{} → {}",
+                    route.destination,
+                    scenario
+                        .connection(route.target)
+                        .map(|c| c.id.as_str())
+                        .unwrap_or_default()
+                ),
+                true,
+            ),
+            Step::Delivered { connection, vpc } => (
+                connection.id.clone(),
+                format!("{} delivers to {}", connection.kind.label(), vpc.id),
+                true,
+            ),
+            Step::ClusterIngress { groups, found } => (
+                scenario.sg_names(groups),
+                format!(
+                    "ingress allows tcp/443 from {} ({})",
+                    cx.client.ip,
+                    describe_sg_match(scenario, found)
+                ),
+                true,
+            ),
+            Step::ReturnRoute {
+                subnet,
+                table,
+                route,
+            } => {
+                let at = format!("{} (return)", routes::table_name(scenario, subnet, *table));
+                let detail = match route {
+                    None => format!("local route back to {}", cx.client.ip),
+                    Some(route) => format!(
+                        "{} → {} back to {}",
+                        route.destination,
+                        target_name(scenario, subnet, route.target),
+                        cx.client.ip
+                    ),
+                };
+                (at, detail, true)
+            }
+            Step::Blocked { at, detail } => (at.clone(), detail.clone(), false),
+        };
+        Hop { at, detail, ok }
+    }
+}
+
+fn nacl_hop(
+    scenario: &Scenario,
+    subnet: &Subnet,
+    direction: Direction,
+    leg: Leg,
+    peer: Ipv4Addr,
+    ports: PortRange,
+) -> (String, String, bool) {
+    let what = leg.as_str();
+    let Some(acl) = subnet.network_acl.and_then(|acl| scenario.network_acl(acl)) else {
+        return (
+            format!("default NACL ({} {})", subnet.id, direction.as_str()),
+            format!("{what}: the default network ACL allows all traffic"),
+            true,
+        );
+    };
+    let at = format!("{} ({} {})", acl.id, subnet.id, direction.as_str());
+    let peer_word = match direction {
+        Direction::Inbound => "from",
+        Direction::Outbound => "to",
+    };
+    let numbers = match evaluate_acl(acl, direction, peer, ports) {
+        AclVerdict::Allowed { rules } => rules,
+        // Not reached: only passing NACL checks are kept as steps.
+        _ => Vec::new(),
+    };
+    let rule_word = if numbers.len() == 1 { "rule" } else { "rules" };
+    let numbers = numbers
+        .iter()
+        .map(|rule| rule.number.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    (
+        at,
+        format!("{what}: {rule_word} {numbers} allow tcp to port {ports} {peer_word} {peer}"),
+        true,
+    )
+}
+
+/// `sg-cluster: tcp/443 10.0.0.0/16`, or why the default egress applies.
+pub fn describe_sg_match(scenario: &Scenario, found: &SgMatch<'_>) -> String {
+    let name = |sg: SgIx| {
+        scenario
+            .security_group(sg)
+            .map(|g| g.id.as_str())
+            .unwrap_or_default()
+    };
+    match found {
+        SgMatch::DefaultEgress(sg) => format!(
+            "{} has no egress rules written: the default allows all outbound",
+            name(*sg)
+        ),
+        SgMatch::Rule(sg, rule) => {
+            let peer = match rule.peer {
+                SgPeer::Cidr(cidr) => cidr.to_string(),
+                SgPeer::Group(group) => format!("group {}", name(group)),
+            };
+            let ports = if rule.protocol.has_ports() {
+                format!("/{}", rule.ports)
+            } else {
+                String::new()
+            };
+            format!("{}: {}{ports} {peer}", name(*sg), rule.protocol)
+        }
+    }
+}
+
+/// Where a translated source address comes from, for messages.
+pub fn describe_origin(client: &Client, origin: SourceOrigin<'_>) -> String {
+    match origin {
+        SourceOrigin::ClientAddress => format!("the address of client {}", client.name),
+        SourceOrigin::InstancePublicIp => format!("the public IP of client {}", client.name),
+        SourceOrigin::Nat(nat) => format!(
+            "the public IP of NAT gateway {}, used by client {}",
+            nat.id, client.name
+        ),
+        SourceOrigin::NetworkEgress(network) => {
+            format!("the internet egress IP of network {}", network.id)
+        }
+    }
+}
+
+/// The name of a route target, seen from `subnet`'s VPC.
+pub fn target_name(scenario: &Scenario, subnet: &Subnet, target: RouteTarget) -> String {
+    match target {
+        RouteTarget::Local => "local".to_owned(),
+        RouteTarget::InternetGateway => scenario
+            .vpc(subnet.vpc)
+            .and_then(|vpc| vpc.internet_gateway.clone())
+            .unwrap_or_else(|| "an internet gateway".to_owned()),
+        RouteTarget::Nat(nat) => scenario
+            .nat_gateway(nat)
+            .map(|n| n.id.clone())
+            .unwrap_or_default(),
+        RouteTarget::Connection(conn) => scenario
+            .connection(conn)
+            .map(|c| c.id.clone())
+            .unwrap_or_default(),
+    }
+}

@@ -38,7 +38,7 @@ macro_rules! invalid_fixture {
 
 invalid_fixture! {
     unknown_fields_are_all_reported_with_a_suggestion => "unknown-fields.yaml",
-    wrong_types_name_the_expected_type => "wrong-types.yaml",
+    every_wrong_type_is_reported_with_the_expected_type => "wrong-types.yaml",
     values_that_do_not_parse_are_all_reported => "bad-values.yaml",
     duplicate_ids_point_at_the_first_definition => "duplicate-ids.yaml",
     dangling_references_suggest_a_near_miss => "dangling.yaml",

@@ -8,6 +8,8 @@ use super::model::Scenario;
 use super::raw::RawScenario;
 use std::sync::Arc;
 
+use serde::Deserialize;
+
 use super::spans::{DocumentSpans, FileSpans, Position, join_index, join_key};
 use super::validate::Validator;
 
@@ -133,7 +135,24 @@ pub fn load_str(file: &str, text: &str) -> Vec<Document> {
                     break;
                 }
                 previous_error = Some(diagnostic.clone());
-                if syntax {
+                if !syntax {
+                    // A type error stops serde at the first one; read the document again,
+                    // leniently, to report every type error of it along with the rest.
+                    let outcome = match recover(file, text, index, &doc_spans) {
+                        Some(recovered) => {
+                            let mut validator = Validator::new(file, doc_spans);
+                            validator.suppress(recovered.bad_paths);
+                            for problem in recovered.problems {
+                                validator.push(problem);
+                            }
+                            validator.validate(*recovered.raw)
+                        }
+                        None => Err(vec![diagnostic]),
+                    };
+                    documents.push((index, outcome));
+                    continue;
+                }
+                {
                     // serde_yaml first hands over the broken document's events up to the
                     // error, then the error itself: the partial document's problems are
                     // noise, so the syntax error replaces them.
@@ -147,7 +166,6 @@ pub fn load_str(file: &str, text: &str) -> Vec<Document> {
                     documents.push((index, Err(vec![diagnostic])));
                     break;
                 }
-                documents.push((index, Err(vec![diagnostic])));
             }
         }
     }
@@ -200,17 +218,7 @@ fn deserialize_document(
 ) -> Parsed {
     let mut unknown = Vec::new();
     let mut record_unknown = |path: serde_ignored::Path<'_>| {
-        let path = ignored_path(&path);
-        let field = path
-            .rsplit_once('.')
-            .map_or(path.as_str(), |(_, field)| field)
-            .to_owned();
-        unknown.push(Diagnostic {
-            file: file.to_owned(),
-            position: spans.key(&path),
-            path: path.clone(),
-            message: format!("unknown field `{field}`{}", suggest_field(&path, &field)),
-        });
+        unknown.push(unknown_field(file, spans, &path));
     };
     let result: Result<Option<RawScenario>, _> = serde_path_to_error::deserialize(
         serde_ignored::Deserializer::new(document, &mut record_unknown),
@@ -249,6 +257,116 @@ fn deserialize_document(
             )
         }
     }
+}
+
+fn unknown_field(file: &str, spans: &DocumentSpans, path: &serde_ignored::Path<'_>) -> Diagnostic {
+    let path = ignored_path(path);
+    let field = path
+        .rsplit_once('.')
+        .map_or(path.as_str(), |(_, field)| field)
+        .to_owned();
+    Diagnostic {
+        file: file.to_owned(),
+        position: spans.key(&path),
+        message: format!("unknown field `{field}`{}", suggest_field(&path, &field)),
+        path,
+    }
+}
+
+/// A document read leniently: every type error reported, each bad node replaced so the rest
+/// still deserializes.
+struct Recovered {
+    raw: Box<RawScenario>,
+    problems: Vec<Diagnostic>,
+    /// Paths whose values were replaced: later problems under them would only repeat these.
+    bad_paths: Vec<String>,
+}
+
+/// The most type errors reported for one document before giving up on the rest.
+const MAX_TYPE_ERRORS: usize = 64;
+
+/// Reads document `index` of `text` as a YAML value and deserializes it again and again,
+/// each time replacing the node of the type error found with an empty value (null, then an
+/// empty string, mapping or list, whichever the field accepts), until it deserializes.
+fn recover(file: &str, text: &str, index: usize, spans: &DocumentSpans) -> Option<Recovered> {
+    let document = serde_yaml::Deserializer::from_str(text).nth(index)?;
+    let mut value = serde_yaml::Value::deserialize(document).ok()?;
+    let mut problems = Vec::new();
+    let mut bad_paths: Vec<String> = Vec::new();
+    let mut attempts: Vec<(String, usize)> = Vec::new();
+    loop {
+        let mut unknown = Vec::new();
+        let mut record_unknown = |path: serde_ignored::Path<'_>| {
+            unknown.push(unknown_field(file, spans, &path));
+        };
+        let result: Result<Option<RawScenario>, _> = serde_path_to_error::deserialize(
+            serde_ignored::Deserializer::new(&value, &mut record_unknown),
+        );
+        let error = match result {
+            Ok(raw) => {
+                problems.extend(unknown);
+                return Some(Recovered {
+                    raw: Box::new(raw.unwrap_or_default()),
+                    problems,
+                    bad_paths,
+                });
+            }
+            Err(error) => error,
+        };
+        let path = error.path().to_string();
+        let attempt = match attempts.iter_mut().find(|(seen, _)| *seen == path) {
+            Some((_, attempt)) => {
+                *attempt += 1;
+                *attempt
+            }
+            None => {
+                attempts.push((path.clone(), 0));
+                problems.push(Diagnostic {
+                    file: file.to_owned(),
+                    position: spans.value(&path),
+                    path: if path == "." {
+                        String::new()
+                    } else {
+                        path.clone()
+                    },
+                    message: friendlier(&error.inner().to_string()),
+                });
+                bad_paths.push(path.clone());
+                0
+            }
+        };
+        let replacement = match attempt {
+            0 => serde_yaml::Value::Null,
+            1 => serde_yaml::Value::String(String::new()),
+            2 => serde_yaml::Value::Mapping(serde_yaml::Mapping::new()),
+            3 => serde_yaml::Value::Sequence(Vec::new()),
+            _ => return None,
+        };
+        if problems.len() > MAX_TYPE_ERRORS || path == "." {
+            return None;
+        }
+        *node_mut(&mut value, error.path())? = replacement;
+    }
+}
+
+/// The node at a serde path inside a YAML value.
+fn node_mut<'v>(
+    value: &'v mut serde_yaml::Value,
+    path: &serde_path_to_error::Path,
+) -> Option<&'v mut serde_yaml::Value> {
+    let mut node = value;
+    for segment in path.iter() {
+        node = match segment {
+            serde_path_to_error::Segment::Seq { index } => {
+                node.as_sequence_mut()?.get_mut(*index)?
+            }
+            serde_path_to_error::Segment::Map { key } => {
+                node.as_mapping_mut()?.get_mut(key.as_str())?
+            }
+            _ => return None,
+        };
+    }
+    Some(node)
 }
 
 /// serde_yaml's message without the position (printed separately) and the path prefix it
@@ -311,8 +429,15 @@ fn friendlier(message: &str) -> String {
             return format!("{what}, expected {expected}");
         }
     }
-    if message.contains("expected a string") {
-        return format!("{message} (quote the value if it only looks like a number or boolean)");
+    let scalar = [
+        "invalid type: integer",
+        "invalid type: floating point",
+        "invalid type: boolean",
+    ];
+    if message.contains("expected a string")
+        && scalar.iter().any(|prefix| message.starts_with(prefix))
+    {
+        return format!("{message} (put it in quotes)");
     }
     message
 }

@@ -44,12 +44,49 @@ impl<'de> Deserialize<'de> for Scalar {
     }
 }
 
+/// A string that must be written as one: `name: 2024` is an error (quote it), where
+/// serde_yaml on its own would quietly turn the number into text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Text(pub String);
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text(v))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 #[derive(Debug, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct RawScenario {
     pub version: Option<u64>,
-    pub name: Option<String>,
-    pub description: Option<String>,
+    pub name: Option<Text>,
+    pub description: Option<Text>,
     pub cluster: Option<RawCluster>,
     #[serde(default, deserialize_with = "nullable")]
     pub vpcs: Vec<RawVpc>,
@@ -66,35 +103,35 @@ pub struct RawScenario {
 #[derive(Debug, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct RawCluster {
-    pub name: Option<String>,
-    pub region: Option<String>,
-    pub endpoint: Option<String>,
-    pub endpoint_access: Option<String>,
-    pub public_access_cidrs: Option<Vec<String>>,
-    pub public_endpoint_ips: Option<Vec<String>>,
-    pub vpc: Option<String>,
+    pub name: Option<Text>,
+    pub region: Option<Text>,
+    pub endpoint: Option<Text>,
+    pub endpoint_access: Option<Text>,
+    pub public_access_cidrs: Option<Vec<Text>>,
+    pub public_endpoint_ips: Option<Vec<Text>>,
+    pub vpc: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
-    pub security_groups: Vec<String>,
+    pub security_groups: Vec<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub enis: Vec<RawEni>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct RawEni {
-    pub subnet: Option<String>,
-    pub ip: Option<String>,
+    pub subnet: Option<Text>,
+    pub ip: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawVpc {
-    pub id: Option<String>,
+    pub id: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
-    pub cidrs: Vec<String>,
+    pub cidrs: Vec<Text>,
     pub enable_dns_support: Option<bool>,
     pub enable_dns_hostnames: Option<bool>,
     pub dhcp_options: Option<RawDhcpOptions>,
-    pub internet_gateway: Option<String>,
+    pub internet_gateway: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub subnets: Vec<RawSubnet>,
     #[serde(default, deserialize_with = "nullable")]
@@ -111,43 +148,43 @@ pub struct RawVpc {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawDhcpOptions {
-    pub domain_name_servers: Option<Vec<String>>,
+    pub domain_name_servers: Option<Vec<Text>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawSubnet {
-    pub id: Option<String>,
-    pub cidr: Option<String>,
-    pub az: Option<String>,
-    pub route_table: Option<String>,
-    pub network_acl: Option<String>,
+    pub id: Option<Text>,
+    pub cidr: Option<Text>,
+    pub az: Option<Text>,
+    pub route_table: Option<Text>,
+    pub network_acl: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawNatGateway {
-    pub id: Option<String>,
-    pub subnet: Option<String>,
-    pub public_ip: Option<String>,
+    pub id: Option<Text>,
+    pub subnet: Option<Text>,
+    pub public_ip: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct RawRouteTable {
-    pub id: Option<String>,
+    pub id: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub routes: Vec<RawRoute>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct RawRoute {
-    pub destination: Option<String>,
-    pub target: Option<String>,
+    pub destination: Option<Text>,
+    pub target: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct RawSecurityGroup {
-    pub id: Option<String>,
+    pub id: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub ingress: Vec<RawSgRule>,
     /// `None` means the AWS default: allow all outbound.
@@ -159,17 +196,17 @@ pub struct RawSecurityGroup {
 pub struct RawSgRule {
     pub protocol: Option<Scalar>,
     pub ports: Option<Scalar>,
-    pub cidr: Option<String>,
-    pub source_security_group: Option<String>,
-    pub destination_security_group: Option<String>,
+    pub cidr: Option<Text>,
+    pub source_security_group: Option<Text>,
+    pub destination_security_group: Option<Text>,
     /// Accepted so scenarios can say what a rule is for; not used by the model.
     #[allow(dead_code)]
-    pub description: Option<String>,
+    pub description: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct RawNetworkAcl {
-    pub id: Option<String>,
+    pub id: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub inbound: Vec<RawAclRule>,
     #[serde(default, deserialize_with = "nullable")]
@@ -181,11 +218,11 @@ pub struct RawAclRule {
     pub rule: Option<u64>,
     pub protocol: Option<Scalar>,
     pub ports: Option<Scalar>,
-    pub cidr: Option<String>,
-    pub action: Option<String>,
+    pub cidr: Option<Text>,
+    pub action: Option<Text>,
     /// Accepted so scenarios can say what a rule is for; not used by the model.
     #[allow(dead_code)]
-    pub description: Option<String>,
+    pub description: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -199,72 +236,72 @@ pub struct RawResolver {
 
 #[derive(Debug, Deserialize)]
 pub struct RawInboundEndpoint {
-    pub id: Option<String>,
+    pub id: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
-    pub ips: Vec<String>,
+    pub ips: Vec<Text>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawForwardRule {
-    pub id: Option<String>,
-    pub domain: Option<String>,
+    pub id: Option<Text>,
+    pub domain: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
-    pub target_ips: Vec<String>,
+    pub target_ips: Vec<Text>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct RawConnection {
-    pub id: Option<String>,
+    pub id: Option<Text>,
     #[serde(rename = "type")]
-    pub kind: Option<String>,
-    pub vpcs: Option<Vec<String>>,
-    pub vpc: Option<String>,
-    pub network: Option<String>,
-    pub attachments: Option<Vec<String>>,
+    pub kind: Option<Text>,
+    pub vpcs: Option<Vec<Text>>,
+    pub vpc: Option<Text>,
+    pub network: Option<Text>,
+    pub attachments: Option<Vec<Text>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawNetwork {
-    pub id: Option<String>,
+    pub id: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
-    pub cidrs: Vec<String>,
-    pub internet_egress_ip: Option<String>,
+    pub cidrs: Vec<Text>,
+    pub internet_egress_ip: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub routes: Vec<RawRoute>,
     #[serde(default, deserialize_with = "nullable")]
-    pub dns_servers: Vec<String>,
+    pub dns_servers: Vec<Text>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct RawDnsServer {
-    pub ip: Option<String>,
+    pub ip: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub forward: Vec<RawForwarder>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct RawForwarder {
-    pub domain: Option<String>,
+    pub domain: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
-    pub to: Vec<String>,
+    pub to: Vec<Text>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawClient {
-    pub name: Option<String>,
-    pub from: Option<String>,
-    pub ip: Option<String>,
-    pub public_ip: Option<String>,
+    pub name: Option<Text>,
+    pub from: Option<Text>,
+    pub ip: Option<Text>,
+    pub public_ip: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
-    pub security_groups: Vec<String>,
+    pub security_groups: Vec<Text>,
     pub expect: Option<RawExpect>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct RawExpect {
-    pub answer: Option<String>,
+    pub answer: Option<Text>,
     pub reachable: Option<bool>,
 }

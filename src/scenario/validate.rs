@@ -108,6 +108,8 @@ pub(super) struct Validator<'a> {
     spans: DocumentSpans,
     problems: Vec<Diagnostic>,
     ids: HashMap<String, (Element, String)>,
+    /// Paths already reported as the wrong type: anything found under them is a repeat.
+    suppressed: Vec<String>,
 }
 
 impl<'a> Validator<'a> {
@@ -117,7 +119,20 @@ impl<'a> Validator<'a> {
             spans,
             problems: Vec::new(),
             ids: HashMap::new(),
+            suppressed: Vec::new(),
         }
+    }
+
+    /// Problems under these paths are not reported (their type errors already were).
+    pub(super) fn suppress(&mut self, paths: Vec<String>) {
+        self.suppressed = paths;
+    }
+
+    fn is_suppressed(&self, path: &str) -> bool {
+        self.suppressed.iter().any(|bad| {
+            path.strip_prefix(bad.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        })
     }
 
     /// Adds problems found before validation (unknown fields).
@@ -127,6 +142,9 @@ impl<'a> Validator<'a> {
 
     /// A problem with the value at `path`.
     pub(super) fn problem(&mut self, path: &str, message: impl Into<String>) {
+        if self.is_suppressed(path) {
+            return;
+        }
         self.problems.push(Diagnostic {
             file: self.file.to_owned(),
             position: self.spans.value(path),
@@ -137,6 +155,9 @@ impl<'a> Validator<'a> {
 
     /// A problem with the key at `path` (unknown or duplicate fields).
     pub(super) fn key_problem(&mut self, path: &str, message: impl Into<String>) {
+        if self.is_suppressed(path) {
+            return;
+        }
         self.problems.push(Diagnostic {
             file: self.file.to_owned(),
             position: self.spans.key(path),
@@ -151,7 +172,7 @@ impl<'a> Validator<'a> {
         parent: &str,
         field: &str,
     ) -> Option<&'v T> {
-        if value.is_none() {
+        if value.is_none() && !self.is_suppressed(&join_key(parent, field)) {
             self.problem(parent, format!("missing required field `{field}`"));
         }
         value.as_ref()
@@ -159,9 +180,9 @@ impl<'a> Validator<'a> {
 
     // ---- IDs --------------------------------------------------------------------------
 
-    fn register(&mut self, id: &Option<String>, parent: &str, element: Element) -> Option<String> {
+    fn register(&mut self, id: &Option<Text>, parent: &str, element: Element) -> Option<String> {
         let path = join_key(parent, "id");
-        let id = self.required(id, parent, "id")?.clone();
+        let id = self.required(id, parent, "id")?.0.clone();
         if id.trim().is_empty() {
             self.problem(&path, "an id must not be empty");
             return None;
@@ -402,7 +423,7 @@ impl<'a> Validator<'a> {
         }
         let name = self
             .required(&raw.name, "", "name")
-            .cloned()
+            .map(|text| text.0.clone())
             .unwrap_or_default();
         let Some(raw_cluster) = self.required(&raw.cluster, "", "cluster") else {
             return Err(sorted(self.problems));
@@ -414,7 +435,7 @@ impl<'a> Validator<'a> {
         let connections = self.connections(&raw);
         let mut scenario = Scenario {
             name,
-            description: raw.description.clone(),
+            description: raw.description.as_ref().map(|text| text.0.clone()),
             cluster: placeholder_cluster(),
             vpcs,
             subnets: Vec::new(),
@@ -565,13 +586,13 @@ impl<'a> Validator<'a> {
                 .map(|(i, _)| SubnetIx(i))
                 .collect();
             let vpc = Vpc {
-                id: raw_vpc.id.clone().unwrap_or_default(),
+                id: owned(&raw_vpc.id),
                 path: path.clone(),
                 cidrs,
                 enable_dns_support: raw_vpc.enable_dns_support.unwrap_or(true),
                 enable_dns_hostnames: raw_vpc.enable_dns_hostnames.unwrap_or(false),
                 dns_servers,
-                internet_gateway: raw_vpc.internet_gateway.clone(),
+                internet_gateway: raw_vpc.internet_gateway.as_ref().map(|text| text.0.clone()),
                 subnets,
                 inbound_endpoints: Vec::new(),
                 forward_rules: Vec::new(),
@@ -621,7 +642,7 @@ impl<'a> Validator<'a> {
                 }
             }
             endpoints.push(InboundEndpoint {
-                id: endpoint.id.clone().unwrap_or_default(),
+                id: owned(&endpoint.id),
                 ips,
             });
         }
@@ -648,7 +669,8 @@ impl<'a> Validator<'a> {
             if let Some(domain) = domain {
                 let label = rule
                     .id
-                    .clone()
+                    .as_ref()
+                    .map(|id| id.0.clone())
                     .unwrap_or_else(|| format!("forward rule {}", domain.to_ascii()));
                 rules.push(ForwardRule {
                     label,
@@ -770,11 +792,11 @@ impl<'a> Validator<'a> {
             }
         });
         Subnet {
-            id: raw.id.clone().unwrap_or_default(),
+            id: owned(&raw.id),
             path: path.to_owned(),
             vpc: vpc_ix,
             cidr: cidr.unwrap_or(Ipv4Network::from(Ipv4Addr::UNSPECIFIED)),
-            az: raw.az.clone(),
+            az: raw.az.as_ref().map(|text| text.0.clone()),
             route_table,
             network_acl,
         }
@@ -822,7 +844,7 @@ impl<'a> Validator<'a> {
             }
         }
         RouteTable {
-            id: raw.id.clone().unwrap_or_default(),
+            id: owned(&raw.id),
             path: path.to_owned(),
             vpc: vpc_ix,
             routes,
@@ -876,7 +898,7 @@ impl<'a> Validator<'a> {
             .as_ref()
             .map(|rules| self.sg_rules(rules, &join_key(path, "egress"), true));
         SecurityGroup {
-            id: raw.id.clone().unwrap_or_default(),
+            id: owned(&raw.id),
             path: path.to_owned(),
             vpc: vpc_ix,
             ingress,
@@ -950,7 +972,7 @@ impl<'a> Validator<'a> {
         let inbound = self.acl_rules(&raw.inbound, &join_key(path, "inbound"));
         let outbound = self.acl_rules(&raw.outbound, &join_key(path, "outbound"));
         NetworkAcl {
-            id: raw.id.clone().unwrap_or_default(),
+            id: owned(&raw.id),
             path: path.to_owned(),
             vpc: vpc_ix,
             inbound,
@@ -991,7 +1013,7 @@ impl<'a> Validator<'a> {
                 .and_then(|text| self.cidr4(&text, &join_key(&rule_path, "cidr")));
             let allow = match self
                 .required(&rule.action, &rule_path, "action")
-                .map(String::as_str)
+                .map(|text| text.0.as_str())
             {
                 Some("allow") => Some(true),
                 Some("deny") => Some(false),
@@ -1031,7 +1053,7 @@ impl<'a> Validator<'a> {
             .as_ref()
             .and_then(|text| self.ipv4(text, &join_key(path, "publicIp")));
         NatGateway {
-            id: raw.id.clone().unwrap_or_default(),
+            id: owned(&raw.id),
             path: path.to_owned(),
             subnet: subnet.unwrap_or(SubnetIx(usize::MAX)),
             public_ip,
@@ -1044,7 +1066,7 @@ impl<'a> Validator<'a> {
             let path = join_index("connections", i);
             let kind = self.connection_kind(raw_conn, &path);
             out.push(Connection {
-                id: raw_conn.id.clone().unwrap_or_default(),
+                id: owned(&raw_conn.id),
                 path,
                 kind: kind.unwrap_or(ConnectionKind::TransitGateway {
                     attachments: Vec::new(),
@@ -1055,7 +1077,7 @@ impl<'a> Validator<'a> {
     }
 
     fn connection_kind(&mut self, raw: &RawConnection, path: &str) -> Option<ConnectionKind> {
-        let kind = self.required(&raw.kind, path, "type")?.clone();
+        let kind = self.required(&raw.kind, path, "type")?.0.clone();
         let unused = |field: &str, present: bool| present.then(|| field.to_owned());
         let (kind, extra) = match kind.as_str() {
             "peering" => {
@@ -1269,7 +1291,7 @@ impl<'a> Validator<'a> {
                 .filter_map(|(j, text)| self.ipv4(text, &join_index(&dns_path, j)))
                 .collect();
             out.push(Network {
-                id: raw_network.id.clone().unwrap_or_default(),
+                id: owned(&raw_network.id),
                 path,
                 cidrs,
                 internet_egress_ip,
@@ -1341,8 +1363,12 @@ impl<'a> Validator<'a> {
 
     fn cluster(&mut self, raw: &RawCluster, scenario: &Scenario) -> Option<Cluster> {
         let path = "cluster";
-        let name = self.required(&raw.name, path, "name").cloned();
-        let region = self.required(&raw.region, path, "region").cloned();
+        let name = self
+            .required(&raw.name, path, "name")
+            .map(|text| text.0.clone());
+        let region = self
+            .required(&raw.region, path, "region")
+            .map(|text| text.0.clone());
         let access = match &raw.endpoint_access {
             None => Some(EndpointAccess::Public),
             Some(text) => {
@@ -1481,7 +1507,9 @@ impl<'a> Validator<'a> {
         let mut names: HashMap<String, String> = HashMap::with_capacity(raw.clients.len());
         for (i, raw_client) in raw.clients.iter().enumerate() {
             let path = join_index("clients", i);
-            let name = self.required(&raw_client.name, &path, "name").cloned();
+            let name = self
+                .required(&raw_client.name, &path, "name")
+                .map(|name| name.0.clone());
             if let Some(name) = &name {
                 if let Some(first) = names.get(name) {
                     let message = format!("duplicate client name `{name}` (also at {first})");
@@ -1495,7 +1523,7 @@ impl<'a> Validator<'a> {
                 .required(&raw_client.from, &path, "from")
                 .cloned()
                 .and_then(|from| {
-                    if from == "internet" {
+                    if from.0 == "internet" {
                         return Some(ClientLocation::Internet);
                     }
                     match self.lookup(&from, &from_path, &[Kind::Subnet, Kind::Network]) {
@@ -1628,6 +1656,14 @@ fn placeholder_cluster() -> Cluster {
         security_groups: Vec::new(),
         enis: Vec::new(),
     }
+}
+
+/// An optional text field as an owned string (empty when absent).
+fn owned(value: &Option<Text>) -> String {
+    value
+        .as_ref()
+        .map(|text| text.0.clone())
+        .unwrap_or_default()
 }
 
 /// Problems in file order.

@@ -357,6 +357,24 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// Every address of a list at `path`; each bad one is reported.
+    fn ipv4_list(&mut self, items: &[Text], path: &str) -> Vec<Ipv4Addr> {
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, text)| self.ipv4(text, &join_index(path, i)))
+            .collect()
+    }
+
+    /// Every IPv4 block of a list at `path`; each bad one is reported.
+    fn cidr4_list(&mut self, items: &[Text], path: &str) -> Vec<Ipv4Network> {
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, text)| self.cidr4(text, &join_index(path, i)))
+            .collect()
+    }
+
     fn domain(&mut self, text: &str, path: &str) -> Option<Name> {
         match Name::from_ascii(text.trim()) {
             Ok(mut name) => {
@@ -548,12 +566,7 @@ impl<'a> Validator<'a> {
                     "missing required field `cidrs` (the VPC's primary CIDR first)",
                 );
             }
-            let cidrs: Vec<Ipv4Network> = raw_vpc
-                .cidrs
-                .iter()
-                .enumerate()
-                .filter_map(|(i, text)| self.cidr4(text, &join_index(&cidrs_path, i)))
-                .collect();
+            let cidrs = self.cidr4_list(&raw_vpc.cidrs, &cidrs_path);
             let dns_servers = match raw_vpc
                 .dhcp_options
                 .as_ref()
@@ -660,12 +673,7 @@ impl<'a> Validator<'a> {
                 );
             }
             let targets_path = join_key(&path, "targetIps");
-            let target_ips: Vec<Ipv4Addr> = rule
-                .target_ips
-                .iter()
-                .enumerate()
-                .filter_map(|(j, text)| self.ipv4(text, &join_index(&targets_path, j)))
-                .collect();
+            let target_ips = self.ipv4_list(&rule.target_ips, &targets_path);
             if let Some(domain) = domain {
                 let label = rule
                     .id
@@ -1254,12 +1262,7 @@ impl<'a> Validator<'a> {
         for (i, raw_network) in raw.networks.iter().enumerate() {
             let path = join_index("networks", i);
             let cidrs_path = join_key(&path, "cidrs");
-            let cidrs = raw_network
-                .cidrs
-                .iter()
-                .enumerate()
-                .filter_map(|(j, text)| self.cidr4(text, &join_index(&cidrs_path, j)))
-                .collect();
+            let cidrs = self.cidr4_list(&raw_network.cidrs, &cidrs_path);
             let internet_egress_ip = raw_network
                 .internet_egress_ip
                 .as_ref()
@@ -1284,12 +1287,7 @@ impl<'a> Validator<'a> {
                 }
             }
             let dns_path = join_key(&path, "dnsServers");
-            let dns_servers = raw_network
-                .dns_servers
-                .iter()
-                .enumerate()
-                .filter_map(|(j, text)| self.ipv4(text, &join_index(&dns_path, j)))
-                .collect();
+            let dns_servers = self.ipv4_list(&raw_network.dns_servers, &dns_path);
             out.push(Network {
                 id: owned(&raw_network.id),
                 path,
@@ -1400,15 +1398,7 @@ impl<'a> Validator<'a> {
         let (public_endpoint_ips, public_endpoint_ips_placeholder) = match &raw.public_endpoint_ips
         {
             None => (PLACEHOLDER_PUBLIC_IPS.to_vec(), true),
-            Some(list) => (
-                list.iter()
-                    .enumerate()
-                    .filter_map(|(i, text)| {
-                        self.ipv4(text, &join_index("cluster.publicEndpointIps", i))
-                    })
-                    .collect(),
-                false,
-            ),
+            Some(list) => (self.ipv4_list(list, "cluster.publicEndpointIps"), false),
         };
         let vpc = self
             .required(&raw.vpc, path, "vpc")

@@ -4,7 +4,7 @@
 use std::net::Ipv4Addr;
 
 use crate::dns::{Resolution, Resolver};
-use crate::path::{EndpointKind, Target, Tracer};
+use crate::path::{EndpointKind, KubeletPath, Target, Tracer};
 use crate::reason::Blocked;
 use crate::rules::{self, Finding, Severity};
 use crate::scenario::{Client, EndpointAccess, ExpectedAnswer, Scenario};
@@ -40,12 +40,29 @@ pub struct ExpectationResult {
     pub met: bool,
 }
 
+/// The control plane's connections to one node group subnet's kubelets, one per EKS ENI.
+#[derive(Debug, Clone)]
+pub struct KubeletFlow<'s> {
+    /// The node group's implicit client in that subnet.
+    pub node: &'s Client,
+    pub paths: Vec<KubeletPath<'s>>,
+}
+
+impl KubeletFlow<'_> {
+    /// The control plane reaches the kubelet when any of its ENIs does.
+    pub fn reachable(&self) -> bool {
+        self.paths.iter().any(KubeletPath::reachable)
+    }
+}
+
 /// The analysis of one scenario under one endpoint access mode.
 #[derive(Debug, Clone)]
 pub struct Analysis<'s> {
     pub scenario: &'s Scenario,
     pub mode: EndpointAccess,
     pub flows: Vec<Flow<'s>>,
+    /// Control plane → kubelet, for every node group subnet.
+    pub kubelet: Vec<KubeletFlow<'s>>,
     pub findings: Vec<Finding>,
 }
 
@@ -77,13 +94,29 @@ pub fn analyse(scenario: &Scenario, mode: Option<EndpointAccess>) -> Analysis<'_
         .iter()
         .map(|client| flow(&resolver, &tracer, client))
         .collect();
-    let findings = rules::check(scenario, &flows);
-    Analysis {
+    let kubelet: Vec<KubeletFlow<'_>> = scenario
+        .clients
+        .iter()
+        .filter(|client| client.node_group.is_some())
+        .map(|node| KubeletFlow {
+            node,
+            paths: scenario
+                .cluster
+                .enis
+                .iter()
+                .map(|eni| tracer.kubelet(eni, node))
+                .collect(),
+        })
+        .collect();
+    let mut analysis = Analysis {
         scenario,
         mode,
         flows,
-        findings,
-    }
+        kubelet,
+        findings: Vec::new(),
+    };
+    analysis.findings = rules::check(&analysis);
+    analysis
 }
 
 /// The same scenario under all three modes, in the order public, public-and-private, private.

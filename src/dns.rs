@@ -72,6 +72,9 @@ pub struct Resolution {
     pub trail: Vec<String>,
     /// Why nothing answered, when nothing did.
     pub failure: Option<Blocked>,
+    /// Whether the query reached the cluster VPC's Route 53 Resolver (whatever it then
+    /// answered): the only place the EKS private hosted zone can be seen.
+    pub reached_cluster_resolver: bool,
 }
 
 impl Resolution {
@@ -120,6 +123,15 @@ enum ServerKey {
     Custom(DnsServerIx),
 }
 
+/// One query's state while it is forwarded from server to server.
+struct Query {
+    /// The servers it is passing through, for loop detection.
+    chain: Vec<(ServerKey, String)>,
+    trail: Vec<String>,
+    /// Whether the cluster VPC's Resolver handled it (EKS007).
+    reached_cluster_resolver: bool,
+}
+
 enum Outcome {
     Answer(AnsweredBy, Vec<Ipv4Addr>),
     Fail(Blocked),
@@ -154,12 +166,22 @@ impl<'s> Resolver<'s> {
                     records: Vec::new(),
                     trail,
                     failure: Some(blocked),
+                    reached_cluster_resolver: false,
                 };
             }
         };
         let server_label = self.kind(&first);
-        let mut chain = Vec::new();
-        let outcome = self.ask(&first, &server_address, 0, &mut chain, &mut trail);
+        let mut query = Query {
+            chain: Vec::new(),
+            trail,
+            reached_cluster_resolver: false,
+        };
+        let outcome = self.ask(&first, &server_address, 0, &mut query);
+        let Query {
+            trail,
+            reached_cluster_resolver,
+            ..
+        } = query;
         let (answered_by, addresses, failure) = match outcome {
             Outcome::Answer(by, addresses) => (by, addresses, None),
             Outcome::Fail(blocked) => (AnsweredBy::None, Vec::new(), Some(blocked)),
@@ -174,6 +196,7 @@ impl<'s> Resolver<'s> {
                 .collect(),
             trail,
             failure,
+            reached_cluster_resolver,
         }
     }
 
@@ -359,14 +382,7 @@ impl<'s> Resolver<'s> {
         }
     }
 
-    fn ask(
-        &self,
-        server: &Server,
-        address: &str,
-        hops: usize,
-        chain: &mut Vec<(ServerKey, String)>,
-        trail: &mut Vec<String>,
-    ) -> Outcome {
+    fn ask(&self, server: &Server, address: &str, hops: usize, q: &mut Query) -> Outcome {
         let label = self.label(server, address);
         let key = match server {
             Server::VpcResolver(vpc, _) => Some(ServerKey::Vpc(*vpc)),
@@ -374,21 +390,22 @@ impl<'s> Resolver<'s> {
             Server::Public => None,
         };
         if let Some(key) = key {
-            if chain.iter().any(|(seen, _)| *seen == key) {
-                let path = chain
+            if q.chain.iter().any(|(seen, _)| *seen == key) {
+                let path = q
+                    .chain
                     .iter()
                     .map(|(_, label)| label.as_str())
                     .chain(std::iter::once(label.as_str()))
                     .collect::<Vec<_>>()
                     .join(" → ");
-                trail.push(format!("{label}: forwarding loop"));
+                q.trail.push(format!("{label}: forwarding loop"));
                 return Outcome::Fail(Blocked {
                     reason: Reason::DnsForwardLoop,
                     blocked_by: format!("the query for the endpoint name loops: {path}"),
                 });
             }
             if hops > MAX_FORWARD_HOPS {
-                trail.push(format!(
+                q.trail.push(format!(
                     "{label}: more than {MAX_FORWARD_HOPS} forwarding hops"
                 ));
                 return Outcome::Fail(Blocked {
@@ -398,33 +415,29 @@ impl<'s> Resolver<'s> {
                     ),
                 });
             }
-            chain.push((key, label.clone()));
+            q.chain.push((key, label.clone()));
         }
         let outcome = match server {
-            Server::VpcResolver(vpc, _) => self.ask_vpc_resolver(*vpc, &label, hops, chain, trail),
-            Server::Custom(ix) => self.ask_custom(*ix, &label, hops, chain, trail),
-            Server::Public => self.ask_public(trail),
+            Server::VpcResolver(vpc, _) => self.ask_vpc_resolver(*vpc, &label, hops, q),
+            Server::Custom(ix) => self.ask_custom(*ix, &label, hops, q),
+            Server::Public => self.ask_public(&mut q.trail),
         };
         if key.is_some() {
-            chain.pop();
+            q.chain.pop();
         }
         outcome
     }
 
-    fn ask_vpc_resolver(
-        &self,
-        vpc_ix: VpcIx,
-        label: &str,
-        hops: usize,
-        chain: &mut Vec<(ServerKey, String)>,
-        trail: &mut Vec<String>,
-    ) -> Outcome {
+    fn ask_vpc_resolver(&self, vpc_ix: VpcIx, label: &str, hops: usize, q: &mut Query) -> Outcome {
         let scenario = self.scenario;
         let Some(vpc) = scenario.vpc(vpc_ix) else {
-            return self.ask_public(trail);
+            return self.ask_public(&mut q.trail);
         };
+        if vpc_ix == scenario.cluster.vpc {
+            q.reached_cluster_resolver = true;
+        }
         if !vpc.enable_dns_support {
-            trail.push(format!(
+            q.trail.push(format!(
                 "{label}: {} has enableDnsSupport false, no answer",
                 vpc.id
             ));
@@ -442,7 +455,7 @@ impl<'s> Resolver<'s> {
             .filter(|rule| rule.domain.zone_of(self.name()))
             .max_by_key(|rule| rule.domain.num_labels());
         if let Some(rule) = rule {
-            trail.push(format!(
+            q.trail.push(format!(
                 "{label}: Resolver rule {} matches {}, forwards to {}",
                 rule.label,
                 rule.domain,
@@ -453,44 +466,37 @@ impl<'s> Resolver<'s> {
                 .iter()
                 .map(|ip| ForwardTarget::Ip(*ip))
                 .collect();
-            return self.forward(&targets, Asker::Vpc(vpc_ix), hops, chain, trail);
+            return self.forward(&targets, Asker::Vpc(vpc_ix), hops, q);
         }
         if vpc_ix == scenario.cluster.vpc && self.access.private_access() {
             if vpc.enable_dns_hostnames {
-                trail.push(format!(
+                q.trail.push(format!(
                     "{label}: the EKS private hosted zone (associated with {}) answers with the ENI addresses",
                     vpc.id
                 ));
                 return Outcome::Answer(AnsweredBy::PrivateHostedZone, scenario.eni_ips());
             }
-            trail.push(format!(
+            q.trail.push(format!(
                 "{label}: {} has enableDnsHostnames false, so the EKS private hosted zone is ignored; resolving publicly",
                 vpc.id
             ));
         } else if self.access.private_access() {
-            trail.push(format!(
+            q.trail.push(format!(
                 "{label}: the EKS private hosted zone is associated only with the cluster VPC, not {}; resolving publicly",
                 vpc.id
             ));
         } else {
-            trail.push(format!(
+            q.trail.push(format!(
                 "{label}: resolving publicly (private access is off)"
             ));
         }
-        self.ask_public(trail)
+        self.ask_public(&mut q.trail)
     }
 
-    fn ask_custom(
-        &self,
-        ix: DnsServerIx,
-        label: &str,
-        hops: usize,
-        chain: &mut Vec<(ServerKey, String)>,
-        trail: &mut Vec<String>,
-    ) -> Outcome {
+    fn ask_custom(&self, ix: DnsServerIx, label: &str, hops: usize, q: &mut Query) -> Outcome {
         let scenario = self.scenario;
         let Some(server) = scenario.dns_server(ix) else {
-            return self.ask_public(trail);
+            return self.ask_public(&mut q.trail);
         };
         let forwarder = server
             .forwarders
@@ -508,7 +514,7 @@ impl<'s> Resolver<'s> {
                     })
                     .collect::<Vec<_>>()
                     .join(", ");
-                trail.push(format!(
+                q.trail.push(format!(
                     "{label}: conditional forwarder for {} → {targets}",
                     forwarder.domain
                 ));
@@ -519,13 +525,13 @@ impl<'s> Resolver<'s> {
                         None => Asker::Internet,
                     },
                 };
-                self.forward(&forwarder.to, asker, hops, chain, trail)
+                self.forward(&forwarder.to, asker, hops, q)
             }
             None => {
-                trail.push(format!(
+                q.trail.push(format!(
                     "{label}: no forwarder matches, resolving recursively"
                 ));
-                self.ask_public(trail)
+                self.ask_public(&mut q.trail)
             }
         }
     }
@@ -537,8 +543,7 @@ impl<'s> Resolver<'s> {
         targets: &[ForwardTarget],
         asker: Asker,
         hops: usize,
-        chain: &mut Vec<(ServerKey, String)>,
-        trail: &mut Vec<String>,
+        q: &mut Query,
     ) -> Outcome {
         let mut first_failure = None;
         for target in targets {
@@ -555,21 +560,20 @@ impl<'s> Resolver<'s> {
                             &Server::VpcResolver(vpc, Entry::AmazonProvidedDns),
                             &address,
                             hops + 1,
-                            chain,
-                            trail,
+                            q,
                         )
                     }
                     _ => {
                         let why = "a forwarder targets AmazonProvidedDNS, but the forwarding server is not in a VPC".to_owned();
-                        trail.push(why.clone());
+                        q.trail.push(why.clone());
                         Outcome::Fail(Blocked {
                             reason: Reason::DnsServerUnknown,
                             blocked_by: why,
                         })
                     }
                 },
-                ForwardTarget::Ip(ip) => match self.identify(*ip, asker, trail) {
-                    Ok(server) => self.ask(&server, &ip.to_string(), hops + 1, chain, trail),
+                ForwardTarget::Ip(ip) => match self.identify(*ip, asker, &mut q.trail) {
+                    Ok(server) => self.ask(&server, &ip.to_string(), hops + 1, q),
                     Err(blocked) => Outcome::Fail(blocked),
                 },
             };

@@ -129,12 +129,12 @@ fn every_bundled_scenario_gives_the_verdicts_its_comments_promise() {
         ),
         (
             "scenarios/dns-hostnames-off.yaml",
-            0,
+            1,
             vec![v("node-a", "public", false, Some("PUBLIC_CIDR_DENY"))],
         ),
         (
             "scenarios/custom-dhcp-dns.yaml",
-            0,
+            1,
             vec![
                 v("node-a", "public", true, None),
                 v("batch-job", "private", true, None),
@@ -179,14 +179,12 @@ fn every_bundled_scenario_gives_the_verdicts_its_comments_promise() {
         assert_eq!(status, *code, "{file}: exit code");
         assert_eq!(&verdicts(&json), flows, "{file}: verdicts");
         assert_eq!(json["file"], *file);
+        // Every expectation holds, except where allowlist-forgets-nat shows CI failing.
         for flow in json["flows"].as_array().unwrap() {
             let met = flow["expectation"]["met"].as_bool().unwrap();
-            assert_eq!(
-                met,
-                *code == 0 || flow["reachable"] == true,
-                "{file}: {}",
-                flow["client"]
-            );
+            let failing =
+                file.ends_with("allowlist-forgets-nat.yaml") && flow["reachable"] == false;
+            assert_eq!(met, !failing, "{file}: {}", flow["client"]);
         }
     }
 }

@@ -112,12 +112,13 @@ pub enum SgMatch<'a> {
     DefaultEgress(SgIx),
 }
 
-/// Finds an egress rule of `groups` that lets TCP 443 out to `destination`. `destination_groups`
-/// are the security groups on the destination interface when a group reference can match it
-/// (empty for the public endpoint or where referencing does not work).
+/// Finds an egress rule of `groups` that lets TCP to `port` out to `destination`.
+/// `destination_groups` are the security groups on the destination interface when a group
+/// reference can match it (empty for the public endpoint or where referencing does not work).
 pub fn sg_egress_allows<'a>(
     scenario: &'a Scenario,
     groups: &[SgIx],
+    port: u16,
     destination: Ipv4Addr,
     destination_groups: &[SgIx],
 ) -> Option<SgMatch<'a>> {
@@ -130,7 +131,7 @@ pub fn sg_egress_allows<'a>(
         };
         if let Some(rule) = rules
             .iter()
-            .find(|rule| rule_matches(rule, PortRange::HTTPS.from, destination, destination_groups))
+            .find(|rule| rule_matches(rule, port, destination, destination_groups))
         {
             return Some(SgMatch::Rule(group_ix, rule));
         }
@@ -138,11 +139,12 @@ pub fn sg_egress_allows<'a>(
     None
 }
 
-/// Finds an ingress rule of `groups` that lets TCP 443 in from `source`, or from a member of
-/// one of `source_groups`.
+/// Finds an ingress rule of `groups` that lets TCP to `port` in from `source`, or from a
+/// member of one of `source_groups`.
 pub fn sg_ingress_allows<'a>(
     scenario: &'a Scenario,
     groups: &[SgIx],
+    port: u16,
     source: Ipv4Addr,
     source_groups: &[SgIx],
 ) -> Option<SgMatch<'a>> {
@@ -153,7 +155,7 @@ pub fn sg_ingress_allows<'a>(
         if let Some(rule) = group
             .ingress
             .iter()
-            .find(|rule| rule_matches(rule, PortRange::HTTPS.from, source, source_groups))
+            .find(|rule| rule_matches(rule, port, source, source_groups))
         {
             return Some(SgMatch::Rule(group_ix, rule));
         }

@@ -34,9 +34,16 @@ pub use steps::{Context, Leg, SourceOrigin, Step};
 
 use crate::reason::{Blocked, Reason};
 use crate::scenario::{
-    Attachment, Client, ClientLocation, ConnIx, ConnectionKind, EndpointAccess, NetworkIx,
+    Attachment, Client, ClientLocation, ConnIx, ConnectionKind, EndpointAccess, Eni, NetworkIx,
     PortRange, RouteTarget, Scenario, SgIx, Subnet, SubnetIx, VpcIx,
 };
+
+/// The Kubernetes API server's port.
+pub const HTTPS: u16 = 443;
+
+/// The kubelet's port, which the control plane connects to for `kubectl exec` and `logs`,
+/// and which admission webhooks behind the nodes need.
+pub const KUBELET: u16 = 10250;
 
 /// Which endpoint an address belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -87,6 +94,31 @@ impl Target<'_> {
             scenario,
             client,
             address: self.address,
+        };
+        self.steps.iter().map(|step| step.hop(cx)).collect()
+    }
+}
+
+/// The control plane's connection to a node's kubelet (TCP 10250) from one EKS-owned ENI.
+#[derive(Debug, Clone)]
+pub struct KubeletPath<'s> {
+    /// The ENI the connection starts from.
+    pub eni: Ipv4Addr,
+    pub steps: Vec<Step<'s>>,
+    pub blocked: Option<Blocked>,
+}
+
+impl KubeletPath<'_> {
+    pub fn reachable(&self) -> bool {
+        self.blocked.is_none()
+    }
+
+    /// The steps in words, for the connection to `node`.
+    pub fn hops(&self, scenario: &Scenario, node: &Client) -> Vec<Hop> {
+        let cx = Context {
+            scenario,
+            client: node,
+            address: node.ip,
         };
         self.steps.iter().map(|step| step.hop(cx)).collect()
     }
@@ -182,6 +214,156 @@ impl<'s> Tracer<'s> {
         }
     }
 
+    /// Traces the control plane → `node`:10250 from `eni`. The kubelet connection starts in
+    /// the cluster VPC, so the route is always local; the filters are the cluster security
+    /// groups' egress, both subnets' NACLs (both ways) and the node's security groups.
+    pub fn kubelet(&self, eni: &'s Eni, node: &'s Client) -> KubeletPath<'s> {
+        let mut walk = Walk {
+            steps: Vec::with_capacity(8),
+        };
+        let blocked = self.kubelet_walk(&mut walk, eni, node).err();
+        KubeletPath {
+            eni: eni.ip,
+            steps: walk.steps,
+            blocked,
+        }
+    }
+
+    fn kubelet_walk(&self, walk: &mut Walk<'s>, eni: &'s Eni, node: &'s Client) -> Check {
+        let scenario = self.scenario;
+        let cluster = &scenario.cluster;
+        let (Some(eni_subnet), Some((_, node_subnet))) =
+            (scenario.subnet(eni.subnet), self.subnet_of(node))
+        else {
+            return Err(unreachable_blocked());
+        };
+        let kubelet = PortRange {
+            from: KUBELET,
+            to: KUBELET,
+        };
+        let same_subnet = std::ptr::eq(eni_subnet, node_subnet);
+        match sg_egress_allows(
+            scenario,
+            &cluster.security_groups,
+            KUBELET,
+            node.ip,
+            &node.security_groups,
+        ) {
+            Some(found) => walk.pass(Step::SgEgress {
+                groups: &cluster.security_groups,
+                found,
+                port: KUBELET,
+                to: node.ip,
+            }),
+            None => {
+                let names = scenario.sg_names(&cluster.security_groups);
+                return walk.block(
+                    names.clone(),
+                    Reason::SgEgressDeny,
+                    format!("the cluster security groups {names} allow no egress to tcp/{KUBELET} at {} (node group {})", node.ip, node.name),
+                );
+            }
+        }
+        if same_subnet {
+            walk.pass(Step::SameSubnet {
+                subnet: node_subnet,
+            });
+        } else {
+            self.nacl(
+                walk,
+                eni_subnet,
+                Direction::Outbound,
+                node.ip,
+                kubelet,
+                Leg::Request,
+            )?;
+        }
+        let (table, next) = lookup_subnet(scenario, eni_subnet, node.ip);
+        match next {
+            VpcNextHop::Local => {
+                let Some(vpc) = scenario.vpc(eni_subnet.vpc) else {
+                    return Err(unreachable_blocked());
+                };
+                walk.pass(Step::LocalRoute {
+                    subnet: eni_subnet,
+                    table,
+                    vpc,
+                });
+            }
+            _ => {
+                let table_name = routes::table_name(scenario, eni_subnet, table);
+                return walk.block(
+                    table_name.clone(),
+                    Reason::NoRoute,
+                    format!(
+                        "route table {table_name} of ENI subnet {} has no local route to node {}",
+                        eni_subnet.id, node.ip
+                    ),
+                );
+            }
+        }
+        if !same_subnet {
+            self.nacl(
+                walk,
+                node_subnet,
+                Direction::Inbound,
+                eni.ip,
+                kubelet,
+                Leg::Request,
+            )?;
+        }
+        match sg_ingress_allows(
+            scenario,
+            &node.security_groups,
+            KUBELET,
+            eni.ip,
+            &cluster.security_groups,
+        ) {
+            Some(found) => walk.pass(Step::SgIngress {
+                groups: &node.security_groups,
+                found,
+                port: KUBELET,
+                from: eni.ip,
+            }),
+            None => {
+                let names = scenario.sg_names(&node.security_groups);
+                let names = if names.is_empty() {
+                    "(none)".to_owned()
+                } else {
+                    names
+                };
+                return walk.block(
+                    names.clone(),
+                    Reason::SgIngressDeny,
+                    format!(
+                        "the node security groups {names} allow no tcp/{KUBELET} from the control plane ({} or the cluster security groups {})",
+                        eni.ip,
+                        scenario.sg_names(&cluster.security_groups)
+                    ),
+                );
+            }
+        }
+        if !same_subnet {
+            self.nacl(
+                walk,
+                node_subnet,
+                Direction::Outbound,
+                eni.ip,
+                PortRange::EPHEMERAL,
+                Leg::Reply,
+            )?;
+            self.nacl(
+                walk,
+                eni_subnet,
+                Direction::Inbound,
+                node.ip,
+                PortRange::EPHEMERAL,
+                Leg::Reply,
+            )?;
+        }
+        Ok(())
+    }
+
     fn subnet_of(&self, client: &Client) -> Option<(SubnetIx, &'s Subnet)> {
         match client.location {
             ClientLocation::Subnet(ix) => self.scenario.subnet(ix).map(|subnet| (ix, subnet)),
@@ -224,13 +406,16 @@ impl<'s> Tracer<'s> {
         match sg_egress_allows(
             self.scenario,
             &client.security_groups,
+            HTTPS,
             destination,
             destination_groups,
         ) {
             Some(found) => {
-                walk.pass(Step::ClientEgress {
+                walk.pass(Step::SgEgress {
                     groups: &client.security_groups,
                     found,
+                    port: HTTPS,
+                    to: destination,
                 });
                 Ok(())
             }
@@ -710,12 +895,15 @@ impl<'s> Tracer<'s> {
         match sg_ingress_allows(
             scenario,
             &cluster.security_groups,
+            HTTPS,
             client.ip,
             &source_groups,
         ) {
-            Some(found) => walk.pass(Step::ClusterIngress {
+            Some(found) => walk.pass(Step::SgIngress {
                 groups: &cluster.security_groups,
                 found,
+                port: HTTPS,
+                from: client.ip,
             }),
             None => {
                 let names = scenario.sg_names(&cluster.security_groups);

@@ -58,9 +58,12 @@ pub enum SourceOrigin<'s> {
 pub enum Step<'s> {
     /// A client without security groups: unrestricted egress.
     NoClientGroups,
-    ClientEgress {
+    /// Security group egress allowed TCP to `port` at `to`.
+    SgEgress {
         groups: &'s [SgIx],
         found: SgMatch<'s>,
+        port: u16,
+        to: Ipv4Addr,
     },
     /// A NACL check that passed; the allowing rules are looked up again when rendered.
     Nacl {
@@ -124,9 +127,12 @@ pub enum Step<'s> {
         connection: &'s Connection,
         vpc: &'s Vpc,
     },
-    ClusterIngress {
+    /// Security group ingress allowed TCP to `port` from `from`.
+    SgIngress {
         groups: &'s [SgIx],
         found: SgMatch<'s>,
+        port: u16,
+        from: Ipv4Addr,
     },
     /// The reply's route from the ENI subnet: local, or over `route`.
     ReturnRoute {
@@ -156,11 +162,15 @@ impl Step<'_> {
                 "no security groups: unrestricted egress".to_owned(),
                 true,
             ),
-            Step::ClientEgress { groups, found } => (
+            Step::SgEgress {
+                groups,
+                found,
+                port,
+                to,
+            } => (
                 scenario.sg_names(groups),
                 format!(
-                    "egress allows tcp/443 to {} ({})",
-                    cx.address,
+                    "egress allows tcp/{port} to {to} ({})",
                     describe_sg_match(scenario, found)
                 ),
                 true,
@@ -279,11 +289,15 @@ impl Step<'_> {
                 format!("{} delivers to {}", connection.kind.label(), vpc.id),
                 true,
             ),
-            Step::ClusterIngress { groups, found } => (
+            Step::SgIngress {
+                groups,
+                found,
+                port,
+                from,
+            } => (
                 scenario.sg_names(groups),
                 format!(
-                    "ingress allows tcp/443 from {} ({})",
-                    cx.client.ip,
+                    "ingress allows tcp/{port} from {from} ({})",
                     describe_sg_match(scenario, found)
                 ),
                 true,

@@ -5,8 +5,23 @@
 
 use std::collections::BTreeSet;
 
-use super::{Code, Finding};
+use super::{Code, Finding, Rule, Severity, docs};
 use crate::scenario::Scenario;
+
+pub(super) const EKS011: Rule = Rule {
+    code: Code::Eks011,
+    name: "cluster-network-outside-eks-limits",
+    severity: Severity::Error,
+    summary: "cluster subnets in fewer than two AZs, fewer than 2 or more than 4 ENIs, or more than 5 security groups on the ENIs",
+    why: "EKS places 2 to 4 elastic network interfaces in the cluster subnets, which must span at \
+          least two Availability Zones, and attaches the cluster security group plus at most four \
+          more. A plan outside these limits is rejected by CreateCluster, or describes ENIs EKS \
+          would never create.",
+    example: "cluster:\n  enis:\n    - { subnet: subnet-a, ip: 10.0.1.10 }   # one ENI, one AZ",
+    fix: "Give the cluster subnets in two or more AZs, model the ENIs EKS creates there, and keep \
+          the cluster security group plus at most four additional groups.",
+    references: &[docs::NETWORK_REQS, docs::SEC_GROUP_REQS],
+};
 
 pub(super) fn check(scenario: &Scenario, findings: &mut Vec<Finding>) {
     let cluster = &scenario.cluster;

@@ -1,10 +1,24 @@
 //! Clients' `expect:` assertions, checked after the analysis.
 
-use super::{Code, Finding};
+use super::{Code, Finding, Rule, Severity, docs};
 use crate::analysis::Flow;
 use crate::scenario::Scenario;
 
-pub(super) fn check(scenario: &Scenario, flows: &[Flow], findings: &mut Vec<Finding>) {
+pub(super) const EKS013: Rule = Rule {
+    code: Code::Eks013,
+    name: "expectation-not-met",
+    severity: Severity::Error,
+    summary: "a client's expect is not met",
+    why: "`expect:` states what must hold for a client (which endpoint it resolves, whether it \
+          reaches the API server). When the analysis disagrees, the planned network does not do \
+          what its authors require: CI should fail before the change is applied.",
+    example: "clients:\n  - name: node-a\n    from: subnet-a\n    ip: 10.0.1.50\n    expect: { answer: private, reachable: true }",
+    fix: "Read the flow's `blockedBy` (or `eksflow trace FILE --client NAME`) and fix the element \
+          it names, or correct the expectation if the requirement changed.",
+    references: &[docs::CLUSTER_ENDPOINT],
+};
+
+pub(super) fn check(scenario: &Scenario, flows: &[Flow<'_>], findings: &mut Vec<Finding>) {
     for (client, flow) in scenario.clients.iter().zip(flows) {
         let Some(result) = flow.expectation else {
             continue;

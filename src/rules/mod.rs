@@ -1,15 +1,20 @@
 //! Findings: checks of the scenario as a whole, each with a stable code (SPEC section 5).
 //!
-//! `check` and `lint` share this one rule engine. Each rule family lives in its own file;
-//! [`Code`] is the registry of codes, severities and reference texts.
+//! `check` and `lint` share this one rule engine. Each rule family lives in its own file
+//! with the reference text of its rules ([`Rule`]); [`Code`] is the registry. `eksflow rules`
+//! and `docs/rules.md` are generated from the same texts.
 
 mod allowlist;
 mod cluster;
+mod dns;
 mod expect;
+mod ignores;
+mod network;
+mod nodes;
 
 use std::fmt;
 
-use crate::analysis::Flow;
+use crate::analysis::Analysis;
 use crate::scenario::{Position, Scenario};
 
 /// How much a finding matters.
@@ -36,49 +41,88 @@ impl fmt::Display for Severity {
     }
 }
 
-/// A rule's stable code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Code {
-    /// More than 40 `publicAccessCidrs`.
-    Eks001,
-    /// An allowlist entry EKS rejects: host bits set, reserved range, IPv6 on an IPv4 cluster.
-    Eks002,
-    /// ENIs, their subnets' AZs or their security groups outside what EKS accepts.
-    Eks011,
-    /// A client's `expect` is not met.
-    Eks013,
+/// A rule's reference text, in the sections `eksflow rules CODE` prints.
+#[derive(Debug)]
+pub struct Rule {
+    pub code: Code,
+    /// A short kebab-case name (`nat-ip-not-in-allowlist`), for SARIF and humans.
+    pub name: &'static str,
+    /// The usual severity; a rule may raise or lower it for one finding.
+    pub severity: Severity,
+    /// One line: what the rule finds.
+    pub summary: &'static str,
+    pub why: &'static str,
+    /// A scenario fragment that triggers the rule.
+    pub example: &'static str,
+    pub fix: &'static str,
+    /// The AWS documentation the rule rests on.
+    pub references: &'static [&'static str],
+}
+
+macro_rules! codes {
+    ($($variant:ident => $text:literal, $family:ident::$rule:ident;)*) => {
+        /// A rule's stable code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($variant,)*
+        }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $text,)*
+                }
+            }
+
+            /// The rule's reference text.
+            pub fn rule(self) -> &'static Rule {
+                match self {
+                    $(Code::$variant => &$family::$rule,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    Eks001 => "EKS001", allowlist::EKS001;
+    Eks002 => "EKS002", allowlist::EKS002;
+    Eks003 => "EKS003", allowlist::EKS003;
+    Eks004 => "EKS004", allowlist::EKS004;
+    Eks005 => "EKS005", allowlist::EKS005;
+    Eks006 => "EKS006", dns::EKS006;
+    Eks007 => "EKS007", dns::EKS007;
+    Eks008 => "EKS008", nodes::EKS008;
+    Eks009 => "EKS009", nodes::EKS009;
+    Eks010 => "EKS010", nodes::EKS010;
+    Eks011 => "EKS011", cluster::EKS011;
+    Eks012 => "EKS012", dns::EKS012;
+    Eks013 => "EKS013", expect::EKS013;
+    Eks014 => "EKS014", network::EKS014;
+    Eks015 => "EKS015", allowlist::EKS015;
+    Eks016 => "EKS016", network::EKS016;
+    Eks017 => "EKS017", ignores::EKS017;
+    Eks018 => "EKS018", dns::EKS018;
 }
 
 impl Code {
-    pub const ALL: [Code; 4] = [Code::Eks001, Code::Eks002, Code::Eks011, Code::Eks013];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::Eks001 => "EKS001",
-            Code::Eks002 => "EKS002",
-            Code::Eks011 => "EKS011",
-            Code::Eks013 => "EKS013",
-        }
-    }
-
     pub fn severity(self) -> Severity {
-        match self {
-            Code::Eks001 | Code::Eks002 | Code::Eks011 | Code::Eks013 => Severity::Error,
-        }
+        self.rule().severity
     }
 
     /// One line: what the rule finds.
     pub fn summary(self) -> &'static str {
-        match self {
-            Code::Eks001 => "more than 40 publicAccessCidrs (EKS quota, not adjustable)",
-            Code::Eks002 => {
-                "an allowlist entry EKS rejects: host bits set, reserved range, IPv6 block on an IPv4 cluster"
-            }
-            Code::Eks011 => {
-                "cluster subnets in fewer than two AZs, fewer than 2 or more than 4 ENIs, or more than 5 security groups on the ENIs"
-            }
-            Code::Eks013 => "a client's expect is not met",
-        }
+        self.rule().summary
+    }
+
+    /// `EKS003` (any case) → the code.
+    pub fn parse(text: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|code| code.as_str().eq_ignore_ascii_case(text.trim()))
     }
 }
 
@@ -115,14 +159,126 @@ impl Finding {
             path,
         }
     }
+
+    /// The same finding with another severity.
+    fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
 }
 
-/// Runs every rule on an analysed scenario, in a stable order (by position, then code).
-pub fn check(scenario: &Scenario, flows: &[Flow]) -> Vec<Finding> {
+/// Runs every rule on an analysed scenario, drops what the scenario's `ignore:` silences, and
+/// returns the findings in a stable order (by position, then code).
+pub fn check(analysis: &Analysis<'_>) -> Vec<Finding> {
+    let scenario = analysis.scenario;
     let mut findings = Vec::new();
-    allowlist::check(scenario, &mut findings);
+    allowlist::check(scenario, analysis.mode, &mut findings);
     cluster::check(scenario, &mut findings);
-    expect::check(scenario, flows, &mut findings);
+    dns::check(analysis, &mut findings);
+    nodes::check(analysis, &mut findings);
+    network::check(scenario, &mut findings);
+    expect::check(scenario, &analysis.flows, &mut findings);
+    ignores::apply(scenario, &mut findings);
     findings.sort_by(|a, b| (a.position, a.code, &a.path).cmp(&(b.position, b.code, &b.path)));
     findings
+}
+
+/// The reference text of a rule, as `eksflow rules CODE` prints it.
+pub fn explain(code: Code) -> String {
+    let rule = code.rule();
+    let mut out = format!(
+        "{} ({}) — {}\nseverity: {}\n\nWhy it matters\n{}\n\nExample\n{}\n\nHow to fix it\n{}\n\nReferences\n",
+        code,
+        rule.name,
+        rule.summary,
+        rule.severity,
+        rule.why.trim(),
+        indent(rule.example.trim()),
+        rule.fix.trim()
+    );
+    for reference in rule.references {
+        out.push_str(&format!("- {reference}\n"));
+    }
+    out
+}
+
+/// The rules catalogue as Markdown: `docs/rules.md`.
+pub fn catalogue_markdown() -> String {
+    let mut out = String::from(
+        "# eksflow rules\n\n<!-- Generated by `eksflow rules --format markdown`; a test fails when it drifts. -->\n\n\
+         | code | name | severity | finds |\n|---|---|---|---|\n",
+    );
+    for code in Code::ALL {
+        let rule = code.rule();
+        out.push_str(&format!(
+            "| [{code}](#{}) | `{}` | {} | {} |\n",
+            code.as_str().to_ascii_lowercase(),
+            rule.name,
+            rule.severity,
+            rule.summary
+        ));
+    }
+    for code in Code::ALL {
+        let rule = code.rule();
+        out.push_str(&format!(
+            "\n## {code}\n\n`{}` · {} · {}\n\n**Why it matters.** {}\n\n**Example.**\n\n```yaml\n{}\n```\n\n**How to fix it.** {}\n\n**References.**\n\n",
+            rule.name,
+            rule.severity,
+            rule.summary,
+            rule.why.trim(),
+            rule.example.trim(),
+            rule.fix.trim()
+        ));
+        for reference in rule.references {
+            out.push_str(&format!("- {reference}\n"));
+        }
+    }
+    out
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|line| format!("    {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// AWS documentation the rules cite.
+pub(crate) mod docs {
+    pub const CLUSTER_ENDPOINT: &str = "EKS user guide, Cluster API server endpoint: https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html";
+    pub const CONFIG_ENDPOINT: &str = "EKS user guide, Configure endpoint access: https://docs.aws.amazon.com/eks/latest/userguide/config-cluster-endpoint.html";
+    pub const NETWORK_REQS: &str = "EKS user guide, VPC and subnet requirements: https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html";
+    pub const SEC_GROUP_REQS: &str = "EKS user guide, Security group requirements: https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html";
+    pub const PRIVATE_CLUSTERS: &str = "EKS user guide, Private cluster requirements: https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html";
+    pub const QUOTAS: &str = "EKS user guide, Service quotas: https://docs.aws.amazon.com/eks/latest/userguide/service-quotas.html";
+    pub const ROADMAP_221: &str = "aws/containers-roadmap#221, DNS resolution for EKS private endpoints: https://github.com/aws/containers-roadmap/issues/221";
+    pub const RESOLVER: &str = "Route 53 developer guide, Resolver: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver.html";
+    pub const PHZ_CONSIDERATIONS: &str = "Route 53 developer guide, Private hosted zone considerations: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-considerations.html";
+    pub const DHCP_OPTIONS: &str = "VPC user guide, DHCP option sets: https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html";
+    pub const PEERING_INVALID: &str = "VPC peering guide, Unsupported VPC peering configurations: https://docs.aws.amazon.com/vpc/latest/peering/invalid-peering-configurations.html";
+    pub const SECURITY_GROUPS: &str = "VPC user guide, Security group rules: https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html";
+    pub const NACLS: &str = "VPC user guide, Network ACLs: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_rules_know_their_code() {
+        let codes: HashSet<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        let names: HashSet<_> = Code::ALL.iter().map(|c| c.rule().name).collect();
+        assert_eq!(codes.len(), Code::ALL.len());
+        assert_eq!(names.len(), Code::ALL.len());
+        for code in Code::ALL {
+            assert_eq!(
+                code.rule().code,
+                *code,
+                "{code} points at another rule's text"
+            );
+            assert!(!code.rule().references.is_empty(), "{code} cites nothing");
+            assert_eq!(Code::parse(&code.as_str().to_lowercase()), Some(*code));
+        }
+    }
 }

@@ -42,6 +42,8 @@ index_type!(
     DnsServerIx,
     /// A client in [`Scenario::clients`].
     ClientIx,
+    /// A node group in [`Scenario::node_groups`].
+    NodeGroupIx,
 );
 
 /// Where the scenario came from: the file name to print and the positions of its nodes.
@@ -72,8 +74,58 @@ pub struct Scenario {
     pub connections: Vec<Connection>,
     pub networks: Vec<Network>,
     pub dns_servers: Vec<DnsServer>,
+    /// The clients as written, then one implicit client per node group and subnet.
     pub clients: Vec<Client>,
+    pub node_groups: Vec<NodeGroup>,
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    /// Rule codes the scenario silences, each with its reason.
+    pub ignores: Vec<Ignore>,
     pub source: Source,
+}
+
+/// Nodes of one node group: each subnet of it holds an implicit client that must reach the
+/// API server, and that the control plane must reach on TCP 10250 (kubelet).
+#[derive(Debug, Clone)]
+pub struct NodeGroup {
+    pub name: String,
+    pub path: String,
+    pub subnets: Vec<SubnetIx>,
+    pub security_groups: Vec<SgIx>,
+    /// True when `securityGroups` was omitted and the cluster security group applies, as EKS
+    /// does for managed node groups.
+    pub default_security_groups: bool,
+    /// The implicit clients, one per subnet, in subnet order.
+    pub clients: Vec<ClientIx>,
+}
+
+/// A VPC endpoint for an AWS service (`ecr.api`, `s3`, ...).
+#[derive(Debug, Clone)]
+pub struct VpcEndpoint {
+    pub path: String,
+    pub vpc: VpcIx,
+    /// The short service name: `ecr.api`, `s3`, `sts`.
+    pub service: String,
+    pub kind: VpcEndpointKind,
+    /// Interface endpoints: whether the service's public name resolves to the endpoint.
+    pub private_dns: bool,
+    pub subnets: Vec<SubnetIx>,
+    /// Gateway endpoints: the route tables that get the service's prefix list route; empty
+    /// means not stated (all of the VPC's tables are assumed).
+    pub route_tables: Vec<RouteTableIx>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VpcEndpointKind {
+    Interface,
+    Gateway,
+}
+
+/// `ignore: [{ code, reason }]`.
+#[derive(Debug, Clone)]
+pub struct Ignore {
+    pub code: String,
+    pub reason: String,
+    pub path: String,
 }
 
 /// The three endpoint access modes EKS offers. Both off is rejected by EKS ("You must enable
@@ -481,6 +533,8 @@ pub struct Client {
     pub public_ip: Option<Ipv4Addr>,
     pub security_groups: Vec<SgIx>,
     pub expect: Option<Expectation>,
+    /// Set for the implicit client of a node group in one of its subnets.
+    pub node_group: Option<NodeGroupIx>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -550,6 +604,12 @@ impl Scenario {
     }
     pub fn dns_server(&self, ix: DnsServerIx) -> Option<&DnsServer> {
         self.dns_servers.get(ix.0)
+    }
+    pub fn client(&self, ix: ClientIx) -> Option<&Client> {
+        self.clients.get(ix.0)
+    }
+    pub fn node_group(&self, ix: NodeGroupIx) -> Option<&NodeGroup> {
+        self.node_groups.get(ix.0)
     }
 
     /// The cluster VPC.

@@ -98,6 +98,40 @@ pub struct RawScenario {
     pub dns_servers: Vec<RawDnsServer>,
     #[serde(default, deserialize_with = "nullable")]
     pub clients: Vec<RawClient>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub node_groups: Vec<RawNodeGroup>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub ignore: Vec<RawIgnore>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawNodeGroup {
+    pub name: Option<Text>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub subnets: Vec<Text>,
+    /// `None`: the cluster security group, as for a managed node group.
+    pub security_groups: Option<Vec<Text>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawIgnore {
+    pub code: Option<Text>,
+    pub reason: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawVpcEndpoint {
+    pub id: Option<Text>,
+    pub service: Option<Text>,
+    #[serde(rename = "type")]
+    pub kind: Option<Text>,
+    pub private_dns: Option<bool>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub subnets: Vec<Text>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub route_tables: Vec<Text>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -143,6 +177,8 @@ pub struct RawVpc {
     #[serde(default, deserialize_with = "nullable")]
     pub network_acls: Vec<RawNetworkAcl>,
     pub resolver: Option<RawResolver>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub vpc_endpoints: Vec<RawVpcEndpoint>,
 }
 
 #[derive(Debug, Deserialize)]

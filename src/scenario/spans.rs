@@ -118,6 +118,13 @@ impl DocumentSpans {
     pub fn key(&self, path: &str) -> Option<Position> {
         self.file.document(self.document)?.key(path)
     }
+
+    /// Whether the document has a node at exactly `path` (the field was written).
+    pub fn has(&self, path: &str) -> bool {
+        self.file
+            .document(self.document)
+            .is_some_and(|index| index.values.contains_key(path))
+    }
 }
 
 /// The path one level up: `a.b[2]` → `a.b`, `a.b` → `a`, `a` → ``.

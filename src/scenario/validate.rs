@@ -465,6 +465,9 @@ impl<'a> Validator<'a> {
             networks,
             dns_servers: Vec::new(),
             clients: Vec::new(),
+            node_groups: Vec::new(),
+            vpc_endpoints: Vec::new(),
+            ignores: Vec::new(),
             source: Source::default(),
         };
         self.vpc_contents(&raw, &mut scenario);
@@ -472,9 +475,17 @@ impl<'a> Validator<'a> {
         scenario.dns_servers = self.dns_servers(&raw);
         let cluster = self.cluster(raw_cluster, &scenario);
         scenario.clients = self.clients(&raw, &scenario);
+        scenario.vpc_endpoints = self.vpc_endpoints(&raw, &scenario);
+        scenario.ignores = self.ignores(&raw);
 
         match cluster {
             Some(cluster) if self.problems.is_empty() => {
+                let (node_groups, implicit) = self.node_groups(&raw, &scenario, &cluster);
+                if !self.problems.is_empty() {
+                    return Err(sorted(self.problems));
+                }
+                scenario.node_groups = node_groups;
+                scenario.clients.extend(implicit);
                 scenario.cluster = cluster;
                 scenario.source = Source {
                     file: self.file.to_owned(),
@@ -1582,10 +1593,240 @@ impl<'a> Validator<'a> {
                     public_ip,
                     security_groups,
                     expect,
+                    node_group: None,
                 });
             }
         }
         out
+    }
+}
+
+impl Validator<'_> {
+    /// Node groups, and their implicit clients (one per subnet, after the written clients).
+    fn node_groups(
+        &mut self,
+        raw: &RawScenario,
+        scenario: &Scenario,
+        cluster: &Cluster,
+    ) -> (Vec<NodeGroup>, Vec<Client>) {
+        let mut groups: Vec<NodeGroup> = Vec::new();
+        let mut clients = Vec::new();
+        for (i, raw_group) in raw.node_groups.iter().enumerate() {
+            let path = join_index("nodeGroups", i);
+            let Some(name) = self
+                .required(&raw_group.name, &path, "name")
+                .map(|n| n.0.clone())
+            else {
+                continue;
+            };
+            if let Some(twin) = groups.iter().find(|group| group.name == name) {
+                let message = format!("duplicate node group name `{name}` (also at {})", twin.path);
+                self.problem(&join_key(&path, "name"), message);
+                continue;
+            }
+            let subnets_path = join_key(&path, "subnets");
+            if raw_group.subnets.is_empty() {
+                self.problem(
+                    &path,
+                    "missing required field `subnets` (the subnets the nodes run in)",
+                );
+            }
+            let mut subnets = Vec::new();
+            for (j, id) in raw_group.subnets.iter().enumerate() {
+                let subnet_path = join_index(&subnets_path, j);
+                let Some(subnet_ix) = self.subnet_ref(id, &subnet_path) else {
+                    continue;
+                };
+                match scenario.subnet(subnet_ix) {
+                    Some(subnet) if subnet.vpc != cluster.vpc => {
+                        let message = format!(
+                            "subnet `{}` is not in the cluster VPC: node groups run in the cluster VPC's subnets",
+                            subnet.id
+                        );
+                        self.problem(&subnet_path, message);
+                    }
+                    Some(_) => subnets.push(subnet_ix),
+                    None => {}
+                }
+            }
+            let (security_groups, default_security_groups) = match &raw_group.security_groups {
+                // EKS attaches the cluster security group to managed node groups that do not
+                // name their own (EKS user guide, sec-group-reqs).
+                None => (
+                    cluster
+                        .security_groups
+                        .first()
+                        .copied()
+                        .into_iter()
+                        .collect(),
+                    true,
+                ),
+                Some(list) => {
+                    let list_path = join_key(&path, "securityGroups");
+                    let groups: Vec<SgIx> = list
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(j, id)| self.sg_ref(id, &join_index(&list_path, j)))
+                        .collect();
+                    (groups, false)
+                }
+            };
+            let group_ix = NodeGroupIx(groups.len());
+            let mut implicit = Vec::new();
+            for (j, subnet_ix) in subnets.iter().enumerate() {
+                let Some(subnet) = scenario.subnet(*subnet_ix) else {
+                    continue;
+                };
+                implicit.push(ClientIx(scenario.clients.len() + clients.len()));
+                clients.push(Client {
+                    name: format!("{name}@{}", subnet.id),
+                    path: join_index(&subnets_path, j),
+                    location: ClientLocation::Subnet(*subnet_ix),
+                    ip: representative_address(subnet.cidr),
+                    public_ip: None,
+                    security_groups: security_groups.clone(),
+                    expect: None,
+                    node_group: Some(group_ix),
+                });
+            }
+            groups.push(NodeGroup {
+                name,
+                path,
+                subnets,
+                security_groups,
+                default_security_groups,
+                clients: implicit,
+            });
+        }
+        (groups, clients)
+    }
+
+    fn vpc_endpoints(&mut self, raw: &RawScenario, scenario: &Scenario) -> Vec<VpcEndpoint> {
+        let mut out = Vec::new();
+        for (v, raw_vpc) in raw.vpcs.iter().enumerate() {
+            for (i, raw_endpoint) in raw_vpc.vpc_endpoints.iter().enumerate() {
+                let path = join_index(&join_key(&join_index("vpcs", v), "vpcEndpoints"), i);
+                if raw_endpoint.id.is_some() {
+                    self.register(&raw_endpoint.id, &path, Element::Resolver);
+                }
+                let Some(service) = self.required(&raw_endpoint.service, &path, "service") else {
+                    continue;
+                };
+                // `com.amazonaws.eu-west-1.ecr.api` and `ecr.api` name the same service.
+                let service = short_service_name(&service.0);
+                let kind = match raw_endpoint.kind.as_deref() {
+                    None if matches!(service.as_str(), "s3" | "dynamodb") => {
+                        VpcEndpointKind::Gateway
+                    }
+                    None => VpcEndpointKind::Interface,
+                    Some("interface" | "Interface") => VpcEndpointKind::Interface,
+                    Some("gateway" | "Gateway") => VpcEndpointKind::Gateway,
+                    Some(other) => {
+                        let message = format!(
+                            "unknown endpoint type `{other}`: expected interface or gateway"
+                        );
+                        self.problem(&join_key(&path, "type"), message);
+                        continue;
+                    }
+                };
+                let vpc = VpcIx(v);
+                let subnets_path = join_key(&path, "subnets");
+                let mut subnets = Vec::new();
+                for (j, id) in raw_endpoint.subnets.iter().enumerate() {
+                    let subnet_path = join_index(&subnets_path, j);
+                    if let Some(subnet) = self.subnet_ref(id, &subnet_path) {
+                        if scenario.subnet(subnet).is_some_and(|s| s.vpc != vpc) {
+                            self.problem(
+                                &subnet_path,
+                                format!("subnet `{id}` is in another VPC than the endpoint"),
+                            );
+                        }
+                        subnets.push(subnet);
+                    }
+                }
+                let tables_path = join_key(&path, "routeTables");
+                let mut route_tables = Vec::new();
+                for (j, id) in raw_endpoint.route_tables.iter().enumerate() {
+                    let table_path = join_index(&tables_path, j);
+                    if let Some(Element::RouteTable(table)) =
+                        self.lookup(id, &table_path, &[Kind::RouteTable])
+                    {
+                        if scenario.route_table(table).is_some_and(|t| t.vpc != vpc) {
+                            self.problem(
+                                &table_path,
+                                format!("route table `{id}` is in another VPC than the endpoint"),
+                            );
+                        }
+                        route_tables.push(table);
+                    }
+                }
+                out.push(VpcEndpoint {
+                    path,
+                    vpc,
+                    service,
+                    kind,
+                    // The EC2 API creates interface endpoints for AWS services with private
+                    // DNS on unless told otherwise.
+                    private_dns: raw_endpoint
+                        .private_dns
+                        .unwrap_or(kind == VpcEndpointKind::Interface),
+                    subnets,
+                    route_tables,
+                });
+            }
+        }
+        out
+    }
+
+    fn ignores(&mut self, raw: &RawScenario) -> Vec<Ignore> {
+        let mut out = Vec::new();
+        for (i, raw_ignore) in raw.ignore.iter().enumerate() {
+            let path = join_index("ignore", i);
+            let code = self
+                .required(&raw_ignore.code, &path, "code")
+                .map(|c| c.0.clone());
+            let reason = self
+                .required(&raw_ignore.reason, &path, "reason")
+                .map(|r| r.0.clone());
+            if let Some(reason) = &reason
+                && reason.trim().is_empty()
+            {
+                self.problem(
+                    &join_key(&path, "reason"),
+                    "an ignore needs a reason: say why the finding does not apply",
+                );
+            }
+            if let Some(code) = &code {
+                let well_formed = code.len() == 6
+                    && code.starts_with("EKS")
+                    && code.chars().skip(3).all(|c| c.is_ascii_digit());
+                if !well_formed {
+                    self.problem(&join_key(&path, "code"), format!("`{code}` is not a rule code (EKS followed by three digits, e.g. EKS003)"));
+                }
+            }
+            if let (Some(code), Some(reason)) = (code, reason) {
+                out.push(Ignore { code, reason, path });
+            }
+        }
+        out
+    }
+}
+
+/// The address eksflow gives a node group's nodes in a subnet: the first one AWS lets an
+/// instance have (base + 4; the first four are reserved).
+fn representative_address(cidr: Ipv4Network) -> Ipv4Addr {
+    Ipv4Addr::from(u32::from(cidr.network()).saturating_add(4))
+}
+
+/// `com.amazonaws.eu-west-1.ecr.api` → `ecr.api`; short names are kept.
+fn short_service_name(service: &str) -> String {
+    let service = service.trim();
+    match service.strip_prefix("com.amazonaws.") {
+        Some(rest) => rest
+            .split_once('.')
+            .map_or(rest, |(_, name)| name)
+            .to_owned(),
+        None => service.to_owned(),
     }
 }
 

@@ -1,0 +1,219 @@
+//! Split-horizon DNS: whether the EKS private hosted zone can answer where it must.
+
+use super::{Code, Finding, Rule, Severity, docs};
+use crate::analysis::Analysis;
+use crate::dns::{AnsweredBy, Resolver};
+use crate::path::EndpointKind;
+use crate::scenario::{Attachment, ClientLocation, ConnectionKind, DhcpDnsServer, VpcIx};
+
+pub(super) const EKS006: Rule = Rule {
+    code: Code::Eks006,
+    name: "private-hosted-zone-needs-vpc-dns",
+    severity: Severity::Error,
+    summary: "private access on but the cluster VPC has enableDnsSupport or enableDnsHostnames false: the private hosted zone is ignored",
+    why: "\"Your VPC must have enableDnsHostnames and enableDnsSupport set to true\" for the EKS \
+          private hosted zone to answer. With either off, nodes in the VPC resolve the endpoint \
+          through public DNS: in public-and-private mode they leave through the NAT gateway for \
+          the public endpoint (and meet the allowlist), and without DNS support nothing resolves \
+          at all — nodes never join. enableDnsHostnames is false by default for VPCs created \
+          with the API, CloudFormation or Terraform.",
+    example: "vpcs:\n  - id: vpc-main\n    cidrs: [10.0.0.0/16]\n    # enableDnsHostnames omitted: false",
+    fix: "Set enableDnsSupport and enableDnsHostnames to true on the cluster VPC \
+          (`aws ec2 modify-vpc-attribute`, Terraform `enable_dns_hostnames = true`).",
+    references: &[docs::CLUSTER_ENDPOINT, docs::NETWORK_REQS],
+};
+
+pub(super) const EKS007: Rule = Rule {
+    code: Code::Eks007,
+    name: "dhcp-dns-bypasses-amazon-provided-dns",
+    severity: Severity::Error,
+    summary: "private access on but the cluster VPC's DHCP DNS servers never reach AmazonProvidedDNS for the endpoint name",
+    why: "Only the cluster VPC's Route 53 Resolver (AmazonProvidedDNS) sees the EKS private \
+          hosted zone; \"the DHCP options set for your VPC must include AmazonProvidedDNS in its \
+          domain name servers list\". Custom DNS servers (Active Directory, BIND) that resolve \
+          eks.amazonaws.com on the internet hand nodes the public endpoint — or, in private mode, \
+          answers that depend on public DNS.",
+    example: "vpcs:\n  - id: vpc-main\n    dhcpOptions:\n      domainNameServers: [10.0.0.10]   # AD DNS, no forwarder\ndnsServers:\n  - ip: 10.0.0.10",
+    fix: "Put AmazonProvidedDNS in the DHCP options, or give the custom DNS servers a \
+          conditional forwarder for eks.amazonaws.com (or the cluster's endpoint name) to \
+          AmazonProvidedDNS or to the VPC's base + 2 address.",
+    references: &[docs::CLUSTER_ENDPOINT, docs::DHCP_OPTIONS],
+};
+
+pub(super) const EKS012: Rule = Rule {
+    code: Code::Eks012,
+    name: "connected-client-resolves-public-endpoint",
+    severity: Severity::Warning,
+    summary: "public-and-private mode and a client outside the cluster VPC (peered, transit gateway, on-premises) resolves the public endpoint (aws/containers-roadmap#221)",
+    why: "The EKS private hosted zone is associated only with the cluster VPC and cannot be \
+          associated with another one. A client in a peered or transit-gateway VPC, or on \
+          premises, gets the public endpoint even though it has a private path to the ENIs, so \
+          its API traffic leaves through the internet and meets the allowlist.",
+    example: "connections:\n  - { id: pcx-tools, type: peering, vpcs: [vpc-main, vpc-tools] }\nclients:\n  - { name: argocd, from: subnet-tools, ip: 10.1.1.25 }",
+    fix: "Create a Route 53 Resolver inbound endpoint in the cluster VPC and forward the \
+          endpoint's domain (eks.amazonaws.com) to it from the client's DNS: a Resolver forward \
+          rule associated with the client's VPC, or a conditional forwarder on premises.",
+    references: &[docs::ROADMAP_221, docs::CLUSTER_ENDPOINT, docs::RESOLVER],
+};
+
+pub(super) const EKS018: Rule = Rule {
+    code: Code::Eks018,
+    name: "resolver-rule-hides-private-hosted-zone",
+    severity: Severity::Warning,
+    summary: "a Route 53 Resolver forward rule in the cluster VPC matches the endpoint name, so the private hosted zone is never consulted",
+    why: "\"If you have a private hosted zone and a Resolver rule that routes traffic to your \
+          network for the same domain name, the Resolver rule takes precedence.\" A forward rule \
+          for amazonaws.com, eks.amazonaws.com or `.` sends the cluster's own nodes to the \
+          target DNS servers instead of the EKS private hosted zone.",
+    example: "vpcs:\n  - id: vpc-main\n    resolver:\n      forwardRules: [{ domain: amazonaws.com, targetIps: [192.168.0.2] }]",
+    fix: "Narrow the forward rule to the domains that live on premises, or add a system rule for \
+          eks.amazonaws.com so the cluster VPC's Resolver answers it.",
+    references: &[docs::PHZ_CONSIDERATIONS, docs::RESOLVER],
+};
+
+pub(super) fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
+    let scenario = analysis.scenario;
+    let mode = analysis.mode;
+    let Some(vpc) = scenario.cluster_vpc() else {
+        return;
+    };
+    let vpc_ix = scenario.cluster.vpc;
+    if mode.private_access() {
+        for (flag, on) in [
+            ("enableDnsSupport", vpc.enable_dns_support),
+            ("enableDnsHostnames", vpc.enable_dns_hostnames),
+        ] {
+            if !on {
+                let field = format!("{}.{flag}", vpc.path);
+                let path = if scenario.source.spans.has(&field) {
+                    field
+                } else {
+                    vpc.path.clone()
+                };
+                findings.push(Finding::new(
+                    scenario,
+                    Code::Eks006,
+                    path,
+                    format!(
+                        "private access is on, but cluster VPC {} has {flag} false{}: the EKS private hosted zone is ignored",
+                        vpc.id,
+                        if scenario.source.spans.has(&format!("{}.{flag}", vpc.path)) { "" } else { " (the AWS default)" }
+                    ),
+                ));
+            }
+        }
+        dhcp_bypass(analysis, vpc_ix, findings);
+        if let Some(rule) = vpc
+            .forward_rules
+            .iter()
+            .position(|rule| rule.domain.zone_of(&scenario.cluster.endpoint))
+            .and_then(|i| vpc.forward_rules.get(i).map(|rule| (i, rule)))
+        {
+            let (i, rule) = rule;
+            findings.push(Finding::new(
+                scenario,
+                Code::Eks018,
+                format!("{}.resolver.forwardRules[{i}]", vpc.path),
+                format!(
+                    "Resolver rule {} forwards {} from {}, which includes the endpoint name: the rule takes precedence over the EKS private hosted zone",
+                    rule.label, rule.domain, vpc.id
+                ),
+            ));
+        }
+    }
+    if mode.private_access() && mode.public_access() {
+        connected_clients_resolving_publicly(analysis, findings);
+    }
+}
+
+/// EKS007: a query from the cluster VPC, through its DHCP DNS servers, never reaches the
+/// cluster VPC's Resolver.
+fn dhcp_bypass(analysis: &Analysis<'_>, vpc_ix: VpcIx, findings: &mut Vec<Finding>) {
+    let scenario = analysis.scenario;
+    let Some(vpc) = scenario.vpc(vpc_ix) else {
+        return;
+    };
+    if vpc.dns_servers.first() == Some(&DhcpDnsServer::AmazonProvidedDns) {
+        return;
+    }
+    let Some(subnet) = scenario
+        .cluster
+        .enis
+        .first()
+        .map(|eni| eni.subnet)
+        .or_else(|| vpc.subnets.first().copied())
+    else {
+        return;
+    };
+    let resolution = Resolver::new(scenario, analysis.mode).resolve(ClientLocation::Subnet(subnet));
+    if resolution.reached_cluster_resolver {
+        return;
+    }
+    let servers = vpc
+        .dns_servers
+        .iter()
+        .map(|server| match server {
+            DhcpDnsServer::AmazonProvidedDns => "AmazonProvidedDNS".to_owned(),
+            DhcpDnsServer::Ip(ip) => ip.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let outcome = match (&resolution.failure, resolution.answered_by) {
+        (Some(blocked), _) => format!("resolution fails ({})", blocked.reason),
+        (None, AnsweredBy::PublicDns) => "nodes get the answer from public DNS".to_owned(),
+        _ => "the private hosted zone is never asked".to_owned(),
+    };
+    findings.push(Finding::new(
+        scenario,
+        Code::Eks007,
+        format!("{}.dhcpOptions.domainNameServers", vpc.path),
+        format!(
+            "cluster VPC {} hands out DNS servers [{servers}], which never pass the endpoint name to AmazonProvidedDNS: {outcome}; add a conditional forwarder for eks.amazonaws.com to AmazonProvidedDNS",
+            vpc.id
+        ),
+    ));
+}
+
+/// EKS012: a client connected to the cluster VPC privately still resolves the public endpoint.
+fn connected_clients_resolving_publicly(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
+    let scenario = analysis.scenario;
+    let cluster_vpc = scenario.cluster.vpc;
+    for flow in &analysis.flows {
+        if flow.endpoint != Some(EndpointKind::Public) || flow.client.node_group.is_some() {
+            continue;
+        }
+        let place = match flow.client.location {
+            ClientLocation::Subnet(subnet) => match scenario.subnet(subnet) {
+                Some(subnet) if subnet.vpc != cluster_vpc => Attachment::Vpc(subnet.vpc),
+                _ => continue,
+            },
+            ClientLocation::Network(network) => Attachment::Network(network),
+            ClientLocation::Internet => continue,
+        };
+        let Some(connection) = scenario.connections.iter().find(|connection| {
+            connection.kind.attaches(place)
+                && connection.kind.attaches(Attachment::Vpc(cluster_vpc))
+        }) else {
+            continue;
+        };
+        let how = match connection.kind {
+            ConnectionKind::Peering { .. } => "peered",
+            ConnectionKind::TransitGateway { .. } => "attached to the same transit gateway",
+            ConnectionKind::Vpn { .. } => "connected over VPN",
+            ConnectionKind::DirectConnect { .. } => "connected over Direct Connect",
+        };
+        let cluster_vpc_id = scenario
+            .cluster_vpc()
+            .map(|vpc| vpc.id.as_str())
+            .unwrap_or_default();
+        findings.push(Finding::new(
+            scenario,
+            Code::Eks012,
+            flow.client.path.clone(),
+            format!(
+                "client {} is {how} with {cluster_vpc_id} ({}) but resolves the public endpoint: the EKS private hosted zone answers only inside {cluster_vpc_id}; forward eks.amazonaws.com to a Route 53 Resolver inbound endpoint there",
+                flow.client.name, connection.id
+            ),
+        ));
+    }
+}

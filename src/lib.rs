@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod dns;
+pub mod lint;
 pub mod path;
 pub mod reason;
 pub mod report;

@@ -54,6 +54,35 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
         format: TraceFormat,
     },
+    /// Lint scenario files and directories for CI: findings with file, line and column.
+    Lint {
+        /// Scenario files and directories (searched for *.yaml and *.yml); `-` for standard
+        /// input.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<String>,
+        #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+        format: LintFormat,
+        /// Report only these codes or code prefixes (`EKS003,EKS01`).
+        #[arg(long, value_delimiter = ',', value_name = "CODES")]
+        select: Vec<String>,
+        /// Never report these codes or code prefixes.
+        #[arg(long, value_delimiter = ',', value_name = "CODES")]
+        ignore: Vec<String>,
+        /// Make warnings fail the run too (exit 1).
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        deny: Option<Deny>,
+        /// Print findings only: no summary line.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// List the lint rules, or explain one: `eksflow rules EKS003`.
+    Rules {
+        /// A rule code.
+        code: Option<String>,
+        /// `markdown` prints the catalogue page (docs/rules.md).
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
     /// Answer the endpoint name as one client's DNS would, dig-style.
     Resolve {
         /// A scenario file (`-` for standard input).
@@ -99,4 +128,26 @@ pub enum Format {
 pub enum TraceFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Text,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+    Markdown,
+}
+
+/// What `--deny` makes fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    Warnings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Markdown,
 }

@@ -6,10 +6,12 @@ mod args;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-pub use args::{Args, Command, Format, Mode, TraceFormat};
+pub use args::{Args, Command, Deny, Format, LintFormat, Mode, RulesFormat, TraceFormat};
 
 use crate::analysis::{self, Analysis};
+use crate::lint::{self as linter, Selection};
 use crate::report::{self, Style};
+use crate::rules::{self, Code, Severity};
 use crate::scenario::{self, Scenario};
 
 /// Exit codes (SPEC section 6).
@@ -31,6 +33,21 @@ pub fn run(args: Args) -> ExitCode {
             mode,
             format,
         } => trace(&file, &client, mode, format),
+        Command::Lint {
+            paths,
+            format,
+            select,
+            ignore,
+            deny,
+            quiet,
+        } => lint(
+            &paths,
+            format,
+            Selection { select, ignore },
+            deny.is_some(),
+            quiet,
+        ),
+        Command::Rules { code, format } => rules(code.as_deref(), format),
         Command::Resolve {
             file,
             client,
@@ -240,4 +257,93 @@ fn resolve(file: &str, client: &str, mode: Option<Mode>, short: bool) -> u8 {
         };
         Ok((text, code))
     })
+}
+
+fn lint(
+    paths: &[String],
+    format: LintFormat,
+    selection: Selection,
+    deny_warnings: bool,
+    quiet: bool,
+) -> u8 {
+    if let Some(prefix) = selection.unknown_prefix() {
+        eprintln!("error: `{prefix}` matches no rule code (see `eksflow rules`)");
+        return EXIT_INVALID;
+    }
+    let (files, missing) = linter::collect_files(paths);
+    for problem in &missing {
+        eprintln!("{problem}");
+    }
+    let reports = linter::lint_files(&files, &selection);
+    for report in &reports {
+        for diagnostic in &report.invalid {
+            eprintln!("{diagnostic}");
+        }
+    }
+    let totals = linter::totals(&reports);
+    let codes = selection.codes();
+    // JUnit and Markdown show flows: analyse again (microseconds a scenario), with the
+    // selected findings in place of the full set.
+    let analyses = || -> Vec<Vec<Analysis<'_>>> {
+        reports
+            .iter()
+            .map(|report| {
+                report
+                    .scenarios
+                    .iter()
+                    .map(|linted| {
+                        let mut analysis = analysis::analyse(&linted.scenario, None);
+                        analysis.findings = linted.findings.clone();
+                        analysis
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let text = match format {
+        LintFormat::Text => report::lint::text::render(&reports, totals, quiet),
+        LintFormat::Json => report::lint::json::render(&reports),
+        LintFormat::Sarif => report::lint::sarif::render(&reports, &codes),
+        LintFormat::Junit => {
+            report::lint::junit::render(&reports, &analyses(), &codes, deny_warnings)
+        }
+        LintFormat::Github => report::lint::github::render(&reports),
+        LintFormat::Markdown => report::lint::markdown::render(&reports, &analyses(), totals),
+    };
+    print(&text);
+    let failed = totals.errors > 0 || (deny_warnings && totals.warnings > 0);
+    if !missing.is_empty() || totals.invalid_files > 0 {
+        EXIT_INVALID
+    } else if failed {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn rules(code: Option<&str>, format: RulesFormat) -> u8 {
+    match (code, format) {
+        (None, RulesFormat::Markdown) => print(&rules::catalogue_markdown()),
+        (None, RulesFormat::Text) => {
+            let mut out = String::new();
+            for code in Code::ALL {
+                let rule = code.rule();
+                let severity = match rule.severity {
+                    Severity::Error => "error  ",
+                    Severity::Warning => "warning",
+                    Severity::Info => "info   ",
+                };
+                out.push_str(&format!("{code}  {severity}  {}\n", rule.summary));
+            }
+            print(&out);
+        }
+        (Some(text), _) => match Code::parse(text) {
+            Some(code) => print(&rules::explain(code)),
+            None => {
+                eprintln!("error: no rule `{text}` (see `eksflow rules` for the list)");
+                return EXIT_INVALID;
+            }
+        },
+    }
+    EXIT_OK
 }

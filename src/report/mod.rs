@@ -1,9 +1,10 @@
 //! Renderers: tables, Markdown, JSON, traces and dig-style answers. They format what the
 //! analysis decided and never decide anything themselves.
 
-mod cells;
+pub(crate) mod cells;
 pub mod dig;
 pub mod json;
+pub mod lint;
 pub mod markdown;
 pub mod table;
 pub mod trace;

@@ -9,6 +9,7 @@ mod cluster;
 mod dns;
 mod expect;
 mod ignores;
+mod invalid;
 mod network;
 mod nodes;
 
@@ -87,6 +88,7 @@ macro_rules! codes {
 }
 
 codes! {
+    Eks000 => "EKS000", invalid::EKS000;
     Eks001 => "EKS001", allowlist::EKS001;
     Eks002 => "EKS002", allowlist::EKS002;
     Eks003 => "EKS003", allowlist::EKS003;

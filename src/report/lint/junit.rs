@@ -1,0 +1,169 @@
+//! `lint --format junit`: one test suite per file, one test case per client flow and per rule
+//! that ran. A flow fails when its expectation is not met (or a node group cannot reach the
+//! API server); a rule fails when it found an error (or a warning under `--deny warnings`).
+
+use std::fmt::Write;
+
+use crate::analysis::Analysis;
+use crate::lint::FileReport;
+use crate::rules::{Code, Severity};
+
+/// Escapes text for XML attributes and content.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 forbids most control characters even escaped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+struct Case {
+    name: String,
+    failure: Option<(String, String)>,
+    error: Option<String>,
+    output: Option<String>,
+}
+
+pub fn render(
+    reports: &[FileReport],
+    analyses: &[Vec<Analysis<'_>>],
+    codes: &[Code],
+    deny_warnings: bool,
+) -> String {
+    let mut suites = String::new();
+    let (mut all_tests, mut all_failures, mut all_errors) = (0, 0, 0);
+    for (report, file_analyses) in reports.iter().zip(analyses) {
+        let mut cases = Vec::new();
+        for diagnostic in &report.invalid {
+            cases.push(Case {
+                name: "load scenario".to_owned(),
+                failure: None,
+                error: Some(diagnostic.to_string()),
+                output: None,
+            });
+        }
+        for (linted, analysis) in report.scenarios.iter().zip(file_analyses) {
+            let prefix = if report.scenarios.len() > 1 {
+                format!("{}: ", linted.scenario.name)
+            } else {
+                String::new()
+            };
+            for flow in &analysis.flows {
+                let verdict = match &flow.blocked {
+                    None => format!(
+                        "{} endpoint, reachable",
+                        flow.endpoint.map_or("no", |e| e.as_str())
+                    ),
+                    Some(blocked) => {
+                        format!("blocked: {} — {}", blocked.reason, blocked.blocked_by)
+                    }
+                };
+                let failed_expectation = flow.expectation.is_some_and(|e| !e.met);
+                let failed_node = flow.client.node_group.is_some() && !flow.reachable();
+                cases.push(Case {
+                    name: format!("{prefix}flow {}", flow.client.name),
+                    failure: (failed_expectation || failed_node).then(|| {
+                        let kind = if failed_node { "EKS008" } else { "EKS013" };
+                        (kind.to_owned(), verdict.clone())
+                    }),
+                    error: None,
+                    output: Some(verdict),
+                });
+            }
+            for code in codes {
+                let found: Vec<_> = linted.findings.iter().filter(|f| f.code == *code).collect();
+                let failing = found.iter().any(|f| {
+                    f.severity == Severity::Error
+                        || (deny_warnings && f.severity == Severity::Warning)
+                });
+                let text = found
+                    .iter()
+                    .map(|f| {
+                        let line = f
+                            .position
+                            .map(|p| format!(":{}:{}", p.line, p.column))
+                            .unwrap_or_default();
+                        format!(
+                            "{}{line}: {} [{}] {}",
+                            report.file, f.code, f.severity, f.message
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                cases.push(Case {
+                    name: format!("{prefix}rule {code} {}", code.rule().name),
+                    failure: failing.then(|| (code.as_str().to_owned(), text.clone())),
+                    error: None,
+                    output: (!text.is_empty() && !failing).then_some(text),
+                });
+            }
+        }
+        let failures = cases.iter().filter(|c| c.failure.is_some()).count();
+        let errors = cases.iter().filter(|c| c.error.is_some()).count();
+        all_tests += cases.len();
+        all_failures += failures;
+        all_errors += errors;
+        let file = escape(&report.file);
+        let _ = writeln!(
+            suites,
+            "  <testsuite name=\"{file}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\">",
+            cases.len()
+        );
+        for case in cases {
+            let _ = write!(
+                suites,
+                "    <testcase classname=\"{file}\" name=\"{}\"",
+                escape(&case.name)
+            );
+            if case.failure.is_none() && case.error.is_none() && case.output.is_none() {
+                suites.push_str("/>\n");
+                continue;
+            }
+            suites.push_str(">\n");
+            if let Some((kind, text)) = &case.failure {
+                let message = text.lines().next().unwrap_or_default();
+                let _ = writeln!(
+                    suites,
+                    "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                    escape(kind),
+                    escape(message),
+                    escape(text)
+                );
+            }
+            if let Some(text) = &case.error {
+                let _ = writeln!(
+                    suites,
+                    "      <error type=\"EKS000\" message=\"{}\"/>",
+                    escape(text)
+                );
+            }
+            if let Some(text) = &case.output {
+                let _ = writeln!(suites, "      <system-out>{}</system-out>", escape(text));
+            }
+            suites.push_str("    </testcase>\n");
+        }
+        suites.push_str("  </testsuite>\n");
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"eksflow\" tests=\"{all_tests}\" failures=\"{all_failures}\" errors=\"{all_errors}\">\n{suites}</testsuites>\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_control_characters() {
+        assert_eq!(escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot; ");
+    }
+}

@@ -1,0 +1,95 @@
+//! `lint --format sarif`: SARIF 2.1.0, with a `tool.driver.rules` entry per rule and results
+//! whose physical location is the scenario file line, so code scanning annotates the YAML.
+
+use serde_json::{Value, json};
+
+use crate::lint::FileReport;
+use crate::rules::{Code, Severity};
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A file name as a relative URI (forward slashes, no `./`).
+fn uri(file: &str) -> String {
+    let file = file.replace('\\', "/");
+    file.strip_prefix("./").map(str::to_owned).unwrap_or(file)
+}
+
+pub fn render(reports: &[FileReport], codes: &[Code]) -> String {
+    let mut rules: Vec<Code> = vec![Code::Eks000];
+    rules.extend(codes.iter().copied().filter(|code| *code != Code::Eks000));
+    let descriptors: Vec<Value> = rules
+        .iter()
+        .map(|code| {
+            let rule = code.rule();
+            json!({
+                "id": code.as_str(),
+                "name": rule.name,
+                "shortDescription": { "text": rule.summary },
+                "fullDescription": { "text": rule.why },
+                "help": {
+                    "text": format!("{}\n\n{}", rule.fix, rule.references.join("\n")),
+                    "markdown": format!("{}\n\n{}", rule.fix, rule.references.iter().map(|r| format!("- {r}")).collect::<Vec<_>>().join("\n")),
+                },
+                "defaultConfiguration": { "level": level(rule.severity) },
+                "properties": { "tags": ["eks", "network"] },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = reports
+        .iter()
+        .flat_map(FileReport::messages)
+        .map(|message| {
+            let rule_index = rules
+                .iter()
+                .position(|code| *code == message.code)
+                .unwrap_or(0);
+            let mut region = serde_json::Map::new();
+            if let Some(position) = message.position {
+                region.insert("startLine".into(), json!(position.line));
+                region.insert("startColumn".into(), json!(position.column));
+            }
+            let mut physical = serde_json::Map::new();
+            physical.insert(
+                "artifactLocation".into(),
+                json!({ "uri": uri(message.file) }),
+            );
+            if !region.is_empty() {
+                physical.insert("region".into(), Value::Object(region));
+            }
+            let text = if message.path.is_empty() {
+                message.message.to_owned()
+            } else {
+                format!("{}: {}", message.path, message.message)
+            };
+            json!({
+                "ruleId": message.code.as_str(),
+                "ruleIndex": rule_index,
+                "level": level(message.severity),
+                "message": { "text": text },
+                "locations": [{ "physicalLocation": physical }],
+            })
+        })
+        .collect();
+    let sarif = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "eksflow",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://github.com/eksflow/eksflow",
+                    "rules": descriptors,
+                }
+            },
+            "results": results,
+        }],
+    });
+    format!("{}\n", crate::report::json::to_string(&sarif))
+}

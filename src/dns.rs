@@ -456,9 +456,8 @@ impl<'s> Resolver<'s> {
             .max_by_key(|rule| rule.domain.num_labels());
         if let Some(rule) = rule {
             q.trail.push(format!(
-                "{label}: Resolver rule {} matches {}, forwards to {}",
-                rule.label,
-                rule.domain,
+                "{label}: {} matches, forwards to {}",
+                rule.describe(),
                 join_ips(&rule.target_ips)
             ));
             let targets: Vec<ForwardTarget> = rule

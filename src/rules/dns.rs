@@ -115,8 +115,10 @@ pub(super) fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
                 Code::Eks018,
                 format!("{}.resolver.forwardRules[{i}]", vpc.path),
                 format!(
-                    "Resolver rule {} forwards {} from {}, which includes the endpoint name: the rule takes precedence over the EKS private hosted zone",
-                    rule.label, rule.domain, vpc.id
+                    "{} in {} covers the endpoint name, and a Resolver rule takes precedence over the EKS private hosted zone: queries from the cluster VPC go to {}",
+                    rule.describe(),
+                    vpc.id,
+                    rule.target_ips.iter().map(|ip| ip.to_string()).collect::<Vec<_>>().join(", ")
                 ),
             ));
         }

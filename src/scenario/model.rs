@@ -252,9 +252,31 @@ pub struct InboundEndpoint {
 
 #[derive(Debug, Clone)]
 pub struct ForwardRule {
-    pub label: String,
+    pub id: Option<String>,
     pub domain: Name,
     pub target_ips: Vec<Ipv4Addr>,
+}
+
+impl ForwardRule {
+    /// `Resolver rule rslvr-rr-corp for corp.example`.
+    pub fn describe(&self) -> String {
+        match &self.id {
+            Some(id) => format!("Resolver rule {id} for {}", domain_text(&self.domain)),
+            None => format!(
+                "the Resolver forward rule for {}",
+                domain_text(&self.domain)
+            ),
+        }
+    }
+}
+
+/// A domain as people write it: `corp.example`, and `.` for the root.
+pub fn domain_text(name: &Name) -> String {
+    let text = name.to_ascii();
+    match text.strip_suffix('.') {
+        Some(stripped) if !stripped.is_empty() => stripped.to_owned(),
+        _ => text,
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -686,13 +686,8 @@ impl<'a> Validator<'a> {
             let targets_path = join_key(&path, "targetIps");
             let target_ips = self.ipv4_list(&rule.target_ips, &targets_path);
             if let Some(domain) = domain {
-                let label = rule
-                    .id
-                    .as_ref()
-                    .map(|id| id.0.clone())
-                    .unwrap_or_else(|| format!("forward rule {}", domain.to_ascii()));
                 rules.push(ForwardRule {
-                    label,
+                    id: rule.id.as_ref().map(|id| id.0.clone()),
                     domain,
                     target_ips,
                 });

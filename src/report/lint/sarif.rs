@@ -84,7 +84,6 @@ pub fn render(reports: &[FileReport], codes: &[Code]) -> String {
                 "driver": {
                     "name": "eksflow",
                     "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/eksflow/eksflow",
                     "rules": descriptors,
                 }
             },

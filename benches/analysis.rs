@@ -65,3 +65,24 @@ fn generated_analysis_only(bencher: divan::Bencher, clients: usize) {
             .len()
     });
 }
+
+/// `lint` over a directory of 1,000 scenario files (the bundled ones, copied round-robin):
+/// walk, load, analyse and render, as one CI run does. Target: under 1 s.
+#[divan::bench(sample_count = 10)]
+fn lint_1000_files(bencher: divan::Bencher) {
+    let dir = std::env::temp_dir().join(format!("eksflow-bench-lint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..1000 {
+        let name = BUNDLED[i % BUNDLED.len()];
+        std::fs::write(dir.join(format!("{i:04}-{name}.yaml")), bundled(name)).unwrap();
+    }
+    let paths = vec![dir.to_string_lossy().into_owned()];
+    let selection = eksflow::lint::Selection::default();
+    bencher.bench(|| {
+        let (files, _) = eksflow::lint::collect_files(&paths);
+        let reports = eksflow::lint::lint_files(&files, &selection);
+        let totals = eksflow::lint::totals(&reports);
+        eksflow::report::lint::text::render(&reports, totals, false).len()
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod dns;
+pub mod import;
 pub mod lint;
 pub mod path;
 pub mod reason;

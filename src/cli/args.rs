@@ -75,6 +75,23 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Write scenarios from Terraform plans or state, eksctl configs, CloudFormation templates
+    /// or AWS CLI output: `eksflow import [terraform|eksctl|cloudformation|aws] SOURCE`.
+    Import {
+        /// The kind of source (optional when it can be told from the content), then the
+        /// source: a file, `-` for standard input, or a directory of AWS CLI output.
+        #[arg(required = true, num_args = 1..=2, value_name = "KIND SOURCE")]
+        args: Vec<String>,
+        /// Write here instead of standard output; a directory gets one file per cluster.
+        #[arg(long, short)]
+        output: Option<String>,
+        /// Import only this cluster.
+        #[arg(long)]
+        cluster: Option<String>,
+        /// Merge clients (and their networks and DNS servers) from this file.
+        #[arg(long, value_name = "FILE")]
+        clients: Option<String>,
+    },
     /// List the lint rules, or explain one: `eksflow rules EKS003`.
     Rules {
         /// A rule code.

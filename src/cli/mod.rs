@@ -48,6 +48,12 @@ pub fn run(args: Args) -> ExitCode {
             quiet,
         ),
         Command::Rules { code, format } => rules(code.as_deref(), format),
+        Command::Import {
+            args,
+            output,
+            cluster,
+            clients,
+        } => import(&args, output.as_deref(), cluster, clients.as_deref()),
         Command::Resolve {
             file,
             client,
@@ -346,4 +352,87 @@ fn rules(code: Option<&str>, format: RulesFormat) -> u8 {
         },
     }
     EXIT_OK
+}
+
+fn import(
+    args: &[String],
+    output: Option<&str>,
+    cluster: Option<String>,
+    clients: Option<&str>,
+) -> u8 {
+    use crate::import::{self as importer, Kind};
+    let (kind, source) = match args {
+        [source] => (None, source.as_str()),
+        [kind, source] => match Kind::parse(kind) {
+            Some(kind) => (Some(kind), source.as_str()),
+            None => {
+                eprintln!(
+                    "error: unknown source kind `{kind}`: expected terraform, eksctl, cloudformation or aws"
+                );
+                return EXIT_INVALID;
+            }
+        },
+        _ => {
+            eprintln!("error: give the source to import (and optionally its kind first)");
+            return EXIT_INVALID;
+        }
+    };
+    let extra = match clients.map(importer::read_clients).transpose() {
+        Ok(extra) => extra,
+        Err(error) => {
+            eprintln!("{error}");
+            return EXIT_INVALID;
+        }
+    };
+    let options = importer::Options { cluster, extra };
+    let built = match importer::import(kind, source, &options) {
+        Ok(built) => built,
+        Err(error) => {
+            eprintln!("{error}");
+            return EXIT_INVALID;
+        }
+    };
+    // An import must load as a scenario; a failure here is a bug in the importer.
+    let mut code = EXIT_OK;
+    for scenario in &built {
+        for document in scenario::load_str(&format!("<import of {source}>"), &scenario.yaml) {
+            if let Err(problems) = document {
+                for problem in problems {
+                    eprintln!("{problem}");
+                }
+                code = EXIT_INVALID;
+            }
+        }
+    }
+    match output {
+        Some(dir) if std::path::Path::new(dir).is_dir() => {
+            for scenario in &built {
+                let name = crate::import::build::sanitize(&scenario.cluster);
+                let path = std::path::Path::new(dir).join(format!("{name}.yaml"));
+                if let Err(error) = std::fs::write(&path, &scenario.yaml) {
+                    eprintln!("{}: cannot write: {error}", path.display());
+                    return EXIT_INVALID;
+                }
+                eprintln!("wrote {}", path.display());
+            }
+        }
+        Some(file) => {
+            let text = join_documents(&built);
+            if let Err(error) = std::fs::write(file, text) {
+                eprintln!("{file}: cannot write: {error}");
+                return EXIT_INVALID;
+            }
+        }
+        None => print(&join_documents(&built)),
+    }
+    code
+}
+
+/// Several scenarios as one YAML stream.
+fn join_documents(built: &[crate::import::Built]) -> String {
+    built
+        .iter()
+        .map(|scenario| scenario.yaml.clone())
+        .collect::<Vec<_>>()
+        .join("---\n")
 }

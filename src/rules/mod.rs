@@ -107,6 +107,7 @@ codes! {
     Eks016 => "EKS016", network::EKS016;
     Eks017 => "EKS017", ignores::EKS017;
     Eks018 => "EKS018", dns::EKS018;
+    Eks019 => "EKS019", ignores::EKS019;
 }
 
 impl Code {
@@ -180,6 +181,7 @@ pub fn check(analysis: &Analysis<'_>) -> Vec<Finding> {
     nodes::check(analysis, &mut findings);
     network::check(scenario, &mut findings);
     expect::check(scenario, &analysis.flows, &mut findings);
+    ignores::imported(scenario, &mut findings);
     ignores::apply(scenario, &mut findings);
     findings.sort_by(|a, b| (a.position, a.code, &a.path).cmp(&(b.position, b.code, &b.path)));
     findings

@@ -17,7 +17,9 @@ pub fn known_fields(path: &str) -> &'static [&'static str] {
             "clients",
             "nodeGroups",
             "ignore",
+            "imported",
         ],
+        "imported" => &["from", "missing"],
         "nodeGroups" => &["name", "subnets", "securityGroups"],
         "ignore" => &["code", "reason"],
         "cluster" => &[

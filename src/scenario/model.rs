@@ -80,6 +80,8 @@ pub struct Scenario {
     pub vpc_endpoints: Vec<VpcEndpoint>,
     /// Rule codes the scenario silences, each with its reason.
     pub ignores: Vec<Ignore>,
+    /// Set when `eksflow import` wrote the scenario.
+    pub imported: Option<Imported>,
     pub source: Source,
 }
 
@@ -118,6 +120,13 @@ pub struct VpcEndpoint {
 pub enum VpcEndpointKind {
     Interface,
     Gateway,
+}
+
+/// `imported: { from, missing }`: what an import could not see in its source.
+#[derive(Debug, Clone, Default)]
+pub struct Imported {
+    pub from: String,
+    pub missing: Vec<String>,
 }
 
 /// `ignore: [{ code, reason }]`.

@@ -102,6 +102,15 @@ pub struct RawScenario {
     pub node_groups: Vec<RawNodeGroup>,
     #[serde(default, deserialize_with = "nullable")]
     pub ignore: Vec<RawIgnore>,
+    pub imported: Option<RawImported>,
+}
+
+/// Written by `eksflow import`: where the scenario came from and what the source lacked.
+#[derive(Debug, Deserialize)]
+pub struct RawImported {
+    pub from: Option<Text>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub missing: Vec<Text>,
 }
 
 #[derive(Debug, Deserialize)]

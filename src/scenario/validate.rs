@@ -468,6 +468,14 @@ impl<'a> Validator<'a> {
             node_groups: Vec::new(),
             vpc_endpoints: Vec::new(),
             ignores: Vec::new(),
+            imported: raw.imported.as_ref().map(|imported| Imported {
+                from: imported
+                    .from
+                    .as_ref()
+                    .map(|from| from.0.clone())
+                    .unwrap_or_default(),
+                missing: imported.missing.iter().map(|m| m.0.clone()).collect(),
+            }),
             source: Source::default(),
         };
         self.vpc_contents(&raw, &mut scenario);

@@ -1,0 +1,274 @@
+//! What an importer read from its source: AWS resources in one neutral shape, before they
+//! become a scenario. Every importer (Terraform, eksctl, CloudFormation, AWS CLI output) fills
+//! an [`Inventory`]; [`super::build`] turns it into scenarios, so the scenario rules (which
+//! table a subnet uses, which ENIs EKS creates) live in one place.
+//!
+//! IDs are the resource's real AWS ID when the source knows it, otherwise a stable name from
+//! the source (a Terraform resource address, a CloudFormation logical ID). `origin` says where
+//! the element came from, for the comments of the generated scenario. Values the source does
+//! not know are `None`, and the builder decides (and writes down) what to assume.
+
+/// Everything read from one source.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    /// What was read, for the scenario header: `terraform plan (plan.json)`.
+    pub source: String,
+    /// The region, when the source says (provider configuration, an ARN, an AZ name).
+    pub region: Option<String>,
+    pub clusters: Vec<ClusterDef>,
+    pub node_groups: Vec<NodeGroupDef>,
+    pub vpcs: Vec<VpcDef>,
+    pub subnets: Vec<SubnetDef>,
+    pub route_tables: Vec<RouteTableDef>,
+    pub internet_gateways: Vec<GatewayDef>,
+    pub nat_gateways: Vec<NatDef>,
+    pub security_groups: Vec<SecurityGroupDef>,
+    pub network_acls: Vec<NetworkAclDef>,
+    pub peerings: Vec<PeeringDef>,
+    pub transit_gateway_attachments: Vec<TgwAttachmentDef>,
+    /// Virtual private gateways: their VPC, so VPN routes and connections can find it.
+    pub vpn_gateways: Vec<GatewayDef>,
+    pub vpn_connections: Vec<VpnDef>,
+    pub resolver_endpoints: Vec<ResolverEndpointDef>,
+    pub resolver_rules: Vec<ResolverRuleDef>,
+    pub vpc_endpoints: Vec<VpcEndpointDef>,
+    pub dhcp_options: Vec<DhcpOptionsDef>,
+    /// EKS-owned network interfaces, when the source shows them (AWS CLI output).
+    pub enis: Vec<EniDef>,
+    /// Resources read but not modelled, listed in the scenario rather than dropped silently:
+    /// `aws_lb.web (aws_lb)`.
+    pub unsupported: Vec<String>,
+    /// Things the source did not say, and what the import assumed instead.
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ClusterDef {
+    pub name: String,
+    pub origin: String,
+    pub region: Option<String>,
+    pub vpc: Option<String>,
+    pub subnets: Vec<String>,
+    /// Additional security groups from the VPC config (`security_group_ids`).
+    pub security_groups: Vec<String>,
+    /// The cluster security group EKS creates, when the source knows its ID.
+    pub cluster_security_group: Option<String>,
+    /// `None`: the source does not say; EKS defaults to public on, private off.
+    pub public_access: Option<bool>,
+    pub private_access: Option<bool>,
+    /// `None`: not set or unknown; EKS defaults to 0.0.0.0/0.
+    pub public_access_cidrs: Option<Vec<String>>,
+    /// The API server hostname (`https://…` stripped) when known.
+    pub endpoint: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NodeGroupDef {
+    pub name: String,
+    pub origin: String,
+    /// The cluster's name, when the source says.
+    pub cluster: Option<String>,
+    pub subnets: Vec<String>,
+    /// `None`: the cluster security group (managed node group default).
+    pub security_groups: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct VpcDef {
+    pub id: String,
+    pub origin: String,
+    /// Primary first.
+    pub cidrs: Vec<String>,
+    pub enable_dns_support: Option<bool>,
+    pub enable_dns_hostnames: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SubnetDef {
+    pub id: String,
+    pub origin: String,
+    pub vpc: Option<String>,
+    pub cidr: Option<String>,
+    pub az: Option<String>,
+}
+
+/// What a route sends traffic to. The builder resolves the ID against the inventory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteTargetDef {
+    Local,
+    InternetGateway(String),
+    NatGateway(String),
+    Peering(String),
+    TransitGateway(String),
+    VpnGateway(String),
+    /// Anything else (a VPC endpoint, an instance, an ENI, a blackhole): kept as a note.
+    Other(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteDef {
+    /// `None`: an IPv6 or prefix-list destination, or unknown.
+    pub destination: Option<String>,
+    pub target: RouteTargetDef,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RouteTableDef {
+    pub id: String,
+    pub origin: String,
+    pub vpc: Option<String>,
+    pub routes: Vec<RouteDef>,
+    /// Subnets explicitly associated with the table.
+    pub subnets: Vec<String>,
+    /// The VPC's main route table (used by subnets without an association).
+    pub main: bool,
+}
+
+/// An internet gateway or a virtual private gateway, and the VPC it is attached to.
+#[derive(Debug, Clone, Default)]
+pub struct GatewayDef {
+    pub id: String,
+    pub origin: String,
+    pub vpc: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NatDef {
+    pub id: String,
+    pub origin: String,
+    pub subnet: Option<String>,
+    /// The Elastic IP, when known.
+    pub public_ip: Option<String>,
+    /// `connectivity_type = private`: no public IP at all.
+    pub private: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SecurityGroupDef {
+    pub id: String,
+    pub origin: String,
+    pub vpc: Option<String>,
+    pub ingress: Vec<SgRuleDef>,
+    /// `None`: no egress rules known, so the AWS default (all outbound) applies.
+    pub egress: Option<Vec<SgRuleDef>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SgRuleDef {
+    /// `tcp`, `udp`, `icmp`, `-1`/`all`, or a protocol number.
+    pub protocol: String,
+    pub from_port: Option<i64>,
+    pub to_port: Option<i64>,
+    pub cidrs: Vec<String>,
+    /// Referenced security groups (`self` already replaced by the group's own ID).
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NetworkAclDef {
+    pub id: String,
+    pub origin: String,
+    pub vpc: Option<String>,
+    /// The VPC's default NACL (used by subnets without an association).
+    pub default: bool,
+    pub inbound: Vec<AclEntryDef>,
+    pub outbound: Vec<AclEntryDef>,
+    pub subnets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AclEntryDef {
+    pub rule: i64,
+    pub protocol: String,
+    pub from_port: Option<i64>,
+    pub to_port: Option<i64>,
+    /// `None`: an IPv6 entry.
+    pub cidr: Option<String>,
+    pub allow: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PeeringDef {
+    pub id: String,
+    pub origin: String,
+    pub vpcs: [Option<String>; 2],
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TgwAttachmentDef {
+    pub transit_gateway: String,
+    pub origin: String,
+    pub vpc: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct VpnDef {
+    pub id: String,
+    pub origin: String,
+    /// The virtual private gateway (or transit gateway) it terminates on.
+    pub vpn_gateway: Option<String>,
+    pub transit_gateway: Option<String>,
+    /// Static routes to the customer network, when known.
+    pub remote_cidrs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    #[default]
+    Inbound,
+    Outbound,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ResolverEndpointDef {
+    pub id: String,
+    pub origin: String,
+    pub direction: Direction,
+    pub vpc: Option<String>,
+    /// The endpoint's IP addresses; `subnets` stand in when they are not known.
+    pub ips: Vec<String>,
+    pub subnets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ResolverRuleDef {
+    pub id: String,
+    pub origin: String,
+    pub domain: String,
+    /// `FORWARD`, `SYSTEM` or `RECURSIVE`.
+    pub rule_type: String,
+    pub target_ips: Vec<String>,
+    /// VPCs the rule is associated with.
+    pub vpcs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct VpcEndpointDef {
+    pub id: String,
+    pub origin: String,
+    pub vpc: Option<String>,
+    /// As written: `com.amazonaws.eu-west-1.ecr.api` or `ecr.api`.
+    pub service: String,
+    /// `Interface` or `Gateway` (any case); `None` when the source does not say.
+    pub kind: Option<String>,
+    pub private_dns: Option<bool>,
+    pub subnets: Vec<String>,
+    pub route_tables: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DhcpOptionsDef {
+    pub id: String,
+    pub origin: String,
+    pub domain_name_servers: Vec<String>,
+    /// VPCs that use the option set.
+    pub vpcs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EniDef {
+    /// The cluster whose control plane owns it (`Amazon EKS <cluster>`).
+    pub cluster: String,
+    pub subnet: String,
+    pub ip: String,
+}

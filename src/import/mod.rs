@@ -1,0 +1,184 @@
+//! `eksflow import`: scenarios from Terraform plans and state, eksctl configs,
+//! CloudFormation templates and AWS CLI output.
+//!
+//! Each source has a reader that fills an [`Inventory`] (one file per source); [`build`]
+//! turns the inventory into one commented scenario per cluster.
+
+pub mod aws;
+pub mod build;
+pub mod cloudformation;
+pub mod eksctl;
+pub mod inventory;
+pub mod terraform;
+pub mod yaml;
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+pub use build::{Built, ExtraClients, Options};
+pub use inventory::Inventory;
+
+/// The kinds of source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Terraform,
+    Eksctl,
+    CloudFormation,
+    Aws,
+}
+
+impl Kind {
+    pub fn parse(text: &str) -> Option<Kind> {
+        match text {
+            "terraform" | "tf" => Some(Kind::Terraform),
+            "eksctl" => Some(Kind::Eksctl),
+            "cloudformation" | "cfn" => Some(Kind::CloudFormation),
+            "aws" | "awscli" => Some(Kind::Aws),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Terraform => "terraform",
+            Kind::Eksctl => "eksctl",
+            Kind::CloudFormation => "cloudformation",
+            Kind::Aws => "aws",
+        }
+    }
+}
+
+/// A problem with the source: which file, where in it, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    pub file: String,
+    /// A JSON or YAML path into the file (`resource_changes[3].change.after`), when known.
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}: {}: {}", self.file, self.path, self.message)
+        }
+    }
+}
+
+impl ImportError {
+    pub fn new(file: &str, path: impl Into<String>, message: impl Into<String>) -> Self {
+        ImportError {
+            file: file.to_owned(),
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Reads a source into an inventory.
+pub fn read(kind: Kind, source: &str) -> Result<Inventory, ImportError> {
+    match kind {
+        Kind::Terraform => terraform::read(source),
+        Kind::Eksctl => eksctl::read(source),
+        Kind::CloudFormation => cloudformation::read(source),
+        Kind::Aws => aws::read(source),
+    }
+}
+
+/// Guesses the kind of a source from its content: a directory is AWS CLI output; JSON with
+/// `planned_values`/`values`/`format_version` is Terraform; a document with `Resources` is
+/// CloudFormation; `kind: ClusterConfig` is eksctl; `{"cluster": …}` is AWS CLI output.
+pub fn detect(source: &str) -> Result<Kind, ImportError> {
+    let path = Path::new(source);
+    if path.is_dir() {
+        return Ok(Kind::Aws);
+    }
+    let text = read_text(source)?;
+    if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
+        let has = |key: &str| json.get(key).is_some();
+        if has("format_version")
+            && (has("planned_values") || has("values") || has("resource_changes"))
+        {
+            return Ok(Kind::Terraform);
+        }
+        if has("Resources") {
+            return Ok(Kind::CloudFormation);
+        }
+        if has("cluster") || has("Vpcs") || has("Subnets") || has("RouteTables") {
+            return Ok(Kind::Aws);
+        }
+    }
+    if let Ok(yaml) = serde_yaml::from_str::<serde_yaml::Value>(&text) {
+        if yaml.get("kind").and_then(|k| k.as_str()) == Some("ClusterConfig") {
+            return Ok(Kind::Eksctl);
+        }
+        if yaml.get("Resources").is_some() {
+            return Ok(Kind::CloudFormation);
+        }
+    }
+    Err(ImportError::new(
+        source,
+        "",
+        "cannot tell what kind of source this is: name it (`eksflow import terraform|eksctl|cloudformation|aws SOURCE`)",
+    ))
+}
+
+/// A source file's text (standard input for `-`).
+pub fn read_text(source: &str) -> Result<String, ImportError> {
+    crate::scenario::read_source(source)
+        .map_err(|diagnostic| ImportError::new(source, "", diagnostic.message))
+}
+
+/// The `--clients` file: a mapping with `clients:` and optionally `networks:` and
+/// `dnsServers:`, in the scenario format.
+pub fn read_clients(file: &str) -> Result<ExtraClients, ImportError> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct ClientsFile {
+        #[serde(default)]
+        clients: Vec<serde_yaml::Value>,
+        #[serde(default)]
+        networks: Vec<serde_yaml::Value>,
+        #[serde(default)]
+        dns_servers: Vec<serde_yaml::Value>,
+    }
+    let text = read_text(file)?;
+    let parsed: ClientsFile = serde_yaml::from_str(&text).map_err(|error| {
+        let at = error
+            .location()
+            .map(|l| format!("line {} column {}", l.line(), l.column()))
+            .unwrap_or_default();
+        ImportError::new(file, at, format!("not a clients file ({error}); expected a mapping with clients:, networks: and dnsServers:"))
+    })?;
+    for (i, client) in parsed.clients.iter().enumerate() {
+        if !client.is_mapping() {
+            return Err(ImportError::new(
+                file,
+                format!("clients[{i}]"),
+                "a client is a mapping (name, from, ip, ...)",
+            ));
+        }
+    }
+    Ok(ExtraClients {
+        clients: parsed.clients,
+        networks: parsed.networks,
+        dns_servers: parsed.dns_servers,
+    })
+}
+
+/// Reads `source` (of `kind`, or detected) and builds its scenarios.
+pub fn import(
+    kind: Option<Kind>,
+    source: &str,
+    options: &Options,
+) -> Result<Vec<Built>, ImportError> {
+    let kind = match kind {
+        Some(kind) => kind,
+        None => detect(source)?,
+    };
+    let inventory = read(kind, source)?;
+    build::build(&inventory, options).map_err(|message| ImportError::new(source, "", message))
+}

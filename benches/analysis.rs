@@ -1,7 +1,7 @@
 //! Benchmarks (`cargo bench`): loading and analysing each bundled scenario, and a generated
 //! scenario of 10,000 clients, 20 VPCs, 40 public CIDRs and 200 security-group rules, at
 //! several client counts to show that the cost grows linearly with clients.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use eksflow::{analysis, scenario};
 

@@ -96,6 +96,7 @@ fn every_rule_has_a_fixture_that_triggers_it_at_the_right_line() {
         ("eks016.yaml", 0, vec![expect("EKS016", "warning", 34)]),
         ("eks017.yaml", 0, vec![expect("EKS017", "warning", 35)]),
         ("eks018.yaml", 0, vec![expect("EKS018", "warning", 35)]),
+        ("eks019.yaml", 0, vec![expect("EKS019", "warning", 41)]),
     ];
     let fixtures = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rules"))
         .unwrap()
@@ -193,7 +194,7 @@ fn directories_are_walked_in_a_stable_order_and_an_invalid_file_does_not_stop_th
     assert_eq!(files, sorted);
     assert!(files.contains(&"tests/fixtures/rules/eks000.yaml"));
     assert!(files.contains(&"tests/fixtures/rules/eks018.yaml"));
-    assert!(out.ends_with("in 20 files; 1 file is invalid.\n"), "{out}");
+    assert!(out.ends_with("in 21 files; 1 file is invalid.\n"), "{out}");
     // The same run twice prints the same thing (workers finish in any order).
     assert_eq!(lint(&["tests/fixtures/rules"]).1, out);
 }

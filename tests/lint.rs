@@ -173,7 +173,8 @@ fn select_and_ignore_take_codes_and_prefixes() {
     assert_eq!(
         codes,
         [
-            "EKS000", "EKS010", "EKS011", "EKS012", "EKS015", "EKS016", "EKS017", "EKS018"
+            "EKS000", "EKS010", "EKS011", "EKS012", "EKS015", "EKS016", "EKS017", "EKS018",
+            "EKS019"
         ]
     );
     let (code, _) = lint(&["scenarios", "--select", "EKX"]);

@@ -406,8 +406,17 @@ fn import(
     }
     match output {
         Some(dir) if std::path::Path::new(dir).is_dir() => {
+            let mut used: Vec<String> = Vec::new();
             for scenario in &built {
-                let name = crate::import::build::sanitize(&scenario.cluster);
+                // Clusters of one source may share a name (one per module): number them.
+                let base = crate::import::build::sanitize(&scenario.cluster);
+                let mut name = base.clone();
+                let mut n = 1;
+                while used.contains(&name) {
+                    n += 1;
+                    name = format!("{base}-{n}");
+                }
+                used.push(name.clone());
                 let path = std::path::Path::new(dir).join(format!("{name}.yaml"));
                 if let Err(error) = std::fs::write(&path, &scenario.yaml) {
                     eprintln!("{}: cannot write: {error}", path.display());

@@ -186,8 +186,8 @@ impl<'a> Scenario<'a> {
         for vpc in &inventory.vpcs {
             if !included.contains(&vpc.id) {
                 self.left_out.push(format!(
-                    "{} ({}): not connected to the cluster VPC",
-                    vpc.id, vpc.origin
+                    "{}: not connected to the cluster VPC",
+                    label(&vpc.id, &vpc.origin)
                 ));
             }
         }
@@ -218,8 +218,8 @@ impl<'a> Scenario<'a> {
                         .unwrap_or_else(|_| Ipv4Network::from(Ipv4Addr::UNSPECIFIED))
                 });
                 self.note(format!(
-                    "{} ({}): the VPC's CIDR is not known; {block} (covering its subnets) is assumed",
-                    vpc.id, vpc.origin
+                    "{}: the VPC's CIDR is not known; {block} (covering its subnets) is assumed",
+                    label(&vpc.id, &vpc.origin)
                 ));
                 if id == &vpc_id && !inventory.vpcs.iter().any(|v| &v.id == id) {
                     self.synthesised_vpc = Some(format!(
@@ -236,8 +236,8 @@ impl<'a> Scenario<'a> {
                     .and_then(|c| c.parse::<Ipv4Network>().ok())
                 else {
                     self.note(format!(
-                        "{} ({}): CIDR unknown; the subnet is left out",
-                        subnet.id, subnet.origin
+                        "{}: CIDR unknown; the subnet is left out",
+                        label(&subnet.id, &subnet.origin)
                     ));
                     continue;
                 };
@@ -246,8 +246,9 @@ impl<'a> Scenario<'a> {
                     .any(|block| block.contains(cidr.network()) && block.prefix() <= cidr.prefix())
                 {
                     self.note(format!(
-                        "{} ({}): {cidr} is outside {}'s CIDRs; the subnet is left out",
-                        subnet.id, subnet.origin, vpc.id
+                        "{}: {cidr} is outside {}'s CIDRs; the subnet is left out",
+                        label(&subnet.id, &subnet.origin),
+                        vpc.id
                     ));
                     continue;
                 }
@@ -468,7 +469,11 @@ impl<'a> Scenario<'a> {
         };
         map.push_noted("endpointAccess", text(mode), note);
         match &cluster.public_access_cidrs {
-            Some(cidrs) if !cidrs.is_empty() => map.push("publicAccessCidrs", flow(cidrs)),
+            // With public access off, EKS ignores the list (state files still carry the
+            // default 0.0.0.0/0): writing it would only raise EKS005.
+            Some(cidrs) if !cidrs.is_empty() && public => {
+                map.push("publicAccessCidrs", flow(cidrs))
+            }
             Some(_) => {}
             None if public => {
                 self.note(format!("{}: publicAccessCidrs not set or unknown; the EKS default 0.0.0.0/0 is assumed", cluster.origin));
@@ -793,7 +798,7 @@ impl<'a> Scenario<'a> {
                             text(&ip),
                             Some("placeholder: the Elastic IP is not known".to_owned()),
                         );
-                        self.note(format!("{} ({}): public IP unknown (allocated at apply); placeholder {ip} is assumed — add the real IP to check the allowlist", nat.id, nat.origin));
+                        self.note(format!("{}: public IP unknown (allocated at apply); placeholder {ip} is assumed — add the real IP to check the allowlist", label(&nat.id, &nat.origin)));
                     }
                 }
             }
@@ -815,8 +820,8 @@ impl<'a> Scenario<'a> {
                 else {
                     if route.target != RouteTargetDef::Local {
                         self.note(format!(
-                            "{} ({}): a route without an IPv4 destination is left out",
-                            table.id, table.origin
+                            "{}: a route without an IPv4 destination is left out",
+                            label(&table.id, &table.origin)
                         ));
                     }
                     continue;
@@ -824,31 +829,31 @@ impl<'a> Scenario<'a> {
                 let target = match &route.target {
                     RouteTargetDef::Local => continue,
                     RouteTargetDef::InternetGateway(id) => igw_id.clone().filter(|g| g == id).or_else(|| {
-                        self.note(format!("{} ({}): route {destination} → {id}, an internet gateway of another VPC, is left out", table.id, table.origin));
+                        self.note(format!("{}: route {destination} → {id}, an internet gateway of another VPC, is left out", label(&table.id, &table.origin)));
                         None
                     }),
                     RouteTargetDef::NatGateway(id) => {
                         let ok = inventory.nat_gateways.iter().any(|n| &n.id == id && n.subnet.as_deref().and_then(|s| self.included_subnet(s)).is_some_and(|s| s.vpc.as_deref() == Some(vpc.id.as_str())));
                         if ok { Some(id.clone()) } else {
-                            self.note(format!("{} ({}): route {destination} → {id}, a NAT gateway not in this VPC's known subnets, is left out", table.id, table.origin));
+                            self.note(format!("{}: route {destination} → {id}, a NAT gateway not in this VPC's known subnets, is left out", label(&table.id, &table.origin)));
                             None
                         }
                     }
                     RouteTargetDef::Peering(id) | RouteTargetDef::TransitGateway(id) => {
                         if connections.attaches(id, &vpc.id) { Some(id.clone()) } else {
-                            self.note(format!("{} ({}): route {destination} → {id} leads to a network outside this scenario; left out", table.id, table.origin));
+                            self.note(format!("{}: route {destination} → {id} leads to a network outside this scenario; left out", label(&table.id, &table.origin)));
                             None
                         }
                     }
                     RouteTargetDef::VpnGateway(id) => match connections.vpn_for_gateway.get(id) {
                         Some(connection) => Some(connection.clone()),
                         None => {
-                            self.note(format!("{} ({}): route {destination} → {id}, a VPN gateway not attached to this VPC, is left out", table.id, table.origin));
+                            self.note(format!("{}: route {destination} → {id}, a VPN gateway not attached to this VPC, is left out", label(&table.id, &table.origin)));
                             None
                         }
                     },
                     RouteTargetDef::Other(what) => {
-                        self.note(format!("{} ({}): route {destination} → {what} is not modelled and is left out", table.id, table.origin));
+                        self.note(format!("{}: route {destination} → {what} is not modelled and is left out", label(&table.id, &table.origin)));
                         None
                     }
                 };
@@ -997,8 +1002,9 @@ impl<'a> Scenario<'a> {
                 protocol_and_ports(&rule.protocol, rule.from_port, rule.to_port)
             else {
                 self.note(format!(
-                    "{} ({}): a rule for protocol {} is not modelled and is left out",
-                    group.id, group.origin, rule.protocol
+                    "{}: a rule for protocol {} is not modelled and is left out",
+                    label(&group.id, &group.origin),
+                    rule.protocol
                 ));
                 continue;
             };
@@ -1020,7 +1026,7 @@ impl<'a> Scenario<'a> {
             }
             for other in &rule.groups {
                 if !known.contains(other) {
-                    self.note(format!("{} ({}): a rule referencing {other}, a group outside this scenario, is left out", group.id, group.origin));
+                    self.note(format!("{}: a rule referencing {other}, a group outside this scenario, is left out", label(&group.id, &group.origin)));
                     continue;
                 }
                 let key = if egress {
@@ -1058,8 +1064,10 @@ impl<'a> Scenario<'a> {
                 protocol_and_ports(&entry.protocol, entry.from_port, entry.to_port)
             else {
                 self.note(format!(
-                    "{} ({}): rule {} for protocol {} is not modelled and is left out",
-                    acl.id, acl.origin, entry.rule, entry.protocol
+                    "{}: rule {} for protocol {} is not modelled and is left out",
+                    label(&acl.id, &acl.origin),
+                    entry.rule,
+                    entry.protocol
                 ));
                 continue;
             };
@@ -1110,13 +1118,13 @@ impl<'a> Scenario<'a> {
                     }
                 }
                 if !ips.is_empty() {
-                    self.note(format!("{} ({}): inbound endpoint addresses not known; base + 53 of its subnets is assumed", endpoint.id, endpoint.origin));
+                    self.note(format!("{}: inbound endpoint addresses not known; base + 53 of its subnets is assumed", label(&endpoint.id, &endpoint.origin)));
                 }
             }
             if ips.is_empty() {
                 self.note(format!(
-                    "{} ({}): inbound endpoint without known addresses; left out",
-                    endpoint.id, endpoint.origin
+                    "{}: inbound endpoint without known addresses; left out",
+                    label(&endpoint.id, &endpoint.origin)
                 ));
                 continue;
             }
@@ -1139,8 +1147,10 @@ impl<'a> Scenario<'a> {
         {
             if !rule.rule_type.eq_ignore_ascii_case("FORWARD") {
                 self.note(format!(
-                    "{} ({}): a {} Resolver rule for {} is not modelled and is left out",
-                    rule.id, rule.origin, rule.rule_type, rule.domain
+                    "{}: a {} Resolver rule for {} is not modelled and is left out",
+                    label(&rule.id, &rule.origin),
+                    rule.rule_type,
+                    rule.domain
                 ));
                 continue;
             }
@@ -1151,8 +1161,9 @@ impl<'a> Scenario<'a> {
                 .collect();
             if targets.is_empty() {
                 self.note(format!(
-                    "{} ({}): forward rule for {} without known target addresses; left out",
-                    rule.id, rule.origin, rule.domain
+                    "{}: forward rule for {} without known target addresses; left out",
+                    label(&rule.id, &rule.origin),
+                    rule.domain
                 ));
                 continue;
             }
@@ -1188,8 +1199,8 @@ impl<'a> Scenario<'a> {
                     map.push("type", text(&kind));
                 } else {
                     self.note(format!(
-                        "{} ({}): a {kind} endpoint is not modelled; left out",
-                        endpoint.id, endpoint.origin
+                        "{}: a {kind} endpoint is not modelled; left out",
+                        label(&endpoint.id, &endpoint.origin)
                     ));
                     continue;
                 }
@@ -1308,7 +1319,7 @@ impl<'a> Scenario<'a> {
             let (id, origin, cidrs) = match vpns.first() {
                 Some(vpn) => (vpn.id.clone(), vpn.origin.clone(), vpn.remote_cidrs.clone()),
                 None => {
-                    self.note(format!("{} ({}): a VPN gateway without a VPN connection in the source; an on-premises network with unknown CIDRs is assumed", gateway.id, gateway.origin));
+                    self.note(format!("{}: a VPN gateway without a VPN connection in the source; an on-premises network with unknown CIDRs is assumed", label(&gateway.id, &gateway.origin)));
                     (
                         format!("vpn-{}", sanitize(&gateway.id)),
                         gateway.origin.clone(),
@@ -1490,6 +1501,15 @@ fn carve(within: Ipv4Network, prefix: u8, index: u32, taken: &[SubnetDef]) -> Op
             });
             free.then_some(block)
         })
+}
+
+/// `subnet-1 (aws_subnet.a)`, or just the ID when it is its own origin.
+fn label(id: &str, origin: &str) -> String {
+    if id == origin || origin.is_empty() {
+        id.to_owned()
+    } else {
+        format!("{id} ({origin})")
+    }
 }
 
 /// A name usable inside an ID: lowercase letters, digits and dashes.

@@ -29,7 +29,11 @@ const MAX_REFERENCE_DEPTH: usize = 16;
 pub fn read(source: &str) -> Result<Inventory, ImportError> {
     let text = read_text(source)?;
     let json: Value = serde_json::from_str(&text).map_err(|error| {
-        ImportError::new(source, format!("line {} column {}", error.line(), error.column()), format!("not JSON: {error} (import `terraform show -json` output)"))
+        ImportError::new(
+            source,
+            format!("line {} column {}", error.line(), error.column()),
+            format!("not JSON: {error} (import `terraform show -json` output)"),
+        )
     })?;
     let plan = Plan::new(source, &json)?;
     Ok(plan.inventory())
@@ -60,7 +64,10 @@ struct Plan<'a> {
 
 impl<'a> Plan<'a> {
     fn new(source: &str, json: &'a Value) -> Result<Self, ImportError> {
-        let (root, is_state) = match (json.pointer("/planned_values/root_module"), json.pointer("/values/root_module")) {
+        let (root, is_state) = match (
+            json.pointer("/planned_values/root_module"),
+            json.pointer("/values/root_module"),
+        ) {
             (Some(root), _) => (root, false),
             (None, Some(root)) => (root, true),
             (None, None) => {
@@ -77,7 +84,12 @@ impl<'a> Plan<'a> {
             .map(|changes| {
                 changes
                     .iter()
-                    .filter_map(|change| Some((change.get("address")?.as_str()?, change.pointer("/change/after_unknown")?)))
+                    .filter_map(|change| {
+                        Some((
+                            change.get("address")?.as_str()?,
+                            change.pointer("/change/after_unknown")?,
+                        ))
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -112,7 +124,8 @@ impl<'a> Plan<'a> {
             .iter()
             .find(|r| {
                 r.get("mode").and_then(Value::as_str) == Some(mode)
-                    && format!("{}.{}", str_of(r.get("type")), str_of(r.get("name"))) == resource.key
+                    && format!("{}.{}", str_of(r.get("type")), str_of(r.get("name")))
+                        == resource.key
             })?
             .get("expressions")?;
         for seg in path {
@@ -177,7 +190,9 @@ impl<'a> Plan<'a> {
         let parts = split_reference(reference);
         match parts.first().map(String::as_str) {
             Some("var") => {
-                let Some(name) = parts.get(1) else { return Vec::new() };
+                let Some(name) = parts.get(1) else {
+                    return Vec::new();
+                };
                 if module.is_empty() {
                     return self
                         .json
@@ -186,21 +201,32 @@ impl<'a> Plan<'a> {
                         .unwrap_or_default();
                 }
                 let (parent, call) = split_module(module);
-                let Some(expression) = self
-                    .module_config(&parent)
-                    .and_then(|config| config.get("module_calls")?.get(&call)?.get("expressions")?.get(name))
-                else {
+                let Some(expression) = self.module_config(&parent).and_then(|config| {
+                    config
+                        .get("module_calls")?
+                        .get(&call)?
+                        .get("expressions")?
+                        .get(name)
+                }) else {
                     return Vec::new();
                 };
                 self.resolve_expression(&parent, expression, depth + 1)
             }
             Some("module") => {
-                let (Some(call), Some(output)) = (parts.get(1), parts.get(2)) else { return Vec::new() };
-                let child = if module.is_empty() { format!("module.{call}") } else { format!("{module}.module.{call}") };
-                let Some(expression) = self
-                    .module_config(&child)
-                    .and_then(|config| config.get("outputs")?.get(output.as_str())?.get("expression"))
-                else {
+                let (Some(call), Some(output)) = (parts.get(1), parts.get(2)) else {
+                    return Vec::new();
+                };
+                let child = if module.is_empty() {
+                    format!("module.{call}")
+                } else {
+                    format!("{module}.module.{call}")
+                };
+                let Some(expression) = self.module_config(&child).and_then(|config| {
+                    config
+                        .get("outputs")?
+                        .get(output.as_str())?
+                        .get("expression")
+                }) else {
                     return Vec::new();
                 };
                 // Outputs of module instances (`module.x[0]`) live under the instance's
@@ -219,12 +245,26 @@ impl<'a> Plan<'a> {
             }
             Some("local" | "each" | "count" | "path" | "self" | "terraform") | None => Vec::new(),
             Some("data") => {
-                let (Some(kind), Some(name)) = (parts.get(1), parts.get(2)) else { return Vec::new() };
-                self.instances(module, &format!("data.{kind}.{}", strip_index(name)), index_of(name), true)
+                let (Some(kind), Some(name)) = (parts.get(1), parts.get(2)) else {
+                    return Vec::new();
+                };
+                self.instances(
+                    module,
+                    &format!("data.{kind}.{}", strip_index(name)),
+                    index_of(name),
+                    true,
+                )
             }
             Some(kind) => {
-                let Some(name) = parts.get(1) else { return Vec::new() };
-                self.instances(module, &format!("{kind}.{}", strip_index(name)), index_of(name), false)
+                let Some(name) = parts.get(1) else {
+                    return Vec::new();
+                };
+                self.instances(
+                    module,
+                    &format!("{kind}.{}", strip_index(name)),
+                    index_of(name),
+                    false,
+                )
             }
         }
     }
@@ -246,13 +286,23 @@ impl<'a> Plan<'a> {
         out
     }
 
-    fn instances(&self, module: &str, key: &str, index: Option<String>, data: bool) -> Vec<Resolved> {
+    fn instances(
+        &self,
+        module: &str,
+        key: &str,
+        index: Option<String>,
+        data: bool,
+    ) -> Vec<Resolved> {
         let key = key.trim_start_matches("data.");
         self.resources
             .iter()
             .enumerate()
             .filter(|(_, r)| r.data == data && r.module == module && r.key == key)
-            .filter(|(_, r)| index.as_ref().is_none_or(|i| r.index.map(index_text).as_deref() == Some(i.as_str())))
+            .filter(|(_, r)| {
+                index
+                    .as_ref()
+                    .is_none_or(|i| r.index.map(index_text).as_deref() == Some(i.as_str()))
+            })
             .map(|(i, _)| Resolved::Resource(i))
             .collect()
     }
@@ -278,14 +328,20 @@ impl<'a> Plan<'a> {
         if let Some(known) = self.known(resource, path) {
             let values: Vec<String> = match known {
                 Value::String(s) => vec![s.clone()],
-                Value::Array(items) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+                Value::Array(items) => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
                 _ => Vec::new(),
             };
             if !values.is_empty() {
                 return values;
             }
         }
-        let Some(expression) = self.expression(resource, path) else { return Vec::new() };
+        let Some(expression) = self.expression(resource, path) else {
+            return Vec::new();
+        };
         self.resolve_expression(&resource.module, expression, 0)
             .into_iter()
             .filter_map(|resolved| match resolved {
@@ -296,8 +352,40 @@ impl<'a> Plan<'a> {
             .collect()
     }
 
+    /// One ID named by attribute `path`. A reference to several instances
+    /// (`element(aws_subnet.private[*].id, count.index)`) picks the instance with the
+    /// referring resource's own count index, the usual Terraform pattern. A `vpc_id` that
+    /// cannot be resolved (the terraform-aws-modules `vpc` module passes it through a
+    /// local, which plans do not show) falls back to the only VPC of the module or plan.
     fn id(&self, resource: &Resource<'a>, path: &[Seg]) -> Option<String> {
-        self.ids(resource, path).into_iter().next()
+        let ids = self.ids(resource, path);
+        if ids.len() > 1
+            && let Some(index) = resource.index.and_then(Value::as_u64)
+        {
+            let pick = usize::try_from(index).unwrap_or(0) % ids.len();
+            return ids.get(pick).cloned();
+        }
+        if ids.is_empty() && matches!(path.last(), Some(Seg::Key("vpc_id"))) {
+            return self.only_vpc(&resource.module);
+        }
+        ids.into_iter().next()
+    }
+
+    /// The single VPC of `module`, or of the whole plan.
+    fn only_vpc(&self, module: &str) -> Option<String> {
+        let in_module: Vec<&Resource<'a>> = self
+            .of_kind("aws_vpc")
+            .filter(|v| v.module == module)
+            .collect();
+        let candidates: Vec<&Resource<'a>> = if in_module.is_empty() {
+            self.of_kind("aws_vpc").collect()
+        } else {
+            in_module
+        };
+        match candidates.as_slice() {
+            [only] => Some(self.id_of(only)),
+            _ => None,
+        }
     }
 
     /// A string attribute: known, or a constant in the configuration.
@@ -320,7 +408,11 @@ impl<'a> Plan<'a> {
 
     fn texts(&self, resource: &Resource<'a>, path: &[Seg]) -> Vec<String> {
         match self.known(resource, path) {
-            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
             Some(Value::String(s)) => vec![s.clone()],
             _ => self
                 .expression(resource, path)
@@ -359,7 +451,9 @@ impl<'a> Plan<'a> {
 
     /// Whether `path` is unknown at plan time (`after_unknown`).
     fn is_unknown(&self, resource: &Resource<'_>, path: &[Seg]) -> bool {
-        let Some(mut node) = resource.unknown else { return false };
+        let Some(mut node) = resource.unknown else {
+            return false;
+        };
         for seg in path {
             node = match seg {
                 Seg::Key(key) => match node.get(*key) {
@@ -377,7 +471,11 @@ impl<'a> Plan<'a> {
 
     /// The number of blocks of a nested block attribute (`ingress`, `route`).
     fn blocks(&self, resource: &Resource<'a>, key: &'static str) -> usize {
-        let known = resource.values.get(key).and_then(Value::as_array).map_or(0, Vec::len);
+        let known = resource
+            .values
+            .get(key)
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
         let configured = self
             .expression(resource, &[Seg::Key(key)])
             .and_then(Value::as_array)
@@ -386,13 +484,19 @@ impl<'a> Plan<'a> {
     }
 
     fn of_kind(&self, kind: &'static str) -> impl Iterator<Item = &Resource<'a>> {
-        self.resources.iter().filter(move |r| !r.data && r.kind == kind)
+        self.resources
+            .iter()
+            .filter(move |r| !r.data && r.kind == kind)
     }
 
     // ---- inventory ----------------------------------------------------------------
 
     fn inventory(&self) -> Inventory {
-        let what = if self.is_state { "terraform state" } else { "terraform plan" };
+        let what = if self.is_state {
+            "terraform state"
+        } else {
+            "terraform plan"
+        };
         let mut inventory = Inventory {
             source: format!("{what} ({})", self.source),
             region: self.region(),
@@ -408,8 +512,14 @@ impl<'a> Plan<'a> {
         self.resolver(&mut inventory);
         self.endpoints_and_dhcp(&mut inventory);
         self.clusters(&mut inventory);
-        for resource in self.resources.iter().filter(|r| !r.data && !SUPPORTED.contains(&r.kind.as_str())) {
-            inventory.unsupported.push(format!("{} ({})", resource.address, resource.kind));
+        for resource in self
+            .resources
+            .iter()
+            .filter(|r| !r.data && !SUPPORTED.contains(&r.kind.as_str()))
+        {
+            inventory
+                .unsupported
+                .push(format!("{} ({})", resource.address, resource.kind));
         }
         inventory
     }
@@ -439,8 +549,14 @@ impl<'a> Plan<'a> {
                 id,
                 origin: vpc.address.clone(),
                 cidrs,
-                enable_dns_support: Some(self.boolean(vpc, &[k("enable_dns_support")]).unwrap_or(true)),
-                enable_dns_hostnames: Some(self.boolean(vpc, &[k("enable_dns_hostnames")]).unwrap_or(false)),
+                enable_dns_support: Some(
+                    self.boolean(vpc, &[k("enable_dns_support")])
+                        .unwrap_or(true),
+                ),
+                enable_dns_hostnames: Some(
+                    self.boolean(vpc, &[k("enable_dns_hostnames")])
+                        .unwrap_or(false),
+                ),
             });
         }
     }
@@ -462,11 +578,16 @@ impl<'a> Plan<'a> {
             let mut vpc = self.id(igw, &[k("vpc_id")]);
             let id = self.id_of(igw);
             for attachment in self.of_kind("aws_internet_gateway_attachment") {
-                if self.id(attachment, &[k("internet_gateway_id")]).as_deref() == Some(id.as_str()) {
+                if self.id(attachment, &[k("internet_gateway_id")]).as_deref() == Some(id.as_str())
+                {
                     vpc = vpc.or_else(|| self.id(attachment, &[k("vpc_id")]));
                 }
             }
-            inventory.internet_gateways.push(GatewayDef { id, origin: igw.address.clone(), vpc });
+            inventory.internet_gateways.push(GatewayDef {
+                id,
+                origin: igw.address.clone(),
+                vpc,
+            });
         }
         for vgw in self.of_kind("aws_vpn_gateway") {
             let id = self.id_of(vgw);
@@ -476,7 +597,11 @@ impl<'a> Plan<'a> {
                     vpc = vpc.or_else(|| self.id(attachment, &[k("vpc_id")]));
                 }
             }
-            inventory.vpn_gateways.push(GatewayDef { id, origin: vgw.address.clone(), vpc });
+            inventory.vpn_gateways.push(GatewayDef {
+                id,
+                origin: vgw.address.clone(),
+                vpc,
+            });
         }
         for nat in self.of_kind("aws_nat_gateway") {
             let private = self.text(nat, &[k("connectivity_type")]).as_deref() == Some("private");
@@ -486,7 +611,11 @@ impl<'a> Plan<'a> {
             {
                 public_ip = self
                     .of_kind("aws_eip")
-                    .find(|eip| self.id_of(eip) == allocation || eip.values.get("allocation_id").and_then(Value::as_str) == Some(allocation.as_str()))
+                    .find(|eip| {
+                        self.id_of(eip) == allocation
+                            || eip.values.get("allocation_id").and_then(Value::as_str)
+                                == Some(allocation.as_str())
+                    })
                     .and_then(|eip| self.text(eip, &[k("public_ip")]));
             }
             inventory.nat_gateways.push(NatDef {
@@ -523,7 +652,14 @@ impl<'a> Plan<'a> {
         if let Some(tgw) = field("transit_gateway_id") {
             return Some(RouteTargetDef::TransitGateway(tgw));
         }
-        for other in ["vpc_endpoint_id", "network_interface_id", "egress_only_gateway_id", "carrier_gateway_id", "local_gateway_id", "core_network_arn"] {
+        for other in [
+            "vpc_endpoint_id",
+            "network_interface_id",
+            "egress_only_gateway_id",
+            "carrier_gateway_id",
+            "local_gateway_id",
+            "core_network_arn",
+        ] {
             if let Some(value) = field(other) {
                 return Some(RouteTargetDef::Other(format!("{other} {value}")));
             }
@@ -533,7 +669,10 @@ impl<'a> Plan<'a> {
 
     fn route_tables(&self, inventory: &mut Inventory) {
         let mut tables: Vec<RouteTableDef> = Vec::new();
-        for (kind, default) in [("aws_route_table", false), ("aws_default_route_table", true)] {
+        for (kind, default) in [
+            ("aws_route_table", false),
+            ("aws_default_route_table", true),
+        ] {
             for table in self.of_kind(kind) {
                 let vpc = if default {
                     self.vpc_of_default(table, "default_route_table_id")
@@ -542,9 +681,13 @@ impl<'a> Plan<'a> {
                 };
                 let mut routes = Vec::new();
                 for i in 0..self.blocks(table, "route") {
-                    let destination = self.text(table, &[k("route"), Seg::Index(i), k("cidr_block")]);
+                    let destination =
+                        self.text(table, &[k("route"), Seg::Index(i), k("cidr_block")]);
                     if let Some(target) = self.route_target(table, &[k("route"), Seg::Index(i)]) {
-                        routes.push(RouteDef { destination, target });
+                        routes.push(RouteDef {
+                            destination,
+                            target,
+                        });
                     }
                 }
                 tables.push(RouteTableDef {
@@ -558,16 +701,29 @@ impl<'a> Plan<'a> {
             }
         }
         for route in self.of_kind("aws_route") {
-            let Some(table_id) = self.id(route, &[k("route_table_id")]) else { continue };
+            let Some(table_id) = self.id(route, &[k("route_table_id")]) else {
+                continue;
+            };
             let destination = self.text(route, &[k("destination_cidr_block")]);
-            let Some(target) = self.route_target(route, &[]) else { continue };
+            let Some(target) = self.route_target(route, &[]) else {
+                continue;
+            };
             match tables.iter_mut().find(|t| t.id == table_id) {
-                Some(table) => table.routes.push(RouteDef { destination, target }),
-                None => inventory.missing.push(format!("{}: route table {table_id} is not in the plan; the route is left out", route.address)),
+                Some(table) => table.routes.push(RouteDef {
+                    destination,
+                    target,
+                }),
+                None => inventory.missing.push(format!(
+                    "{}: route table {table_id} is not in the plan; the route is left out",
+                    route.address
+                )),
             }
         }
         for association in self.of_kind("aws_route_table_association") {
-            let (Some(table_id), Some(subnet)) = (self.id(association, &[k("route_table_id")]), self.id(association, &[k("subnet_id")])) else {
+            let (Some(table_id), Some(subnet)) = (
+                self.id(association, &[k("route_table_id")]),
+                self.id(association, &[k("subnet_id")]),
+            ) else {
                 continue;
             };
             if let Some(table) = tables.iter_mut().find(|t| t.id == table_id) {
@@ -575,7 +731,9 @@ impl<'a> Plan<'a> {
             }
         }
         for association in self.of_kind("aws_main_route_table_association") {
-            let Some(table_id) = self.id(association, &[k("route_table_id")]) else { continue };
+            let Some(table_id) = self.id(association, &[k("route_table_id")]) else {
+                continue;
+            };
             if let Some(table) = tables.iter_mut().find(|t| t.id == table_id) {
                 table.main = true;
                 if table.vpc.is_none() {
@@ -590,15 +748,22 @@ impl<'a> Plan<'a> {
     fn vpc_of_default(&self, resource: &Resource<'a>, attribute: &'static str) -> Option<String> {
         let expression = self.expression(resource, &[k(attribute)]);
         let from_reference = expression.and_then(|e| {
-            self.resolve_expression(&resource.module, e, 0).into_iter().find_map(|r| match r {
-                Resolved::Resource(i) => self.resource(i).filter(|r| r.kind == "aws_vpc").map(|r| self.id_of(r)),
-                _ => None,
-            })
+            self.resolve_expression(&resource.module, e, 0)
+                .into_iter()
+                .find_map(|r| match r {
+                    Resolved::Resource(i) => self
+                        .resource(i)
+                        .filter(|r| r.kind == "aws_vpc")
+                        .map(|r| self.id_of(r)),
+                    _ => None,
+                })
         });
         from_reference.or_else(|| {
             let value = self.text(resource, &[k(attribute)])?;
             self.of_kind("aws_vpc")
-                .find(|vpc| vpc.values.get(attribute).and_then(Value::as_str) == Some(value.as_str()))
+                .find(|vpc| {
+                    vpc.values.get(attribute).and_then(Value::as_str) == Some(value.as_str())
+                })
                 .map(|vpc| self.id_of(vpc))
         })
     }
@@ -634,8 +799,12 @@ impl<'a> Plan<'a> {
         for kind in ["aws_security_group", "aws_default_security_group"] {
             for group in self.of_kind(kind) {
                 let id = self.id_of(group);
-                let ingress = (0..self.blocks(group, "ingress")).map(|i| self.sg_rule(group, &[k("ingress"), Seg::Index(i)], &id)).collect();
-                let egress: Vec<SgRuleDef> = (0..self.blocks(group, "egress")).map(|i| self.sg_rule(group, &[k("egress"), Seg::Index(i)], &id)).collect();
+                let ingress = (0..self.blocks(group, "ingress"))
+                    .map(|i| self.sg_rule(group, &[k("ingress"), Seg::Index(i)], &id))
+                    .collect();
+                let egress: Vec<SgRuleDef> = (0..self.blocks(group, "egress"))
+                    .map(|i| self.sg_rule(group, &[k("egress"), Seg::Index(i)], &id))
+                    .collect();
                 groups.push(SecurityGroupDef {
                     id,
                     origin: group.address.clone(),
@@ -647,20 +816,43 @@ impl<'a> Plan<'a> {
             }
         }
         for rule in self.of_kind("aws_security_group_rule") {
-            let Some(group_id) = self.id(rule, &[k("security_group_id")]) else { continue };
+            let Some(group_id) = self.id(rule, &[k("security_group_id")]) else {
+                continue;
+            };
             let parsed = self.sg_rule(rule, &[], &group_id);
             let egress = self.text(rule, &[k("type")]).as_deref() == Some("egress");
-            add_rule(&mut groups, &group_id, parsed, egress, &rule.address, &mut inventory.missing);
+            add_rule(
+                &mut groups,
+                &group_id,
+                parsed,
+                egress,
+                &rule.address,
+                &mut inventory.missing,
+            );
         }
-        for (kind, egress) in [("aws_vpc_security_group_ingress_rule", false), ("aws_vpc_security_group_egress_rule", true)] {
+        for (kind, egress) in [
+            ("aws_vpc_security_group_ingress_rule", false),
+            ("aws_vpc_security_group_egress_rule", true),
+        ] {
             for rule in self.of_kind(kind) {
-                let Some(group_id) = self.id(rule, &[k("security_group_id")]) else { continue };
+                let Some(group_id) = self.id(rule, &[k("security_group_id")]) else {
+                    continue;
+                };
                 let parsed = self.sg_rule(rule, &[], &group_id);
-                add_rule(&mut groups, &group_id, parsed, egress, &rule.address, &mut inventory.missing);
+                add_rule(
+                    &mut groups,
+                    &group_id,
+                    parsed,
+                    egress,
+                    &rule.address,
+                    &mut inventory.missing,
+                );
             }
         }
         for group in &groups {
-            if group.egress.as_ref().is_some_and(Vec::is_empty) && !group.origin.contains("aws_default_security_group") {
+            if group.egress.as_ref().is_some_and(Vec::is_empty)
+                && !group.origin.contains("aws_default_security_group")
+            {
                 inventory.missing.push(format!(
                     "{}: no egress rules; Terraform removes AWS's default allow-all egress, so the group allows no outbound traffic",
                     group.origin
@@ -670,7 +862,13 @@ impl<'a> Plan<'a> {
         inventory.security_groups = groups;
     }
 
-    fn acl_entry(&self, resource: &Resource<'a>, path: &[Seg], rule_key: &'static str, action_key: &'static str) -> AclEntryDef {
+    fn acl_entry(
+        &self,
+        resource: &Resource<'a>,
+        path: &[Seg],
+        rule_key: &'static str,
+        action_key: &'static str,
+    ) -> AclEntryDef {
         let field = |name: &'static str| {
             let mut p = path.to_vec();
             p.push(Seg::Key(name));
@@ -678,40 +876,68 @@ impl<'a> Plan<'a> {
         };
         AclEntryDef {
             rule: self.integer(resource, &field(rule_key)).unwrap_or(0),
-            protocol: self.text(resource, &field("protocol")).unwrap_or_else(|| "-1".to_owned()),
+            protocol: self
+                .text(resource, &field("protocol"))
+                .unwrap_or_else(|| "-1".to_owned()),
             from_port: self.integer(resource, &field("from_port")),
             to_port: self.integer(resource, &field("to_port")),
             cidr: self.text(resource, &field("cidr_block")),
-            allow: self.text(resource, &field(action_key)).is_some_and(|a| a.eq_ignore_ascii_case("allow")),
+            allow: self
+                .text(resource, &field(action_key))
+                .is_some_and(|a| a.eq_ignore_ascii_case("allow")),
         }
     }
 
     fn network_acls(&self, inventory: &mut Inventory) {
         let mut acls: Vec<NetworkAclDef> = Vec::new();
-        for (kind, default) in [("aws_network_acl", false), ("aws_default_network_acl", true)] {
+        for (kind, default) in [
+            ("aws_network_acl", false),
+            ("aws_default_network_acl", true),
+        ] {
             for acl in self.of_kind(kind) {
-                let vpc = if default { self.vpc_of_default(acl, "default_network_acl_id") } else { self.id(acl, &[k("vpc_id")]) };
+                let vpc = if default {
+                    self.vpc_of_default(acl, "default_network_acl_id")
+                } else {
+                    self.id(acl, &[k("vpc_id")])
+                };
                 acls.push(NetworkAclDef {
                     id: self.id_of(acl),
                     origin: acl.address.clone(),
                     vpc,
                     default,
-                    inbound: (0..self.blocks(acl, "ingress")).map(|i| self.acl_entry(acl, &[k("ingress"), Seg::Index(i)], "rule_no", "action")).collect(),
-                    outbound: (0..self.blocks(acl, "egress")).map(|i| self.acl_entry(acl, &[k("egress"), Seg::Index(i)], "rule_no", "action")).collect(),
+                    inbound: (0..self.blocks(acl, "ingress"))
+                        .map(|i| {
+                            self.acl_entry(acl, &[k("ingress"), Seg::Index(i)], "rule_no", "action")
+                        })
+                        .collect(),
+                    outbound: (0..self.blocks(acl, "egress"))
+                        .map(|i| {
+                            self.acl_entry(acl, &[k("egress"), Seg::Index(i)], "rule_no", "action")
+                        })
+                        .collect(),
                     subnets: self.ids(acl, &[k("subnet_ids")]),
                 });
             }
         }
         for rule in self.of_kind("aws_network_acl_rule") {
-            let Some(acl_id) = self.id(rule, &[k("network_acl_id")]) else { continue };
+            let Some(acl_id) = self.id(rule, &[k("network_acl_id")]) else {
+                continue;
+            };
             let entry = self.acl_entry(rule, &[], "rule_number", "rule_action");
             let egress = self.boolean(rule, &[k("egress")]).unwrap_or(false);
             if let Some(acl) = acls.iter_mut().find(|a| a.id == acl_id) {
-                if egress { acl.outbound.push(entry) } else { acl.inbound.push(entry) }
+                if egress {
+                    acl.outbound.push(entry)
+                } else {
+                    acl.inbound.push(entry)
+                }
             }
         }
         for association in self.of_kind("aws_network_acl_association") {
-            let (Some(acl_id), Some(subnet)) = (self.id(association, &[k("network_acl_id")]), self.id(association, &[k("subnet_id")])) else {
+            let (Some(acl_id), Some(subnet)) = (
+                self.id(association, &[k("network_acl_id")]),
+                self.id(association, &[k("subnet_id")]),
+            ) else {
                 continue;
             };
             if let Some(acl) = acls.iter_mut().find(|a| a.id == acl_id) {
@@ -726,23 +952,30 @@ impl<'a> Plan<'a> {
             inventory.peerings.push(PeeringDef {
                 id: self.id_of(peering),
                 origin: peering.address.clone(),
-                vpcs: [self.id(peering, &[k("vpc_id")]), self.id(peering, &[k("peer_vpc_id")])],
+                vpcs: [
+                    self.id(peering, &[k("vpc_id")]),
+                    self.id(peering, &[k("peer_vpc_id")]),
+                ],
             });
         }
         for attachment in self.of_kind("aws_ec2_transit_gateway_vpc_attachment") {
             if let Some(tgw) = self.id(attachment, &[k("transit_gateway_id")]) {
-                inventory.transit_gateway_attachments.push(TgwAttachmentDef {
-                    transit_gateway: tgw,
-                    origin: attachment.address.clone(),
-                    vpc: self.id(attachment, &[k("vpc_id")]),
-                });
+                inventory
+                    .transit_gateway_attachments
+                    .push(TgwAttachmentDef {
+                        transit_gateway: tgw,
+                        origin: attachment.address.clone(),
+                        vpc: self.id(attachment, &[k("vpc_id")]),
+                    });
             }
         }
         for vpn in self.of_kind("aws_vpn_connection") {
             let id = self.id_of(vpn);
             let remote_cidrs = self
                 .of_kind("aws_vpn_connection_route")
-                .filter(|route| self.id(route, &[k("vpn_connection_id")]).as_deref() == Some(id.as_str()))
+                .filter(|route| {
+                    self.id(route, &[k("vpn_connection_id")]).as_deref() == Some(id.as_str())
+                })
                 .filter_map(|route| self.text(route, &[k("destination_cidr_block")]))
                 .collect();
             inventory.vpn_connections.push(VpnDef {
@@ -763,20 +996,37 @@ impl<'a> Plan<'a> {
                 if let Some(ip) = self.text(endpoint, &[k("ip_address"), Seg::Index(i), k("ip")]) {
                     ips.push(ip);
                 }
-                if let Some(subnet) = self.id(endpoint, &[k("ip_address"), Seg::Index(i), k("subnet_id")]) {
+                if let Some(subnet) =
+                    self.id(endpoint, &[k("ip_address"), Seg::Index(i), k("subnet_id")])
+                {
                     subnets.push(subnet);
                 }
             }
-            let vpc = subnets.iter().find_map(|s| inventory.subnets.iter().find(|d| &d.id == s).and_then(|d| d.vpc.clone()));
+            let vpc = subnets.iter().find_map(|s| {
+                inventory
+                    .subnets
+                    .iter()
+                    .find(|d| &d.id == s)
+                    .and_then(|d| d.vpc.clone())
+            });
             let direction = match self.text(endpoint, &[k("direction")]).as_deref() {
                 Some("OUTBOUND") => Direction::Outbound,
                 _ => Direction::Inbound,
             };
-            inventory.resolver_endpoints.push(ResolverEndpointDef { id: self.id_of(endpoint), origin: endpoint.address.clone(), direction, vpc, ips, subnets });
+            inventory.resolver_endpoints.push(ResolverEndpointDef {
+                id: self.id_of(endpoint),
+                origin: endpoint.address.clone(),
+                direction,
+                vpc,
+                ips,
+                subnets,
+            });
         }
         for rule in self.of_kind("aws_route53_resolver_rule") {
             let id = self.id_of(rule);
-            let target_ips = (0..self.blocks(rule, "target_ip")).filter_map(|i| self.text(rule, &[k("target_ip"), Seg::Index(i), k("ip")])).collect();
+            let target_ips = (0..self.blocks(rule, "target_ip"))
+                .filter_map(|i| self.text(rule, &[k("target_ip"), Seg::Index(i), k("ip")]))
+                .collect();
             let vpcs = self
                 .of_kind("aws_route53_resolver_rule_association")
                 .filter(|a| self.id(a, &[k("resolver_rule_id")]).as_deref() == Some(id.as_str()))
@@ -786,7 +1036,9 @@ impl<'a> Plan<'a> {
                 id,
                 origin: rule.address.clone(),
                 domain: self.text(rule, &[k("domain_name")]).unwrap_or_default(),
-                rule_type: self.text(rule, &[k("rule_type")]).unwrap_or_else(|| "FORWARD".to_owned()),
+                rule_type: self
+                    .text(rule, &[k("rule_type")])
+                    .unwrap_or_else(|| "FORWARD".to_owned()),
                 target_ips,
                 vpcs,
             });
@@ -799,9 +1051,17 @@ impl<'a> Plan<'a> {
                 id: self.id_of(endpoint),
                 origin: endpoint.address.clone(),
                 vpc: self.id(endpoint, &[k("vpc_id")]),
-                service: self.text(endpoint, &[k("service_name")]).unwrap_or_default(),
-                kind: Some(self.text(endpoint, &[k("vpc_endpoint_type")]).unwrap_or_else(|| "Gateway".to_owned())),
-                private_dns: Some(self.boolean(endpoint, &[k("private_dns_enabled")]).unwrap_or(false)),
+                service: self
+                    .text(endpoint, &[k("service_name")])
+                    .unwrap_or_default(),
+                kind: Some(
+                    self.text(endpoint, &[k("vpc_endpoint_type")])
+                        .unwrap_or_else(|| "Gateway".to_owned()),
+                ),
+                private_dns: Some(
+                    self.boolean(endpoint, &[k("private_dns_enabled")])
+                        .unwrap_or(false),
+                ),
                 subnets: self.ids(endpoint, &[k("subnet_ids")]),
                 route_tables: self.ids(endpoint, &[k("route_table_ids")]),
             });
@@ -825,21 +1085,37 @@ impl<'a> Plan<'a> {
     fn clusters(&self, inventory: &mut Inventory) {
         for cluster in self.of_kind("aws_eks_cluster") {
             let config = |name: &'static str| vec![k("vpc_config"), Seg::Index(0), k(name)];
-            let name = self.text(cluster, &[k("name")]).unwrap_or_else(|| cluster.address.clone());
+            let name = self
+                .text(cluster, &[k("name")])
+                .unwrap_or_else(|| cluster.address.clone());
             let subnets = self.ids(cluster, &config("subnet_ids"));
             let cidrs_unknown = self.is_unknown(cluster, &config("public_access_cidrs"));
             let cidrs = self.texts(cluster, &config("public_access_cidrs"));
             inventory.clusters.push(ClusterDef {
                 name: name.clone(),
                 origin: cluster.address.clone(),
-                region: cluster.values.get("arn").and_then(Value::as_str).and_then(arn_region),
+                region: cluster
+                    .values
+                    .get("arn")
+                    .and_then(Value::as_str)
+                    .and_then(arn_region),
                 vpc: self.text(cluster, &config("vpc_id")),
                 subnets,
                 security_groups: self.ids(cluster, &config("security_group_ids")),
                 cluster_security_group: self.text(cluster, &config("cluster_security_group_id")),
-                public_access: Some(self.boolean(cluster, &config("endpoint_public_access")).unwrap_or(true)),
-                private_access: Some(self.boolean(cluster, &config("endpoint_private_access")).unwrap_or(false)),
-                public_access_cidrs: if cidrs.is_empty() || cidrs_unknown { None } else { Some(cidrs) },
+                public_access: Some(
+                    self.boolean(cluster, &config("endpoint_public_access"))
+                        .unwrap_or(true),
+                ),
+                private_access: Some(
+                    self.boolean(cluster, &config("endpoint_private_access"))
+                        .unwrap_or(false),
+                ),
+                public_access_cidrs: if cidrs.is_empty() || cidrs_unknown {
+                    None
+                } else {
+                    Some(cidrs)
+                },
                 endpoint: self.text(cluster, &[k("endpoint")]),
             });
         }
@@ -854,7 +1130,9 @@ impl<'a> Plan<'a> {
                     .map_or(name.clone(), |c| c.name.clone())
             });
             inventory.node_groups.push(NodeGroupDef {
-                name: self.text(group, &[k("node_group_name")]).unwrap_or_else(|| group.address.clone()),
+                name: self
+                    .text(group, &[k("node_group_name")])
+                    .unwrap_or_else(|| group.address.clone()),
                 origin: group.address.clone(),
                 cluster,
                 subnets: self.ids(group, &[k("subnet_ids")]),
@@ -904,9 +1182,18 @@ const SUPPORTED: &[&str] = &[
     "aws_vpc_endpoint",
 ];
 
-fn add_rule(groups: &mut [SecurityGroupDef], group_id: &str, rule: SgRuleDef, egress: bool, address: &str, missing: &mut Vec<String>) {
+fn add_rule(
+    groups: &mut [SecurityGroupDef],
+    group_id: &str,
+    rule: SgRuleDef,
+    egress: bool,
+    address: &str,
+    missing: &mut Vec<String>,
+) {
     let Some(group) = groups.iter_mut().find(|g| g.id == group_id) else {
-        missing.push(format!("{address}: security group {group_id} is not in the plan; the rule is left out"));
+        missing.push(format!(
+            "{address}: security group {group_id} is not in the plan; the rule is left out"
+        ));
         return;
     };
     if egress {
@@ -943,10 +1230,15 @@ fn constants(value: &Value) -> Vec<Resolved> {
 }
 
 fn collect<'a>(module: &'a Value, unknown: &HashMap<&str, &'a Value>, out: &mut Vec<Resource<'a>>) {
-    let module_address = module.get("address").and_then(Value::as_str).unwrap_or_default();
+    let module_address = module
+        .get("address")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     if let Some(resources) = module.get("resources").and_then(Value::as_array) {
         for resource in resources {
-            let Some(address) = resource.get("address").and_then(Value::as_str) else { continue };
+            let Some(address) = resource.get("address").and_then(Value::as_str) else {
+                continue;
+            };
             let kind = str_of(resource.get("type"));
             let name = str_of(resource.get("name"));
             let data = resource.get("mode").and_then(Value::as_str) == Some("data");
@@ -1006,7 +1298,10 @@ fn split_module(module: &str) -> (String, String) {
             let call = module.get(i + ".module.".len()..).unwrap_or_default();
             (parent, strip_index(call).to_owned())
         }
-        None => (String::new(), strip_index(module.trim_start_matches("module.")).to_owned()),
+        None => (
+            String::new(),
+            strip_index(module.trim_start_matches("module.")).to_owned(),
+        ),
     }
 }
 
@@ -1055,7 +1350,10 @@ fn index_text(index: &Value) -> String {
 
 /// `arn:aws:eks:eu-west-1:123:cluster/x` → `eu-west-1`.
 fn arn_region(arn: &str) -> Option<String> {
-    arn.split(':').nth(3).filter(|r| !r.is_empty()).map(str::to_owned)
+    arn.split(':')
+        .nth(3)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -1064,8 +1362,14 @@ mod tests {
 
     #[test]
     fn references_split_at_dots_outside_brackets() {
-        assert_eq!(split_reference("aws_subnet.private[0].id"), ["aws_subnet", "private[0]", "id"]);
-        assert_eq!(split_reference("module.vpc[\"a.b\"].x"), ["module", "vpc[\"a.b\"]", "x"]);
+        assert_eq!(
+            split_reference("aws_subnet.private[0].id"),
+            ["aws_subnet", "private[0]", "id"]
+        );
+        assert_eq!(
+            split_reference("module.vpc[\"a.b\"].x"),
+            ["module", "vpc[\"a.b\"]", "x"]
+        );
         assert_eq!(index_of("private[0]").as_deref(), Some("0"));
         assert_eq!(index_of("private[\"a\"]").as_deref(), Some("a"));
     }
@@ -1073,7 +1377,13 @@ mod tests {
     #[test]
     fn module_paths_drop_instance_keys() {
         assert_eq!(module_names("module.a[0].module.b[\"x\"]"), ["a", "b"]);
-        assert_eq!(split_module("module.a.module.b[0]"), ("module.a".to_owned(), "b".to_owned()));
-        assert_eq!(split_module("module.vpc"), (String::new(), "vpc".to_owned()));
+        assert_eq!(
+            split_module("module.a.module.b[0]"),
+            ("module.a".to_owned(), "b".to_owned())
+        );
+        assert_eq!(
+            split_module("module.vpc"),
+            (String::new(), "vpc".to_owned())
+        );
     }
 }

@@ -1011,7 +1011,7 @@ impl<'a> Scenario<'a> {
             let base = |map: MapBuilder| {
                 let mut map = map.set("protocol", text(&protocol));
                 if let Some(ports) = &ports {
-                    map.push("ports", text(ports));
+                    map.push("ports", port_value(ports));
                 }
                 map
             };
@@ -1078,7 +1078,7 @@ impl<'a> Scenario<'a> {
                 .set("rule", number(entry.rule))
                 .set("protocol", text(&protocol));
             if let Some(ports) = ports {
-                map.push("ports", text(&ports));
+                map.push("ports", port_value(&ports));
             }
             map.push("cidr", text(cidr));
             map.push("action", text(if entry.allow { "allow" } else { "deny" }));
@@ -1459,6 +1459,14 @@ pub fn protocol_and_ports(
         _ => "0-65535".to_owned(),
     };
     Some((protocol.to_owned(), Some(ports)))
+}
+
+/// `443` as a number, `1024-65535` as text.
+fn port_value(ports: &str) -> Value {
+    match ports.parse::<u16>() {
+        Ok(port) => number(port),
+        Err(_) => text(ports),
+    }
 }
 
 /// The smallest block containing all `blocks`.

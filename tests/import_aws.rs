@@ -1,0 +1,276 @@
+//! `eksflow import aws`: a directory (or one file) of AWS CLI output, recognised by content.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use assert_cmd::Command;
+use eksflow::analysis;
+use eksflow::import::{self, Kind, Options};
+use eksflow::scenario::{self, EndpointAccess, Scenario};
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import/aws");
+
+fn eksflow() -> Command {
+    let mut command = Command::cargo_bin("eksflow").unwrap();
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command
+}
+
+fn imported(source: &str) -> Vec<Scenario> {
+    import::import(Some(Kind::Aws), source, &Options::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|built| {
+            scenario::load_one("imported.yaml", &built.yaml)
+                .unwrap_or_else(|p| panic!("{p:#?}\n{}", built.yaml))
+        })
+        .collect()
+}
+
+#[test]
+fn a_complete_collection_becomes_a_scenario_with_the_real_enis_and_resolver() {
+    let mut all = imported(&format!("{DIR}/complete"));
+    assert_eq!(all.len(), 1);
+    let scenario = all.remove(0);
+    assert_eq!(scenario.cluster.name, "payments");
+    assert_eq!(scenario.cluster.region, "eu-west-1", "from the cluster ARN");
+    assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
+    // The EKS-owned ENIs are the interfaces described `Amazon EKS payments`.
+    let enis: Vec<String> = scenario
+        .cluster
+        .enis
+        .iter()
+        .map(|e| e.ip.to_string())
+        .collect();
+    assert_eq!(enis, ["10.0.1.99", "10.0.2.99"]);
+    // The cluster security group EKS made, then the additional one.
+    assert_eq!(
+        scenario.sg_names(&scenario.cluster.security_groups),
+        "sg-0cluster, sg-0extra"
+    );
+    let vpc = scenario.cluster_vpc().unwrap();
+    assert!(
+        vpc.enable_dns_support && vpc.enable_dns_hostnames,
+        "describe-vpc-attribute, both"
+    );
+    assert_eq!(vpc.cidrs.len(), 2, "the associated secondary CIDR");
+    assert_eq!(
+        vpc.inbound_endpoints[0].ips.len(),
+        2,
+        "list-resolver-endpoint-ip-addresses"
+    );
+    assert_eq!(
+        vpc.forward_rules.len(),
+        1,
+        "the FORWARD rule associated with the VPC; AWS's RECURSIVE default is not listed"
+    );
+    assert_eq!(
+        scenario.nat_gateways.len(),
+        1,
+        "the deleted NAT gateway is skipped"
+    );
+    assert_eq!(
+        scenario.nat_gateways[0].public_ip.unwrap().to_string(),
+        "198.51.100.20"
+    );
+    let public = scenario
+        .subnets
+        .iter()
+        .find(|s| s.id == "subnet-0pub")
+        .unwrap();
+    assert_eq!(
+        scenario
+            .route_table(public.route_table.unwrap())
+            .unwrap()
+            .id,
+        "rtb-0main",
+        "the main route table"
+    );
+    let missing = &scenario.imported.as_ref().unwrap().missing;
+    assert!(
+        missing.iter().any(|m| m.contains("blackhole")),
+        "{missing:?}"
+    );
+    assert!(
+        missing.iter().any(|m| m.contains("pcx-0tools")),
+        "the peer VPC was not collected: {missing:?}"
+    );
+    // Nodes resolve the private endpoint and reach it; in public mode they would go through
+    // the NAT gateway, whose IP the allowlist does not hold.
+    let analysis = analysis::analyse(&scenario, None);
+    assert!(analysis.flows.iter().all(|f| f.reachable()));
+    let public_mode = analysis::analyse(&scenario, Some(EndpointAccess::Public));
+    assert!(
+        public_mode
+            .flows
+            .iter()
+            .all(|f| f.blocked.as_ref().unwrap().reason.code() == "PUBLIC_CIDR_DENY")
+    );
+}
+
+#[test]
+fn files_are_recognised_by_content_not_name() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("aws-renamed");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, entry) in std::fs::read_dir(format!("{DIR}/complete"))
+        .unwrap()
+        .enumerate()
+    {
+        std::fs::copy(entry.unwrap().path(), dir.join(format!("{i:02}.json"))).unwrap();
+    }
+    let scenario = imported(dir.to_str().unwrap()).remove(0);
+    assert_eq!(scenario.cluster.enis.len(), 2);
+    assert_eq!(scenario.subnets.len(), 3);
+}
+
+#[test]
+fn every_real_cli_output_with_a_cluster_imports_and_checks() {
+    for file in [
+        "describe-cluster.json",
+        "create-cluster.ex1.json",
+        "create-cluster.ex2.json",
+    ] {
+        let output = eksflow()
+            .args(["import", "aws"])
+            .arg(format!("{DIR}/realworld/{file}"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{file}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let check = eksflow()
+            .args(["check", "-"])
+            .write_stdin(output.stdout)
+            .output()
+            .unwrap();
+        let code = check.status.code().unwrap();
+        assert!(
+            code == 0 || code == 1,
+            "{file}: {}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+    // The whole folder: three clusters, the invalid and unrelated files listed, not fatal.
+    let all = imported(&format!("{DIR}/realworld"));
+    let names: Vec<&str> = all.iter().map(|s| s.cluster.name.as_str()).collect();
+    assert_eq!(names, ["prod", "example", "my-eks-cluster"]);
+    let missing = &all[0].imported.as_ref().unwrap().missing;
+    assert!(
+        missing
+            .iter()
+            .any(|m| m.contains("describe-subnets.ex1.invalid.json: not valid JSON")),
+        "{missing:?}"
+    );
+    assert!(
+        missing
+            .iter()
+            .any(|m| m.contains("no endpoint access flags")),
+        "the v1.10 response: {missing:?}"
+    );
+    let old = &all[0];
+    assert_eq!(
+        old.cluster.access,
+        EndpointAccess::Public,
+        "EKS default when the response predates the flags"
+    );
+}
+
+#[test]
+fn a_single_file_that_is_not_valid_or_not_recognised_is_an_error() {
+    let output = eksflow()
+        .args([
+            "import",
+            "aws",
+            "tests/fixtures/import/aws/realworld/describe-security-groups.ex1.invalid.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with(
+            "tests/fixtures/import/aws/realworld/describe-security-groups.ex1.invalid.json: line "
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("not JSON"), "{stderr}");
+
+    let output = eksflow()
+        .args([
+            "import",
+            "aws",
+            "tests/fixtures/import/aws/realworld/describe-security-groups.ex3-query.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("not AWS CLI output eksflow reads")
+    );
+
+    let output = eksflow()
+        .args([
+            "import",
+            "aws",
+            "tests/fixtures/import/aws/realworld/describe-vpcs.ex1.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "no cluster in it");
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("no EKS cluster")
+    );
+}
+
+#[test]
+fn a_directory_is_detected_as_aws_cli_output() {
+    let output = eksflow()
+        .args(["import", "tests/fixtures/import/aws/complete"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("name: payments")
+    );
+}
+
+#[test]
+fn the_collect_script_calls_only_read_only_apis() {
+    let script = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scripts/collect-aws.sh"
+    ))
+    .unwrap();
+    let calls: Vec<&str> = script
+        .lines()
+        .filter(|line| !line.starts_with("aws()"))
+        .filter_map(|line| {
+            line.trim_start()
+                .strip_prefix("aws ")
+                .or_else(|| line.split("command aws --region \"$region\" ").nth(1))
+        })
+        .filter_map(|call| call.split_whitespace().nth(1))
+        .collect();
+    assert!(calls.len() >= 18, "{calls:?}");
+    for call in calls {
+        assert!(
+            ["describe-", "list-", "get-"]
+                .iter()
+                .any(|prefix| call.starts_with(prefix)),
+            "{call} is not read-only"
+        );
+    }
+}

@@ -28,14 +28,20 @@ pub fn read(source: &str) -> Result<Inventory, ImportError> {
     let mut reader = Reader::default();
     if path.is_dir() {
         let mut files: Vec<_> = std::fs::read_dir(path)
-            .map_err(|error| ImportError::new(source, "", format!("cannot read directory: {error}")))?
+            .map_err(|error| {
+                ImportError::new(source, "", format!("cannot read directory: {error}"))
+            })?
             .filter_map(Result::ok)
             .map(|entry| entry.path())
             .filter(|p| p.extension().is_some_and(|e| e == "json"))
             .collect();
         files.sort();
         if files.is_empty() {
-            return Err(ImportError::new(source, "", "no .json files: collect them with scripts/collect-aws.sh"));
+            return Err(ImportError::new(
+                source,
+                "",
+                "no .json files: collect them with scripts/collect-aws.sh",
+            ));
         }
         for file in files {
             let name = file.to_string_lossy().into_owned();
@@ -43,7 +49,9 @@ pub fn read(source: &str) -> Result<Inventory, ImportError> {
             match serde_json::from_str::<Value>(&text) {
                 Ok(json) => {
                     if !reader.read(&name, &json, &mut inventory) {
-                        inventory.unsupported.push(format!("{name}: not a response eksflow reads"));
+                        inventory
+                            .unsupported
+                            .push(format!("{name}: not a response eksflow reads"));
                     }
                 }
                 Err(error) => inventory.missing.push(format!(
@@ -56,7 +64,11 @@ pub fn read(source: &str) -> Result<Inventory, ImportError> {
     } else {
         let text = read_text(source)?;
         let json: Value = serde_json::from_str(&text).map_err(|error| {
-            ImportError::new(source, format!("line {} column {}", error.line(), error.column()), format!("not JSON: {error}"))
+            ImportError::new(
+                source,
+                format!("line {} column {}", error.line(), error.column()),
+                format!("not JSON: {error}"),
+            )
         })?;
         if !reader.read(source, &json, &mut inventory) {
             return Err(ImportError::new(
@@ -92,12 +104,21 @@ fn texts(value: &Value, key: &str) -> Vec<String> {
     value
         .get(key)
         .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn list<'a>(value: &'a Value, key: &str) -> &'a [Value] {
-    value.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 fn integer(value: &Value, key: &str) -> Option<i64> {
@@ -107,7 +128,9 @@ fn integer(value: &Value, key: &str) -> Option<i64> {
 impl Reader {
     /// Reads one response into the inventory; false when the shape is not recognised.
     fn read(&mut self, file: &str, json: &Value, inventory: &mut Inventory) -> bool {
-        let base = Path::new(file).file_name().map_or(file.to_owned(), |name| name.to_string_lossy().into_owned());
+        let base = Path::new(file)
+            .file_name()
+            .map_or(file.to_owned(), |name| name.to_string_lossy().into_owned());
         let origin = |what: &str| format!("{what} ({base})");
         let mut recognised = false;
         if let Some(cluster) = json.get("cluster").filter(|c| c.is_object()) {
@@ -128,7 +151,9 @@ impl Reader {
             recognised = true;
             let mut cidrs: Vec<String> = text(vpc, "CidrBlock").into_iter().collect();
             for association in list(vpc, "CidrBlockAssociationSet") {
-                let state = association.pointer("/CidrBlockState/State").and_then(Value::as_str);
+                let state = association
+                    .pointer("/CidrBlockState/State")
+                    .and_then(Value::as_str);
                 if let Some(cidr) = text(association, "CidrBlock")
                     && !cidrs.contains(&cidr)
                     && state.is_none_or(|s| s == "associated")
@@ -140,11 +165,22 @@ impl Reader {
             if let Some(options) = text(vpc, "DhcpOptionsId") {
                 self.vpc_dhcp.push((id.clone(), options));
             }
-            inventory.vpcs.push(VpcDef { id, origin: origin("ec2 describe-vpcs"), cidrs, ..VpcDef::default() });
+            inventory.vpcs.push(VpcDef {
+                id,
+                origin: origin("ec2 describe-vpcs"),
+                cidrs,
+                ..VpcDef::default()
+            });
         }
         if let Some(vpc) = text(json, "VpcId") {
-            for (key, attribute) in [("EnableDnsSupport", "support"), ("EnableDnsHostnames", "hostnames")] {
-                if let Some(value) = json.pointer(&format!("/{key}/Value")).and_then(Value::as_bool) {
+            for (key, attribute) in [
+                ("EnableDnsSupport", "support"),
+                ("EnableDnsHostnames", "hostnames"),
+            ] {
+                if let Some(value) = json
+                    .pointer(&format!("/{key}/Value"))
+                    .and_then(Value::as_bool)
+                {
                     recognised = true;
                     self.vpc_attributes.push((vpc.clone(), attribute, value));
                 }
@@ -155,7 +191,11 @@ impl Reader {
             let mut servers = Vec::new();
             for configuration in list(options, "DhcpConfigurations") {
                 if text(configuration, "Key").as_deref() == Some("domain-name-servers") {
-                    servers.extend(list(configuration, "Values").iter().filter_map(|v| text(v, "Value")));
+                    servers.extend(
+                        list(configuration, "Values")
+                            .iter()
+                            .filter_map(|v| text(v, "Value")),
+                    );
                 }
             }
             inventory.dhcp_options.push(DhcpOptionsDef {
@@ -181,7 +221,9 @@ impl Reader {
         }
         for gateway in list(json, "InternetGateways") {
             recognised = true;
-            let vpc = list(gateway, "Attachments").iter().find_map(|a| text(a, "VpcId"));
+            let vpc = list(gateway, "Attachments")
+                .iter()
+                .find_map(|a| text(a, "VpcId"));
             inventory.internet_gateways.push(GatewayDef {
                 id: text(gateway, "InternetGatewayId").unwrap_or_default(),
                 origin: origin("ec2 describe-internet-gateways"),
@@ -190,14 +232,19 @@ impl Reader {
         }
         for nat in list(json, "NatGateways") {
             recognised = true;
-            if matches!(text(nat, "State").as_deref(), Some("deleted" | "deleting" | "failed")) {
+            if matches!(
+                text(nat, "State").as_deref(),
+                Some("deleted" | "deleting" | "failed")
+            ) {
                 continue;
             }
             inventory.nat_gateways.push(NatDef {
                 id: text(nat, "NatGatewayId").unwrap_or_default(),
                 origin: origin("ec2 describe-nat-gateways"),
                 subnet: text(nat, "SubnetId"),
-                public_ip: list(nat, "NatGatewayAddresses").iter().find_map(|a| text(a, "PublicIp")),
+                public_ip: list(nat, "NatGatewayAddresses")
+                    .iter()
+                    .find_map(|a| text(a, "PublicIp")),
                 private: text(nat, "ConnectivityType").as_deref() == Some("private"),
             });
         }
@@ -210,12 +257,18 @@ impl Reader {
                 origin: origin("ec2 describe-security-groups"),
                 vpc: text(group, "VpcId"),
                 ingress: rules("IpPermissions"),
-                egress: group.get("IpPermissionsEgress").map(|_| rules("IpPermissionsEgress")),
+                egress: group
+                    .get("IpPermissionsEgress")
+                    .map(|_| rules("IpPermissionsEgress")),
             });
         }
         for rule in list(json, "SecurityGroupRules") {
             recognised = true;
-            self.group_rule(rule, &origin("ec2 describe-security-group-rules"), inventory);
+            self.group_rule(
+                rule,
+                &origin("ec2 describe-security-group-rules"),
+                inventory,
+            );
         }
         for acl in list(json, "NetworkAcls") {
             recognised = true;
@@ -237,32 +290,54 @@ impl Reader {
                 id: text(acl, "NetworkAclId").unwrap_or_default(),
                 origin: origin("ec2 describe-network-acls"),
                 vpc: text(acl, "VpcId"),
-                default: acl.get("IsDefault").and_then(Value::as_bool).unwrap_or(false),
+                default: acl
+                    .get("IsDefault")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
                 inbound: entries(false),
                 outbound: entries(true),
-                subnets: list(acl, "Associations").iter().filter_map(|a| text(a, "SubnetId")).collect(),
+                subnets: list(acl, "Associations")
+                    .iter()
+                    .filter_map(|a| text(a, "SubnetId"))
+                    .collect(),
             });
         }
         for interface in list(json, "NetworkInterfaces") {
             recognised = true;
             let description = text(interface, "Description").unwrap_or_default();
             if let Some(cluster) = description.strip_prefix("Amazon EKS ")
-                && let (Some(subnet), Some(ip)) = (text(interface, "SubnetId"), text(interface, "PrivateIpAddress"))
+                && let (Some(subnet), Some(ip)) = (
+                    text(interface, "SubnetId"),
+                    text(interface, "PrivateIpAddress"),
+                )
             {
-                inventory.enis.push(EniDef { cluster: cluster.trim().to_owned(), subnet, ip });
+                inventory.enis.push(EniDef {
+                    cluster: cluster.trim().to_owned(),
+                    subnet,
+                    ip,
+                });
             }
         }
         for peering in list(json, "VpcPeeringConnections") {
             recognised = true;
-            if matches!(peering.pointer("/Status/Code").and_then(Value::as_str), Some("deleted" | "rejected" | "failed" | "expired")) {
+            if matches!(
+                peering.pointer("/Status/Code").and_then(Value::as_str),
+                Some("deleted" | "rejected" | "failed" | "expired")
+            ) {
                 continue;
             }
             inventory.peerings.push(PeeringDef {
                 id: text(peering, "VpcPeeringConnectionId").unwrap_or_default(),
                 origin: origin("ec2 describe-vpc-peering-connections"),
                 vpcs: [
-                    peering.pointer("/RequesterVpcInfo/VpcId").and_then(Value::as_str).map(str::to_owned),
-                    peering.pointer("/AccepterVpcInfo/VpcId").and_then(Value::as_str).map(str::to_owned),
+                    peering
+                        .pointer("/RequesterVpcInfo/VpcId")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                    peering
+                        .pointer("/AccepterVpcInfo/VpcId")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
                 ],
             });
         }
@@ -279,7 +354,9 @@ impl Reader {
                 route_tables: texts(endpoint, "RouteTableIds"),
             });
         }
-        let endpoints = list(json, "ResolverEndpoints").iter().chain(json.get("ResolverEndpoint"));
+        let endpoints = list(json, "ResolverEndpoints")
+            .iter()
+            .chain(json.get("ResolverEndpoint"));
         for endpoint in endpoints {
             recognised = true;
             let id = text(endpoint, "Id").unwrap_or_default();
@@ -289,7 +366,11 @@ impl Reader {
             inventory.resolver_endpoints.push(ResolverEndpointDef {
                 id,
                 origin: origin("route53resolver list-resolver-endpoints"),
-                direction: if text(endpoint, "Direction").as_deref() == Some("OUTBOUND") { Direction::Outbound } else { Direction::Inbound },
+                direction: if text(endpoint, "Direction").as_deref() == Some("OUTBOUND") {
+                    Direction::Outbound
+                } else {
+                    Direction::Inbound
+                },
                 vpc: text(endpoint, "HostVPCId"),
                 ips: Vec::new(),
                 subnets: Vec::new(),
@@ -303,12 +384,16 @@ impl Reader {
                 }
             }
         }
-        let rules = list(json, "ResolverRules").iter().chain(json.get("ResolverRule"));
+        let rules = list(json, "ResolverRules")
+            .iter()
+            .chain(json.get("ResolverRule"));
         for rule in rules {
             recognised = true;
             let id = text(rule, "Id").unwrap_or_default();
             // The RECURSIVE rule every VPC has ("Internet Resolver") is AWS's own default.
-            if inventory.resolver_rules.iter().any(|r| r.id == id) || text(rule, "RuleType").as_deref() == Some("RECURSIVE") {
+            if inventory.resolver_rules.iter().any(|r| r.id == id)
+                || text(rule, "RuleType").as_deref() == Some("RECURSIVE")
+            {
                 continue;
             }
             inventory.resolver_rules.push(ResolverRuleDef {
@@ -316,13 +401,19 @@ impl Reader {
                 origin: origin("route53resolver list-resolver-rules"),
                 domain: domain_name(&text(rule, "DomainName").unwrap_or_default()),
                 rule_type: text(rule, "RuleType").unwrap_or_else(|| "FORWARD".to_owned()),
-                target_ips: list(rule, "TargetIps").iter().filter_map(|t| text(t, "Ip")).collect(),
+                target_ips: list(rule, "TargetIps")
+                    .iter()
+                    .filter_map(|t| text(t, "Ip"))
+                    .collect(),
                 vpcs: Vec::new(),
             });
         }
         for association in list(json, "ResolverRuleAssociations") {
             recognised = true;
-            if let (Some(rule), Some(vpc)) = (text(association, "ResolverRuleId"), text(association, "VPCId")) {
+            if let (Some(rule), Some(vpc)) = (
+                text(association, "ResolverRuleId"),
+                text(association, "VPCId"),
+            ) {
                 self.rule_associations.push((rule, vpc));
             }
         }
@@ -354,7 +445,9 @@ impl Reader {
             cluster_security_group: text(config, "clusterSecurityGroupId"),
             public_access: public,
             private_access: private,
-            public_access_cidrs: config.get("publicAccessCidrs").map(|_| texts(config, "publicAccessCidrs")),
+            public_access_cidrs: config
+                .get("publicAccessCidrs")
+                .map(|_| texts(config, "publicAccessCidrs")),
             endpoint: text(cluster, "endpoint"),
         });
     }
@@ -388,13 +481,23 @@ impl Reader {
             } else if let Some(tgw) = text(route, "TransitGatewayId") {
                 RouteTargetDef::TransitGateway(tgw)
             } else {
-                let other = ["NetworkInterfaceId", "InstanceId", "VpcEndpointId", "EgressOnlyInternetGatewayId", "CarrierGatewayId", "LocalGatewayId"]
-                    .iter()
-                    .find_map(|key| text(route, key))
-                    .unwrap_or_else(|| "an unknown target".to_owned());
+                let other = [
+                    "NetworkInterfaceId",
+                    "InstanceId",
+                    "VpcEndpointId",
+                    "EgressOnlyInternetGatewayId",
+                    "CarrierGatewayId",
+                    "LocalGatewayId",
+                ]
+                .iter()
+                .find_map(|key| text(route, key))
+                .unwrap_or_else(|| "an unknown target".to_owned());
                 RouteTargetDef::Other(other)
             };
-            routes.push(RouteDef { destination: text(route, "DestinationCidrBlock"), target });
+            routes.push(RouteDef {
+                destination: text(route, "DestinationCidrBlock"),
+                target,
+            });
         }
         let associations = list(table, "Associations");
         inventory.route_tables.push(RouteTableDef {
@@ -402,30 +505,61 @@ impl Reader {
             origin: origin.to_owned(),
             vpc: text(table, "VpcId"),
             routes,
-            subnets: associations.iter().filter_map(|a| text(a, "SubnetId")).collect(),
-            main: associations.iter().any(|a| a.get("Main").and_then(Value::as_bool) == Some(true)),
+            subnets: associations
+                .iter()
+                .filter_map(|a| text(a, "SubnetId"))
+                .collect(),
+            main: associations
+                .iter()
+                .any(|a| a.get("Main").and_then(Value::as_bool) == Some(true)),
         });
     }
 
     fn group_rule(&mut self, rule: &Value, origin: &str, inventory: &mut Inventory) {
-        let Some(group_id) = text(rule, "GroupId") else { return };
+        let Some(group_id) = text(rule, "GroupId") else {
+            return;
+        };
         let parsed = SgRuleDef {
             protocol: text(rule, "IpProtocol").unwrap_or_else(|| "-1".to_owned()),
             from_port: integer(rule, "FromPort"),
             to_port: integer(rule, "ToPort"),
             cidrs: text(rule, "CidrIpv4").into_iter().collect(),
-            groups: rule.pointer("/ReferencedGroupInfo/GroupId").and_then(Value::as_str).map(str::to_owned).into_iter().collect(),
+            groups: rule
+                .pointer("/ReferencedGroupInfo/GroupId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .into_iter()
+                .collect(),
         };
-        let egress = rule.get("IsEgress").and_then(Value::as_bool).unwrap_or(false);
-        let index = match inventory.security_groups.iter().position(|g| g.id == group_id) {
+        let egress = rule
+            .get("IsEgress")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let index = match inventory
+            .security_groups
+            .iter()
+            .position(|g| g.id == group_id)
+        {
             Some(index) => index,
             None => {
-                inventory.security_groups.push(SecurityGroupDef { id: group_id, origin: origin.to_owned(), vpc: None, ingress: Vec::new(), egress: None });
+                inventory.security_groups.push(SecurityGroupDef {
+                    id: group_id,
+                    origin: origin.to_owned(),
+                    vpc: None,
+                    ingress: Vec::new(),
+                    egress: None,
+                });
                 inventory.security_groups.len() - 1
             }
         };
-        let Some(group) = inventory.security_groups.get_mut(index) else { return };
-        let target = if egress { group.egress.get_or_insert_with(Vec::new) } else { &mut group.ingress };
+        let Some(group) = inventory.security_groups.get_mut(index) else {
+            return;
+        };
+        let target = if egress {
+            group.egress.get_or_insert_with(Vec::new)
+        } else {
+            &mut group.ingress
+        };
         if !target.contains(&parsed) {
             target.push(parsed);
         }
@@ -443,7 +577,11 @@ impl Reader {
             }
         }
         for vpc in &inventory.vpcs {
-            let has = |attribute: &str| self.vpc_attributes.iter().any(|(v, a, _)| v == &vpc.id && *a == attribute);
+            let has = |attribute: &str| {
+                self.vpc_attributes
+                    .iter()
+                    .any(|(v, a, _)| v == &vpc.id && *a == attribute)
+            };
             if !has("hostnames") {
                 inventory.missing.push(format!(
                     "{}: `ec2 describe-vpc-attribute --attribute enableDnsHostnames` not collected; the AWS default (false) is assumed",
@@ -459,8 +597,18 @@ impl Reader {
         if !self.endpoint_ips.is_empty() {
             // `list-resolver-endpoint-ip-addresses` does not name its endpoint: give the
             // addresses to the inbound endpoint whose VPC holds their subnets.
-            let subnet_vpc = |subnet: &str| inventory.subnets.iter().find(|s| s.id == subnet).and_then(|s| s.vpc.clone());
-            let vpcs: Vec<Option<String>> = self.endpoint_ips.iter().map(|(subnet, _)| subnet_vpc(subnet)).collect();
+            let subnet_vpc = |subnet: &str| {
+                inventory
+                    .subnets
+                    .iter()
+                    .find(|s| s.id == subnet)
+                    .and_then(|s| s.vpc.clone())
+            };
+            let vpcs: Vec<Option<String>> = self
+                .endpoint_ips
+                .iter()
+                .map(|(subnet, _)| subnet_vpc(subnet))
+                .collect();
             let inbound: Vec<usize> = inventory
                 .resolver_endpoints
                 .iter()
@@ -471,8 +619,17 @@ impl Reader {
             let target = inbound
                 .iter()
                 .copied()
-                .find(|i| inventory.resolver_endpoints.get(*i).is_some_and(|e| vpcs.contains(&e.vpc)))
-                .or_else(|| (inbound.len() == 1).then(|| inbound.first().copied()).flatten());
+                .find(|i| {
+                    inventory
+                        .resolver_endpoints
+                        .get(*i)
+                        .is_some_and(|e| vpcs.contains(&e.vpc))
+                })
+                .or_else(|| {
+                    (inbound.len() == 1)
+                        .then(|| inbound.first().copied())
+                        .flatten()
+                });
             match target.and_then(|i| inventory.resolver_endpoints.get_mut(i)) {
                 Some(endpoint) => {
                     for (subnet, ip) in &self.endpoint_ips {
@@ -505,7 +662,13 @@ fn permission(permission: &Value) -> SgRuleDef {
         protocol: text(permission, "IpProtocol").unwrap_or_else(|| "-1".to_owned()),
         from_port: integer(permission, "FromPort"),
         to_port: integer(permission, "ToPort"),
-        cidrs: list(permission, "IpRanges").iter().filter_map(|r| text(r, "CidrIp")).collect(),
-        groups: list(permission, "UserIdGroupPairs").iter().filter_map(|p| text(p, "GroupId")).collect(),
+        cidrs: list(permission, "IpRanges")
+            .iter()
+            .filter_map(|r| text(r, "CidrIp"))
+            .collect(),
+        groups: list(permission, "UserIdGroupPairs")
+            .iter()
+            .filter_map(|p| text(p, "GroupId"))
+            .collect(),
     }
 }

@@ -1,0 +1,883 @@
+//! `eksflow import eksctl`: what an eksctl ClusterConfig becomes. Each test imports a fixture
+//! (real eksctl configs and small ones of our own, see tests/fixtures/import/eksctl/
+//! PROVENANCE.md), loads the scenario and checks one eksctl behaviour, in the scenario's
+//! content or in `check`'s verdicts.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use assert_cmd::Command;
+use eksflow::analysis::{self, Analysis};
+use eksflow::import::{self, Kind, Options};
+use eksflow::path::EndpointKind;
+use eksflow::scenario::{self, EndpointAccess, RouteTarget, Scenario, Subnet, VpcEndpointKind};
+
+const FIXTURES: &str = "tests/fixtures/import/eksctl";
+
+/// The real eksctl configs (eksctl-io/eksctl, Apache-2.0).
+const REAL: &[&str] = &[
+    "02-custom-vpc-cidr-no-nodes.yaml",
+    "37-outposts-fully-private.yaml",
+    "38-cluster-subnets-sgs.yaml",
+    "49-control-plane-on-private-subnets.yaml",
+    "cmdutils-cluster-with-vpc-private-access.yaml",
+    "cmdutils-cluster-without-vpc-private-access.yaml",
+];
+
+fn fixture(name: &str) -> String {
+    format!("{}/{FIXTURES}/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The scenario YAML an import of `name` writes.
+fn import_yaml(name: &str) -> String {
+    let built = import::import(Some(Kind::Eksctl), &fixture(name), &Options::default())
+        .unwrap_or_else(|error| panic!("{name}: {error}"));
+    assert_eq!(built.len(), 1, "{name}: one scenario per eksctl config");
+    built.into_iter().next().unwrap().yaml
+}
+
+/// The imported scenario, loaded as `check` loads it.
+fn import_scenario(name: &str) -> Scenario {
+    let yaml = import_yaml(name);
+    scenario::load_one(name, &yaml)
+        .unwrap_or_else(|problems| panic!("{name}: the import does not load: {problems:?}\n{yaml}"))
+}
+
+fn import_error(name: &str) -> import::ImportError {
+    match import::import(Some(Kind::Eksctl), &fixture(name), &Options::default()) {
+        Ok(_) => panic!("{name}: imported, but it is invalid"),
+        Err(error) => error,
+    }
+}
+
+fn eksflow() -> Command {
+    let mut command = Command::cargo_bin("eksflow").unwrap();
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command.env("NO_COLOR", "1");
+    command
+}
+
+fn subnet<'s>(scenario: &'s Scenario, id: &str) -> &'s Subnet {
+    scenario
+        .subnets
+        .iter()
+        .find(|s| s.id == id)
+        .unwrap_or_else(|| panic!("no subnet {id}"))
+}
+
+/// (id, cidr, az) of every subnet, in file order.
+fn subnets(scenario: &Scenario) -> Vec<(String, String, String)> {
+    scenario
+        .subnets
+        .iter()
+        .map(|s| {
+            (
+                s.id.clone(),
+                s.cidr.to_string(),
+                s.az.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// Where a subnet's 0.0.0.0/0 goes: `igw`, a NAT gateway's ID, or `None`.
+fn default_route(scenario: &Scenario, subnet_id: &str) -> Option<String> {
+    let table = scenario.route_table(subnet(scenario, subnet_id).route_table?)?;
+    let route = table
+        .routes
+        .iter()
+        .find(|r| r.destination.to_string() == "0.0.0.0/0")?;
+    Some(match route.target {
+        RouteTarget::InternetGateway => "igw".to_owned(),
+        RouteTarget::Nat(nat) => scenario.nat_gateway(nat).unwrap().id.clone(),
+        other => format!("{other:?}"),
+    })
+}
+
+/// (NAT gateway, the subnet it sits in).
+fn nat_gateways(scenario: &Scenario) -> Vec<(String, String)> {
+    scenario
+        .nat_gateways
+        .iter()
+        .map(|nat| {
+            (
+                nat.id.clone(),
+                scenario.subnet(nat.subnet).unwrap().id.clone(),
+            )
+        })
+        .collect()
+}
+
+fn node_group_subnets(scenario: &Scenario, name: &str) -> Vec<String> {
+    let group = scenario
+        .node_groups
+        .iter()
+        .find(|g| g.name == name)
+        .unwrap_or_else(|| panic!("no node group {name}"));
+    group
+        .subnets
+        .iter()
+        .map(|ix| scenario.subnet(*ix).unwrap().id.clone())
+        .collect()
+}
+
+fn eni_subnets(scenario: &Scenario) -> Vec<String> {
+    scenario
+        .cluster
+        .enis
+        .iter()
+        .map(|eni| scenario.subnet(eni.subnet).unwrap().id.clone())
+        .collect()
+}
+
+fn missing(scenario: &Scenario) -> Vec<String> {
+    scenario.imported.as_ref().unwrap().missing.clone()
+}
+
+fn assert_noted(scenario: &Scenario, words: &[&str]) {
+    let notes = missing(scenario);
+    assert!(
+        notes
+            .iter()
+            .any(|note| words.iter().all(|word| note.contains(word))),
+        "no imported.missing note with {words:?}: {notes:#?}"
+    );
+}
+
+/// (client, reachable, endpoint) of every node group flow, in the scenario's own mode.
+fn node_verdicts(analysis: &Analysis<'_>) -> Vec<(String, bool, Option<EndpointKind>)> {
+    analysis
+        .flows
+        .iter()
+        .filter(|flow| flow.client.node_group.is_some())
+        .map(|flow| (flow.client.name.clone(), flow.reachable(), flow.endpoint))
+        .collect()
+}
+
+fn blocked_reasons(analysis: &Analysis<'_>) -> Vec<&'static str> {
+    analysis
+        .flows
+        .iter()
+        .filter_map(|flow| flow.blocked.as_ref().map(|b| b.reason.code()))
+        .collect()
+}
+
+// ---- real files ----------------------------------------------------------------------
+
+#[test]
+fn every_real_eksctl_config_imports_into_a_scenario_that_loads() {
+    for name in REAL {
+        let scenario = import_scenario(name);
+        assert!(
+            scenario.imported.is_some(),
+            "{name}: the import says it is one"
+        );
+    }
+}
+
+#[test]
+fn check_analyses_every_imported_real_config() {
+    for name in REAL {
+        let yaml = import_yaml(name);
+        let output = eksflow()
+            .args(["check", "-", "--format", "json"])
+            .write_stdin(yaml.clone())
+            .output()
+            .unwrap();
+        let code = output.status.code().unwrap();
+        assert!(
+            code == 0 || code == 1,
+            "{name}: check exited {code}: {}\n{yaml}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(
+            json["flows"].is_array(),
+            "{name}: not a check report: {json}"
+        );
+    }
+}
+
+// ---- cluster -------------------------------------------------------------------------
+
+#[test]
+fn metadata_names_the_cluster_and_its_region() {
+    let scenario = import_scenario("49-control-plane-on-private-subnets.yaml");
+    assert_eq!(scenario.cluster.name, "cluster-49");
+    assert_eq!(scenario.cluster.region, "us-west-2");
+    let yaml = import_yaml("49-control-plane-on-private-subnets.yaml");
+    assert!(
+        yaml.contains("eksctl metadata.name=cluster-49"),
+        "comments say where the cluster came from:\n{yaml}"
+    );
+}
+
+#[test]
+fn absent_cluster_endpoints_take_eksctls_default_public_only_and_say_so() {
+    let scenario = import_scenario("managed-single-nat.yaml");
+    assert_eq!(scenario.cluster.access, EndpointAccess::Public);
+    assert_noted(&scenario, &["publicAccess", "default (true)"]);
+    assert_noted(&scenario, &["privateAccess", "default (false)"]);
+}
+
+#[test]
+fn only_the_unset_endpoint_flag_takes_its_default() {
+    // privateAccess: true alone: publicAccess stays eksctl's default, true.
+    let scenario = import_scenario("cmdutils-cluster-without-vpc-private-access.yaml");
+    assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
+    assert_noted(&scenario, &["publicAccess", "default (true)"]);
+    assert!(
+        !missing(&scenario)
+            .iter()
+            .any(|note| note.contains("privateAccess")),
+        "privateAccess is set: {:#?}",
+        missing(&scenario)
+    );
+}
+
+#[test]
+fn public_and_private_endpoints_and_their_allowlist_are_read() {
+    let scenario = import_scenario("managed-ha-nat.yaml");
+    assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
+    let cidrs: Vec<String> = scenario
+        .cluster
+        .public_access_cidrs
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(cidrs, ["198.51.100.0/24"]);
+    assert!(!scenario.cluster.public_access_cidrs_default);
+}
+
+#[test]
+fn a_private_only_endpoint_is_read() {
+    let scenario = import_scenario("private-endpoint.yaml");
+    assert_eq!(scenario.cluster.access, EndpointAccess::Private);
+    let real = import_scenario("02-custom-vpc-cidr-no-nodes.yaml");
+    assert_eq!(real.cluster.access, EndpointAccess::Private);
+}
+
+#[test]
+fn by_default_the_control_plane_uses_public_and_private_subnets() {
+    let scenario = import_scenario("managed-single-nat.yaml");
+    let enis = eni_subnets(&scenario);
+    assert_eq!(enis.len(), 4, "EKS takes at most four: {enis:?}");
+    assert!(
+        enis.iter().any(|s| s.starts_with("subnet-public-")),
+        "{enis:?}"
+    );
+    assert!(
+        enis.iter().any(|s| s.starts_with("subnet-private-")),
+        "{enis:?}"
+    );
+}
+
+#[test]
+fn control_plane_on_private_subnets_keeps_the_enis_out_of_public_subnets() {
+    let scenario = import_scenario("49-control-plane-on-private-subnets.yaml");
+    assert_eq!(
+        eni_subnets(&scenario),
+        ["subnet-private-us-west-2a", "subnet-private-us-west-2b"]
+    );
+}
+
+#[test]
+fn control_plane_subnet_ids_decide_where_the_enis_go() {
+    let scenario = import_scenario("control-plane-subnet-ids.yaml");
+    assert_eq!(eni_subnets(&scenario), ["subnet-cp-a", "subnet-cp-b"]);
+}
+
+#[test]
+fn control_plane_security_groups_the_config_only_names_are_noted_not_invented() {
+    let scenario = import_scenario("control-plane-subnet-ids.yaml");
+    assert_eq!(
+        scenario.cluster.security_groups.len(),
+        1,
+        "only the cluster security group EKS creates"
+    );
+    assert_noted(&scenario, &["sg-0cp", "not in the source"]);
+}
+
+// ---- the VPC eksctl creates ----------------------------------------------------------
+
+#[test]
+fn an_eksctl_created_vpc_has_dns_on_and_splits_192_168_into_19s_public_first() {
+    let scenario = import_scenario("managed-single-nat.yaml");
+    let vpc = scenario.cluster_vpc().unwrap();
+    assert_eq!(vpc.cidrs[0].to_string(), "192.168.0.0/16");
+    assert!(vpc.enable_dns_support && vpc.enable_dns_hostnames);
+    let expected = [
+        ("subnet-public-eu-west-1a", "192.168.0.0/19", "eu-west-1a"),
+        ("subnet-public-eu-west-1b", "192.168.32.0/19", "eu-west-1b"),
+        ("subnet-public-eu-west-1c", "192.168.64.0/19", "eu-west-1c"),
+        ("subnet-private-eu-west-1a", "192.168.96.0/19", "eu-west-1a"),
+        (
+            "subnet-private-eu-west-1b",
+            "192.168.128.0/19",
+            "eu-west-1b",
+        ),
+        (
+            "subnet-private-eu-west-1c",
+            "192.168.160.0/19",
+            "eu-west-1c",
+        ),
+    ];
+    let expected: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+        .collect();
+    assert_eq!(subnets(&scenario), expected);
+    assert_noted(
+        &scenario,
+        &["availabilityZones", "eu-west-1a, eu-west-1b, eu-west-1c"],
+    );
+}
+
+#[test]
+fn a_custom_vpc_cidr_is_split_the_same_way() {
+    let scenario = import_scenario("02-custom-vpc-cidr-no-nodes.yaml");
+    let cidrs: Vec<String> = subnets(&scenario).into_iter().map(|s| s.1).collect();
+    assert_eq!(
+        cidrs,
+        [
+            "10.10.0.0/19",
+            "10.10.32.0/19",
+            "10.10.64.0/19",
+            "10.10.96.0/19",
+            "10.10.128.0/19",
+            "10.10.160.0/19"
+        ]
+    );
+}
+
+#[test]
+fn with_two_zones_the_private_blocks_follow_the_two_public_ones() {
+    let scenario = import_scenario("49-control-plane-on-private-subnets.yaml");
+    assert_eq!(
+        subnet(&scenario, "subnet-private-us-west-2a")
+            .cidr
+            .to_string(),
+        "192.168.64.0/19"
+    );
+    assert_eq!(
+        subnet(&scenario, "subnet-private-us-west-2b")
+            .cidr
+            .to_string(),
+        "192.168.96.0/19"
+    );
+}
+
+#[test]
+fn us_east_1_gets_two_zones_by_default() {
+    let scenario = import_scenario("private-endpoint.yaml");
+    let zones: Vec<String> = subnets(&scenario).into_iter().map(|s| s.2).collect();
+    assert_eq!(
+        zones,
+        ["us-east-1a", "us-east-1b", "us-east-1a", "us-east-1b"]
+    );
+}
+
+#[test]
+fn public_subnets_route_to_the_internet_gateway() {
+    let scenario = import_scenario("managed-single-nat.yaml");
+    assert!(scenario.cluster_vpc().unwrap().internet_gateway.is_some());
+    for zone in ["a", "b", "c"] {
+        assert_eq!(
+            default_route(&scenario, &format!("subnet-public-eu-west-1{zone}")).as_deref(),
+            Some("igw")
+        );
+    }
+}
+
+#[test]
+fn single_nat_is_one_gateway_in_the_first_public_subnet_that_every_private_table_uses() {
+    let scenario = import_scenario("managed-single-nat.yaml");
+    assert_eq!(
+        nat_gateways(&scenario),
+        [("nat-shop".to_owned(), "subnet-public-eu-west-1a".to_owned())]
+    );
+    assert!(
+        scenario.nat_gateways[0].public_ip.is_some(),
+        "a public NAT gateway"
+    );
+    assert_noted(&scenario, &["nat-shop", "placeholder"]);
+    for zone in ["a", "b", "c"] {
+        assert_eq!(
+            default_route(&scenario, &format!("subnet-private-eu-west-1{zone}")).as_deref(),
+            Some("nat-shop")
+        );
+    }
+}
+
+#[test]
+fn highly_available_nat_gives_each_zone_its_own_gateway() {
+    let scenario = import_scenario("managed-ha-nat.yaml");
+    assert_eq!(
+        nat_gateways(&scenario),
+        [
+            (
+                "nat-us-west-2a".to_owned(),
+                "subnet-public-us-west-2a".to_owned()
+            ),
+            (
+                "nat-us-west-2b".to_owned(),
+                "subnet-public-us-west-2b".to_owned()
+            ),
+            (
+                "nat-us-west-2c".to_owned(),
+                "subnet-public-us-west-2c".to_owned()
+            ),
+        ]
+    );
+    for zone in ["a", "b", "c"] {
+        assert_eq!(
+            default_route(&scenario, &format!("subnet-private-us-west-2{zone}")),
+            Some(format!("nat-us-west-2{zone}"))
+        );
+    }
+    assert_eq!(
+        subnet(&scenario, "subnet-public-us-west-2a")
+            .cidr
+            .to_string(),
+        "10.20.0.0/19",
+        "vpc.cidr is the VPC's"
+    );
+}
+
+#[test]
+fn nat_disable_leaves_private_subnets_without_a_way_out() {
+    let scenario = import_scenario("managed-nat-disable.yaml");
+    assert!(scenario.nat_gateways.is_empty());
+    assert_eq!(
+        default_route(&scenario, "subnet-private-eu-central-1a"),
+        None
+    );
+    let analysis = analysis::analyse(&scenario, None);
+    let verdicts = node_verdicts(&analysis);
+    assert_eq!(verdicts.len(), 3);
+    assert!(
+        verdicts.iter().all(|(_, reachable, _)| !reachable),
+        "{verdicts:?}"
+    );
+    assert!(blocked_reasons(&analysis).iter().all(|r| *r == "NO_ROUTE"));
+}
+
+// ---- node groups ---------------------------------------------------------------------
+
+#[test]
+fn private_networking_nodes_reach_the_public_endpoint_through_their_nat() {
+    let scenario = import_scenario("managed-single-nat.yaml");
+    assert_eq!(
+        node_group_subnets(&scenario, "backend"),
+        [
+            "subnet-private-eu-west-1a",
+            "subnet-private-eu-west-1b",
+            "subnet-private-eu-west-1c"
+        ]
+    );
+    let analysis = analysis::analyse(&scenario, None);
+    let backend: Vec<_> = node_verdicts(&analysis)
+        .into_iter()
+        .filter(|(name, _, _)| name.starts_with("backend@"))
+        .collect();
+    assert_eq!(backend.len(), 3);
+    for (name, reachable, endpoint) in backend {
+        assert!(
+            reachable,
+            "{name}: through the NAT, allowed by the default 0.0.0.0/0"
+        );
+        assert_eq!(endpoint, Some(EndpointKind::Public), "{name}");
+    }
+}
+
+#[test]
+fn in_public_and_private_mode_nodes_take_the_private_path_past_the_allowlist() {
+    // The allowlist (198.51.100.0/24) does not hold the NAT gateways' addresses, but the
+    // VPC eksctl creates has both DNS flags on, so nodes resolve the EKS-owned ENIs.
+    let scenario = import_scenario("managed-ha-nat.yaml");
+    let analysis = analysis::analyse(&scenario, None);
+    let verdicts = node_verdicts(&analysis);
+    assert_eq!(verdicts.len(), 3);
+    for (name, reachable, endpoint) in verdicts {
+        assert!(reachable, "{name}");
+        assert_eq!(endpoint, Some(EndpointKind::Private), "{name}");
+    }
+    // In public mode the same nodes hit the allowlist.
+    let public = analysis::analyse(&scenario, Some(EndpointAccess::Public));
+    assert!(
+        blocked_reasons(&public)
+            .iter()
+            .all(|r| *r == "PUBLIC_CIDR_DENY")
+            && !blocked_reasons(&public).is_empty()
+    );
+}
+
+#[test]
+fn node_groups_without_private_networking_run_in_the_public_subnets() {
+    let scenario = import_scenario("managed-single-nat.yaml");
+    assert_eq!(
+        node_group_subnets(&scenario, "edge"),
+        [
+            "subnet-public-eu-west-1a",
+            "subnet-public-eu-west-1b",
+            "subnet-public-eu-west-1c"
+        ]
+    );
+    let existing = import_scenario("existing-vpc.yaml");
+    assert_eq!(
+        node_group_subnets(&existing, "web"),
+        ["subnet-pub-a", "subnet-pub-b"]
+    );
+    assert_eq!(
+        node_group_subnets(&existing, "workers"),
+        ["subnet-app-a", "subnet-app-b"]
+    );
+}
+
+#[test]
+fn node_group_subnets_can_be_named_by_zone_or_by_subnet_name() {
+    let by_zone = import_scenario("private-endpoint.yaml");
+    assert_eq!(
+        node_group_subnets(&by_zone, "zone-b"),
+        ["subnet-private-us-east-1b"]
+    );
+    let by_name = import_scenario("existing-vpc.yaml");
+    assert_eq!(node_group_subnets(&by_name, "pinned"), ["subnet-app-b"]);
+}
+
+#[test]
+fn attached_node_security_groups_are_noted_and_the_nodes_keep_the_cluster_group() {
+    let scenario = import_scenario("existing-vpc.yaml");
+    let pinned = scenario
+        .node_groups
+        .iter()
+        .find(|g| g.name == "pinned")
+        .unwrap();
+    assert!(pinned.default_security_groups);
+    assert_noted(&scenario, &["pinned", "sg-0extra"]);
+}
+
+#[test]
+fn an_empty_node_group_list_means_no_node_groups() {
+    let scenario = import_scenario("02-custom-vpc-cidr-no-nodes.yaml");
+    assert!(scenario.node_groups.is_empty());
+}
+
+#[test]
+fn a_node_group_with_no_subnets_of_its_kind_is_left_out_and_noted() {
+    // Only private subnets are given, and ng-1 is not privateNetworking.
+    let scenario = import_scenario("cmdutils-cluster-with-vpc-private-access.yaml");
+    assert!(scenario.node_groups.is_empty());
+    assert_noted(&scenario, &["ng-1", "public subnets", "left out"]);
+}
+
+// ---- fully-private clusters ----------------------------------------------------------
+
+#[test]
+fn a_fully_private_cluster_has_no_internet_gateway_nat_or_public_subnet() {
+    let scenario = import_scenario("fully-private.yaml");
+    assert_eq!(scenario.cluster.access, EndpointAccess::Private);
+    assert!(scenario.cluster_vpc().unwrap().internet_gateway.is_none());
+    assert!(scenario.nat_gateways.is_empty());
+    let ids: Vec<String> = subnets(&scenario).into_iter().map(|s| s.0).collect();
+    assert_eq!(
+        ids,
+        [
+            "subnet-private-ap-southeast-2a",
+            "subnet-private-ap-southeast-2b",
+            "subnet-private-ap-southeast-2c"
+        ]
+    );
+    // The private blocks of eksctl's layout, even with no public subnets.
+    assert_eq!(
+        subnet(&scenario, "subnet-private-ap-southeast-2a")
+            .cidr
+            .to_string(),
+        "192.168.96.0/19"
+    );
+}
+
+#[test]
+fn a_fully_private_cluster_gets_eksctls_vpc_endpoints() {
+    let scenario = import_scenario("fully-private.yaml");
+    let services: Vec<&str> = scenario
+        .vpc_endpoints
+        .iter()
+        .map(|e| e.service.as_str())
+        .collect();
+    assert_eq!(
+        services,
+        [
+            "ec2",
+            "ecr.api",
+            "ecr.dkr",
+            "s3",
+            "sts",
+            "autoscaling",
+            "logs"
+        ],
+        "the required ones, additionalEndpointServices, and logs for CloudWatch logging"
+    );
+    for endpoint in &scenario.vpc_endpoints {
+        if endpoint.service == "s3" {
+            assert_eq!(endpoint.kind, VpcEndpointKind::Gateway);
+            assert_eq!(endpoint.route_tables.len(), 3, "every private route table");
+        } else {
+            assert_eq!(
+                endpoint.kind,
+                VpcEndpointKind::Interface,
+                "{}",
+                endpoint.service
+            );
+            assert!(endpoint.private_dns, "{}", endpoint.service);
+            assert_eq!(endpoint.subnets.len(), 3, "{}", endpoint.service);
+        }
+    }
+}
+
+#[test]
+fn a_fully_private_clusters_nodes_reach_the_private_endpoint() {
+    for name in ["fully-private.yaml", "37-outposts-fully-private.yaml"] {
+        let scenario = import_scenario(name);
+        let analysis = analysis::analyse(&scenario, None);
+        let verdicts = node_verdicts(&analysis);
+        assert_eq!(verdicts.len(), 3, "{name}");
+        for (client, reachable, endpoint) in verdicts {
+            assert!(reachable, "{name}: {client}");
+            assert_eq!(endpoint, Some(EndpointKind::Private), "{name}: {client}");
+        }
+        assert!(
+            !analysis.failed(),
+            "{name}: no error findings (the VPC endpoints are there): {:#?}",
+            analysis.findings
+        );
+    }
+}
+
+#[test]
+fn an_outposts_control_plane_gets_the_outposts_endpoints_and_is_listed_as_unsupported() {
+    let scenario = import_scenario("37-outposts-fully-private.yaml");
+    for service in ["ssm", "ssmmessages", "ec2messages", "secretsmanager"] {
+        assert!(
+            scenario.vpc_endpoints.iter().any(|e| e.service == service),
+            "no {service} endpoint"
+        );
+    }
+    assert!(import_yaml("37-outposts-fully-private.yaml").contains("#   - outpost (eksctl)"));
+}
+
+// ---- an existing VPC -----------------------------------------------------------------
+
+#[test]
+fn an_existing_vpc_keeps_its_ids_cidrs_and_zones() {
+    let scenario = import_scenario("existing-vpc.yaml");
+    let vpc = scenario.cluster_vpc().unwrap();
+    assert_eq!(vpc.id, "vpc-0a1b2c3d");
+    assert_eq!(vpc.cidrs[0].to_string(), "10.40.0.0/16");
+    let expected: Vec<(String, String, String)> = [
+        ("subnet-pub-a", "10.40.0.0/24", "eu-north-1a"),
+        ("subnet-pub-b", "10.40.1.0/24", "eu-north-1b"),
+        ("subnet-app-a", "10.40.10.0/24", "eu-north-1a"),
+        ("subnet-app-b", "10.40.11.0/24", "eu-north-1b"),
+    ]
+    .iter()
+    .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+    .collect();
+    assert_eq!(subnets(&scenario), expected);
+    assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
+}
+
+#[test]
+fn an_existing_vpc_gets_no_invented_routes_gateways_or_dns_flags() {
+    let scenario = import_scenario("existing-vpc.yaml");
+    assert!(scenario.route_tables.is_empty());
+    assert!(scenario.nat_gateways.is_empty());
+    assert!(scenario.cluster_vpc().unwrap().internet_gateway.is_none());
+    assert!(
+        !scenario.cluster_vpc().unwrap().enable_dns_hostnames,
+        "the AWS default"
+    );
+    assert_noted(&scenario, &["vpc-0a1b2c3d", "route tables", "local routes"]);
+    assert_noted(&scenario, &["vpc-0a1b2c3d", "DNS attributes"]);
+    // So check cannot show the nodes reaching the API: the unknowns are visible, not hidden.
+    let analysis = analysis::analyse(&scenario, None);
+    assert!(
+        node_verdicts(&analysis)
+            .iter()
+            .all(|(_, reachable, _)| !reachable)
+    );
+    assert!(analysis.failed());
+}
+
+#[test]
+fn a_subnet_keyed_by_zone_takes_the_key_as_its_zone_even_outside_the_region() {
+    let scenario = import_scenario("cmdutils-cluster-with-vpc-private-access.yaml");
+    assert_eq!(
+        subnet(&scenario, "subnet-12345").az.as_deref(),
+        Some("us-west-1a")
+    );
+    assert_noted(
+        &scenario,
+        &["us-west-1a", "not in the cluster's region eu-north-1"],
+    );
+}
+
+#[test]
+fn control_plane_subnet_ids_without_a_vpc_are_noted_not_invented() {
+    let scenario = import_scenario("38-cluster-subnets-sgs.yaml");
+    assert_noted(&scenario, &["vpc.id is not set"]);
+    assert_noted(&scenario, &["subnet-1234", "CIDR unknown"]);
+    assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
+    let cidrs: Vec<String> = scenario
+        .cluster
+        .public_access_cidrs
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(cidrs, ["1.1.1.1/32"]);
+}
+
+// ---- what is left out, and invalid input ---------------------------------------------
+
+#[test]
+fn unmodelled_eksctl_sections_are_listed_as_left_out() {
+    let existing = import_yaml("existing-vpc.yaml");
+    assert!(existing.contains("#   - iam (eksctl)"), "{existing}");
+    assert!(existing.contains("#   - addons (eksctl)"), "{existing}");
+    let private = import_yaml("fully-private.yaml");
+    assert!(private.contains("#   - cloudWatch (eksctl)"), "{private}");
+    let ipv6 = import_yaml("02-custom-vpc-cidr-no-nodes.yaml");
+    assert!(
+        ipv6.contains("#   - vpc.autoAllocateIPv6 (eksctl)"),
+        "{ipv6}"
+    );
+}
+
+#[test]
+fn an_invalid_subnet_shape_is_an_error_naming_the_yaml_path() {
+    let error = import_error("invalid-subnets-list.yaml");
+    assert!(error.file.ends_with("invalid-subnets-list.yaml"), "{error}");
+    assert_eq!(error.path, "vpc.subnets.private");
+    assert!(error.message.contains("mapping"), "{error}");
+}
+
+#[test]
+fn a_document_that_is_not_a_cluster_config_is_rejected() {
+    let error = import_error("invalid-kind.yaml");
+    assert_eq!(error.path, "kind");
+    assert!(error.message.contains("NodeGroup"), "{error}");
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_an_error_at_its_path() {
+    let config = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: t, region: eu-west-1}\nmanagedNodeGroups:\n  - name: ng\n    privateNetworking: \"yes\"\n";
+    let output = eksflow()
+        .args(["import", "eksctl", "-"])
+        .write_stdin(config)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("managedNodeGroups[0].privateNetworking")
+            && stderr.contains("true or false"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_missing_cluster_name_is_an_error() {
+    let config =
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {region: eu-west-1}\n";
+    let output = eksflow()
+        .args(["import", "eksctl", "-"])
+        .write_stdin(config)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("metadata.name"));
+}
+
+#[test]
+fn a_vpc_cidr_eksctl_rejects_is_an_error() {
+    let config = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: t, region: eu-west-1}\nvpc: {cidr: 10.0.0.0/8}\n";
+    let output = eksflow()
+        .args(["import", "eksctl", "-"])
+        .write_stdin(config)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("vpc.cidr") && stderr.contains("/16 to /24"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn broken_yaml_is_an_error_with_its_line() {
+    let output = eksflow()
+        .args(["import", "eksctl", "-"])
+        .write_stdin("kind: ClusterConfig\nmetadata: [\n")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("line "), "{stderr}");
+}
+
+// ---- the command line ----------------------------------------------------------------
+
+#[test]
+fn the_cli_reads_a_config_from_standard_input() {
+    let config = std::fs::read_to_string(fixture("managed-ha-nat.yaml")).unwrap();
+    let output = eksflow()
+        .args(["import", "eksctl", "-"])
+        .write_stdin(config)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let yaml = String::from_utf8(output.stdout).unwrap();
+    let scenario = scenario::load_one("stdin", &yaml).unwrap();
+    assert_eq!(scenario.cluster.name, "payments");
+}
+
+#[test]
+fn the_cli_tells_an_eksctl_config_without_being_told_its_kind() {
+    let output = eksflow()
+        .args(["import", &fixture("fully-private.yaml")])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let yaml = String::from_utf8(output.stdout).unwrap();
+    assert!(yaml.contains("from eksctl ClusterConfig"), "{yaml}");
+}
+
+#[test]
+fn a_section_that_is_not_a_mapping_is_an_error_at_its_path() {
+    let config = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: t, region: eu-west-1}\nvpc: [10.0.0.0/16]\n";
+    let output = eksflow()
+        .args(["import", "eksctl", "-"])
+        .write_stdin(config)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("-: vpc: expected a mapping; found a list"),
+        "{stderr}"
+    );
+}

@@ -881,3 +881,38 @@ fn a_section_that_is_not_a_mapping_is_an_error_at_its_path() {
         "{stderr}"
     );
 }
+
+#[test]
+fn nodes_in_eksctls_public_subnets_get_a_launch_time_public_ip() {
+    let scenario = import_scenario("managed-single-nat.yaml");
+    let edge = scenario
+        .node_groups
+        .iter()
+        .find(|group| group.name == "edge")
+        .expect("edge node group");
+    assert_eq!(
+        edge.public_ip.map(|ip| ip.to_string()).as_deref(),
+        Some("203.0.113.101")
+    );
+    let backend = scenario
+        .node_groups
+        .iter()
+        .find(|group| group.name == "backend")
+        .expect("backend node group");
+    assert_eq!(
+        backend.public_ip, None,
+        "private subnets assign no public IP"
+    );
+    assert_noted(
+        &scenario,
+        &["edge", "auto-assign public IPs", "203.0.113.101"],
+    );
+    // The default allowlist (0.0.0.0/0) admits them through the internet gateway.
+    let analysis = analysis::analyse(&scenario, None);
+    let verdicts = node_verdicts(&analysis);
+    assert!(!verdicts.is_empty());
+    for (name, reachable, endpoint) in verdicts {
+        assert!(reachable, "{name}");
+        assert_eq!(endpoint, Some(EndpointKind::Public), "{name}");
+    }
+}

@@ -195,3 +195,11 @@ fn a_cidr_with_host_bits_loads_and_is_left_to_the_rules() {
             .contains("write 203.0.113.0/24")
     );
 }
+
+#[test]
+fn a_node_groups_public_ip_must_be_an_address() {
+    let stderr = rejected("node-group-public-ip.yaml");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("nodeGroups[0].publicIp"), "{stderr}");
+    assert!(stderr.contains("`54.0.0`"), "{stderr}");
+}

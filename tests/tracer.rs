@@ -533,3 +533,42 @@ fn a_flow_with_several_blocked_targets_reports_the_first_targets_reason() {
     assert!(flow.targets.iter().all(|t| !t.reachable()));
     assert_eq!(flow.blocked, flow.targets[0].blocked);
 }
+
+// ---- node groups -----------------------------------------------------------------------
+
+/// A node group in the public subnet, with `extra` appended to its entry.
+fn public_node_group(extra: &str) -> Vec<(&'static str, String)> {
+    vec![(
+        "clients:\n",
+        format!("nodeGroups:\n  - {{ name: edge, subnets: [subnet-pub]{extra} }}\nclients:\n"),
+    )]
+}
+
+fn node_flow(
+    edits: &[(&'static str, String)],
+    mode: eksflow::scenario::EndpointAccess,
+) -> common::Traced {
+    let edits: Vec<(&str, &str)> = edits.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    flow_mode(&edits, "edge@subnet-pub", mode)
+}
+
+#[test]
+fn a_node_in_a_public_subnet_without_a_public_ip_cannot_use_the_internet_gateway() {
+    let flow = node_flow(&public_node_group(""), Public);
+    assert_eq!(reason(&flow), Some("NO_PUBLIC_IP"));
+}
+
+#[test]
+fn a_node_groups_public_ip_is_its_source_through_the_internet_gateway() {
+    // 203.0.113.0/24 is in the base allowlist.
+    let allowed = node_flow(&public_node_group(", publicIp: 203.0.113.7"), Public);
+    assert!(allowed.reachable(), "{:?}", allowed.blocked);
+    assert_eq!(allowed.endpoint, Some(EndpointKind::Public));
+    // An address outside it is refused by the allowlist, not by the gateway.
+    let refused = node_flow(&public_node_group(", publicIp: 54.0.0.7"), Public);
+    assert_eq!(reason(&refused), Some("PUBLIC_CIDR_DENY"));
+    // With private access on, the node resolves the private ENIs and never needs its public IP.
+    let private = node_flow(&public_node_group(", publicIp: 54.0.0.7"), PublicAndPrivate);
+    assert!(private.reachable(), "{:?}", private.blocked);
+    assert_eq!(private.endpoint, Some(EndpointKind::Private));
+}

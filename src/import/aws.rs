@@ -213,6 +213,7 @@ impl Reader {
                 vpc: text(subnet, "VpcId"),
                 cidr: text(subnet, "CidrBlock"),
                 az: text(subnet, "AvailabilityZone"),
+                map_public_ip_on_launch: subnet.get("MapPublicIpOnLaunch").and_then(Value::as_bool),
             });
         }
         for table in list(json, "RouteTables") {

@@ -89,6 +89,12 @@ fn placeholder_nat_ip(n: usize) -> String {
     format!("192.0.2.{}", 101 + (n % 100))
 }
 
+/// Placeholder public IPs for nodes in subnets that auto-assign one (RFC 5737, TEST-NET-3):
+/// the address is picked at launch, so no allowlist can name it in advance.
+fn placeholder_node_ip(n: usize) -> String {
+    format!("203.0.113.{}", 101 + (n % 100))
+}
+
 struct Scenario<'a> {
     inventory: &'a Inventory,
     cluster: &'a ClusterDef,
@@ -103,6 +109,8 @@ struct Scenario<'a> {
     synthesised_vpc: Option<String>,
     cluster_sg: String,
     synthesised_cluster_sg: bool,
+    /// Placeholder node public IPs handed out so far.
+    node_public_ips: usize,
 }
 
 impl<'a> Scenario<'a> {
@@ -118,6 +126,7 @@ impl<'a> Scenario<'a> {
             synthesised_vpc: None,
             cluster_sg: String::new(),
             synthesised_cluster_sg: false,
+            node_public_ips: 0,
         };
         scenario.choose_vpcs();
         scenario
@@ -286,6 +295,7 @@ impl<'a> Scenario<'a> {
                         vpc: Some(vpc_id.clone()),
                         cidr: Some(cidr.to_string()),
                         az: Some(format!("{region}{zone}")),
+                        map_public_ip_on_launch: None,
                     });
                 }
                 self.note(format!(
@@ -645,14 +655,41 @@ impl<'a> Scenario<'a> {
                 .set("name", text(&group.name))
                 .set("subnets", flow(&subnets));
             if let Some(groups) = &group.security_groups {
-                let known: Vec<&String> = groups
-                    .iter()
-                    .filter(|id| {
+                let (known, unknown): (Vec<&String>, Vec<&String>) =
+                    groups.iter().partition(|id| {
                         inventory.security_groups.iter().any(|g| &g.id == *id)
                             || **id == self.cluster_sg
-                    })
-                    .collect();
-                map.push("securityGroups", flow(&known));
+                    });
+                if !unknown.is_empty() {
+                    let ids: Vec<&str> = unknown.iter().map(|id| id.as_str()).collect();
+                    self.note(format!(
+                        "{} ({}): security groups not in the source are left out: {}",
+                        group.name,
+                        group.origin,
+                        ids.join(", ")
+                    ));
+                }
+                // A list emptied only because its groups are unknown would leave the nodes with
+                // no rules at all; the cluster security group is the closer guess.
+                if !known.is_empty() || unknown.is_empty() {
+                    map.push("securityGroups", flow(&known));
+                }
+            }
+            // EKS: nodes in a public subnet need a subnet that auto-assigns public IPv4
+            // addresses (EKS user guide, network-reqs, "Subnet requirements for nodes").
+            let auto_public = subnets.iter().any(|id| {
+                self.included_subnet(id)
+                    .is_some_and(|s| s.map_public_ip_on_launch == Some(true))
+            });
+            if auto_public {
+                let ip = placeholder_node_ip(self.node_public_ips);
+                self.node_public_ips += 1;
+                map.push_noted(
+                    "publicIp",
+                    text(&ip),
+                    Some("placeholder: assigned at launch (MapPublicIpOnLaunch)".to_owned()),
+                );
+                self.note(format!("{} ({}): its subnets auto-assign public IPs, which no allowlist can name in advance; placeholder {ip} is assumed", group.name, group.origin));
             }
             items.push(item(map.build(), vec![format!("from {}", group.origin)]));
         }
@@ -1635,6 +1672,7 @@ mod build_tests {
                     vpc: Some("vpc-1".into()),
                     cidr: Some(format!("10.0.{i}.0/24")),
                     az: Some(format!("eu-west-1{}", ["a", "b", "a"][i])),
+                    map_public_ip_on_launch: None,
                 })
                 .collect(),
             internet_gateways: vec![GatewayDef {
@@ -1728,6 +1766,65 @@ mod build_tests {
         assert!(
             error.contains("no cluster named `nope`") && error.contains("demo"),
             "{error}"
+        );
+    }
+
+    fn with_node_groups(map_public_ip: Option<bool>, groups: Option<Vec<String>>) -> Inventory {
+        let mut inventory = inventory();
+        for subnet in &mut inventory.subnets {
+            if subnet.id == "subnet-pub" {
+                subnet.map_public_ip_on_launch = map_public_ip;
+            }
+        }
+        inventory.node_groups = vec![NodeGroupDef {
+            name: "edge".into(),
+            origin: "aws_eks_node_group.edge".into(),
+            subnets: vec!["subnet-pub".into()],
+            security_groups: groups,
+            ..NodeGroupDef::default()
+        }];
+        inventory
+    }
+
+    fn built_scenario(inventory: &Inventory) -> crate::scenario::Scenario {
+        let built = build(inventory, &Options::default()).unwrap();
+        let yaml = &built[0].yaml;
+        crate::scenario::load_one("built.yaml", yaml).unwrap_or_else(|p| panic!("{p:?}\n{yaml}"))
+    }
+
+    #[test]
+    fn nodes_in_a_subnet_that_maps_public_ips_get_a_placeholder_public_ip() {
+        let scenario = built_scenario(&with_node_groups(Some(true), None));
+        let group = &scenario.node_groups[0];
+        assert_eq!(
+            group.public_ip,
+            Some(std::net::Ipv4Addr::new(203, 0, 113, 101))
+        );
+        let missing = &scenario.imported.as_ref().unwrap().missing;
+        assert!(
+            missing
+                .iter()
+                .any(|m| m.contains("edge") && m.contains("203.0.113.101")),
+            "{missing:?}"
+        );
+        for off in [Some(false), None] {
+            let scenario = built_scenario(&with_node_groups(off, None));
+            assert_eq!(scenario.node_groups[0].public_ip, None, "{off:?}");
+        }
+    }
+
+    #[test]
+    fn node_security_groups_not_in_the_source_are_noted_and_never_leave_an_empty_list() {
+        let scenario = built_scenario(&with_node_groups(None, Some(vec!["sg-elsewhere".into()])));
+        let group = &scenario.node_groups[0];
+        assert!(
+            group.default_security_groups,
+            "falls back to the cluster security group"
+        );
+        let missing = &scenario.imported.as_ref().unwrap().missing;
+        assert!(
+            missing.iter().any(|m| m.contains("sg-elsewhere")),
+            "{missing:?}"
         );
     }
 }

@@ -820,6 +820,7 @@ impl<'c> Importer<'c> {
                 vpc: Some(vpc.to_owned()),
                 cidr: spec.cidr.map(|c| c.to_string()),
                 az: spec.az.clone(),
+                map_public_ip_on_launch: None,
             });
             placed.push(PlacedSubnet {
                 id,
@@ -843,6 +844,7 @@ impl<'c> Importer<'c> {
                     vpc: Some(vpc.to_owned()),
                     cidr: None,
                     az: None,
+                    map_public_ip_on_launch: None,
                 });
             }
         }
@@ -1014,6 +1016,10 @@ impl<'c> Importer<'c> {
             vpc: Some(format!("vpc-{}", self.cluster_slug())),
             cidr: cidr.map(|c| c.to_string()),
             az: az.clone(),
+            // eksctl's public subnets auto-assign public IPv4 addresses, as EKS requires for
+            // nodes in public subnets (eksctl pkg/cfn/builder/vpc_ipv4.go; EKS user guide,
+            // network-reqs).
+            map_public_ip_on_launch: Some(topology == Topology::Public),
         };
         let placed = PlacedSubnet {
             id,

@@ -90,6 +90,8 @@ pub struct SubnetDef {
     pub vpc: Option<String>,
     pub cidr: Option<String>,
     pub az: Option<String>,
+    /// `MapPublicIpOnLaunch`: instances launched here get a public IPv4 address.
+    pub map_public_ip_on_launch: Option<bool>,
 }
 
 /// What a route sends traffic to. The builder resolves the ID against the inventory.

@@ -569,6 +569,7 @@ impl<'a> Plan<'a> {
                 vpc: self.id(subnet, &[k("vpc_id")]),
                 cidr: self.text(subnet, &[k("cidr_block")]),
                 az: self.text(subnet, &[k("availability_zone")]),
+                map_public_ip_on_launch: self.boolean(subnet, &[k("map_public_ip_on_launch")]),
             });
         }
     }

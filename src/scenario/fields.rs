@@ -20,7 +20,7 @@ pub fn known_fields(path: &str) -> &'static [&'static str] {
             "imported",
         ],
         "imported" => &["from", "missing"],
-        "nodeGroups" => &["name", "subnets", "securityGroups"],
+        "nodeGroups" => &["name", "subnets", "securityGroups", "publicIp"],
         "ignore" => &["code", "reason"],
         "cluster" => &[
             "name",

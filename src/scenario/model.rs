@@ -96,6 +96,9 @@ pub struct NodeGroup {
     /// True when `securityGroups` was omitted and the cluster security group applies, as EKS
     /// does for managed node groups.
     pub default_security_groups: bool,
+    /// The public IPv4 address of a node, used where its subnet routes to an internet
+    /// gateway (EC2 auto-assigns one in a subnet with `MapPublicIpOnLaunch`).
+    pub public_ip: Option<Ipv4Addr>,
     /// The implicit clients, one per subnet, in subnet order.
     pub clients: Vec<ClientIx>,
 }

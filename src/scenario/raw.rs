@@ -121,6 +121,8 @@ pub struct RawNodeGroup {
     pub subnets: Vec<Text>,
     /// `None`: the cluster security group, as for a managed node group.
     pub security_groups: Option<Vec<Text>>,
+    /// The public IPv4 address nodes get in a subnet that auto-assigns one.
+    pub public_ip: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1674,6 +1674,10 @@ impl Validator<'_> {
                     (groups, false)
                 }
             };
+            let public_ip = raw_group
+                .public_ip
+                .as_ref()
+                .and_then(|text| self.ipv4(text, &join_key(&path, "publicIp")));
             let group_ix = NodeGroupIx(groups.len());
             let mut implicit = Vec::new();
             for (j, subnet_ix) in subnets.iter().enumerate() {
@@ -1686,7 +1690,7 @@ impl Validator<'_> {
                     path: join_index(&subnets_path, j),
                     location: ClientLocation::Subnet(*subnet_ix),
                     ip: representative_address(subnet.cidr),
-                    public_ip: None,
+                    public_ip,
                     security_groups: security_groups.clone(),
                     expect: None,
                     node_group: Some(group_ix),
@@ -1698,6 +1702,7 @@ impl Validator<'_> {
                 subnets,
                 security_groups,
                 default_security_groups,
+                public_ip,
                 clients: implicit,
             });
         }

@@ -747,6 +747,7 @@ impl<'t> Reader<'t> {
             vpc: self.text(r, "VpcId")?,
             cidr: self.text(r, "CidrBlock")?,
             az: self.text(r, "AvailabilityZone")?,
+            map_public_ip_on_launch: self.flag(r, "MapPublicIpOnLaunch")?,
         };
         self.inventory.subnets.push(subnet);
         Ok(())

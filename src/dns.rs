@@ -30,6 +30,8 @@ use crate::scenario::{
 /// Forwarding deeper than this many hops is a resolution failure (SPEC section 3).
 pub const MAX_FORWARD_HOPS: usize = 8;
 
+pub use crate::scenario::limits::MAX_DNS_QUERIES;
+
 /// The TTL eksflow gives the endpoint's A records. EKS serves them with a short TTL so that
 /// a change of endpoint access takes effect quickly; 60 s is what `dig` shows for them.
 pub const ENDPOINT_TTL: u32 = 60;
@@ -130,6 +132,8 @@ struct Query {
     trail: Vec<String>,
     /// Whether the cluster VPC's Resolver handled it (EKS007).
     reached_cluster_resolver: bool,
+    /// Servers asked so far, against [`MAX_DNS_QUERIES`].
+    asked: usize,
 }
 
 enum Outcome {
@@ -175,6 +179,7 @@ impl<'s> Resolver<'s> {
             chain: Vec::new(),
             trail,
             reached_cluster_resolver: false,
+            asked: 0,
         };
         let outcome = self.ask(&first, &server_address, 0, &mut query);
         let Query {
@@ -384,6 +389,19 @@ impl<'s> Resolver<'s> {
 
     fn ask(&self, server: &Server, address: &str, hops: usize, q: &mut Query) -> Outcome {
         let label = self.label(server, address);
+        q.asked += 1;
+        if q.asked > MAX_DNS_QUERIES {
+            // Servers that each forward to several others fan out exponentially with depth.
+            q.trail.push(format!(
+                "{label}: not asked, {MAX_DNS_QUERIES} servers already tried"
+            ));
+            return Outcome::Fail(Blocked {
+                reason: Reason::DnsForwardLoop,
+                blocked_by: format!(
+                    "forwarding fanned out to more than {MAX_DNS_QUERIES} servers without an answer"
+                ),
+            });
+        }
         let key = match server {
             Server::VpcResolver(vpc, _) => Some(ServerKey::Vpc(*vpc)),
             Server::Custom(ix) => Some(ServerKey::Custom(*ix)),

@@ -6,6 +6,8 @@
 //! findings) → [`report`] (tables, JSON, Markdown). The model never prints; the renderers
 //! never decide a verdict.
 
+#![forbid(unsafe_code)]
+
 pub mod analysis;
 pub mod cli;
 pub mod dns;

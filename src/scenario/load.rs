@@ -13,9 +13,7 @@ use serde::Deserialize;
 use super::spans::{DocumentSpans, FileSpans, Position, join_index, join_key};
 use super::validate::Validator;
 
-/// The largest scenario file eksflow reads. A hand-written or imported scenario is a few
-/// kilobytes; 100,000 clients fit in about 8 MiB.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+use super::limits::{self, MAX_FILE_BYTES};
 
 /// The name `-` stands for standard input.
 pub const STDIN: &str = "-";
@@ -105,6 +103,9 @@ pub fn load_str(file: &str, text: &str) -> Vec<Document> {
             path: String::new(),
             message: "NUL byte in the file: a YAML scenario is text".to_owned(),
         }])];
+    }
+    if let Err(diagnostic) = limits::check_text(file, text) {
+        return vec![Err(vec![diagnostic])];
     }
 
     let spans = Arc::new(FileSpans::new(Arc::from(text)));

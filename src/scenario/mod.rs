@@ -2,6 +2,7 @@
 
 mod diagnostic;
 mod fields;
+pub mod limits;
 mod load;
 mod model;
 mod raw;
@@ -9,7 +10,8 @@ pub mod spans;
 mod validate;
 
 pub use diagnostic::Diagnostic;
-pub use load::{Document, MAX_FILE_BYTES, STDIN, load_file, load_one, load_str, read_source};
+pub use limits::MAX_FILE_BYTES;
+pub use load::{Document, STDIN, load_file, load_one, load_str, read_source};
 pub use model::*;
 pub use spans::Position;
 pub use validate::PLACEHOLDER_PUBLIC_IPS;

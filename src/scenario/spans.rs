@@ -150,6 +150,9 @@ pub fn join_index(parent: &str, index: usize) -> String {
     format!("{parent}[{index}]")
 }
 
+/// Nesting deeper than this is not indexed (the scenario format is under ten levels deep).
+const MAX_INDEXED_DEPTH: usize = 128;
+
 enum Frame {
     Mapping {
         path: String,
@@ -169,6 +172,8 @@ pub fn index_documents(source: &str) -> Vec<SpanIndex> {
     let mut documents = Vec::new();
     let mut current: Option<SpanIndex> = None;
     let mut stack: Vec<Frame> = Vec::new();
+    // Collections opened below MAX_INDEXED_DEPTH, not yet closed.
+    let mut deep = 0usize;
 
     for event in Parser::new_from_str(source) {
         let Ok((event, span)) = event else { break };
@@ -176,6 +181,7 @@ pub fn index_documents(source: &str) -> Vec<SpanIndex> {
         match event {
             Event::DocumentStart(_) => {
                 stack.clear();
+                deep = 0;
                 current = Some(SpanIndex {
                     start: Some(position),
                     ..SpanIndex::default()
@@ -186,6 +192,7 @@ pub fn index_documents(source: &str) -> Vec<SpanIndex> {
                     documents.push(done);
                 }
             }
+            Event::Scalar(..) | Event::Alias(_) if deep > 0 => {}
             Event::Scalar(text, ..) => {
                 if let Some(index) = current.as_mut() {
                     if let Some(Frame::Mapping { pending_key, .. }) = stack.last_mut()
@@ -209,6 +216,13 @@ pub fn index_documents(source: &str) -> Vec<SpanIndex> {
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if stack.len() >= MAX_INDEXED_DEPTH {
+                    // Deeper nodes are never a scenario field: serde_yaml refuses nesting
+                    // past 128 levels anyway. Not building their paths keeps a hostile
+                    // 100,000-level file linear instead of quadratic.
+                    deep += 1;
+                    continue;
+                }
                 let is_mapping = matches!(event, Event::MappingStart(..));
                 let path = match current.as_mut() {
                     Some(index) => {
@@ -234,7 +248,11 @@ pub fn index_documents(source: &str) -> Vec<SpanIndex> {
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
-                stack.pop();
+                if deep > 0 {
+                    deep -= 1;
+                } else {
+                    stack.pop();
+                }
             }
             Event::StreamEnd => break,
             _ => {}

@@ -11,9 +11,38 @@ use hickory_proto::rr::Name;
 use ipnetwork::{IpNetwork, Ipv4Network};
 
 use super::diagnostic::Diagnostic;
+use super::limits;
 use super::model::*;
 use super::raw::*;
 use super::spans::{DocumentSpans, join_index, join_key};
+
+/// Why a dotted quad with a leading-zero octet is refused: `010` is 8 to inet_aton and 10 to
+/// others, so Rust (and AWS) reject the form outright.
+fn leading_zero_hint(text: &str) -> String {
+    let octets: Vec<&str> = text.split('.').collect();
+    let dotted_quad = octets.len() == 4
+        && octets
+            .iter()
+            .all(|o| !o.is_empty() && o.bytes().all(|b| b.is_ascii_digit()));
+    if !dotted_quad || !octets.iter().any(|o| o.len() > 1 && o.starts_with('0')) {
+        return String::new();
+    }
+    let fixed: Vec<String> = octets
+        .iter()
+        .map(|o| {
+            let trimmed = o.trim_start_matches('0');
+            if trimmed.is_empty() {
+                "0".to_owned()
+            } else {
+                trimmed.to_owned()
+            }
+        })
+        .collect();
+    format!(
+        ": leading zeros are ambiguous (some tools read them as octal); write `{}`",
+        fixed.join(".")
+    )
+}
 
 /// Literal words that cannot be used as IDs because references give them a meaning.
 const RESERVED_IDS: [&str; 3] = ["internet", "local", "AmazonProvidedDNS"];
@@ -296,7 +325,8 @@ impl<'a> Validator<'a> {
                 None
             }
             Err(_) => {
-                self.problem(path, format!("`{text}` is not an IPv4 address"));
+                let hint = leading_zero_hint(text.trim());
+                self.problem(path, format!("`{text}` is not an IPv4 address{hint}"));
                 None
             }
         }
@@ -318,15 +348,22 @@ impl<'a> Validator<'a> {
             return None;
         };
         let Ok(address) = address.parse::<IpAddr>() else {
+            let hint = leading_zero_hint(address);
             self.problem(
                 path,
-                format!("`{text}` is not a valid CIDR block: `{address}` is not an IP address"),
+                format!(
+                    "`{text}` is not a valid CIDR block: `{address}` is not an IP address{hint}"
+                ),
             );
             return None;
         };
         let max = if address.is_ipv4() { 32 } else { 128 };
+        // Plain decimal only: `016` or `+16` is as ambiguous as a leading-zero octet.
+        let decimal = !prefix.is_empty()
+            && prefix.bytes().all(|b| b.is_ascii_digit())
+            && (prefix == "0" || !prefix.starts_with('0'));
         let prefix = match prefix.parse::<u8>() {
-            Ok(prefix) if prefix <= max => prefix,
+            Ok(prefix) if prefix <= max && decimal => prefix,
             _ => {
                 self.problem(
                     path,
@@ -446,6 +483,10 @@ impl<'a> Validator<'a> {
         let Some(raw_cluster) = self.required(&raw.cluster, "", "cluster") else {
             return Err(sorted(self.problems));
         };
+        // Counts first: a file over a limit is refused before any work in proportion to it.
+        if !self.within_limits(&raw) {
+            return Err(sorted(self.problems));
+        }
 
         let layout = self.register_all(&raw);
         let vpcs = self.vpcs(&raw, &layout);
@@ -503,6 +544,80 @@ impl<'a> Validator<'a> {
             }
             _ => Err(sorted(self.problems)),
         }
+    }
+
+    /// Checks the counts [`limits`] caps; false (with a problem for each) when one is over.
+    fn within_limits(&mut self, raw: &RawScenario) -> bool {
+        let before = self.problems.len();
+        let implicit: usize = raw.node_groups.iter().map(|g| g.subnets.len()).sum();
+        let clients = raw.clients.len().saturating_add(implicit);
+        if clients > limits::MAX_CLIENTS {
+            let path = if raw.clients.len() > limits::MAX_CLIENTS {
+                "clients"
+            } else {
+                "nodeGroups"
+            };
+            self.problem(
+                path,
+                format!(
+                    "{clients} clients (node-group subnets included): eksflow checks at most {} per scenario; split the scenario",
+                    limits::MAX_CLIENTS
+                ),
+            );
+        }
+        for (v, vpc) in raw.vpcs.iter().enumerate() {
+            let vpc_path = join_index("vpcs", v);
+            for (t, table) in vpc.route_tables.iter().enumerate() {
+                if table.routes.len() > limits::MAX_ROUTES {
+                    let path = join_key(
+                        &join_index(&join_key(&vpc_path, "routeTables"), t),
+                        "routes",
+                    );
+                    self.problem(
+                        &path,
+                        format!(
+                            "{} routes: AWS allows at most {} per route table",
+                            table.routes.len(),
+                            limits::MAX_ROUTES
+                        ),
+                    );
+                }
+            }
+            for (a, acl) in vpc.network_acls.iter().enumerate() {
+                let acl_path = join_index(&join_key(&vpc_path, "networkAcls"), a);
+                for (direction, rules) in [("inbound", &acl.inbound), ("outbound", &acl.outbound)] {
+                    if rules.len() > limits::MAX_NACL_RULES {
+                        self.problem(
+                            &join_key(&acl_path, direction),
+                            format!(
+                                "{} {direction} rules: AWS allows at most {} per network ACL and direction",
+                                rules.len(),
+                                limits::MAX_NACL_RULES
+                            ),
+                        );
+                    }
+                }
+            }
+            for (g, group) in vpc.security_groups.iter().enumerate() {
+                let group_path = join_index(&join_key(&vpc_path, "securityGroups"), g);
+                let egress = group.egress.as_deref().unwrap_or_default();
+                for (direction, rules) in
+                    [("ingress", group.ingress.as_slice()), ("egress", egress)]
+                {
+                    if rules.len() > limits::MAX_SG_RULES {
+                        self.problem(
+                            &join_key(&group_path, direction),
+                            format!(
+                                "{} {direction} rules: AWS allows at most {} per security group",
+                                rules.len(),
+                                limits::MAX_SG_RULES
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        self.problems.len() == before
     }
 
     /// Assigns every element its index and registers its ID, so references may point

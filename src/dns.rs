@@ -136,6 +136,18 @@ struct Query {
     asked: usize,
 }
 
+impl Query {
+    /// Ends the query as a forwarding failure (`DNS_FORWARD_LOOP`): a loop, too many hops,
+    /// or too many servers asked.
+    fn give_up(&mut self, trail: String, blocked_by: String) -> Outcome {
+        self.trail.push(trail);
+        Outcome::Fail(Blocked {
+            reason: Reason::DnsForwardLoop,
+            blocked_by,
+        })
+    }
+}
+
 enum Outcome {
     Answer(AnsweredBy, Vec<Ipv4Addr>),
     Fail(Blocked),
@@ -392,15 +404,12 @@ impl<'s> Resolver<'s> {
         q.asked += 1;
         if q.asked > MAX_DNS_QUERIES {
             // Servers that each forward to several others fan out exponentially with depth.
-            q.trail.push(format!(
-                "{label}: not asked, {MAX_DNS_QUERIES} servers already tried"
-            ));
-            return Outcome::Fail(Blocked {
-                reason: Reason::DnsForwardLoop,
-                blocked_by: format!(
+            return q.give_up(
+                format!("{label}: not asked, {MAX_DNS_QUERIES} servers already tried"),
+                format!(
                     "forwarding fanned out to more than {MAX_DNS_QUERIES} servers without an answer"
                 ),
-            });
+            );
         }
         let key = match server {
             Server::VpcResolver(vpc, _) => Some(ServerKey::Vpc(*vpc)),
@@ -416,22 +425,18 @@ impl<'s> Resolver<'s> {
                     .chain(std::iter::once(label.as_str()))
                     .collect::<Vec<_>>()
                     .join(" → ");
-                q.trail.push(format!("{label}: forwarding loop"));
-                return Outcome::Fail(Blocked {
-                    reason: Reason::DnsForwardLoop,
-                    blocked_by: format!("the query for the endpoint name loops: {path}"),
-                });
+                return q.give_up(
+                    format!("{label}: forwarding loop"),
+                    format!("the query for the endpoint name loops: {path}"),
+                );
             }
             if hops > MAX_FORWARD_HOPS {
-                q.trail.push(format!(
-                    "{label}: more than {MAX_FORWARD_HOPS} forwarding hops"
-                ));
-                return Outcome::Fail(Blocked {
-                    reason: Reason::DnsForwardLoop,
-                    blocked_by: format!(
+                return q.give_up(
+                    format!("{label}: more than {MAX_FORWARD_HOPS} forwarding hops"),
+                    format!(
                         "the query was forwarded more than {MAX_FORWARD_HOPS} times before reaching {label}"
                     ),
-                });
+                );
             }
             q.chain.push((key, label.clone()));
         }

@@ -9,17 +9,22 @@
     clippy::panic
 )]
 
-use assert_cmd::Command;
+mod import_support;
+
 use eksflow::analysis::{self, Analysis};
 use eksflow::dns::AnsweredBy;
-use eksflow::import::{self, Kind, Options};
+use eksflow::import::Kind;
 use eksflow::path::EndpointKind;
 use eksflow::scenario::{
     self, Attachment, ConnectionKind, DhcpDnsServer, EndpointAccess, RouteTarget, Scenario, SgPeer,
-    SgRule, Subnet, VpcEndpointKind,
+    SgRule, VpcEndpointKind,
 };
+use import_support::{Fixtures, assert_noted, eksflow, missing, subnet, subnets};
 
-const FIXTURES: &str = "tests/fixtures/import/cloudformation";
+const SOURCE: Fixtures = Fixtures {
+    kind: Kind::CloudFormation,
+    dir: "tests/fixtures/import/cloudformation",
+};
 
 /// The real templates (aws/aws-cdk, aws-cloudformation-templates, eksctl; Apache-2.0).
 const REAL: &[&str] = &[
@@ -37,70 +42,6 @@ const OWN: &[&str] = &[
     "parameters-without-defaults.yaml",
     "macros.yaml",
 ];
-
-fn fixture(name: &str) -> String {
-    format!("{}/{FIXTURES}/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The scenario YAML an import of `name` writes.
-fn import_yaml(name: &str) -> String {
-    let built = import::import(
-        Some(Kind::CloudFormation),
-        &fixture(name),
-        &Options::default(),
-    )
-    .unwrap_or_else(|error| panic!("{name}: {error}"));
-    assert_eq!(built.len(), 1, "{name}: one cluster, one scenario");
-    built.into_iter().next().unwrap().yaml
-}
-
-/// The imported scenario, loaded as `check` loads it.
-fn import_scenario(name: &str) -> Scenario {
-    let yaml = import_yaml(name);
-    scenario::load_one(name, &yaml)
-        .unwrap_or_else(|problems| panic!("{name}: the import does not load: {problems:?}\n{yaml}"))
-}
-
-fn import_error(name: &str) -> import::ImportError {
-    match import::import(
-        Some(Kind::CloudFormation),
-        &fixture(name),
-        &Options::default(),
-    ) {
-        Ok(_) => panic!("{name}: imported, but it is invalid"),
-        Err(error) => error,
-    }
-}
-
-fn eksflow() -> Command {
-    let mut command = Command::cargo_bin("eksflow").unwrap();
-    command.current_dir(env!("CARGO_MANIFEST_DIR"));
-    command.env("NO_COLOR", "1");
-    command
-}
-
-fn subnet<'s>(scenario: &'s Scenario, id: &str) -> &'s Subnet {
-    scenario
-        .subnets
-        .iter()
-        .find(|s| s.id == id)
-        .unwrap_or_else(|| panic!("no subnet {id}"))
-}
-
-/// (id, cidr, az) of every subnet, in file order.
-fn subnets(scenario: &Scenario) -> Vec<(String, String, String)> {
-    scenario
-        .subnets
-        .iter()
-        .map(|s| {
-            (
-                s.id.clone(),
-                s.cidr.to_string(),
-                s.az.clone().unwrap_or_default(),
-            )
-        })
-        .collect()
-}
 
 /// (destination, target) of every route of a table; targets by ID, `igw` for the internet
 /// gateway.
@@ -178,20 +119,6 @@ fn group_ids(scenario: &Scenario, groups: &[eksflow::scenario::SgIx]) -> Vec<Str
         .collect()
 }
 
-fn missing(scenario: &Scenario) -> Vec<String> {
-    scenario.imported.as_ref().unwrap().missing.clone()
-}
-
-fn assert_noted(scenario: &Scenario, words: &[&str]) {
-    let notes = missing(scenario);
-    assert!(
-        notes
-            .iter()
-            .any(|note| words.iter().all(|word| note.contains(word))),
-        "no imported.missing note with {words:?}: {notes:#?}"
-    );
-}
-
 /// (client, answered by, endpoint, reachable, reason) of every node group flow.
 type NodeVerdict = (
     String,
@@ -223,7 +150,7 @@ fn node_verdicts(analysis: &Analysis<'_>) -> Vec<NodeVerdict> {
 #[test]
 fn every_real_template_imports_into_a_scenario_that_loads() {
     for name in REAL {
-        let scenario = import_scenario(name);
+        let scenario = SOURCE.scenario(name);
         assert!(
             scenario
                 .imported
@@ -238,7 +165,11 @@ fn every_real_template_imports_into_a_scenario_that_loads() {
 fn check_analyses_every_imported_template() {
     for name in REAL.iter().chain(OWN) {
         let output = eksflow()
-            .args(["import", "cloudformation", &format!("{FIXTURES}/{name}")])
+            .args([
+                "import",
+                "cloudformation",
+                &format!("{}/{name}", SOURCE.dir),
+            ])
             .output()
             .unwrap();
         assert_eq!(
@@ -287,7 +218,7 @@ fn import_detects_a_yaml_template_with_short_form_tags() {
 
 #[test]
 fn the_cdk_snapshot_is_a_private_endpoint_in_a_vpc_with_dns_on() {
-    let scenario = import_scenario(REAL[0]);
+    let scenario = SOURCE.scenario(REAL[0]);
     assert_eq!(scenario.cluster.access, EndpointAccess::Private);
     let vpc = scenario.cluster_vpc().unwrap();
     assert_eq!(vpc.id, "Vpc8378EB38");
@@ -327,7 +258,7 @@ fn the_cdk_snapshot_is_a_private_endpoint_in_a_vpc_with_dns_on() {
 
 #[test]
 fn the_sample_template_takes_the_eks_default_endpoint_and_its_launch_template_groups() {
-    let scenario = import_scenario(REAL[1]);
+    let scenario = SOURCE.scenario(REAL[1]);
     // No endpoint flags: public only, the EKS default, noted in the scenario.
     assert_eq!(scenario.cluster.access, EndpointAccess::Public);
     assert!(scenario.cluster.public_access_cidrs_default);
@@ -369,7 +300,7 @@ fn the_sample_template_takes_the_eks_default_endpoint_and_its_launch_template_gr
 
 #[test]
 fn the_eksctl_stack_keeps_its_cluster_name_and_takes_the_region_from_its_zones() {
-    let scenario = import_scenario(REAL[2]);
+    let scenario = SOURCE.scenario(REAL[2]);
     assert_eq!(scenario.cluster.name, "wonderful-party-1565212003");
     assert_eq!(scenario.cluster.region, "us-west-2");
     assert_eq!(scenario.cluster.access, EndpointAccess::Public);
@@ -399,7 +330,7 @@ fn the_eksctl_stack_keeps_its_cluster_name_and_takes_the_region_from_its_zones()
 
 #[test]
 fn cidr_select_and_get_azs_compute_the_subnets_and_their_zones() {
-    let scenario = import_scenario("private-cluster.yaml");
+    let scenario = SOURCE.scenario("private-cluster.yaml");
     assert_eq!(
         subnets(&scenario),
         [
@@ -426,7 +357,7 @@ fn cidr_select_and_get_azs_compute_the_subnets_and_their_zones() {
 
 #[test]
 fn sub_join_and_conditions_evaluate_on_the_parameter_defaults() {
-    let scenario = import_scenario("private-cluster.yaml");
+    let scenario = SOURCE.scenario("private-cluster.yaml");
     assert_eq!(scenario.cluster.name, "payments-prod");
     assert_eq!(scenario.node_groups[0].name, "payments-nodes");
     // `EndpointPrivateAccess: !If [IsProd, true, false]` with Stage defaulting to prod.
@@ -450,7 +381,7 @@ fn sub_join_and_conditions_evaluate_on_the_parameter_defaults() {
 
 #[test]
 fn a_managed_node_group_without_launch_template_gets_the_cluster_security_group() {
-    let scenario = import_scenario("private-cluster.yaml");
+    let scenario = SOURCE.scenario("private-cluster.yaml");
     let group = &scenario.node_groups[0];
     // RemoteAccess.SourceSecurityGroups only opens SSH: not the nodes' groups.
     assert!(group.default_security_groups);
@@ -466,7 +397,7 @@ fn a_managed_node_group_without_launch_template_gets_the_cluster_security_group(
 
 #[test]
 fn a_private_clusters_node_group_reaches_the_private_endpoint() {
-    let scenario = import_scenario("private-cluster.yaml");
+    let scenario = SOURCE.scenario("private-cluster.yaml");
     let analysis = analysis::analyse(&scenario, None);
     let verdicts = node_verdicts(&analysis);
     assert_eq!(verdicts.len(), 2, "{verdicts:?}");
@@ -479,7 +410,7 @@ fn a_private_clusters_node_group_reaches_the_private_endpoint() {
 
 #[test]
 fn vpc_endpoints_take_cloudformations_defaults_not_the_consoles() {
-    let scenario = import_scenario("private-cluster.yaml");
+    let scenario = SOURCE.scenario("private-cluster.yaml");
     let endpoints: Vec<(String, VpcEndpointKind, bool, usize)> = scenario
         .vpc_endpoints
         .iter()
@@ -515,7 +446,7 @@ fn vpc_endpoints_take_cloudformations_defaults_not_the_consoles() {
 
 #[test]
 fn resolver_endpoints_rules_and_dhcp_options_land_in_the_vpc() {
-    let scenario = import_scenario("private-cluster.yaml");
+    let scenario = SOURCE.scenario("private-cluster.yaml");
     let vpc = scenario.cluster_vpc().unwrap();
     assert_eq!(vpc.dns_servers, [DhcpDnsServer::AmazonProvidedDns]);
     let inbound: Vec<(String, Vec<String>)> = vpc
@@ -558,18 +489,18 @@ fn resolver_endpoints_rules_and_dhcp_options_land_in_the_vpc() {
 
 #[test]
 fn resources_of_other_types_are_listed_as_left_out() {
-    let yaml = import_yaml("private-cluster.yaml");
+    let yaml = SOURCE.yaml("private-cluster.yaml");
     assert!(
         yaml.contains("#   - ClusterRole (AWS::IAM::Role)"),
         "{yaml}"
     );
-    let yaml = import_yaml("public-restricted-nat.json");
+    let yaml = SOURCE.yaml("public-restricted-nat.json");
     assert!(yaml.contains("#   - Logs (AWS::Logs::LogGroup)"), "{yaml}");
     assert!(
         !yaml.contains("NodeLaunchTemplate (AWS::EC2::LaunchTemplate)"),
         "a launch template a node group reads is modelled: {yaml}"
     );
-    let yaml = import_yaml("public-and-private-connections.yaml");
+    let yaml = SOURCE.yaml("public-and-private-connections.yaml");
     assert!(
         yaml.contains("#   - OfficeGateway (AWS::EC2::CustomerGateway)"),
         "{yaml}"
@@ -580,7 +511,7 @@ fn resources_of_other_types_are_listed_as_left_out() {
 
 #[test]
 fn a_public_only_cluster_behind_nat_is_refused_by_its_allowlist() {
-    let scenario = import_scenario("public-restricted-nat.json");
+    let scenario = SOURCE.scenario("public-restricted-nat.json");
     assert_eq!(scenario.cluster.access, EndpointAccess::Public);
     assert_eq!(
         scenario
@@ -606,7 +537,7 @@ fn a_public_only_cluster_behind_nat_is_refused_by_its_allowlist() {
 
 #[test]
 fn vpc_dns_flags_left_out_take_the_cloudformation_defaults() {
-    let scenario = import_scenario("public-restricted-nat.json");
+    let scenario = SOURCE.scenario("public-restricted-nat.json");
     let vpc = scenario.cluster_vpc().unwrap();
     assert!(vpc.enable_dns_support, "EnableDnsSupport defaults to true");
     assert!(
@@ -617,7 +548,7 @@ fn vpc_dns_flags_left_out_take_the_cloudformation_defaults() {
 
 #[test]
 fn join_and_sub_build_the_cidrs_and_routes_find_their_targets() {
-    let scenario = import_scenario("public-restricted-nat.json");
+    let scenario = SOURCE.scenario("public-restricted-nat.json");
     assert_eq!(
         scenario.cluster_vpc().unwrap().cidrs[0].to_string(),
         "10.50.0.0/16"
@@ -666,7 +597,7 @@ fn join_and_sub_build_the_cidrs_and_routes_find_their_targets() {
 
 #[test]
 fn network_acl_entries_keep_their_numbers_direction_protocol_and_ports() {
-    let scenario = import_scenario("public-restricted-nat.json");
+    let scenario = SOURCE.scenario("public-restricted-nat.json");
     let acl_ix = subnet(&scenario, "PrivateSubnetA").network_acl.unwrap();
     let acl = scenario.network_acl(acl_ix).unwrap();
     assert_eq!(acl.id, "PrivateNetworkAcl");
@@ -708,7 +639,7 @@ fn network_acl_entries_keep_their_numbers_direction_protocol_and_ports() {
 
 #[test]
 fn standalone_rules_join_their_group_and_an_egress_rule_replaces_the_default() {
-    let scenario = import_scenario("public-restricted-nat.json");
+    let scenario = SOURCE.scenario("public-restricted-nat.json");
     assert_eq!(
         ingress(&scenario, "NodeSecurityGroup"),
         [
@@ -734,7 +665,7 @@ fn standalone_rules_join_their_group_and_an_egress_rule_replaces_the_default() {
 
 #[test]
 fn a_rule_on_the_cluster_security_group_keeps_eks_default_rule_beside_it() {
-    let scenario = import_scenario("public-restricted-nat.json");
+    let scenario = SOURCE.scenario("public-restricted-nat.json");
     assert_eq!(
         ingress(&scenario, "eks-cluster-sg-restricted"),
         [
@@ -751,7 +682,7 @@ fn a_rule_on_the_cluster_security_group_keeps_eks_default_rule_beside_it() {
 
 #[test]
 fn a_launch_template_named_by_name_gives_the_nodes_their_security_group() {
-    let scenario = import_scenario("public-restricted-nat.json");
+    let scenario = SOURCE.scenario("public-restricted-nat.json");
     let group = &scenario.node_groups[0];
     assert!(!group.default_security_groups);
     assert_eq!(
@@ -771,7 +702,7 @@ fn a_launch_template_named_by_name_gives_the_nodes_their_security_group() {
 
 #[test]
 fn string_flags_turn_on_public_and_private_access() {
-    let scenario = import_scenario("public-and-private-connections.yaml");
+    let scenario = SOURCE.scenario("public-and-private-connections.yaml");
     assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
     assert_eq!(
         scenario
@@ -788,7 +719,7 @@ fn string_flags_turn_on_public_and_private_access() {
 
 #[test]
 fn a_secondary_cidr_block_joins_the_vpc_and_its_subnets() {
-    let scenario = import_scenario("public-and-private-connections.yaml");
+    let scenario = SOURCE.scenario("public-and-private-connections.yaml");
     let cidrs: Vec<String> = scenario
         .cluster_vpc()
         .unwrap()
@@ -805,7 +736,7 @@ fn a_secondary_cidr_block_joins_the_vpc_and_its_subnets() {
 
 #[test]
 fn peering_transit_gateway_and_vpn_become_connections_that_routes_use() {
-    let scenario = import_scenario("public-and-private-connections.yaml");
+    let scenario = SOURCE.scenario("public-and-private-connections.yaml");
     let vpc_id = |ix| scenario.vpc(ix).unwrap().id.clone();
     let mut kinds = Vec::new();
     for connection in &scenario.connections {
@@ -860,7 +791,7 @@ fn peering_transit_gateway_and_vpn_become_connections_that_routes_use() {
 
 #[test]
 fn the_cdk_custom_resource_is_read_as_a_cluster() {
-    let scenario = import_scenario("cdk-custom-resource-cluster.json");
+    let scenario = SOURCE.scenario("cdk-custom-resource-cluster.json");
     assert_eq!(scenario.cluster.name, "cdk-demo");
     assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
     assert_eq!(
@@ -894,7 +825,7 @@ fn the_cdk_custom_resource_is_read_as_a_cluster() {
 
 #[test]
 fn parameters_without_defaults_are_noted_and_the_builder_fills_in() {
-    let scenario = import_scenario("parameters-without-defaults.yaml");
+    let scenario = SOURCE.scenario("parameters-without-defaults.yaml");
     assert_eq!(scenario.cluster.name, "Cluster");
     assert_noted(&scenario, &["parameter ClusterSubnets has no Default"]);
     assert_noted(
@@ -912,7 +843,7 @@ fn parameters_without_defaults_are_noted_and_the_builder_fills_in() {
 
 #[test]
 fn macros_are_noted_not_expanded() {
-    let scenario = import_scenario("macros.yaml");
+    let scenario = SOURCE.scenario("macros.yaml");
     assert_noted(
         &scenario,
         &["Transform AWS::LanguageExtensions", "not expanded"],
@@ -926,7 +857,7 @@ fn macros_are_noted_not_expanded() {
 
 #[test]
 fn a_template_on_standard_input_imports() {
-    let template = std::fs::read(fixture("public-restricted-nat.json")).unwrap();
+    let template = std::fs::read(SOURCE.path("public-restricted-nat.json")).unwrap();
     let output = eksflow()
         .args(["import", "cloudformation", "-"])
         .write_stdin(template)
@@ -981,7 +912,7 @@ fn invalid_templates_are_errors_naming_the_file_and_the_path() {
         ),
     ];
     for (name, path, message) in cases {
-        let error = import_error(name);
+        let error = SOURCE.error(name);
         assert!(error.file.ends_with(name), "{name}: {error}");
         assert_eq!(error.path, path, "{name}: {error}");
         assert!(error.message.contains(message), "{name}: {error}");
@@ -990,7 +921,7 @@ fn invalid_templates_are_errors_naming_the_file_and_the_path() {
 
 #[test]
 fn a_template_without_a_cluster_is_an_error() {
-    let error = import_error("network-only.yaml");
+    let error = SOURCE.error("network-only.yaml");
     assert!(error.message.contains("no EKS cluster"), "{error}");
 }
 

@@ -9,13 +9,18 @@
     clippy::panic
 )]
 
-use assert_cmd::Command;
-use eksflow::analysis::{self, Analysis};
-use eksflow::import::{self, Kind, Options};
-use eksflow::path::EndpointKind;
-use eksflow::scenario::{self, EndpointAccess, RouteTarget, Scenario, Subnet, VpcEndpointKind};
+mod import_support;
 
-const FIXTURES: &str = "tests/fixtures/import/eksctl";
+use eksflow::analysis::{self, Analysis};
+use eksflow::import::Kind;
+use eksflow::path::EndpointKind;
+use eksflow::scenario::{self, EndpointAccess, RouteTarget, Scenario, VpcEndpointKind};
+use import_support::{Fixtures, assert_noted, eksflow, missing, subnet, subnets};
+
+const SOURCE: Fixtures = Fixtures {
+    kind: Kind::Eksctl,
+    dir: "tests/fixtures/import/eksctl",
+};
 
 /// The real eksctl configs (eksctl-io/eksctl, Apache-2.0).
 const REAL: &[&str] = &[
@@ -26,62 +31,6 @@ const REAL: &[&str] = &[
     "cmdutils-cluster-with-vpc-private-access.yaml",
     "cmdutils-cluster-without-vpc-private-access.yaml",
 ];
-
-fn fixture(name: &str) -> String {
-    format!("{}/{FIXTURES}/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The scenario YAML an import of `name` writes.
-fn import_yaml(name: &str) -> String {
-    let built = import::import(Some(Kind::Eksctl), &fixture(name), &Options::default())
-        .unwrap_or_else(|error| panic!("{name}: {error}"));
-    assert_eq!(built.len(), 1, "{name}: one scenario per eksctl config");
-    built.into_iter().next().unwrap().yaml
-}
-
-/// The imported scenario, loaded as `check` loads it.
-fn import_scenario(name: &str) -> Scenario {
-    let yaml = import_yaml(name);
-    scenario::load_one(name, &yaml)
-        .unwrap_or_else(|problems| panic!("{name}: the import does not load: {problems:?}\n{yaml}"))
-}
-
-fn import_error(name: &str) -> import::ImportError {
-    match import::import(Some(Kind::Eksctl), &fixture(name), &Options::default()) {
-        Ok(_) => panic!("{name}: imported, but it is invalid"),
-        Err(error) => error,
-    }
-}
-
-fn eksflow() -> Command {
-    let mut command = Command::cargo_bin("eksflow").unwrap();
-    command.current_dir(env!("CARGO_MANIFEST_DIR"));
-    command.env("NO_COLOR", "1");
-    command
-}
-
-fn subnet<'s>(scenario: &'s Scenario, id: &str) -> &'s Subnet {
-    scenario
-        .subnets
-        .iter()
-        .find(|s| s.id == id)
-        .unwrap_or_else(|| panic!("no subnet {id}"))
-}
-
-/// (id, cidr, az) of every subnet, in file order.
-fn subnets(scenario: &Scenario) -> Vec<(String, String, String)> {
-    scenario
-        .subnets
-        .iter()
-        .map(|s| {
-            (
-                s.id.clone(),
-                s.cidr.to_string(),
-                s.az.clone().unwrap_or_default(),
-            )
-        })
-        .collect()
-}
 
 /// Where a subnet's 0.0.0.0/0 goes: `igw`, a NAT gateway's ID, or `None`.
 fn default_route(scenario: &Scenario, subnet_id: &str) -> Option<String> {
@@ -133,20 +82,6 @@ fn eni_subnets(scenario: &Scenario) -> Vec<String> {
         .collect()
 }
 
-fn missing(scenario: &Scenario) -> Vec<String> {
-    scenario.imported.as_ref().unwrap().missing.clone()
-}
-
-fn assert_noted(scenario: &Scenario, words: &[&str]) {
-    let notes = missing(scenario);
-    assert!(
-        notes
-            .iter()
-            .any(|note| words.iter().all(|word| note.contains(word))),
-        "no imported.missing note with {words:?}: {notes:#?}"
-    );
-}
-
 /// (client, reachable, endpoint) of every node group flow, in the scenario's own mode.
 fn node_verdicts(analysis: &Analysis<'_>) -> Vec<(String, bool, Option<EndpointKind>)> {
     analysis
@@ -170,7 +105,7 @@ fn blocked_reasons(analysis: &Analysis<'_>) -> Vec<&'static str> {
 #[test]
 fn every_real_eksctl_config_imports_into_a_scenario_that_loads() {
     for name in REAL {
-        let scenario = import_scenario(name);
+        let scenario = SOURCE.scenario(name);
         assert!(
             scenario.imported.is_some(),
             "{name}: the import says it is one"
@@ -181,7 +116,7 @@ fn every_real_eksctl_config_imports_into_a_scenario_that_loads() {
 #[test]
 fn check_analyses_every_imported_real_config() {
     for name in REAL {
-        let yaml = import_yaml(name);
+        let yaml = SOURCE.yaml(name);
         let output = eksflow()
             .args(["check", "-", "--format", "json"])
             .write_stdin(yaml.clone())
@@ -205,10 +140,10 @@ fn check_analyses_every_imported_real_config() {
 
 #[test]
 fn metadata_names_the_cluster_and_its_region() {
-    let scenario = import_scenario("49-control-plane-on-private-subnets.yaml");
+    let scenario = SOURCE.scenario("49-control-plane-on-private-subnets.yaml");
     assert_eq!(scenario.cluster.name, "cluster-49");
     assert_eq!(scenario.cluster.region, "us-west-2");
-    let yaml = import_yaml("49-control-plane-on-private-subnets.yaml");
+    let yaml = SOURCE.yaml("49-control-plane-on-private-subnets.yaml");
     assert!(
         yaml.contains("eksctl metadata.name=cluster-49"),
         "comments say where the cluster came from:\n{yaml}"
@@ -217,7 +152,7 @@ fn metadata_names_the_cluster_and_its_region() {
 
 #[test]
 fn absent_cluster_endpoints_take_eksctls_default_public_only_and_say_so() {
-    let scenario = import_scenario("managed-single-nat.yaml");
+    let scenario = SOURCE.scenario("managed-single-nat.yaml");
     assert_eq!(scenario.cluster.access, EndpointAccess::Public);
     assert_noted(&scenario, &["publicAccess", "default (true)"]);
     assert_noted(&scenario, &["privateAccess", "default (false)"]);
@@ -226,7 +161,7 @@ fn absent_cluster_endpoints_take_eksctls_default_public_only_and_say_so() {
 #[test]
 fn only_the_unset_endpoint_flag_takes_its_default() {
     // privateAccess: true alone: publicAccess stays eksctl's default, true.
-    let scenario = import_scenario("cmdutils-cluster-without-vpc-private-access.yaml");
+    let scenario = SOURCE.scenario("cmdutils-cluster-without-vpc-private-access.yaml");
     assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
     assert_noted(&scenario, &["publicAccess", "default (true)"]);
     assert!(
@@ -240,7 +175,7 @@ fn only_the_unset_endpoint_flag_takes_its_default() {
 
 #[test]
 fn public_and_private_endpoints_and_their_allowlist_are_read() {
-    let scenario = import_scenario("managed-ha-nat.yaml");
+    let scenario = SOURCE.scenario("managed-ha-nat.yaml");
     assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
     let cidrs: Vec<String> = scenario
         .cluster
@@ -254,15 +189,15 @@ fn public_and_private_endpoints_and_their_allowlist_are_read() {
 
 #[test]
 fn a_private_only_endpoint_is_read() {
-    let scenario = import_scenario("private-endpoint.yaml");
+    let scenario = SOURCE.scenario("private-endpoint.yaml");
     assert_eq!(scenario.cluster.access, EndpointAccess::Private);
-    let real = import_scenario("02-custom-vpc-cidr-no-nodes.yaml");
+    let real = SOURCE.scenario("02-custom-vpc-cidr-no-nodes.yaml");
     assert_eq!(real.cluster.access, EndpointAccess::Private);
 }
 
 #[test]
 fn by_default_the_control_plane_uses_public_and_private_subnets() {
-    let scenario = import_scenario("managed-single-nat.yaml");
+    let scenario = SOURCE.scenario("managed-single-nat.yaml");
     let enis = eni_subnets(&scenario);
     assert_eq!(enis.len(), 4, "EKS takes at most four: {enis:?}");
     assert!(
@@ -277,7 +212,7 @@ fn by_default_the_control_plane_uses_public_and_private_subnets() {
 
 #[test]
 fn control_plane_on_private_subnets_keeps_the_enis_out_of_public_subnets() {
-    let scenario = import_scenario("49-control-plane-on-private-subnets.yaml");
+    let scenario = SOURCE.scenario("49-control-plane-on-private-subnets.yaml");
     assert_eq!(
         eni_subnets(&scenario),
         ["subnet-private-us-west-2a", "subnet-private-us-west-2b"]
@@ -286,13 +221,13 @@ fn control_plane_on_private_subnets_keeps_the_enis_out_of_public_subnets() {
 
 #[test]
 fn control_plane_subnet_ids_decide_where_the_enis_go() {
-    let scenario = import_scenario("control-plane-subnet-ids.yaml");
+    let scenario = SOURCE.scenario("control-plane-subnet-ids.yaml");
     assert_eq!(eni_subnets(&scenario), ["subnet-cp-a", "subnet-cp-b"]);
 }
 
 #[test]
 fn control_plane_security_groups_the_config_only_names_are_noted_not_invented() {
-    let scenario = import_scenario("control-plane-subnet-ids.yaml");
+    let scenario = SOURCE.scenario("control-plane-subnet-ids.yaml");
     assert_eq!(
         scenario.cluster.security_groups.len(),
         1,
@@ -305,7 +240,7 @@ fn control_plane_security_groups_the_config_only_names_are_noted_not_invented() 
 
 #[test]
 fn an_eksctl_created_vpc_has_dns_on_and_splits_192_168_into_19s_public_first() {
-    let scenario = import_scenario("managed-single-nat.yaml");
+    let scenario = SOURCE.scenario("managed-single-nat.yaml");
     let vpc = scenario.cluster_vpc().unwrap();
     assert_eq!(vpc.cidrs[0].to_string(), "192.168.0.0/16");
     assert!(vpc.enable_dns_support && vpc.enable_dns_hostnames);
@@ -338,7 +273,7 @@ fn an_eksctl_created_vpc_has_dns_on_and_splits_192_168_into_19s_public_first() {
 
 #[test]
 fn a_custom_vpc_cidr_is_split_the_same_way() {
-    let scenario = import_scenario("02-custom-vpc-cidr-no-nodes.yaml");
+    let scenario = SOURCE.scenario("02-custom-vpc-cidr-no-nodes.yaml");
     let cidrs: Vec<String> = subnets(&scenario).into_iter().map(|s| s.1).collect();
     assert_eq!(
         cidrs,
@@ -355,7 +290,7 @@ fn a_custom_vpc_cidr_is_split_the_same_way() {
 
 #[test]
 fn with_two_zones_the_private_blocks_follow_the_two_public_ones() {
-    let scenario = import_scenario("49-control-plane-on-private-subnets.yaml");
+    let scenario = SOURCE.scenario("49-control-plane-on-private-subnets.yaml");
     assert_eq!(
         subnet(&scenario, "subnet-private-us-west-2a")
             .cidr
@@ -372,7 +307,7 @@ fn with_two_zones_the_private_blocks_follow_the_two_public_ones() {
 
 #[test]
 fn us_east_1_gets_two_zones_by_default() {
-    let scenario = import_scenario("private-endpoint.yaml");
+    let scenario = SOURCE.scenario("private-endpoint.yaml");
     let zones: Vec<String> = subnets(&scenario).into_iter().map(|s| s.2).collect();
     assert_eq!(
         zones,
@@ -382,7 +317,7 @@ fn us_east_1_gets_two_zones_by_default() {
 
 #[test]
 fn public_subnets_route_to_the_internet_gateway() {
-    let scenario = import_scenario("managed-single-nat.yaml");
+    let scenario = SOURCE.scenario("managed-single-nat.yaml");
     assert!(scenario.cluster_vpc().unwrap().internet_gateway.is_some());
     for zone in ["a", "b", "c"] {
         assert_eq!(
@@ -394,7 +329,7 @@ fn public_subnets_route_to_the_internet_gateway() {
 
 #[test]
 fn single_nat_is_one_gateway_in_the_first_public_subnet_that_every_private_table_uses() {
-    let scenario = import_scenario("managed-single-nat.yaml");
+    let scenario = SOURCE.scenario("managed-single-nat.yaml");
     assert_eq!(
         nat_gateways(&scenario),
         [("nat-shop".to_owned(), "subnet-public-eu-west-1a".to_owned())]
@@ -414,7 +349,7 @@ fn single_nat_is_one_gateway_in_the_first_public_subnet_that_every_private_table
 
 #[test]
 fn highly_available_nat_gives_each_zone_its_own_gateway() {
-    let scenario = import_scenario("managed-ha-nat.yaml");
+    let scenario = SOURCE.scenario("managed-ha-nat.yaml");
     assert_eq!(
         nat_gateways(&scenario),
         [
@@ -449,7 +384,7 @@ fn highly_available_nat_gives_each_zone_its_own_gateway() {
 
 #[test]
 fn nat_disable_leaves_private_subnets_without_a_way_out() {
-    let scenario = import_scenario("managed-nat-disable.yaml");
+    let scenario = SOURCE.scenario("managed-nat-disable.yaml");
     assert!(scenario.nat_gateways.is_empty());
     assert_eq!(
         default_route(&scenario, "subnet-private-eu-central-1a"),
@@ -469,7 +404,7 @@ fn nat_disable_leaves_private_subnets_without_a_way_out() {
 
 #[test]
 fn private_networking_nodes_reach_the_public_endpoint_through_their_nat() {
-    let scenario = import_scenario("managed-single-nat.yaml");
+    let scenario = SOURCE.scenario("managed-single-nat.yaml");
     assert_eq!(
         node_group_subnets(&scenario, "backend"),
         [
@@ -497,7 +432,7 @@ fn private_networking_nodes_reach_the_public_endpoint_through_their_nat() {
 fn in_public_and_private_mode_nodes_take_the_private_path_past_the_allowlist() {
     // The allowlist (198.51.100.0/24) does not hold the NAT gateways' addresses, but the
     // VPC eksctl creates has both DNS flags on, so nodes resolve the EKS-owned ENIs.
-    let scenario = import_scenario("managed-ha-nat.yaml");
+    let scenario = SOURCE.scenario("managed-ha-nat.yaml");
     let analysis = analysis::analyse(&scenario, None);
     let verdicts = node_verdicts(&analysis);
     assert_eq!(verdicts.len(), 3);
@@ -517,7 +452,7 @@ fn in_public_and_private_mode_nodes_take_the_private_path_past_the_allowlist() {
 
 #[test]
 fn node_groups_without_private_networking_run_in_the_public_subnets() {
-    let scenario = import_scenario("managed-single-nat.yaml");
+    let scenario = SOURCE.scenario("managed-single-nat.yaml");
     assert_eq!(
         node_group_subnets(&scenario, "edge"),
         [
@@ -526,7 +461,7 @@ fn node_groups_without_private_networking_run_in_the_public_subnets() {
             "subnet-public-eu-west-1c"
         ]
     );
-    let existing = import_scenario("existing-vpc.yaml");
+    let existing = SOURCE.scenario("existing-vpc.yaml");
     assert_eq!(
         node_group_subnets(&existing, "web"),
         ["subnet-pub-a", "subnet-pub-b"]
@@ -539,18 +474,18 @@ fn node_groups_without_private_networking_run_in_the_public_subnets() {
 
 #[test]
 fn node_group_subnets_can_be_named_by_zone_or_by_subnet_name() {
-    let by_zone = import_scenario("private-endpoint.yaml");
+    let by_zone = SOURCE.scenario("private-endpoint.yaml");
     assert_eq!(
         node_group_subnets(&by_zone, "zone-b"),
         ["subnet-private-us-east-1b"]
     );
-    let by_name = import_scenario("existing-vpc.yaml");
+    let by_name = SOURCE.scenario("existing-vpc.yaml");
     assert_eq!(node_group_subnets(&by_name, "pinned"), ["subnet-app-b"]);
 }
 
 #[test]
 fn attached_node_security_groups_are_noted_and_the_nodes_keep_the_cluster_group() {
-    let scenario = import_scenario("existing-vpc.yaml");
+    let scenario = SOURCE.scenario("existing-vpc.yaml");
     let pinned = scenario
         .node_groups
         .iter()
@@ -562,14 +497,14 @@ fn attached_node_security_groups_are_noted_and_the_nodes_keep_the_cluster_group(
 
 #[test]
 fn an_empty_node_group_list_means_no_node_groups() {
-    let scenario = import_scenario("02-custom-vpc-cidr-no-nodes.yaml");
+    let scenario = SOURCE.scenario("02-custom-vpc-cidr-no-nodes.yaml");
     assert!(scenario.node_groups.is_empty());
 }
 
 #[test]
 fn a_node_group_with_no_subnets_of_its_kind_is_left_out_and_noted() {
     // Only private subnets are given, and ng-1 is not privateNetworking.
-    let scenario = import_scenario("cmdutils-cluster-with-vpc-private-access.yaml");
+    let scenario = SOURCE.scenario("cmdutils-cluster-with-vpc-private-access.yaml");
     assert!(scenario.node_groups.is_empty());
     assert_noted(&scenario, &["ng-1", "public subnets", "left out"]);
 }
@@ -578,7 +513,7 @@ fn a_node_group_with_no_subnets_of_its_kind_is_left_out_and_noted() {
 
 #[test]
 fn a_fully_private_cluster_has_no_internet_gateway_nat_or_public_subnet() {
-    let scenario = import_scenario("fully-private.yaml");
+    let scenario = SOURCE.scenario("fully-private.yaml");
     assert_eq!(scenario.cluster.access, EndpointAccess::Private);
     assert!(scenario.cluster_vpc().unwrap().internet_gateway.is_none());
     assert!(scenario.nat_gateways.is_empty());
@@ -602,7 +537,7 @@ fn a_fully_private_cluster_has_no_internet_gateway_nat_or_public_subnet() {
 
 #[test]
 fn a_fully_private_cluster_gets_eksctls_vpc_endpoints() {
-    let scenario = import_scenario("fully-private.yaml");
+    let scenario = SOURCE.scenario("fully-private.yaml");
     let services: Vec<&str> = scenario
         .vpc_endpoints
         .iter()
@@ -641,7 +576,7 @@ fn a_fully_private_cluster_gets_eksctls_vpc_endpoints() {
 #[test]
 fn a_fully_private_clusters_nodes_reach_the_private_endpoint() {
     for name in ["fully-private.yaml", "37-outposts-fully-private.yaml"] {
-        let scenario = import_scenario(name);
+        let scenario = SOURCE.scenario(name);
         let analysis = analysis::analyse(&scenario, None);
         let verdicts = node_verdicts(&analysis);
         assert_eq!(verdicts.len(), 3, "{name}");
@@ -659,21 +594,25 @@ fn a_fully_private_clusters_nodes_reach_the_private_endpoint() {
 
 #[test]
 fn an_outposts_control_plane_gets_the_outposts_endpoints_and_is_listed_as_unsupported() {
-    let scenario = import_scenario("37-outposts-fully-private.yaml");
+    let scenario = SOURCE.scenario("37-outposts-fully-private.yaml");
     for service in ["ssm", "ssmmessages", "ec2messages", "secretsmanager"] {
         assert!(
             scenario.vpc_endpoints.iter().any(|e| e.service == service),
             "no {service} endpoint"
         );
     }
-    assert!(import_yaml("37-outposts-fully-private.yaml").contains("#   - outpost (eksctl)"));
+    assert!(
+        SOURCE
+            .yaml("37-outposts-fully-private.yaml")
+            .contains("#   - outpost (eksctl)")
+    );
 }
 
 // ---- an existing VPC -----------------------------------------------------------------
 
 #[test]
 fn an_existing_vpc_keeps_its_ids_cidrs_and_zones() {
-    let scenario = import_scenario("existing-vpc.yaml");
+    let scenario = SOURCE.scenario("existing-vpc.yaml");
     let vpc = scenario.cluster_vpc().unwrap();
     assert_eq!(vpc.id, "vpc-0a1b2c3d");
     assert_eq!(vpc.cidrs[0].to_string(), "10.40.0.0/16");
@@ -692,7 +631,7 @@ fn an_existing_vpc_keeps_its_ids_cidrs_and_zones() {
 
 #[test]
 fn an_existing_vpc_gets_no_invented_routes_gateways_or_dns_flags() {
-    let scenario = import_scenario("existing-vpc.yaml");
+    let scenario = SOURCE.scenario("existing-vpc.yaml");
     assert!(scenario.route_tables.is_empty());
     assert!(scenario.nat_gateways.is_empty());
     assert!(scenario.cluster_vpc().unwrap().internet_gateway.is_none());
@@ -714,7 +653,7 @@ fn an_existing_vpc_gets_no_invented_routes_gateways_or_dns_flags() {
 
 #[test]
 fn a_subnet_keyed_by_zone_takes_the_key_as_its_zone_even_outside_the_region() {
-    let scenario = import_scenario("cmdutils-cluster-with-vpc-private-access.yaml");
+    let scenario = SOURCE.scenario("cmdutils-cluster-with-vpc-private-access.yaml");
     assert_eq!(
         subnet(&scenario, "subnet-12345").az.as_deref(),
         Some("us-west-1a")
@@ -727,7 +666,7 @@ fn a_subnet_keyed_by_zone_takes_the_key_as_its_zone_even_outside_the_region() {
 
 #[test]
 fn control_plane_subnet_ids_without_a_vpc_are_noted_not_invented() {
-    let scenario = import_scenario("38-cluster-subnets-sgs.yaml");
+    let scenario = SOURCE.scenario("38-cluster-subnets-sgs.yaml");
     assert_noted(&scenario, &["vpc.id is not set"]);
     assert_noted(&scenario, &["subnet-1234", "CIDR unknown"]);
     assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
@@ -744,12 +683,12 @@ fn control_plane_subnet_ids_without_a_vpc_are_noted_not_invented() {
 
 #[test]
 fn unmodelled_eksctl_sections_are_listed_as_left_out() {
-    let existing = import_yaml("existing-vpc.yaml");
+    let existing = SOURCE.yaml("existing-vpc.yaml");
     assert!(existing.contains("#   - iam (eksctl)"), "{existing}");
     assert!(existing.contains("#   - addons (eksctl)"), "{existing}");
-    let private = import_yaml("fully-private.yaml");
+    let private = SOURCE.yaml("fully-private.yaml");
     assert!(private.contains("#   - cloudWatch (eksctl)"), "{private}");
-    let ipv6 = import_yaml("02-custom-vpc-cidr-no-nodes.yaml");
+    let ipv6 = SOURCE.yaml("02-custom-vpc-cidr-no-nodes.yaml");
     assert!(
         ipv6.contains("#   - vpc.autoAllocateIPv6 (eksctl)"),
         "{ipv6}"
@@ -758,7 +697,7 @@ fn unmodelled_eksctl_sections_are_listed_as_left_out() {
 
 #[test]
 fn an_invalid_subnet_shape_is_an_error_naming_the_yaml_path() {
-    let error = import_error("invalid-subnets-list.yaml");
+    let error = SOURCE.error("invalid-subnets-list.yaml");
     assert!(error.file.ends_with("invalid-subnets-list.yaml"), "{error}");
     assert_eq!(error.path, "vpc.subnets.private");
     assert!(error.message.contains("mapping"), "{error}");
@@ -766,7 +705,7 @@ fn an_invalid_subnet_shape_is_an_error_naming_the_yaml_path() {
 
 #[test]
 fn a_document_that_is_not_a_cluster_config_is_rejected() {
-    let error = import_error("invalid-kind.yaml");
+    let error = SOURCE.error("invalid-kind.yaml");
     assert_eq!(error.path, "kind");
     assert!(error.message.contains("NodeGroup"), "{error}");
 }
@@ -833,7 +772,7 @@ fn broken_yaml_is_an_error_with_its_line() {
 
 #[test]
 fn the_cli_reads_a_config_from_standard_input() {
-    let config = std::fs::read_to_string(fixture("managed-ha-nat.yaml")).unwrap();
+    let config = std::fs::read_to_string(SOURCE.path("managed-ha-nat.yaml")).unwrap();
     let output = eksflow()
         .args(["import", "eksctl", "-"])
         .write_stdin(config)
@@ -853,7 +792,7 @@ fn the_cli_reads_a_config_from_standard_input() {
 #[test]
 fn the_cli_tells_an_eksctl_config_without_being_told_its_kind() {
     let output = eksflow()
-        .args(["import", &fixture("fully-private.yaml")])
+        .args(["import", &SOURCE.path("fully-private.yaml")])
         .output()
         .unwrap();
     assert_eq!(
@@ -884,7 +823,7 @@ fn a_section_that_is_not_a_mapping_is_an_error_at_its_path() {
 
 #[test]
 fn nodes_in_eksctls_public_subnets_get_a_launch_time_public_ip() {
-    let scenario = import_scenario("managed-single-nat.yaml");
+    let scenario = SOURCE.scenario("managed-single-nat.yaml");
     let edge = scenario
         .node_groups
         .iter()

@@ -5,7 +5,7 @@ use std::net::Ipv4Addr;
 
 use crate::dns::{Resolution, Resolver};
 use crate::path::{EndpointKind, KubeletPath, Target, Tracer};
-use crate::reason::Blocked;
+use crate::reason::{Blocked, Reason};
 use crate::rules::{self, Finding, Severity};
 use crate::scenario::{Client, EndpointAccess, ExpectedAnswer, Scenario};
 
@@ -140,6 +140,7 @@ pub fn flow<'s>(resolver: &Resolver<'_>, tracer: &Tracer<'s>, client: &'s Client
         dns.failure
             .clone()
             .or_else(|| targets.first().and_then(|target| target.blocked.clone()))
+            .or_else(|| Some(no_addresses(&dns)))
     };
     let expectation = client.expect.map(|expect| {
         let answer_met = expect.answer.is_none_or(|answer| match answer {
@@ -162,5 +163,21 @@ pub fn flow<'s>(resolver: &Resolver<'_>, tracer: &Tracer<'s>, client: &'s Client
         targets,
         blocked,
         expectation,
+    }
+}
+
+/// An answer without addresses (no ENIs, or an empty `publicEndpointIps`): the flow fails
+/// before any packet is sent, and still needs a reason (SPEC 5: `reason` is null only when
+/// the flow is reachable).
+fn no_addresses(dns: &Resolution) -> Blocked {
+    let source = match dns.answered_by {
+        crate::dns::AnsweredBy::PrivateHostedZone => "the EKS private hosted zone",
+        _ => "public DNS",
+    };
+    Blocked {
+        reason: Reason::DnsNoAddresses,
+        blocked_by: format!(
+            "{source} answered the endpoint name with no addresses (cluster.enis or cluster.publicEndpointIps is empty), so there is nothing to connect to"
+        ),
     }
 }

@@ -12,6 +12,9 @@ pub enum Reason {
     DnsForwardLoop,
     /// The DNS server asked is not one the scenario knows or can reach.
     DnsServerUnknown,
+    /// The answer holds no addresses: the scenario gives the endpoint none (no ENIs, or an
+    /// empty `publicEndpointIps`), so there is nothing to connect to.
+    DnsNoAddresses,
     /// No route towards the address (or only one that cannot carry it).
     NoRoute,
     /// The ENI subnet has no route back to the client over the same connection.
@@ -35,10 +38,11 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub const ALL: [Reason; 15] = [
+    pub const ALL: [Reason; 16] = [
         Reason::DnsSupportDisabled,
         Reason::DnsForwardLoop,
         Reason::DnsServerUnknown,
+        Reason::DnsNoAddresses,
         Reason::NoRoute,
         Reason::NoReturnRoute,
         Reason::NoPublicIp,
@@ -58,6 +62,7 @@ impl Reason {
             Reason::DnsSupportDisabled => "DNS_SUPPORT_DISABLED",
             Reason::DnsForwardLoop => "DNS_FORWARD_LOOP",
             Reason::DnsServerUnknown => "DNS_SERVER_UNKNOWN",
+            Reason::DnsNoAddresses => "DNS_NO_ADDRESSES",
             Reason::NoRoute => "NO_ROUTE",
             Reason::NoReturnRoute => "NO_RETURN_ROUTE",
             Reason::NoPublicIp => "NO_PUBLIC_IP",

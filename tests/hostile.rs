@@ -7,7 +7,12 @@
 //! Invalid UTF-8, NUL bytes, a byte order mark, CRLF line ends and tabs are in
 //! tests/invalid.rs; numbers where strings belong (and the reverse) in
 //! tests/fixtures/invalid/wrong-types.yaml.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::io::Write;
 use std::path::PathBuf;

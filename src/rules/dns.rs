@@ -103,13 +103,14 @@ pub(super) fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
             }
         }
         dhcp_bypass(analysis, vpc_ix, findings);
-        if let Some(rule) = vpc
+        // The rule the Resolver applies: the longest matching domain (as in `dns.rs`).
+        if let Some((i, rule)) = vpc
             .forward_rules
             .iter()
-            .position(|rule| rule.domain.zone_of(&scenario.cluster.endpoint))
-            .and_then(|i| vpc.forward_rules.get(i).map(|rule| (i, rule)))
+            .enumerate()
+            .filter(|(_, rule)| rule.domain.zone_of(&scenario.cluster.endpoint))
+            .max_by_key(|(_, rule)| rule.domain.num_labels())
         {
-            let (i, rule) = rule;
             findings.push(Finding::new(
                 scenario,
                 Code::Eks018,
@@ -192,10 +193,16 @@ fn connected_clients_resolving_publicly(analysis: &Analysis<'_>, findings: &mut 
             ClientLocation::Network(network) => Attachment::Network(network),
             ClientLocation::Internet => continue,
         };
-        let Some(connection) = scenario.connections.iter().find(|connection| {
-            connection.kind.attaches(place)
-                && connection.kind.attaches(Attachment::Vpc(cluster_vpc))
-        }) else {
+        // Of several connections, name the same one whatever their order in the file.
+        let Some(connection) = scenario
+            .connections
+            .iter()
+            .filter(|connection| {
+                connection.kind.attaches(place)
+                    && connection.kind.attaches(Attachment::Vpc(cluster_vpc))
+            })
+            .min_by(|a, b| a.id.cmp(&b.id))
+        else {
             continue;
         };
         let how = match connection.kind {

@@ -1,4 +1,4 @@
-//! Scenario files: the types, loading and validation (SPEC section 2).
+//! Scenario files: the types, loading, validation and writing back (SPEC section 2).
 
 mod diagnostic;
 mod fields;
@@ -8,6 +8,7 @@ mod model;
 mod raw;
 pub mod spans;
 mod validate;
+pub mod write;
 
 pub use diagnostic::Diagnostic;
 pub use limits::MAX_FILE_BYTES;

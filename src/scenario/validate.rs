@@ -794,6 +794,7 @@ impl<'a> Validator<'a> {
             });
         }
         let mut rules = Vec::new();
+        let mut rule_paths: HashMap<Name, String> = HashMap::new();
         for (i, rule) in resolver.forward_rules.iter().enumerate() {
             let path = join_index(&join_key(&resolver_path, "forwardRules"), i);
             let domain = self
@@ -808,7 +809,20 @@ impl<'a> Validator<'a> {
             }
             let targets_path = join_key(&path, "targetIps");
             let target_ips = self.ipv4_list(&rule.target_ips, &targets_path);
+            if let Some(domain) = &domain
+                && let Some(first) = rule_paths.get(domain)
+            {
+                // Otherwise which of the two applies would depend on their order.
+                let message = format!(
+                    "a second forward rule for {} in {} (Route 53 Resolver associates one rule per domain name with a VPC; the first is at {first})",
+                    domain_text(domain),
+                    vpc.id,
+                );
+                self.problem(&join_key(&path, "domain"), message);
+                continue;
+            }
             if let Some(domain) = domain {
+                rule_paths.insert(domain.clone(), path.clone());
                 rules.push(ForwardRule {
                     id: rule.id.as_ref().map(|id| id.0.clone()),
                     domain,
@@ -961,7 +975,10 @@ impl<'a> Validator<'a> {
                     self.route_target(&text, vpc, vpc_ix, &join_key(&route_path, "target"))
                 });
             if let (Some(destination), Some(target)) = (destination, target) {
-                if let Some(&first) = seen.get(&destination) {
+                // `10.0.0.5/16` is the block `10.0.0.0/16`: the same destination.
+                let block = Ipv4Network::new(destination.network(), destination.prefix())
+                    .unwrap_or(destination);
+                if let Some(&first) = seen.get(&block) {
                     let first = routes
                         .get(first)
                         .map(|r| r.path.as_str())
@@ -972,7 +989,7 @@ impl<'a> Validator<'a> {
                     self.problem(&join_key(&route_path, "destination"), message);
                     continue;
                 }
-                seen.insert(destination, routes.len());
+                seen.insert(block, routes.len());
                 routes.push(Route {
                     destination,
                     target,
@@ -1397,6 +1414,7 @@ impl<'a> Validator<'a> {
                 .as_ref()
                 .and_then(|text| self.ipv4(text, &join_key(&path, "internetEgressIp")));
             let mut routes = Vec::new();
+            let mut seen: HashMap<(Ipv4Addr, u8), String> = HashMap::new();
             for (j, raw_route) in raw_network.routes.iter().enumerate() {
                 let route_path = join_index(&join_key(&path, "routes"), j);
                 let destination = self
@@ -1407,6 +1425,20 @@ impl<'a> Validator<'a> {
                     .required(&raw_route.target, &route_path, "target")
                     .cloned()
                     .and_then(|id| self.connection_ref(&id, &join_key(&route_path, "target")));
+                // One route per destination (`10.0.0.5/16` is `10.0.0.0/16`): otherwise which
+                // one applies would depend on their order.
+                let block = destination.map(|d| (d.network(), d.prefix()));
+                if let Some(first) = block.and_then(|block| seen.get(&block)) {
+                    let message = format!(
+                        "a second route for {} (one route per destination; the first is at {first})",
+                        destination.map(|d| d.to_string()).unwrap_or_default()
+                    );
+                    self.problem(&join_key(&route_path, "destination"), message);
+                    continue;
+                }
+                if let Some(block) = block {
+                    seen.insert(block, route_path.clone());
+                }
                 if let (Some(destination), Some(target)) = (destination, target) {
                     routes.push(NetworkRoute {
                         destination,
@@ -1449,6 +1481,7 @@ impl<'a> Validator<'a> {
                 continue;
             }
             let mut forwarders = Vec::new();
+            let mut forwarder_paths: HashMap<Name, String> = HashMap::new();
             for (j, raw_forwarder) in raw_server.forward.iter().enumerate() {
                 let forwarder_path = join_index(&join_key(&path, "forward"), j);
                 let domain = self
@@ -1475,7 +1508,18 @@ impl<'a> Validator<'a> {
                         }
                     })
                     .collect();
+                if let Some(domain) = &domain
+                    && let Some(first) = forwarder_paths.get(domain)
+                {
+                    let message = format!(
+                        "a second conditional forwarder for {} (a DNS server has one per domain; the first is at {first})",
+                        domain_text(domain)
+                    );
+                    self.problem(&join_key(&forwarder_path, "domain"), message);
+                    continue;
+                }
                 if let Some(domain) = domain {
+                    forwarder_paths.insert(domain.clone(), forwarder_path.clone());
                     forwarders.push(Forwarder { domain, to });
                 }
             }
@@ -1571,10 +1615,24 @@ impl<'a> Validator<'a> {
         }
         let endpoint = match &raw.endpoint {
             Some(text) => self.domain(text, "cluster.endpoint"),
-            None => name
-                .as_deref()
-                .zip(region.as_deref())
-                .and_then(|(name, region)| derived_endpoint(name, region)),
+            None => {
+                let derived = name
+                    .as_deref()
+                    .zip(region.as_deref())
+                    .and_then(|(name, region)| derived_endpoint(name, region));
+                // The name only enters through its hash: only the region can spoil the
+                // hostname. Say so, or the scenario fails to load without a word.
+                if derived.is_none()
+                    && name.is_some()
+                    && let Some(region) = &region
+                {
+                    let message = format!(
+                        "`{region}` cannot be part of the endpoint hostname <id>.gr7.{region}.eks.amazonaws.com (a region is a DNS label such as eu-west-1); set cluster.endpoint to give the hostname"
+                    );
+                    self.problem("cluster.region", message);
+                }
+                derived
+            }
         };
         Some(Cluster {
             name: name?,

@@ -172,12 +172,25 @@ pub fn lint_file(path: &str, selection: &Selection) -> FileReport {
     } else {
         path.to_owned()
     };
+    lint_documents(file, scenario::load_file(path), selection)
+}
+
+/// [`lint_file`] for text already in memory; `file` names it in messages.
+pub fn lint_str(file: &str, text: &str, selection: &Selection) -> FileReport {
+    lint_documents(file.to_owned(), scenario::load_str(file, text), selection)
+}
+
+fn lint_documents(
+    file: String,
+    documents: Vec<scenario::Document>,
+    selection: &Selection,
+) -> FileReport {
     let mut report = FileReport {
         file,
         scenarios: Vec::new(),
         invalid: Vec::new(),
     };
-    for document in scenario::load_file(path) {
+    for document in documents {
         match document {
             Ok(scenario) => {
                 let findings = analysis::analyse(&scenario, None)

@@ -21,62 +21,71 @@ use super::{ImportError, read_text};
 
 pub fn read(source: &str) -> Result<Inventory, ImportError> {
     let path = Path::new(source);
+    if !path.is_dir() {
+        return read_str(source, &read_text(source)?);
+    }
     let mut inventory = Inventory {
         source: format!("AWS CLI output ({source})"),
         ..Inventory::default()
     };
     let mut reader = Reader::default();
-    if path.is_dir() {
-        let mut files: Vec<_> = std::fs::read_dir(path)
-            .map_err(|error| {
-                ImportError::new(source, "", format!("cannot read directory: {error}"))
-            })?
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect();
-        files.sort();
-        if files.is_empty() {
-            return Err(ImportError::new(
-                source,
-                "",
-                "no .json files: collect them with scripts/collect-aws.sh",
-            ));
-        }
-        for file in files {
-            let name = file.to_string_lossy().into_owned();
-            let text = read_text(&name)?;
-            match serde_json::from_str::<Value>(&text) {
-                Ok(json) => {
-                    if !reader.read(&name, &json, &mut inventory) {
-                        inventory
-                            .unsupported
-                            .push(format!("{name}: not a response eksflow reads"));
-                    }
+    let mut files: Vec<_> = std::fs::read_dir(path)
+        .map_err(|error| ImportError::new(source, "", format!("cannot read directory: {error}")))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(ImportError::new(
+            source,
+            "",
+            "no .json files: collect them with scripts/collect-aws.sh",
+        ));
+    }
+    for file in files {
+        let name = file.to_string_lossy().into_owned();
+        let text = read_text(&name)?;
+        match serde_json::from_str::<Value>(&text) {
+            Ok(json) => {
+                if !reader.read(&name, &json, &mut inventory) {
+                    inventory
+                        .unsupported
+                        .push(format!("{name}: not a response eksflow reads"));
                 }
-                Err(error) => inventory.missing.push(format!(
-                    "{name}: not valid JSON (line {} column {}: {error}); skipped",
-                    error.line(),
-                    error.column()
-                )),
             }
+            Err(error) => inventory.missing.push(format!(
+                "{name}: not valid JSON (line {} column {}: {error}); skipped",
+                error.line(),
+                error.column()
+            )),
         }
-    } else {
-        let text = read_text(source)?;
-        let json: Value = serde_json::from_str(&text).map_err(|error| {
-            ImportError::new(
-                source,
-                format!("line {} column {}", error.line(), error.column()),
-                format!("not JSON: {error}"),
-            )
-        })?;
-        if !reader.read(source, &json, &mut inventory) {
-            return Err(ImportError::new(
-                source,
-                "",
-                "not AWS CLI output eksflow reads (expected a response such as `{\"cluster\": …}` or `{\"Subnets\": […]}`)",
-            ));
-        }
+    }
+    reader.finish(&mut inventory);
+    Ok(inventory)
+}
+
+/// Reads one AWS CLI response (or several, as top-level keys of one JSON object) already in
+/// memory; `source` names it in messages.
+pub fn read_str(source: &str, text: &str) -> Result<Inventory, ImportError> {
+    let mut inventory = Inventory {
+        source: format!("AWS CLI output ({source})"),
+        ..Inventory::default()
+    };
+    let mut reader = Reader::default();
+    let json: Value = serde_json::from_str(text).map_err(|error| {
+        ImportError::new(
+            source,
+            format!("line {} column {}", error.line(), error.column()),
+            format!("not JSON: {error}"),
+        )
+    })?;
+    if !reader.read(source, &json, &mut inventory) {
+        return Err(ImportError::new(
+            source,
+            "",
+            "not AWS CLI output eksflow reads (expected a response such as `{\"cluster\": …}` or `{\"Subnets\": […]}`)",
+        ));
     }
     reader.finish(&mut inventory);
     Ok(inventory)

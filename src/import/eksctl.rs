@@ -51,8 +51,12 @@ use super::{ImportError, Inventory};
 
 /// Reads an eksctl ClusterConfig (a file, or `-` for standard input).
 pub fn read(source: &str) -> Result<Inventory, ImportError> {
-    let text = super::read_text(source)?;
-    let root: Value = serde_yaml::from_str(&text).map_err(|error| {
+    read_str(source, &super::read_text(source)?)
+}
+
+/// Reads an eksctl ClusterConfig already in memory; `source` names it in messages.
+pub fn read_str(source: &str, text: &str) -> Result<Inventory, ImportError> {
+    let root: Value = serde_yaml::from_str(text).map_err(|error| {
         let at = error
             .location()
             .map(|l| format!("line {} column {}", l.line(), l.column()))

@@ -88,6 +88,17 @@ pub fn read(kind: Kind, source: &str) -> Result<Inventory, ImportError> {
     }
 }
 
+/// Reads a source already in memory (for AWS CLI output, one file); `file` names it in
+/// messages.
+pub fn read_str(kind: Kind, file: &str, text: &str) -> Result<Inventory, ImportError> {
+    match kind {
+        Kind::Terraform => terraform::read_str(file, text),
+        Kind::Eksctl => eksctl::read_str(file, text),
+        Kind::CloudFormation => cloudformation::read_str(file, text),
+        Kind::Aws => aws::read_str(file, text),
+    }
+}
+
 /// Guesses the kind of a source from its content: a directory is AWS CLI output; JSON with
 /// `planned_values`/`values`/`format_version` is Terraform; a document with `Resources` is
 /// CloudFormation; `kind: ClusterConfig` is eksctl; `{"cluster": …}` is AWS CLI output.
@@ -96,8 +107,12 @@ pub fn detect(source: &str) -> Result<Kind, ImportError> {
     if path.is_dir() {
         return Ok(Kind::Aws);
     }
-    let text = read_text(source)?;
-    if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
+    detect_str(source, &read_text(source)?)
+}
+
+/// [`detect`] for a file already in memory; `file` names it in messages.
+pub fn detect_str(file: &str, text: &str) -> Result<Kind, ImportError> {
+    if let Ok(json) = serde_json::from_str::<serde_json::Value>(text) {
         let has = |key: &str| json.get(key).is_some();
         if has("format_version")
             && (has("planned_values") || has("values") || has("resource_changes"))
@@ -111,7 +126,7 @@ pub fn detect(source: &str) -> Result<Kind, ImportError> {
             return Ok(Kind::Aws);
         }
     }
-    if let Ok(yaml) = serde_yaml::from_str::<serde_yaml::Value>(&text) {
+    if let Ok(yaml) = serde_yaml::from_str::<serde_yaml::Value>(text) {
         if yaml.get("kind").and_then(|k| k.as_str()) == Some("ClusterConfig") {
             return Ok(Kind::Eksctl);
         }
@@ -120,7 +135,7 @@ pub fn detect(source: &str) -> Result<Kind, ImportError> {
         }
     }
     Err(ImportError::new(
-        source,
+        file,
         "",
         "cannot tell what kind of source this is: name it (`eksflow import terraform|eksctl|cloudformation|aws SOURCE`)",
     ))
@@ -135,6 +150,11 @@ pub fn read_text(source: &str) -> Result<String, ImportError> {
 /// The `--clients` file: a mapping with `clients:` and optionally `networks:` and
 /// `dnsServers:`, in the scenario format.
 pub fn read_clients(file: &str) -> Result<ExtraClients, ImportError> {
+    read_clients_str(file, &read_text(file)?)
+}
+
+/// [`read_clients`] for a file already in memory; `file` names it in messages.
+pub fn read_clients_str(file: &str, text: &str) -> Result<ExtraClients, ImportError> {
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase", deny_unknown_fields)]
     struct ClientsFile {
@@ -145,8 +165,7 @@ pub fn read_clients(file: &str) -> Result<ExtraClients, ImportError> {
         #[serde(default)]
         dns_servers: Vec<serde_yaml::Value>,
     }
-    let text = read_text(file)?;
-    let parsed: ClientsFile = serde_yaml::from_str(&text).map_err(|error| {
+    let parsed: ClientsFile = serde_yaml::from_str(text).map_err(|error| {
         let at = error
             .location()
             .map(|l| format!("line {} column {}", l.line(), l.column()))
@@ -180,5 +199,67 @@ pub fn import(
         None => detect(source)?,
     };
     let inventory = read(kind, source)?;
-    build::build(&inventory, options).map_err(|message| ImportError::new(source, "", message))
+    let built = build::build(&inventory, options)
+        .map_err(|message| ImportError::new(source, "", message))?;
+    check_loads(source, &built)?;
+    Ok(built)
+}
+
+/// [`import`] for a source already in memory (for AWS CLI output, one file); `file` names it
+/// in messages.
+pub fn import_str(
+    kind: Option<Kind>,
+    file: &str,
+    text: &str,
+    options: &Options,
+) -> Result<Vec<Built>, ImportError> {
+    let kind = match kind {
+        Some(kind) => kind,
+        None => detect_str(file, text)?,
+    };
+    let inventory = read_str(kind, file, text)?;
+    let built =
+        build::build(&inventory, options).map_err(|message| ImportError::new(file, "", message))?;
+    check_loads(file, &built)?;
+    Ok(built)
+}
+
+/// An import's output must load: a scenario that does not (a value in the source that is not
+/// what it claims to be, such as a CIDR block that does not parse, or elements that
+/// contradict each other) fails the import with every problem, instead of being written.
+pub fn check_loads(source: &str, built: &[Built]) -> Result<(), ImportError> {
+    let mut problems = Vec::new();
+    for scenario in built {
+        let name = format!("<import of {source}>");
+        for document in crate::scenario::load_str(&name, &scenario.yaml) {
+            let Err(diagnostics) = document else {
+                continue;
+            };
+            if diagnostics.is_empty() {
+                problems.push(format!("cluster `{}`: does not load", scenario.cluster));
+            }
+            for diagnostic in diagnostics {
+                let at = if diagnostic.path.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}: ", diagnostic.path)
+                };
+                problems.push(format!(
+                    "cluster `{}`: {at}{}",
+                    scenario.cluster, diagnostic.message
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(ImportError::new(
+        source,
+        "",
+        format!(
+            "the source does not make a scenario eksflow can load:\n  {}",
+            problems.join("\n  ")
+        ),
+    ))
 }

@@ -27,8 +27,12 @@ use super::{ImportError, read_text};
 const MAX_REFERENCE_DEPTH: usize = 16;
 
 pub fn read(source: &str) -> Result<Inventory, ImportError> {
-    let text = read_text(source)?;
-    let json: Value = serde_json::from_str(&text).map_err(|error| {
+    read_str(source, &read_text(source)?)
+}
+
+/// Reads `terraform show -json` output already in memory; `source` names it in messages.
+pub fn read_str(source: &str, text: &str) -> Result<Inventory, ImportError> {
+    let json: Value = serde_json::from_str(text).map_err(|error| {
         ImportError::new(
             source,
             format!("line {} column {}", error.line(), error.column()),

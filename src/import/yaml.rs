@@ -123,6 +123,26 @@ pub fn render(document: &Value) -> String {
     out
 }
 
+/// Whether YAML cannot hold `c` as it is, in a comment or a quoted scalar: control characters
+/// other than tab and line feed (a lone carriage return or U+0085 would even end a comment's
+/// line), the Unicode line and paragraph separators (line breaks to YAML 1.1), the byte order
+/// mark and the non-characters U+FFFE and U+FFFF. Source files can carry any of them in names
+/// and descriptions.
+fn unprintable(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        )
+}
+
+/// Comment text as YAML can hold it: characters it cannot, replaced with U+FFFD.
+fn comment_text(text: &str) -> String {
+    text.chars()
+        .map(|c| if unprintable(c) { '\u{fffd}' } else { c })
+        .collect()
+}
+
 fn comment_lines(out: &mut String, lines: &[String], indent: usize) {
     for line in lines {
         for part in line.lines() {
@@ -131,7 +151,7 @@ fn comment_lines(out: &mut String, lines: &[String], indent: usize) {
                 out.push_str("#\n");
             } else {
                 out.push_str("# ");
-                out.push_str(part);
+                out.push_str(&comment_text(part));
                 out.push('\n');
             }
         }
@@ -141,7 +161,7 @@ fn comment_lines(out: &mut String, lines: &[String], indent: usize) {
 fn trailing(out: &mut String, note: &Option<String>) {
     if let Some(note) = note {
         out.push_str("  # ");
-        out.push_str(&note.replace('\n', " "));
+        out.push_str(&comment_text(&note.replace('\n', " ")));
     }
     out.push('\n');
 }
@@ -154,9 +174,22 @@ fn write_map(out: &mut String, entries: &[Entry], indent: usize) {
     }
 }
 
+/// The longest key written as `key: value`. YAML allows an implicit key at most 1024
+/// characters; a longer one (a `--clients` file can hold anything) is written as an explicit
+/// key, `? key` and then `: value` on the next line.
+const MAX_IMPLICIT_KEY: usize = 1000;
+
 /// Writes `key: value` starting at the current position (indentation already written).
 fn write_entry(out: &mut String, entry: &Entry, indent: usize) {
-    out.push_str(&quote(&entry.key));
+    let key = quote(&entry.key);
+    if key.len() > MAX_IMPLICIT_KEY {
+        out.push_str("? ");
+        out.push_str(&key);
+        out.push('\n');
+        out.push_str(&" ".repeat(indent));
+    } else {
+        out.push_str(&key);
+    }
     out.push(':');
     match &entry.value {
         Value::Scalar(scalar) => {
@@ -232,7 +265,7 @@ pub fn quote(value: &str) -> String {
                 '\\' => "\\\\".to_owned(),
                 '\n' => "\\n".to_owned(),
                 '\t' => "\\t".to_owned(),
-                c if c.is_control() => format!("\\u{:04x}", c as u32),
+                c if unprintable(c) => format!("\\u{:04x}", c as u32),
                 c => c.to_string(),
             })
             .collect();
@@ -283,6 +316,57 @@ mod tests {
         assert_eq!(quote(""), "\"\"");
         assert_eq!(quote("a: b"), "\"a: b\"");
         assert_eq!(quote("say \"hi\""), "\"say \\\"hi\\\"\"");
+    }
+
+    #[test]
+    fn a_key_longer_than_yaml_allows_an_implicit_key_is_written_explicitly() {
+        // Found by fuzzing (docs/fuzzing.md): a 1,100-character key in a `--clients` file
+        // made the imported scenario unreadable ("mapping values are not allowed").
+        let long = "k".repeat(1100);
+        let mut client = MapBuilder::new();
+        client.push(&long, text("v"));
+        client.push(
+            "nested",
+            MapBuilder::new().set(&long, flow(["a", "b"])).build(),
+        );
+        let mut root = MapBuilder::new();
+        root.push("clients", Value::List(vec![item(client.build(), vec![])]));
+        root.push(&long, MapBuilder::new().set("x", text("y")).build());
+        let yaml = render(&root.build());
+        let parsed: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+        assert_eq!(parsed["clients"][0][long.as_str()], "v");
+        assert_eq!(parsed["clients"][0]["nested"][long.as_str()][1], "b");
+        assert_eq!(parsed[long.as_str()]["x"], "y");
+        assert!(yaml.contains(&format!("  - ? {long}\n    : v\n")), "{yaml}");
+    }
+
+    #[test]
+    fn characters_yaml_cannot_hold_are_escaped_or_replaced() {
+        // Found by fuzzing (docs/fuzzing.md): a DEL in a CloudFormation logical ID, written
+        // into a comment, made the imported scenario unreadable.
+        assert_eq!(quote("a\u{7f}b\rc"), "\"a\\u007fb\\u000dc\"");
+        assert_eq!(quote("a\u{2028}b"), "\"a\\u2028b\"");
+        let mut root = MapBuilder::new();
+        root.push_commented(
+            "name",
+            text("x"),
+            vec!["Subnet\u{7f}A\rB\u{85}C".to_owned()],
+        );
+        root.push_noted("id", text("z"), Some("note\u{2029}end".to_owned()));
+        let yaml = render(&root.build());
+        assert_eq!(
+            yaml,
+            "# Subnet\u{fffd}A\u{fffd}B\u{fffd}C\nname: x\nid: z  # note\u{fffd}end\n"
+        );
+        let parsed: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+        assert_eq!(parsed["name"], "x");
+        let tricky = render(
+            &MapBuilder::new()
+                .set("v", text("a\u{7f}\r\u{85}\u{2028}\u{feff}\u{ffff}b"))
+                .build(),
+        );
+        let parsed: serde_yaml::Value = serde_yaml::from_str(&tricky).unwrap();
+        assert_eq!(parsed["v"], "a\u{7f}\r\u{85}\u{2028}\u{feff}\u{ffff}b");
     }
 
     #[test]

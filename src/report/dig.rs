@@ -6,23 +6,40 @@
 use std::fmt::Write;
 
 use hickory_proto::op::{Message, MessageType, OpCode, Query, ResponseCode};
-use hickory_proto::rr::{DNSClass, RData, RecordType};
+use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 
 use crate::analysis::{Analysis, Flow};
 
 /// The wire-format round trip of the answer to one client's query.
 pub fn message(analysis: &Analysis<'_>, flow: &Flow) -> Result<(Message, usize), String> {
     let name = analysis.scenario.cluster.endpoint.clone();
+    let answer = answer(
+        name,
+        flow.dns.records.iter().cloned(),
+        flow.dns.failure.is_some(),
+    );
+    round_trip(&answer)
+}
+
+/// The response to an `A` query for `name`: recursion desired and available, `records` as
+/// the answer section, SERVFAIL when resolution `failed`.
+pub fn answer(name: Name, records: impl IntoIterator<Item = Record>, failed: bool) -> Message {
     let mut message = Message::new(0, MessageType::Response, OpCode::Query);
     message.metadata.recursion_desired = true;
     message.metadata.recursion_available = true;
-    message.metadata.response_code = if flow.dns.failure.is_some() {
+    message.metadata.response_code = if failed {
         ResponseCode::ServFail
     } else {
         ResponseCode::NoError
     };
     message.add_query(Query::query(name, RecordType::A));
-    message.add_answers(flow.dns.records.iter().cloned());
+    message.add_answers(records);
+    message
+}
+
+/// Encodes a message to DNS wire format and decodes it back: the decoded message and the
+/// size of the wire form.
+pub fn round_trip(message: &Message) -> Result<(Message, usize), String> {
     let wire = message
         .to_vec()
         .map_err(|error| format!("cannot encode the DNS answer: {error}"))?;
@@ -49,15 +66,10 @@ fn class(class: DNSClass) -> &'static str {
 
 pub fn text(analysis: &Analysis<'_>, flow: &Flow, short: bool) -> Result<String, String> {
     let (message, size) = message(analysis, flow)?;
-    let mut out = String::new();
     if short {
-        for record in &message.answers {
-            if let RData::A(a) = &record.data {
-                let _ = writeln!(out, "{}", a.0);
-            }
-        }
-        return Ok(out);
+        return Ok(short_answers(&message));
     }
+    let mut out = String::new();
     let question = message.queries.first();
     let qname = question.map(|q| q.name().to_string()).unwrap_or_default();
     let _ = writeln!(
@@ -67,6 +79,48 @@ pub fn text(analysis: &Analysis<'_>, flow: &Flow, short: bool) -> Result<String,
         flow.client.name,
         analysis.mode
     );
+    out.push_str(&sections(&message));
+    let _ = writeln!(out);
+    let server = &flow.dns.server;
+    if server == "public-dns" {
+        let _ = writeln!(out, ";; SERVER: public DNS (a public recursive resolver)");
+    } else {
+        let _ = writeln!(
+            out,
+            ";; SERVER: {server}#53({server}) — {}",
+            flow.dns.server_label
+        );
+    }
+    let _ = writeln!(out, ";; ANSWERED BY: {}", flow.dns.answered_by.as_str());
+    if let Some(failure) = &flow.dns.failure {
+        let _ = writeln!(
+            out,
+            ";; FAILURE: {}: {}",
+            failure.reason, failure.blocked_by
+        );
+    }
+    let _ = writeln!(
+        out,
+        ";; WHEN: simulated offline by eksflow (nothing was sent)"
+    );
+    let _ = writeln!(out, ";; MSG SIZE  rcvd: {size}");
+    Ok(out)
+}
+
+/// `+short`: the addresses of the answer's A records, one a line.
+pub fn short_answers(message: &Message) -> String {
+    let mut out = String::new();
+    for record in &message.answers {
+        if let RData::A(a) = &record.data {
+            let _ = writeln!(out, "{}", a.0);
+        }
+    }
+    out
+}
+
+/// The header, question and answer sections of a message, as dig prints them.
+pub fn sections(message: &Message) -> String {
+    let mut out = String::new();
     let _ = writeln!(out, ";; Got answer:");
     let meta = &message.metadata;
     let _ = writeln!(
@@ -121,29 +175,5 @@ pub fn text(analysis: &Analysis<'_>, flow: &Flow, short: bool) -> Result<String,
             );
         }
     }
-    let _ = writeln!(out);
-    let server = &flow.dns.server;
-    if server == "public-dns" {
-        let _ = writeln!(out, ";; SERVER: public DNS (a public recursive resolver)");
-    } else {
-        let _ = writeln!(
-            out,
-            ";; SERVER: {server}#53({server}) — {}",
-            flow.dns.server_label
-        );
-    }
-    let _ = writeln!(out, ";; ANSWERED BY: {}", flow.dns.answered_by.as_str());
-    if let Some(failure) = &flow.dns.failure {
-        let _ = writeln!(
-            out,
-            ";; FAILURE: {}: {}",
-            failure.reason, failure.blocked_by
-        );
-    }
-    let _ = writeln!(
-        out,
-        ";; WHEN: simulated offline by eksflow (nothing was sent)"
-    );
-    let _ = writeln!(out, ";; MSG SIZE  rcvd: {size}");
-    Ok(out)
+    out
 }

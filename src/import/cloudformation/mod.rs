@@ -38,9 +38,13 @@ use intrinsics::{
 };
 
 pub fn read(source: &str) -> Result<Inventory, ImportError> {
-    let text = read_text(source)?;
+    read_str(source, &read_text(source)?)
+}
+
+/// Reads a template (YAML or JSON) already in memory; `source` names it in messages.
+pub fn read_str(source: &str, text: &str) -> Result<Inventory, ImportError> {
     let at_source = |p: Problem| ImportError::new(source, p.path, p.message);
-    let document = parse(&text).map_err(at_source)?;
+    let document = parse(text).map_err(at_source)?;
     read_document(source, &document).map_err(at_source)
 }
 

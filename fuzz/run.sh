@@ -1,0 +1,23 @@
+#!/bin/sh
+# Runs one fuzz target with the settings docs/fuzzing.md records, seeding its corpus first.
+# Usage: sh fuzz/run.sh TARGET [SECONDS]  (default 300); extra libFuzzer flags via FUZZ_FLAGS.
+# A crash, timeout or out-of-memory input lands in fuzz/artifacts/TARGET/.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+target=$1
+seconds=${2:-300}
+sh fuzz/seed.sh >/dev/null
+dict=
+if [ -f "fuzz/dicts/$target.dict" ]; then
+    dict="-dict=fuzz/dicts/$target.dict"
+fi
+max_len=
+case $target in
+scenario | import_eksctl | import_clients) max_len=-max_len=16384 ;;
+esac
+# No sanitizer: eksflow forbids unsafe code, so AddressSanitizer would only slow the search.
+# shellcheck disable=SC2086
+exec cargo +nightly fuzz run --sanitizer none "$target" -- \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    $max_len $dict ${FUZZ_FLAGS:-}

@@ -1,0 +1,372 @@
+//! What the fuzz targets run, shared with `tests/fuzz_regressions.rs` (which includes this
+//! file with `#[path]`), so an input kept from a fuzzing run replays through exactly the code
+//! path that found it.
+//!
+//! A function here panics only when eksflow breaks a promise: a panic inside eksflow, or an
+//! output that contradicts itself (a JSON report that is not JSON, an import that does not
+//! load, a DNS answer that does not survive the wire). Everything else comes back as a value
+//! the regression tests assert on.
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
+
+use std::net::Ipv4Addr;
+
+use eksflow::analysis::{self, Analysis};
+use eksflow::import::{self, Kind, Options};
+use eksflow::lint::{self, FileReport, Selection};
+use eksflow::report::{self, Style};
+use eksflow::scenario::{self, Scenario};
+use hickory_proto::op::{Message, ResponseCode};
+use hickory_proto::rr::{Name, RData, Record, rdata::A};
+
+/// The file name scenario inputs are loaded under.
+pub const SCENARIO_FILE: &str = "fuzz.yaml";
+
+/// What a scenario input came to.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ScenarioOutcome {
+    /// Documents that loaded as scenarios.
+    pub loaded: usize,
+    /// Load problems, as `check` prints them (`file:line:col: path: message`).
+    pub problems: Vec<String>,
+    /// Client flows analysed, each scenario in its own mode.
+    pub flows: usize,
+}
+
+/// Scenario bytes → load → validate → analyse in the scenario's own mode and in all three
+/// (`compare`) → every `check`, `compare`, `trace` and `resolve` format; then `lint` of the
+/// same text in every lint format. Bytes that are not UTF-8 are read lossily (`check` refuses
+/// them before loading; the loader must survive the replacement characters anyway).
+pub fn scenario(data: &[u8]) -> ScenarioOutcome {
+    let text = String::from_utf8_lossy(data);
+    let mut outcome = ScenarioOutcome::default();
+    for document in scenario::load_str(SCENARIO_FILE, &text) {
+        match document {
+            Ok(scenario) => {
+                outcome.loaded += 1;
+                outcome.flows += reports(&scenario);
+            }
+            Err(problems) => {
+                // `check` would exit 2 without a word.
+                assert!(!problems.is_empty(), "a document failed without a problem");
+                outcome
+                    .problems
+                    .extend(problems.iter().map(ToString::to_string));
+            }
+        }
+    }
+    let linted = lint::lint_str(SCENARIO_FILE, &text, &Selection::default());
+    assert_eq!(
+        linted.scenarios.len(),
+        outcome.loaded,
+        "lint and check load different scenarios"
+    );
+    lint_reports(&[linted]);
+    outcome
+}
+
+/// Every `check`, `compare`, `trace` and `resolve` report of one scenario; the number of
+/// flows in its own mode.
+fn reports(scenario: &Scenario) -> usize {
+    let styles = [
+        Style::default(),
+        Style {
+            color: true,
+            width: Some(60),
+        },
+    ];
+    let own = analysis::analyse(scenario, None);
+    for style in styles {
+        let _ = report::table::check(&own, style);
+    }
+    let _ = report::markdown::check(&own);
+    json(&report::json::to_string(&report::json::scenario(&own)));
+    for flow in &own.flows {
+        let _ = report::trace::text(&own, flow);
+        json(&report::json::to_string(&report::json::flow_view(
+            scenario, flow,
+        )));
+        for short in [false, true] {
+            if let Err(error) = report::dig::text(&own, flow, short) {
+                panic!("`resolve` fails for a loaded scenario: {error}");
+            }
+        }
+    }
+
+    let modes = analysis::compare(scenario);
+    for style in styles {
+        let _ = report::table::compare(&modes, style);
+    }
+    let _ = report::markdown::compare(&modes);
+    let views: Vec<_> = modes.iter().map(report::json::scenario).collect();
+    json(&report::json::to_string(&views));
+    own.flows.len()
+}
+
+/// Every `lint` format of `reports`, as `lint` renders them.
+fn lint_reports(reports: &[FileReport]) {
+    let selection = Selection::default();
+    let codes = selection.codes();
+    let totals = lint::totals(reports);
+    let analyses: Vec<Vec<Analysis<'_>>> = reports
+        .iter()
+        .map(|report| {
+            report
+                .scenarios
+                .iter()
+                .map(|linted| {
+                    let mut analysis = analysis::analyse(&linted.scenario, None);
+                    analysis.findings = linted.findings.clone();
+                    analysis
+                })
+                .collect()
+        })
+        .collect();
+    for quiet in [false, true] {
+        let _ = report::lint::text::render(reports, totals, quiet);
+    }
+    json(&report::lint::json::render(reports));
+    json(&report::lint::sarif::render(reports, &codes));
+    for deny_warnings in [false, true] {
+        let xml = report::lint::junit::render(reports, &analyses, &codes, deny_warnings);
+        if let Err(error) = roxmltree::Document::parse(&xml) {
+            panic!("`lint --format junit` is not well-formed XML ({error}):\n{xml}");
+        }
+    }
+    let github = report::lint::github::render(reports);
+    let messages: usize = reports.iter().map(|report| report.messages().len()).sum();
+    assert_eq!(
+        github.lines().count(),
+        messages,
+        "`lint --format github` must be one workflow command per message:\n{github}"
+    );
+    for line in github.lines() {
+        assert!(line.starts_with("::"), "not a workflow command: {line:?}");
+    }
+    let _ = report::lint::markdown::render(reports, &analyses, totals);
+}
+
+/// A JSON report must be JSON.
+fn json(text: &str) {
+    if let Err(error) = serde_json::from_str::<serde_json::Value>(text) {
+        panic!("a JSON report is not JSON ({error}):\n{text}");
+    }
+}
+
+/// The file name an import input is read under.
+pub fn import_file(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Terraform => "plan.json",
+        Kind::Eksctl => "cluster.yaml",
+        Kind::CloudFormation => "template.yaml",
+        Kind::Aws => "aws.json",
+    }
+}
+
+/// `eksflow import KIND` of bytes: the clusters imported (each scenario loaded and analysed),
+/// or the import error as printed. Kind detection runs too.
+///
+/// Two promises are checked. An import that succeeds wrote scenarios that load (the import
+/// checks its output, `import::check_loads`). And the importer writes well-formed scenarios:
+/// when what it built does not load, every problem is about a value at a field (one the
+/// source got wrong), never YAML that does not parse or a document without a field path.
+pub fn import(kind: Kind, data: &[u8]) -> Result<Vec<String>, String> {
+    let text = String::from_utf8_lossy(data);
+    let file = import_file(kind);
+    let _ = import::detect_str(file, &text);
+    let options = Options::default();
+    let result = import::import_str(Some(kind), file, &text, &options);
+
+    // What the importer built, before the check that turns a scenario that does not load
+    // into an error.
+    let built = import::read_str(kind, file, &text)
+        .ok()
+        .and_then(|inventory| import::build::build(&inventory, &options).ok())
+        .unwrap_or_default();
+    let mut all_load = true;
+    for scenario in &built {
+        let documents = scenario::load_str(&format!("<import of {file}>"), &scenario.yaml);
+        assert_eq!(
+            documents.len(),
+            1,
+            "an import wrote other than one document:\n{}",
+            scenario.yaml
+        );
+        for document in documents {
+            match document {
+                Ok(loaded) => {
+                    let _ = analysis::analyse(&loaded, None);
+                }
+                Err(problems) => {
+                    all_load = false;
+                    assert!(!problems.is_empty(), "a document failed without a problem");
+                    for problem in &problems {
+                        assert!(
+                            !problem.path.is_empty(),
+                            "an importer wrote a scenario that is not well-formed: {problem}\n---- scenario ----\n{}",
+                            scenario.yaml
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    match result {
+        Ok(imported) => {
+            assert!(
+                all_load,
+                "an import succeeded with a scenario that does not load"
+            );
+            let clusters: Vec<String> = built.iter().map(|s| s.cluster.clone()).collect();
+            let names: Vec<String> = imported.iter().map(|s| s.cluster.clone()).collect();
+            assert_eq!(names, clusters, "import_str and read + build differ");
+            Ok(names)
+        }
+        Err(error) => {
+            assert!(
+                built.is_empty() || !all_load,
+                "the import failed although its scenarios load: {error}"
+            );
+            Err(error.to_string())
+        }
+    }
+}
+
+/// The eksctl config the `--clients` target merges clients into (a real one, with nodes in
+/// private subnets behind NAT gateways).
+pub const CLIENTS_BASE: &str =
+    include_str!("../../tests/fixtures/import/eksctl/managed-ha-nat.yaml");
+
+/// `eksflow import eksctl managed-ha-nat.yaml --clients FILE` with bytes as the clients file:
+/// the clients merged, or the error as printed. The clients are user-written scenario
+/// fragments, copied through the import's YAML writer: as for [`import`], an import that
+/// succeeds loads, and what was built is always well-formed YAML whose problems sit at fields.
+pub fn import_clients(data: &[u8]) -> Result<usize, String> {
+    let text = String::from_utf8_lossy(data);
+    let extra = import::read_clients_str("clients.yaml", &text).map_err(|e| e.to_string())?;
+    let inventory = import::read_str(Kind::Eksctl, "cluster.yaml", CLIENTS_BASE)
+        .expect("the base config imports");
+    let options = Options {
+        cluster: None,
+        extra: Some(extra.clone()),
+    };
+    let built = import::build::build(&inventory, &options).expect("the base config builds");
+    let mut problems = Vec::new();
+    for scenario in &built {
+        for document in scenario::load_str("<import>", &scenario.yaml) {
+            match document {
+                Ok(loaded) => {
+                    let _ = analysis::analyse(&loaded, None);
+                }
+                Err(found) => {
+                    assert!(!found.is_empty(), "a document failed without a problem");
+                    for problem in &found {
+                        assert!(
+                            !problem.path.is_empty(),
+                            "the import wrote a scenario that is not well-formed: {problem}\n---- scenario ----\n{}",
+                            scenario.yaml
+                        );
+                    }
+                    problems.extend(found);
+                }
+            }
+        }
+    }
+    match import::check_loads("cluster.yaml", &built) {
+        Ok(()) => {
+            assert!(
+                problems.is_empty(),
+                "check_loads passed a scenario that does not load"
+            );
+            Ok(extra.clients.len())
+        }
+        Err(error) => {
+            assert!(
+                !problems.is_empty(),
+                "check_loads failed a scenario that loads"
+            );
+            Err(error.to_string())
+        }
+    }
+}
+
+/// Arbitrary bytes as a DNS message: when they decode, what eksflow's dig renderer prints of
+/// it (header, question and answer sections, then the `+short` lines). eksflow itself only
+/// ever decodes the wire form of answers it built (`resolve`), never bytes from outside;
+/// this checks that the renderer copes with whatever the decoder can produce.
+pub fn dns_decode(data: &[u8]) -> Option<String> {
+    let message = Message::from_vec(data).ok()?;
+    let mut out = report::dig::sections(&message);
+    out.push_str(&report::dig::short_answers(&message));
+    if let Ok((again, _)) = report::dig::round_trip(&message) {
+        let _ = report::dig::sections(&again);
+    }
+    Some(out)
+}
+
+/// Bytes as the answer `resolve` builds: byte 0 bit 0 is SERVFAIL, byte 1 the number of A
+/// records (up to 15), then 8 bytes a record (address, TTL), then the name, read as the
+/// scenario validator reads `cluster.endpoint`. The answer must come back from the wire
+/// unchanged. The addresses answered, when the name is one eksflow accepts.
+pub fn dns_answer(data: &[u8]) -> Option<Vec<Ipv4Addr>> {
+    let (&flags, rest) = data.split_first()?;
+    let (&count, rest) = rest.split_first()?;
+    let count = usize::from(count % 16);
+    let failed = flags & 1 == 1;
+    let records_len = count * 8;
+    if rest.len() < records_len {
+        return None;
+    }
+    let (record_bytes, name_bytes) = rest.split_at(records_len);
+    let text = String::from_utf8_lossy(name_bytes);
+    // As `Validator::domain` (src/scenario/validate.rs) reads a domain name.
+    let mut name = Name::from_ascii(text.trim()).ok()?;
+    name.set_fqdn(true);
+    let answers: Vec<(Ipv4Addr, u32)> = record_bytes
+        .chunks_exact(8)
+        .map(|chunk| {
+            let ip = Ipv4Addr::new(chunk[0], chunk[1], chunk[2], chunk[3]);
+            let ttl = u32::from_be_bytes([chunk[4], chunk[5], chunk[6], chunk[7]]);
+            (ip, ttl)
+        })
+        .collect();
+    let records = answers
+        .iter()
+        .map(|&(ip, ttl)| Record::from_rdata(name.clone(), ttl, RData::A(A(ip))));
+    let built = report::dig::answer(name.clone(), records, failed);
+    let (decoded, size) = match report::dig::round_trip(&built) {
+        Ok(round_trip) => round_trip,
+        Err(error) => panic!("the answer for `{name}` does not survive the wire: {error}"),
+    };
+    assert!(size >= 12, "a DNS message has a 12-byte header");
+    assert_eq!(decoded.queries.len(), 1);
+    assert_eq!(decoded.queries[0].name(), &name, "question name changed");
+    let expected_code = if failed {
+        ResponseCode::ServFail
+    } else {
+        ResponseCode::NoError
+    };
+    assert_eq!(decoded.metadata.response_code, expected_code);
+    let back: Vec<(Ipv4Addr, u32)> = decoded
+        .answers
+        .iter()
+        .map(|record| match &record.data {
+            RData::A(a) => {
+                assert_eq!(record.name, name, "answer name changed");
+                (a.0, record.ttl)
+            }
+            other => panic!("an A record came back as {other:?}"),
+        })
+        .collect();
+    assert_eq!(back, answers, "answers changed on the wire");
+    let short: Vec<String> = answers.iter().map(|(ip, _)| ip.to_string()).collect();
+    let printed = report::dig::short_answers(&decoded);
+    assert_eq!(printed.lines().collect::<Vec<_>>(), short);
+    let _ = report::dig::sections(&decoded);
+    Some(answers.into_iter().map(|(ip, _)| ip).collect())
+}

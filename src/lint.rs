@@ -244,6 +244,26 @@ pub fn lint_files(files: &[String], selection: &Selection) -> Vec<FileReport> {
         .collect()
 }
 
+/// The analyses the JUnit and Markdown reports show flows from: every linted scenario
+/// analysed again (microseconds a scenario), with its selected findings in place of the full
+/// set, so the report and the findings agree.
+pub fn analyses(reports: &[FileReport]) -> Vec<Vec<analysis::Analysis<'_>>> {
+    reports
+        .iter()
+        .map(|report| {
+            report
+                .scenarios
+                .iter()
+                .map(|linted| {
+                    let mut analysis = analysis::analyse(&linted.scenario, None);
+                    analysis.findings = linted.findings.clone();
+                    analysis
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// Counts of a lint run, for the summary line and the exit code.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {

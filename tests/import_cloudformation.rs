@@ -19,7 +19,7 @@ use eksflow::scenario::{
     self, Attachment, ConnectionKind, DhcpDnsServer, EndpointAccess, RouteTarget, Scenario, SgPeer,
     SgRule, VpcEndpointKind,
 };
-use import_support::{Fixtures, assert_noted, eksflow, missing, subnet, subnets};
+use import_support::{Fixtures, allowlist, assert_noted, eksflow, missing, subnet, subnets};
 
 const SOURCE: Fixtures = Fixtures {
     kind: Kind::CloudFormation,
@@ -513,15 +513,7 @@ fn resources_of_other_types_are_listed_as_left_out() {
 fn a_public_only_cluster_behind_nat_is_refused_by_its_allowlist() {
     let scenario = SOURCE.scenario("public-restricted-nat.json");
     assert_eq!(scenario.cluster.access, EndpointAccess::Public);
-    assert_eq!(
-        scenario
-            .cluster
-            .public_access_cidrs
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>(),
-        ["203.0.113.0/24"]
-    );
+    assert_eq!(allowlist(&scenario), ["203.0.113.0/24"]);
     let analysis = analysis::analyse(&scenario, None);
     let verdicts = node_verdicts(&analysis);
     assert_eq!(verdicts.len(), 2, "{verdicts:?}");
@@ -704,15 +696,7 @@ fn a_launch_template_named_by_name_gives_the_nodes_their_security_group() {
 fn string_flags_turn_on_public_and_private_access() {
     let scenario = SOURCE.scenario("public-and-private-connections.yaml");
     assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
-    assert_eq!(
-        scenario
-            .cluster
-            .public_access_cidrs
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>(),
-        ["198.51.100.0/24"]
-    );
+    assert_eq!(allowlist(&scenario), ["198.51.100.0/24"]);
     let vpc = scenario.cluster_vpc().unwrap();
     assert!(vpc.enable_dns_support && vpc.enable_dns_hostnames);
 }
@@ -794,15 +778,7 @@ fn the_cdk_custom_resource_is_read_as_a_cluster() {
     let scenario = SOURCE.scenario("cdk-custom-resource-cluster.json");
     assert_eq!(scenario.cluster.name, "cdk-demo");
     assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
-    assert_eq!(
-        scenario
-            .cluster
-            .public_access_cidrs
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>(),
-        ["198.51.100.0/24"]
-    );
+    assert_eq!(allowlist(&scenario), ["198.51.100.0/24"]);
     assert_eq!(
         group_ids(&scenario, &scenario.cluster.security_groups),
         [
@@ -857,20 +833,7 @@ fn macros_are_noted_not_expanded() {
 
 #[test]
 fn a_template_on_standard_input_imports() {
-    let template = std::fs::read(SOURCE.path("public-restricted-nat.json")).unwrap();
-    let output = eksflow()
-        .args(["import", "cloudformation", "-"])
-        .write_stdin(template)
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let yaml = String::from_utf8(output.stdout).unwrap();
-    let scenario = scenario::load_one("stdin", &yaml).unwrap();
+    let scenario = SOURCE.import_stdin("public-restricted-nat.json");
     assert_eq!(scenario.cluster.name, "restricted");
 }
 

@@ -14,8 +14,8 @@ mod import_support;
 use eksflow::analysis::{self, Analysis};
 use eksflow::import::Kind;
 use eksflow::path::EndpointKind;
-use eksflow::scenario::{self, EndpointAccess, RouteTarget, Scenario, VpcEndpointKind};
-use import_support::{Fixtures, assert_noted, eksflow, missing, subnet, subnets};
+use eksflow::scenario::{EndpointAccess, RouteTarget, Scenario, VpcEndpointKind};
+use import_support::{Fixtures, allowlist, assert_noted, eksflow, missing, subnet, subnets};
 
 const SOURCE: Fixtures = Fixtures {
     kind: Kind::Eksctl,
@@ -177,13 +177,7 @@ fn only_the_unset_endpoint_flag_takes_its_default() {
 fn public_and_private_endpoints_and_their_allowlist_are_read() {
     let scenario = SOURCE.scenario("managed-ha-nat.yaml");
     assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
-    let cidrs: Vec<String> = scenario
-        .cluster
-        .public_access_cidrs
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    assert_eq!(cidrs, ["198.51.100.0/24"]);
+    assert_eq!(allowlist(&scenario), ["198.51.100.0/24"]);
     assert!(!scenario.cluster.public_access_cidrs_default);
 }
 
@@ -670,13 +664,7 @@ fn control_plane_subnet_ids_without_a_vpc_are_noted_not_invented() {
     assert_noted(&scenario, &["vpc.id is not set"]);
     assert_noted(&scenario, &["subnet-1234", "CIDR unknown"]);
     assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
-    let cidrs: Vec<String> = scenario
-        .cluster
-        .public_access_cidrs
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    assert_eq!(cidrs, ["1.1.1.1/32"]);
+    assert_eq!(allowlist(&scenario), ["1.1.1.1/32"]);
 }
 
 // ---- what is left out, and invalid input ---------------------------------------------
@@ -713,13 +701,7 @@ fn a_document_that_is_not_a_cluster_config_is_rejected() {
 #[test]
 fn a_value_of_the_wrong_type_is_an_error_at_its_path() {
     let config = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: t, region: eu-west-1}\nmanagedNodeGroups:\n  - name: ng\n    privateNetworking: \"yes\"\n";
-    let output = eksflow()
-        .args(["import", "eksctl", "-"])
-        .write_stdin(config)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = SOURCE.refused_stdin(config);
     assert!(
         stderr.contains("managedNodeGroups[0].privateNetworking")
             && stderr.contains("true or false"),
@@ -731,25 +713,14 @@ fn a_value_of_the_wrong_type_is_an_error_at_its_path() {
 fn a_missing_cluster_name_is_an_error() {
     let config =
         "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {region: eu-west-1}\n";
-    let output = eksflow()
-        .args(["import", "eksctl", "-"])
-        .write_stdin(config)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("metadata.name"));
+    let stderr = SOURCE.refused_stdin(config);
+    assert!(stderr.contains("metadata.name"), "{stderr}");
 }
 
 #[test]
 fn a_vpc_cidr_eksctl_rejects_is_an_error() {
     let config = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: t, region: eu-west-1}\nvpc: {cidr: 10.0.0.0/8}\n";
-    let output = eksflow()
-        .args(["import", "eksctl", "-"])
-        .write_stdin(config)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = SOURCE.refused_stdin(config);
     assert!(
         stderr.contains("vpc.cidr") && stderr.contains("/16 to /24"),
         "{stderr}"
@@ -758,13 +729,7 @@ fn a_vpc_cidr_eksctl_rejects_is_an_error() {
 
 #[test]
 fn broken_yaml_is_an_error_with_its_line() {
-    let output = eksflow()
-        .args(["import", "eksctl", "-"])
-        .write_stdin("kind: ClusterConfig\nmetadata: [\n")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = SOURCE.refused_stdin("kind: ClusterConfig\nmetadata: [\n");
     assert!(stderr.contains("line "), "{stderr}");
 }
 
@@ -772,20 +737,7 @@ fn broken_yaml_is_an_error_with_its_line() {
 
 #[test]
 fn the_cli_reads_a_config_from_standard_input() {
-    let config = std::fs::read_to_string(SOURCE.path("managed-ha-nat.yaml")).unwrap();
-    let output = eksflow()
-        .args(["import", "eksctl", "-"])
-        .write_stdin(config)
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let yaml = String::from_utf8(output.stdout).unwrap();
-    let scenario = scenario::load_one("stdin", &yaml).unwrap();
+    let scenario = SOURCE.import_stdin("managed-ha-nat.yaml");
     assert_eq!(scenario.cluster.name, "payments");
 }
 
@@ -808,13 +760,7 @@ fn the_cli_tells_an_eksctl_config_without_being_told_its_kind() {
 #[test]
 fn a_section_that_is_not_a_mapping_is_an_error_at_its_path() {
     let config = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: t, region: eu-west-1}\nvpc: [10.0.0.0/16]\n";
-    let output = eksflow()
-        .args(["import", "eksctl", "-"])
-        .write_stdin(config)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = SOURCE.refused_stdin(config);
     assert!(
         stderr.contains("-: vpc: expected a mapping; found a list"),
         "{stderr}"

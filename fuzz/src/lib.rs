@@ -15,7 +15,7 @@
 
 use std::net::Ipv4Addr;
 
-use eksflow::analysis::{self, Analysis};
+use eksflow::analysis;
 use eksflow::import::{self, Kind, Options};
 use eksflow::lint::{self, FileReport, Selection};
 use eksflow::report::{self, Style};
@@ -112,20 +112,7 @@ fn lint_reports(reports: &[FileReport]) {
     let selection = Selection::default();
     let codes = selection.codes();
     let totals = lint::totals(reports);
-    let analyses: Vec<Vec<Analysis<'_>>> = reports
-        .iter()
-        .map(|report| {
-            report
-                .scenarios
-                .iter()
-                .map(|linted| {
-                    let mut analysis = analysis::analyse(&linted.scenario, None);
-                    analysis.findings = linted.findings.clone();
-                    analysis
-                })
-                .collect()
-        })
-        .collect();
+    let analyses = lint::analyses(reports);
     for quiet in [false, true] {
         let _ = report::lint::text::render(reports, totals, quiet);
     }

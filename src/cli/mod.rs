@@ -288,33 +288,20 @@ fn lint(
     }
     let totals = linter::totals(&reports);
     let codes = selection.codes();
-    // JUnit and Markdown show flows: analyse again (microseconds a scenario), with the
-    // selected findings in place of the full set.
-    let analyses = || -> Vec<Vec<Analysis<'_>>> {
-        reports
-            .iter()
-            .map(|report| {
-                report
-                    .scenarios
-                    .iter()
-                    .map(|linted| {
-                        let mut analysis = analysis::analyse(&linted.scenario, None);
-                        analysis.findings = linted.findings.clone();
-                        analysis
-                    })
-                    .collect()
-            })
-            .collect()
-    };
     let text = match format {
         LintFormat::Text => report::lint::text::render(&reports, totals, quiet),
         LintFormat::Json => report::lint::json::render(&reports),
         LintFormat::Sarif => report::lint::sarif::render(&reports, &codes),
-        LintFormat::Junit => {
-            report::lint::junit::render(&reports, &analyses(), &codes, deny_warnings)
-        }
+        LintFormat::Junit => report::lint::junit::render(
+            &reports,
+            &linter::analyses(&reports),
+            &codes,
+            deny_warnings,
+        ),
         LintFormat::Github => report::lint::github::render(&reports),
-        LintFormat::Markdown => report::lint::markdown::render(&reports, &analyses(), totals),
+        LintFormat::Markdown => {
+            report::lint::markdown::render(&reports, &linter::analyses(&reports), totals)
+        }
     };
     print(&text);
     let failed = totals.errors > 0 || (deny_warnings && totals.warnings > 0);

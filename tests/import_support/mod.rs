@@ -34,6 +34,39 @@ impl Fixtures {
         })
     }
 
+    /// The scenario `eksflow import KIND -` writes with the fixture `name` on standard input
+    /// (the command must succeed), loaded as `check` loads it.
+    pub fn import_stdin(&self, name: &str) -> Scenario {
+        let source = std::fs::read(self.path(name)).unwrap();
+        let output = eksflow()
+            .args(["import", self.kind.as_str(), "-"])
+            .write_stdin(source)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let yaml = String::from_utf8(output.stdout).unwrap();
+        scenario::load_one("stdin", &yaml).unwrap_or_else(|problems| {
+            panic!("{name}: the import does not load: {problems:?}\n{yaml}")
+        })
+    }
+
+    /// What `eksflow import KIND -` prints on standard error for `source` on standard input;
+    /// the command must refuse it with exit code 2.
+    pub fn refused_stdin(&self, source: &str) -> String {
+        let output = eksflow()
+            .args(["import", self.kind.as_str(), "-"])
+            .write_stdin(source.to_owned())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{source}");
+        String::from_utf8(output.stderr).unwrap()
+    }
+
     /// The error an import of the invalid fixture `name` ends with.
     pub fn error(&self, name: &str) -> import::ImportError {
         match import::import(Some(self.kind), &self.path(name), &Options::default()) {
@@ -71,6 +104,16 @@ pub fn subnets(scenario: &Scenario) -> Vec<(String, String, String)> {
                 s.az.clone().unwrap_or_default(),
             )
         })
+        .collect()
+}
+
+/// The cluster's `publicAccessCidrs`, as written.
+pub fn allowlist(scenario: &Scenario) -> Vec<String> {
+    scenario
+        .cluster
+        .public_access_cidrs
+        .iter()
+        .map(ToString::to_string)
         .collect()
 }
 

@@ -107,6 +107,30 @@ pub fn subnets(scenario: &Scenario) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// The report `eksflow check - --format json` makes of `yaml`; `check` must accept it (exit 0
+/// or 1: analysed, whatever the verdicts).
+pub fn check_accepts(label: &str, yaml: impl Into<Vec<u8>>) -> serde_json::Value {
+    let yaml = yaml.into();
+    let output = eksflow()
+        .args(["check", "-", "--format", "json"])
+        .write_stdin(yaml.clone())
+        .output()
+        .unwrap();
+    let code = output.status.code().unwrap();
+    assert!(
+        code == 0 || code == 1,
+        "{label}: check exited {code}: {}\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(&yaml)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        json["flows"].is_array(),
+        "{label}: not a check report: {json}"
+    );
+    json
+}
+
 /// The cluster's `publicAccessCidrs`, as written.
 pub fn allowlist(scenario: &Scenario) -> Vec<String> {
     scenario

@@ -48,6 +48,7 @@ invalid_fixture! {
     a_yaml_syntax_error_is_reported_once => "syntax-error.yaml",
     empty_file => "empty.yaml",
     a_file_of_comments_is_empty => "comments-only.yaml",
+    security_groups_attach_only_in_their_own_vpc => "security-group-other-vpc.yaml",
 }
 
 #[test]

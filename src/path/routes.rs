@@ -55,12 +55,13 @@ pub fn lookup_network(routes: &[NetworkRoute], destination: Ipv4Addr) -> Option<
         .max_by_key(|route| route.destination.prefix())
 }
 
-/// `rt-private` or, for a subnet without one, `main route table of vpc-x`.
+/// `rt-private` or, for a subnet without one, `main (vpc-x)`: read as "route table main
+/// (vpc-x) of subnet …".
 pub fn table_name(scenario: &Scenario, subnet: &Subnet, table: Option<&RouteTable>) -> String {
     match table {
         Some(table) => table.id.clone(),
         None => format!(
-            "main route table of {}",
+            "main ({})",
             scenario
                 .vpc(subnet.vpc)
                 .map(|vpc| vpc.id.as_str())

@@ -137,7 +137,9 @@ pub(super) fn check(scenario: &Scenario, mode: EndpointAccess, findings: &mut Ve
                 format!("the public endpoint accepts the whole internet: publicAccessCidrs is 0.0.0.0/0{note}"),
             ));
         }
-    } else if !cluster.public_access_cidrs_default {
+    } else if !cluster.public_access_cidrs_default && !cluster.access.public_access() {
+        // Only when the file itself says private: under `--mode private` (a what-if) the list
+        // is the one the file's own mode uses.
         findings.push(Finding::new(
             scenario,
             Code::Eks005,

@@ -32,7 +32,8 @@ pub(super) fn check(scenario: &Scenario, findings: &mut Vec<Finding>) {
             Code::Eks011,
             "cluster.enis",
             format!(
-                "the cluster has {enis} EKS-owned ENIs; EKS creates 2 to 4, in the cluster subnets"
+                "the cluster has {enis} EKS-owned ENI{}; EKS creates 2 to 4, in the cluster subnets",
+                if enis == 1 { "" } else { "s" }
             ),
         ));
     }

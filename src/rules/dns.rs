@@ -166,12 +166,29 @@ fn dhcp_bypass(analysis: &Analysis<'_>, vpc_ix: VpcIx, findings: &mut Vec<Findin
         (None, AnsweredBy::PublicDns) => "nodes get the answer from public DNS".to_owned(),
         _ => "the private hosted zone is never asked".to_owned(),
     };
+    // Nodes ask the first server (resolv.conf order); what to change depends on what it is.
+    let (first, fix) = match vpc.dns_servers.first() {
+        Some(DhcpDnsServer::Ip(ip)) if scenario.dns_server_at(*ip).is_some() => (
+            ip.to_string(),
+            format!("add a conditional forwarder for eks.amazonaws.com to AmazonProvidedDNS on {ip}, or list AmazonProvidedDNS first"),
+        ),
+        Some(DhcpDnsServer::Ip(ip)) => (
+            ip.to_string(),
+            "hand out AmazonProvidedDNS instead, or a DNS server in the VPC that forwards eks.amazonaws.com to it".to_owned(),
+        ),
+        _ => ("AmazonProvidedDNS".to_owned(), "list AmazonProvidedDNS first".to_owned()),
+    };
+    let later = if vpc.dns_servers.contains(&DhcpDnsServer::AmazonProvidedDns) {
+        " (AmazonProvidedDNS, later in the list, is asked only when it does not answer)"
+    } else {
+        ""
+    };
     findings.push(Finding::new(
         scenario,
         Code::Eks007,
         format!("{}.dhcpOptions.domainNameServers", vpc.path),
         format!(
-            "cluster VPC {} hands out DNS servers [{servers}], which never pass the endpoint name to AmazonProvidedDNS: {outcome}; add a conditional forwarder for eks.amazonaws.com to AmazonProvidedDNS",
+            "cluster VPC {} hands out DNS servers [{servers}]; nodes ask {first}, which never passes the endpoint name to AmazonProvidedDNS{later}: {outcome}; {fix}",
             vpc.id
         ),
     ));

@@ -139,6 +139,9 @@ pub(super) struct Validator<'a> {
     ids: HashMap<String, (Element, String)>,
     /// Paths already reported as the wrong type: anything found under them is a repeat.
     suppressed: Vec<String>,
+    /// Connections whose own definition has a problem: routes to them are not judged
+    /// against a stand-in.
+    broken_connections: Vec<ConnIx>,
 }
 
 impl<'a> Validator<'a> {
@@ -149,6 +152,7 @@ impl<'a> Validator<'a> {
             problems: Vec::new(),
             ids: HashMap::new(),
             suppressed: Vec::new(),
+            broken_connections: Vec::new(),
         }
     }
 
@@ -299,6 +303,34 @@ impl<'a> Validator<'a> {
             Element::SecurityGroup(sg) => Some(sg),
             _ => None,
         }
+    }
+
+    /// A security group attached to an interface in `vpc`: AWS attaches only groups of the
+    /// interface's own VPC ("You can assign a security group only to resources in the same
+    /// VPC as the security group" — Amazon VPC user guide, security groups). Rules may still
+    /// name groups of a peered VPC (`sourceSecurityGroup`); attachment may not.
+    fn attached_sg_ref(
+        &mut self,
+        scenario: &Scenario,
+        id: &str,
+        path: &str,
+        vpc: Option<VpcIx>,
+        attached_to: &str,
+    ) -> Option<SgIx> {
+        let sg = self.sg_ref(id, path)?;
+        if let (Some(group), Some(vpc)) = (scenario.security_group(sg), vpc)
+            && group.vpc != vpc
+        {
+            let (theirs, ours) = (scenario.vpc(group.vpc), scenario.vpc(vpc));
+            let message = format!(
+                "security group `{id}` belongs to {}, but {attached_to} in {}: AWS attaches only security groups of the same VPC",
+                theirs.map_or("another VPC", |v| v.id.as_str()),
+                ours.map_or("another VPC", |v| v.id.as_str()),
+            );
+            self.problem(path, message);
+            return None;
+        }
+        Some(sg)
     }
 
     fn connection_ref(&mut self, id: &str, path: &str) -> Option<ConnIx> {
@@ -528,7 +560,9 @@ impl<'a> Validator<'a> {
         scenario.ignores = self.ignores(&raw);
 
         match cluster {
-            Some(cluster) if self.problems.is_empty() => {
+            // Node groups need the cluster, but not a clean file: their problems are
+            // reported with the others.
+            Some(cluster) => {
                 let (node_groups, implicit) = self.node_groups(&raw, &scenario, &cluster);
                 if !self.problems.is_empty() {
                     return Err(sorted(self.problems));
@@ -1219,6 +1253,9 @@ impl<'a> Validator<'a> {
         for (i, raw_conn) in raw.connections.iter().enumerate() {
             let path = join_index("connections", i);
             let kind = self.connection_kind(raw_conn, &path);
+            if kind.is_none() {
+                self.broken_connections.push(ConnIx(i));
+            }
             out.push(Connection {
                 id: owned(&raw_conn.id),
                 path,
@@ -1250,6 +1287,11 @@ impl<'a> Validator<'a> {
                     unused("network", raw.network.is_some()),
                     unused("attachments", raw.attachments.is_some()),
                 ];
+                if raw.vpcs.is_none() {
+                    // Already reported missing; say what was written instead (`vpc:`?).
+                    self.inapplicable(path, "peering connection", raw, extra);
+                    return None;
+                }
                 if vpcs.len() != 2 {
                     self.problem(
                         &list_path,
@@ -1326,15 +1368,25 @@ impl<'a> Validator<'a> {
                 return None;
             }
         };
+        self.inapplicable(path, kind.label(), raw, extra);
+        Some(kind)
+    }
+
+    /// Reports each field of `extra` as one that does not apply to a connection of this type.
+    fn inapplicable(
+        &mut self,
+        path: &str,
+        label: &str,
+        raw: &RawConnection,
+        extra: impl IntoIterator<Item = Option<String>>,
+    ) {
         for field in extra.into_iter().flatten() {
             let message = format!(
-                "`{field}` does not apply to a {} (type: {})",
-                kind.label(),
+                "`{field}` does not apply to a {label} (type: {})",
                 raw.kind.as_deref().unwrap_or_default()
             );
             self.key_problem(&join_key(path, &field), message);
         }
-        Some(kind)
     }
 
     /// Routes through a connection must be in a place the connection attaches to.
@@ -1344,7 +1396,8 @@ impl<'a> Validator<'a> {
             for route in &table.routes {
                 match route.target {
                     RouteTarget::Connection(conn) => {
-                        if let Some(connection) = scenario.connections.get(conn.0)
+                        if !self.broken_connections.contains(&conn)
+                            && let Some(connection) = scenario.connections.get(conn.0)
                             && !connection.kind.attaches(Attachment::Vpc(table.vpc))
                         {
                             let vpc = scenario
@@ -1383,7 +1436,8 @@ impl<'a> Validator<'a> {
         }
         for (ix, network) in scenario.networks.iter().enumerate() {
             for route in &network.routes {
-                if let Some(connection) = scenario.connection(route.target)
+                if !self.broken_connections.contains(&route.target)
+                    && let Some(connection) = scenario.connection(route.target)
                     && !connection.kind.attaches(Attachment::Network(NetworkIx(ix)))
                 {
                     problems.push((
@@ -1581,7 +1635,10 @@ impl<'a> Validator<'a> {
             .security_groups
             .iter()
             .enumerate()
-            .filter_map(|(i, id)| self.sg_ref(id, &join_index("cluster.securityGroups", i)))
+            .filter_map(|(i, id)| {
+                let path = join_index("cluster.securityGroups", i);
+                self.attached_sg_ref(scenario, id, &path, vpc, "the cluster's ENIs are")
+            })
             .collect();
         let mut enis = Vec::new();
         for (i, raw_eni) in raw.enis.iter().enumerate() {
@@ -1738,11 +1795,18 @@ impl<'a> Validator<'a> {
                 .as_ref()
                 .and_then(|text| self.ipv4(text, &join_key(&path, "publicIp")));
             let sg_path = join_key(&path, "securityGroups");
+            let client_vpc = match location {
+                Some(ClientLocation::Subnet(subnet)) => scenario.subnet(subnet).map(|s| s.vpc),
+                _ => None,
+            };
             let security_groups = raw_client
                 .security_groups
                 .iter()
                 .enumerate()
-                .filter_map(|(j, id)| self.sg_ref(id, &join_index(&sg_path, j)))
+                .filter_map(|(j, id)| {
+                    let path = join_index(&sg_path, j);
+                    self.attached_sg_ref(scenario, id, &path, client_vpc, "the client is")
+                })
                 .collect();
             let expect = raw_client.expect.as_ref().map(|raw_expect| {
                 let answer = raw_expect.answer.as_ref().and_then(|text| {
@@ -1842,7 +1906,17 @@ impl Validator<'_> {
                     let groups: Vec<SgIx> = list
                         .iter()
                         .enumerate()
-                        .filter_map(|(j, id)| self.sg_ref(id, &join_index(&list_path, j)))
+                        .filter_map(|(j, id)| {
+                            let path = join_index(&list_path, j);
+                            let vpc = Some(cluster.vpc);
+                            self.attached_sg_ref(
+                                scenario,
+                                id,
+                                &path,
+                                vpc,
+                                "the node group's nodes are",
+                            )
+                        })
                         .collect();
                     (groups, false)
                 }

@@ -4,9 +4,9 @@
 //! slow machine. Each must end in exit 2 with one clear line naming the file and the limit,
 //! or, for inputs that are odd but valid, load and be analysed.
 //!
-//! Invalid UTF-8, NUL bytes, a byte order mark, CRLF line ends and tabs are in
-//! tests/invalid.rs; numbers where strings belong (and the reverse) in
-//! tests/fixtures/invalid/wrong-types.yaml.
+//! Invalid UTF-8, NUL bytes, a byte order mark, CRLF line ends and tabs, and values of the
+//! wrong type run here under the budget too; their exact messages are pinned in
+//! tests/invalid.rs (fixtures wrong-types.yaml and strings-for-numbers.yaml).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -370,4 +370,32 @@ fn a_forwarding_mesh_ends_in_dns_forward_loop_within_the_query_budget() {
             .is_some_and(|line| line.contains("not asked, 64 servers already tried")),
         "{trail:#?}"
     );
+}
+
+#[test]
+fn encoding_oddities_and_wrong_types_stay_within_the_budget() {
+    // Invalid UTF-8 deep into a large file, and a NUL byte: refused at their line.
+    let mut latin1 = base().into_bytes();
+    latin1.extend(b"# ".repeat(200_000));
+    latin1.extend(b"caf\xe9\n");
+    refused(
+        &scratch("latin1.yaml", &latin1),
+        "not valid UTF-8 (byte 0xE9)",
+    );
+    let nul = base().replacen("name: valid base", "name: valid\0base", 1);
+    refused(&scratch("nul.yaml", nul.as_bytes()), "NUL byte in the file");
+    // A byte order mark, CRLF line ends and tabs after values: read as the same scenario.
+    let windows = format!(
+        "\u{feff}{}",
+        base()
+            .replace("name: valid base", "name:\tvalid base")
+            .replace('\n', "\r\n")
+    );
+    let run = run(&["check", &scratch("windows.yaml", windows.as_bytes())]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("valid base"), "{}", run.stdout);
+    // Numbers where strings belong and strings where numbers belong.
+    for fixture in ["wrong-types.yaml", "strings-for-numbers.yaml"] {
+        refused(&format!("tests/fixtures/invalid/{fixture}"), "invalid type");
+    }
 }

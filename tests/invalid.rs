@@ -49,6 +49,7 @@ invalid_fixture! {
     empty_file => "empty.yaml",
     a_file_of_comments_is_empty => "comments-only.yaml",
     security_groups_attach_only_in_their_own_vpc => "security-group-other-vpc.yaml",
+    strings_where_numbers_belong_are_type_errors => "strings-for-numbers.yaml",
 }
 
 #[test]

@@ -95,3 +95,71 @@ fn resolve_office_over_vpn() {
         "admin"
     ]));
 }
+
+// ---- terminal styling -------------------------------------------------------------------
+
+/// The printable width of a line: ANSI colour sequences take no columns.
+fn columns(line: &str) -> usize {
+    let mut width = 0;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // `ESC [ … m`
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            width += 1;
+        }
+    }
+    width
+}
+
+#[test]
+fn a_pipe_gets_plain_unwrapped_tables_even_without_no_color() {
+    let output = Command::cargo_bin("eksflow")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm-256color")
+        .args(["check", "scenarios/public-and-private.yaml"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(!text.contains('\u{1b}'), "colour in a pipe:\n{text}");
+    assert!(
+        text.lines().any(|line| columns(line) > 120),
+        "a pipe gets full lines, not wrapped ones:\n{text}"
+    );
+}
+
+#[test]
+fn a_terminal_table_is_coloured_and_wraps_to_its_width() {
+    use eksflow::report::{Style, table};
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/public-and-private.yaml"),
+    )
+    .unwrap();
+    let scenario = eksflow::scenario::load_one("public-and-private.yaml", &text).unwrap();
+    let analysis = eksflow::analysis::analyse(&scenario, None);
+    for width in [60u16, 100] {
+        let terminal = Style::for_output(true, None, Some("xterm-256color"), Some(width));
+        let coloured = table::check(&analysis, terminal);
+        assert!(coloured.contains("\u{1b}["), "no colour on a terminal");
+        let table_lines: Vec<&str> = coloured
+            .lines()
+            .filter(|line| line.starts_with(['┌', '│', '├', '└']))
+            .collect();
+        assert!(!table_lines.is_empty());
+        for line in table_lines {
+            assert!(
+                columns(line) <= usize::from(width),
+                "wider than {width}: {line}"
+            );
+        }
+        let no_color = Style::for_output(true, Some("1".as_ref()), None, Some(width));
+        assert!(!table::check(&analysis, no_color).contains('\u{1b}'));
+    }
+}

@@ -68,16 +68,14 @@ pub fn run(args: Args) -> ExitCode {
 /// (<https://no-color.org>), wrapping to the terminal's width.
 fn style() -> Style {
     let terminal = std::io::stdout().is_terminal();
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
-    let dumb = std::env::var("TERM").is_ok_and(|term| term == "dumb");
-    Style {
-        color: terminal && !no_color && !dumb,
-        width: if terminal {
-            comfy_table::Table::new().width()
-        } else {
-            None
-        },
-    }
+    Style::for_output(
+        terminal,
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::env::var("TERM").ok().as_deref(),
+        terminal
+            .then(|| comfy_table::Table::new().width())
+            .flatten(),
+    )
 }
 
 fn print(text: &str) {

@@ -479,10 +479,13 @@ impl<'a> Validator<'a> {
         }
         let path = join_key(parent, "ports");
         let Some(Scalar(text)) = value else {
-            let message = format!(
-                "missing required field `ports` for protocol {protocol} (write `443` or `1024-65535`)"
-            );
-            self.problem(parent, message);
+            // Ports of the wrong type were reported as such, not as missing.
+            if !self.is_suppressed(&path) {
+                let message = format!(
+                    "missing required field `ports` for protocol {protocol} (write `443` or `1024-65535`)"
+                );
+                self.problem(parent, message);
+            }
             return None;
         };
         let range = PortRange::parse(text);
@@ -499,6 +502,8 @@ impl<'a> Validator<'a> {
 
     pub(super) fn validate(mut self, raw: RawScenario) -> Result<Scenario, Vec<Diagnostic>> {
         match raw.version {
+            // A version of the wrong type was reported as such, not as missing.
+            None if self.is_suppressed("version") => {}
             None => self.problem("", "missing required field `version` (write `version: 1`)"),
             Some(1) => {}
             Some(other) => self.problem(

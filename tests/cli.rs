@@ -284,6 +284,33 @@ fn compare_prints_the_three_modes_in_order_and_each_equals_check_mode() {
 }
 
 #[test]
+fn compare_of_a_yaml_stream_gives_one_array_of_three_modes_per_scenario() {
+    let read = |name: &str| {
+        std::fs::read_to_string(format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+    };
+    let stream = format!("{}\n---\n{}", read("peered-vpc.yaml"), read("private.yaml"));
+    let output = eksflow()
+        .args(["compare", "-", "--format", "json"])
+        .write_stdin(stream)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let scenarios = json.as_array().unwrap();
+    assert_eq!(scenarios.len(), 2);
+    for (scenario, file) in scenarios.iter().zip(["peered-vpc", "private"]) {
+        let modes: Vec<&str> = scenario
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["mode"].as_str().unwrap())
+            .collect();
+        assert_eq!(modes, ["public", "public-and-private", "private"], "{file}");
+    }
+    assert_ne!(scenarios[0][0]["scenario"], scenarios[1][0]["scenario"]);
+}
+
+#[test]
 fn findings_make_check_exit_1() {
     let dir = tempdir();
     let path = dir.join("too-many.yaml");

@@ -1,4 +1,5 @@
-//! `lint` end to end: one fixture per rule (tests/fixtures/rules/), exit codes, selection, and
+//! `lint` end to end: one fixture per rule (tests/fixtures/rules/) and for its other variants,
+//! `ignore:` in a scenario, exit codes, selection, `--quiet`, and
 //! the CI formats checked against their specifications (SARIF 2.1.0 schema, XML, workflow
 //! command shape).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -13,11 +14,37 @@ fn eksflow() -> Command {
 }
 
 fn lint(args: &[&str]) -> (i32, String) {
+    let (code, out, _) = lint_with_stderr(args);
+    (code, out)
+}
+
+/// Exit code, standard output and standard error of `eksflow lint ARGS`.
+fn lint_with_stderr(args: &[&str]) -> (i32, String, String) {
     let output = eksflow().arg("lint").args(args).output().unwrap();
     (
         output.status.code().unwrap(),
         String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
     )
+}
+
+const RULES: &str = "tests/fixtures/rules";
+
+/// `tests/fixtures/rules/NAME`, as lint prints it.
+fn fixture(name: &str) -> String {
+    format!("{RULES}/{name}")
+}
+
+/// The text a fixture holds.
+fn fixture_text(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/{RULES}/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+/// `lint FIXTURE ARGS` in text: exit code and the output lines.
+fn lint_lines(name: &str, args: &[&str]) -> (i32, Vec<String>) {
+    let file = fixture(name);
+    let (code, out) = lint(&[&[file.as_str()], args].concat());
+    (code, out.lines().map(str::to_owned).collect())
 }
 
 /// (code, severity, line) of one message.
@@ -57,6 +84,17 @@ fn expect(code: &str, severity: &str, line: u64) -> Found {
 fn the_clean_fixture_has_no_findings() {
     assert_eq!(findings("clean.yaml"), (0, vec![]));
 }
+
+/// The fixtures that show a rule's other variants, or an `ignore:`, each tested on its own
+/// below (with its exact output).
+const VARIANT_FIXTURES: [&str; 6] = [
+    "eks010-errors.yaml",
+    "eks010-warnings.yaml",
+    "eks011-limits.yaml",
+    "eks014-other-connections.yaml",
+    "eks017-unknown-code.yaml",
+    "ignore-eks003.yaml",
+];
 
 #[test]
 fn every_rule_has_a_fixture_that_triggers_it_at_the_right_line() {
@@ -98,13 +136,23 @@ fn every_rule_has_a_fixture_that_triggers_it_at_the_right_line() {
         ("eks018.yaml", 0, vec![expect("EKS018", "warning", 35)]),
         ("eks019.yaml", 0, vec![expect("EKS019", "warning", 41)]),
     ];
-    let fixtures = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rules"))
-        .unwrap()
-        .count();
+    let mut fixtures: Vec<String> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rules"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+    fixtures.sort();
+    let mut known: Vec<String> = cases
+        .iter()
+        .map(|(fixture, _, _)| *fixture)
+        .chain(["clean.yaml"])
+        .chain(VARIANT_FIXTURES)
+        .map(str::to_owned)
+        .collect();
+    known.sort();
     assert_eq!(
-        fixtures,
-        cases.len() + 1,
-        "a fixture has no case here (or a rule no fixture)"
+        fixtures, known,
+        "a fixture has no case here or in VARIANT_FIXTURES (or a case no fixture)"
     );
     let codes: Vec<&str> = eksflow::rules::Code::ALL
         .iter()
@@ -195,7 +243,7 @@ fn directories_are_walked_in_a_stable_order_and_an_invalid_file_does_not_stop_th
     assert_eq!(files, sorted);
     assert!(files.contains(&"tests/fixtures/rules/eks000.yaml"));
     assert!(files.contains(&"tests/fixtures/rules/eks018.yaml"));
-    assert!(out.ends_with("in 21 files; 1 file is invalid.\n"), "{out}");
+    assert!(out.ends_with("in 27 files; 1 file is invalid.\n"), "{out}");
     // The same run twice prints the same thing (workers finish in any order).
     assert_eq!(lint(&["tests/fixtures/rules"]).1, out);
 }
@@ -211,6 +259,373 @@ fn text_lines_have_the_documented_shape() {
     assert_eq!(
         out.lines().last().unwrap(),
         "Found 1 problem (1 error, 0 warnings, 0 info) in 1 file."
+    );
+}
+
+#[test]
+fn quiet_drops_the_summary_line_and_nothing_else() {
+    let eks002 = fixture("eks002.yaml");
+    let finding = "tests/fixtures/rules/eks002.yaml:10:7: EKS002 [error] cluster.publicAccessCidrs[1]: 198.51.100.20/24 has host bits set; EKS rejects it: write 198.51.100.0/24\n";
+    assert_eq!(
+        lint(&[&eks002]),
+        (
+            1,
+            format!("{finding}Found 1 problem (1 error, 0 warnings, 0 info) in 1 file.\n")
+        )
+    );
+    assert_eq!(lint(&[&eks002, "--quiet"]), (1, finding.to_owned()));
+    assert_eq!(lint(&[&eks002, "-q"]), (1, finding.to_owned()));
+
+    // A clean file: the summary was all there was.
+    let clean = fixture("clean.yaml");
+    assert_eq!(lint(&[&clean]), (0, "No problems in 1 file.\n".to_owned()));
+    assert_eq!(lint(&[&clean, "--quiet"]), (0, String::new()));
+
+    // An invalid file keeps its EKS000 line, its problem on standard error and exit 2.
+    let eks000 = fixture("eks000.yaml");
+    let (code, out, err) = lint_with_stderr(&[&eks000]);
+    let (quiet_code, quiet_out, quiet_err) = lint_with_stderr(&[&eks000, "--quiet"]);
+    assert_eq!((quiet_code, &quiet_err), (2, &err));
+    assert_eq!(code, 2);
+    assert_eq!(
+        quiet_out,
+        "tests/fixtures/rules/eks000.yaml:14:31: EKS000 [error] cluster.enis[1].ip: `10.0.2.300` is not an IPv4 address\n"
+    );
+    let summary = out.strip_prefix(&quiet_out).unwrap();
+    assert!(
+        summary.lines().count() == 1 && summary.ends_with("; 1 file is invalid.\n"),
+        "{summary}"
+    );
+
+    // A directory: the same lines in the same order, less the last; the same exit code.
+    let (code, out) = lint(&[RULES]);
+    let (quiet_code, quiet_out) = lint(&[RULES, "--quiet"]);
+    assert_eq!(quiet_code, code);
+    let summary = out.strip_prefix(&quiet_out).unwrap();
+    assert!(
+        summary.starts_with("Found ")
+            && summary.ends_with(" in 27 files; 1 file is invalid.\n")
+            && summary.lines().count() == 1,
+        "{summary}"
+    );
+
+    // The machine formats have no summary line, so --quiet leaves them as they are.
+    for format in ["json", "github", "sarif"] {
+        assert_eq!(
+            lint(&[&eks002, "--format", format, "--quiet"]),
+            lint(&[&eks002, "--format", format]),
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn an_ignore_with_a_reason_silences_its_rule_in_that_scenario() {
+    // ignore-eks003.yaml is eks003.yaml plus the ignore entry.
+    let without_ignore = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|line| {
+                !line.starts_with('#')
+                    && !line.starts_with("name:")
+                    && *line != "ignore:"
+                    && !line.contains("{ code: EKS003, reason: ")
+            })
+            .map(str::to_owned)
+            .collect()
+    };
+    let ignoring = fixture_text("ignore-eks003.yaml");
+    assert!(ignoring.contains(
+        "ignore:\n  - { code: EKS003, reason: \"the public endpoint is open on purpose\" }\n"
+    ));
+    assert_eq!(
+        without_ignore(&ignoring),
+        without_ignore(&fixture_text("eks003.yaml"))
+    );
+
+    assert_eq!(
+        lint_lines("eks003.yaml", &[]),
+        (
+            0,
+            vec![
+                "tests/fixtures/rules/eks003.yaml:7:19: EKS003 [warning] cluster.endpointAccess: the public endpoint accepts the whole internet: publicAccessCidrs is 0.0.0.0/0 (the default when publicAccessCidrs is not set)".to_owned(),
+                "Found 1 problem (0 errors, 1 warning, 0 info) in 1 file.".to_owned(),
+            ]
+        )
+    );
+    let nothing = (0, vec!["No problems in 1 file.".to_owned()]);
+    assert_eq!(lint_lines("ignore-eks003.yaml", &[]), nothing);
+    // Gone, not demoted: --deny warnings fails the one and passes the other...
+    assert_eq!(lint_lines("eks003.yaml", &["--deny", "warnings"]).0, 1);
+    assert_eq!(
+        lint_lines("ignore-eks003.yaml", &["--deny", "warnings"]),
+        nothing
+    );
+    // ...--select cannot bring it back, and no format reports it.
+    assert_eq!(
+        lint_lines("ignore-eks003.yaml", &["--select", "EKS003"]),
+        nothing
+    );
+    assert_eq!(
+        lint(&[&fixture("ignore-eks003.yaml"), "--format", "json"]),
+        (0, "[]\n".to_owned())
+    );
+    assert_eq!(
+        lint(&[&fixture("ignore-eks003.yaml"), "--format", "github"]),
+        (0, String::new())
+    );
+    // `check` runs the same rules and honours the same ignore.
+    let check_findings = |name: &str| -> Vec<String> {
+        let output = eksflow()
+            .args(["check", &fixture(name), "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{name}");
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(check_findings("eks003.yaml"), ["EKS003"]);
+    assert!(check_findings("ignore-eks003.yaml").is_empty());
+}
+
+#[test]
+fn an_ignore_without_a_reason_is_invalid_input() {
+    let text = fixture_text("ignore-eks003.yaml")
+        .replace(", reason: \"the public endpoint is open on purpose\"", "");
+    assert!(text.contains("\nignore:\n  - { code: EKS003 }\n"));
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("ignore-without-reason-{}.yaml", std::process::id()));
+    std::fs::write(&path, &text).unwrap();
+    let file = path.to_str().unwrap();
+    let (code, out, err) = lint_with_stderr(&[file]);
+    let (json_code, json, _) = lint_with_stderr(&[file, "--format", "json"]);
+    std::fs::remove_file(&path).unwrap();
+
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        format!("{file}:35:5: ignore[0]: missing required field `reason`\n")
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(
+        lines[0],
+        format!("{file}:35:5: EKS000 [error] ignore[0]: missing required field `reason`")
+    );
+    assert!(lines[1].ends_with("; 1 file is invalid."), "{out}");
+    // No finding of the scenario is reported: it did not load.
+    assert!(!out.contains("EKS003"), "{out}");
+    assert_eq!(json_code, 2);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!([{
+            "code": "EKS000",
+            "severity": "error",
+            "message": "missing required field `reason`",
+            "file": file,
+            "line": 35,
+            "column": 5,
+            "path": "ignore[0]"
+        }])
+    );
+
+    // The same from standard input, and from `check`.
+    let output = eksflow()
+        .args(["lint", "-"])
+        .write_stdin(text.clone())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "<stdin>:35:5: ignore[0]: missing required field `reason`\n"
+    );
+    let output = eksflow()
+        .args(["check", "-"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "<stdin>:35:5: ignore[0]: missing required field `reason`\n"
+    );
+}
+
+#[test]
+fn an_ignore_that_silences_nothing_stays_and_is_reported_as_eks017() {
+    // The allowlist is restricted, so the ignored EKS003 never fires.
+    assert_eq!(
+        lint_lines("eks017.yaml", &[]),
+        (
+            0,
+            vec![
+                "tests/fixtures/rules/eks017.yaml:35:5: EKS017 [warning] ignore[0]: the ignore for EKS003 silences nothing: no EKS003 finding in this scenario".to_owned(),
+                "Found 1 problem (0 errors, 1 warning, 0 info) in 1 file.".to_owned(),
+            ]
+        )
+    );
+    assert_eq!(lint_lines("eks017.yaml", &["--deny", "warnings"]).0, 1);
+    // A code that is no rule is reported at the code itself.
+    assert_eq!(
+        lint_lines("eks017-unknown-code.yaml", &[]),
+        (
+            0,
+            vec![
+                "tests/fixtures/rules/eks017-unknown-code.yaml:35:13: EKS017 [warning] ignore[0].code: `EKS099` is not an eksflow rule (see `eksflow rules`)".to_owned(),
+                "Found 1 problem (0 errors, 1 warning, 0 info) in 1 file.".to_owned(),
+            ]
+        )
+    );
+}
+
+#[test]
+fn eks010_missing_ec2_and_sts_are_warnings_missing_ecr_dkr_and_private_dns_off_are_errors() {
+    let isolated = "node subnets without an internet route (default@subnet-a, default@subnet-b)";
+    assert_eq!(
+        lint_lines("eks010-warnings.yaml", &[]),
+        (
+            0,
+            vec![
+                format!(
+                    "tests/fixtures/rules/eks010-warnings.yaml:35:7: EKS010 [warning] vpcs[0].vpcEndpoints: {isolated} and no ec2 VPC endpoint in vpc-main: the VPC CNI and node bootstrap cannot call EC2"
+                ),
+                format!(
+                    "tests/fixtures/rules/eks010-warnings.yaml:35:7: EKS010 [warning] vpcs[0].vpcEndpoints: {isolated} and no sts VPC endpoint in vpc-main: IAM roles for service accounts cannot get credentials"
+                ),
+                "Found 2 problems (0 errors, 2 warnings, 0 info) in 1 file.".to_owned(),
+            ]
+        )
+    );
+    assert_eq!(
+        lint_lines("eks010-warnings.yaml", &["--deny", "warnings"]).0,
+        1
+    );
+    assert_eq!(
+        lint_lines("eks010-errors.yaml", &[]),
+        (
+            1,
+            vec![
+                format!("tests/fixtures/rules/eks010-errors.yaml:35:7: EKS010 [error] vpcs[0].vpcEndpoints: {isolated} and no ecr.dkr VPC endpoint in vpc-main: nodes cannot pull images from ECR"),
+                "tests/fixtures/rules/eks010-errors.yaml:36:21: EKS010 [error] vpcs[0].vpcEndpoints[0].privateDns: the ecr.api interface endpoint has private DNS off: nodes resolve the service's public name and cannot reach it without internet access".to_owned(),
+                "Found 2 problems (2 errors, 0 warnings, 0 info) in 1 file.".to_owned(),
+            ]
+        )
+    );
+    assert!(
+        fixture_text("eks010-errors.yaml")
+            .contains("      - service: ecr.api\n        privateDns: false\n")
+    );
+}
+
+#[test]
+fn eks011_more_than_4_enis_more_than_5_security_groups_and_one_zone() {
+    assert_eq!(
+        lint_lines("eks011-limits.yaml", &[]),
+        (
+            1,
+            vec![
+                "tests/fixtures/rules/eks011-limits.yaml:12:19: EKS011 [error] cluster.securityGroups: 6 security groups on the EKS ENIs; EKS accepts the cluster security group plus at most 4 more (5 in all)".to_owned(),
+                "tests/fixtures/rules/eks011-limits.yaml:14:5: EKS011 [error] cluster.enis: the cluster has 5 EKS-owned ENIs; EKS creates 2 to 4, in the cluster subnets".to_owned(),
+                "tests/fixtures/rules/eks011-limits.yaml:14:5: EKS011 [error] cluster.enis: all cluster subnets are in one Availability Zone (eu-west-1a); EKS requires subnets in at least two AZs".to_owned(),
+                "Found 3 problems (3 errors, 0 warnings, 0 info) in 1 file.".to_owned(),
+            ]
+        )
+    );
+}
+
+#[test]
+fn eks014_overlap_is_an_error_across_a_peering_and_a_warning_across_a_transit_gateway_or_vpn() {
+    assert_eq!(
+        lint_lines("eks014.yaml", &[]),
+        (
+            1,
+            vec![
+                "tests/fixtures/rules/eks014.yaml:42:5: EKS014 [error] connections[0]: peering connection pcx-tools joins vpc-main (10.0.0.0/16) and vpc-tools (10.0.128.0/17), whose CIDRs overlap: AWS rejects the peering".to_owned(),
+                "Found 1 problem (1 error, 0 warnings, 0 info) in 1 file.".to_owned(),
+            ]
+        )
+    );
+    assert_eq!(
+        lint_lines("eks014-other-connections.yaml", &[]),
+        (
+            0,
+            vec![
+                "tests/fixtures/rules/eks014-other-connections.yaml:45:5: EKS014 [warning] connections[0]: transit gateway tgw-hub connects vpc-main (10.0.0.0/16) and vpc-tools (10.0.128.0/17), whose CIDRs overlap: traffic for the overlap stays local".to_owned(),
+                "tests/fixtures/rules/eks014-other-connections.yaml:46:5: EKS014 [warning] connections[1]: VPN connection vpn-office connects vpc-main (10.0.0.0/16) and office (10.0.64.0/18), whose CIDRs overlap: traffic for the overlap stays local".to_owned(),
+                "Found 2 problems (0 errors, 2 warnings, 0 info) in 1 file.".to_owned(),
+            ]
+        )
+    );
+    assert_eq!(
+        lint_lines("eks014-other-connections.yaml", &["--deny", "warnings"]).0,
+        1
+    );
+}
+
+#[test]
+fn select_and_ignore_set_the_exit_code_with_and_without_deny_warnings() {
+    let exit = |name: &str, args: &[&str]| lint_lines(name, args).0;
+    // An error finding fails the run until it is not selected or is ignored, by code or prefix.
+    assert_eq!(exit("eks014.yaml", &[]), 1);
+    assert_eq!(exit("eks014.yaml", &["--select", "EKS014"]), 1);
+    assert_eq!(exit("eks014.yaml", &["--select", "EKS01"]), 1);
+    assert_eq!(
+        lint_lines("eks014.yaml", &["--select", "EKS003"]),
+        (0, vec!["No problems in 1 file.".to_owned()])
+    );
+    assert_eq!(
+        lint_lines("eks014.yaml", &["--ignore", "EKS014"]),
+        (0, vec!["No problems in 1 file.".to_owned()])
+    );
+    assert_eq!(exit("eks014.yaml", &["--ignore", "eks01"]), 0);
+    assert_eq!(
+        exit("eks014.yaml", &["--select", "EKS01", "--ignore", "EKS014"]),
+        0
+    );
+    // Only the selected findings count: the ecr.dkr error goes with EKS010 and leaves nothing.
+    assert_eq!(exit("eks010-errors.yaml", &["--ignore", "EKS010"]), 0);
+    // Warnings fail only under --deny warnings, and only those selected.
+    assert_eq!(exit("eks014-other-connections.yaml", &[]), 0);
+    assert_eq!(
+        exit("eks014-other-connections.yaml", &["--deny", "warnings"]),
+        1
+    );
+    assert_eq!(
+        exit(
+            "eks014-other-connections.yaml",
+            &["--deny", "warnings", "--ignore", "EKS014"]
+        ),
+        0
+    );
+    assert_eq!(
+        exit(
+            "eks014-other-connections.yaml",
+            &["--deny", "warnings", "--select", "EKS003,EKS011"]
+        ),
+        0
+    );
+    assert_eq!(
+        exit(
+            "eks014-other-connections.yaml",
+            &["--deny", "warnings", "--select", "EKS014"]
+        ),
+        1
+    );
+    // An invalid file exits 2 whatever is selected or ignored.
+    assert_eq!(exit("eks000.yaml", &["--ignore", "EKS000"]), 2);
+    assert_eq!(exit("eks000.yaml", &["--select", "EKS003"]), 2);
+    // A prefix naming no rule is a usage error, in --ignore as in --select.
+    let (code, out, err) = lint_with_stderr(&[&fixture("clean.yaml"), "--ignore", "EKX"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "error: `EKX` matches no rule code (see `eksflow rules`)\n"
     );
 }
 

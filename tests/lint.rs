@@ -293,7 +293,7 @@ fn quiet_drops_the_summary_line_and_nothing_else() {
     );
     let summary = out.strip_prefix(&quiet_out).unwrap();
     assert!(
-        summary.lines().count() == 1 && summary.ends_with("; 1 file is invalid.\n"),
+        summary == "1 file is invalid.\n",
         "{summary}"
     );
 
@@ -416,7 +416,7 @@ fn an_ignore_without_a_reason_is_invalid_input() {
         lines[0],
         format!("{file}:35:5: EKS000 [error] ignore[0]: missing required field `reason`")
     );
-    assert!(lines[1].ends_with("; 1 file is invalid."), "{out}");
+    assert_eq!(lines[1], "1 file is invalid.", "{out}");
     // No finding of the scenario is reported: it did not load.
     assert!(!out.contains("EKS003"), "{out}");
     assert_eq!(json_code, 2);
@@ -520,6 +520,26 @@ fn eks010_missing_ec2_and_sts_are_warnings_missing_ecr_dkr_and_private_dns_off_a
     assert!(
         fixture_text("eks010-errors.yaml")
             .contains("      - service: ecr.api\n        privateDns: false\n")
+    );
+}
+
+#[test]
+fn eks010_an_sts_endpoint_without_private_dns_is_a_warning_like_a_missing_one() {
+    let text = fixture_text("eks010-warnings.yaml").replace(
+        "      - { service: s3, routeTables: [rt-private] }\n",
+        "      - { service: s3, routeTables: [rt-private] }\n      - { service: sts, privateDns: false, subnets: [subnet-a, subnet-b] }\n",
+    );
+    assert!(text.contains("service: sts, privateDns: false"));
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("sts-private-dns-off-{}.yaml", std::process::id()));
+    std::fs::write(&path, &text).unwrap();
+    let file = path.to_str().unwrap();
+    let (code, out, _) = lint_with_stderr(&[file]);
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("EKS010 [warning] vpcs[0].vpcEndpoints[3].privateDns: the sts interface endpoint has private DNS off"),
+        "{out}"
     );
 }
 

@@ -224,15 +224,20 @@ fn vpc_endpoints(scenario: &Scenario, findings: &mut Vec<Finding>) {
             continue;
         }
         for endpoint in found {
+            // As severe as a missing endpoint of the service: one without private DNS is
+            // as good as none.
             if endpoint.kind == VpcEndpointKind::Interface && !endpoint.private_dns {
-                findings.push(Finding::new(
-                    scenario,
-                    Code::Eks010,
-                    format!("{}.privateDns", endpoint.path),
-                    format!(
-                        "the {service} interface endpoint has private DNS off: nodes resolve the service's public name and cannot reach it without internet access"
-                    ),
-                ));
+                findings.push(
+                    Finding::new(
+                        scenario,
+                        Code::Eks010,
+                        format!("{}.privateDns", endpoint.path),
+                        format!(
+                            "the {service} interface endpoint has private DNS off: nodes resolve the service's public name and cannot reach it without internet access"
+                        ),
+                    )
+                    .with_severity(severity),
+                );
             }
             if endpoint.kind == VpcEndpointKind::Gateway && !endpoint.route_tables.is_empty() {
                 for (group, _, subnet) in &isolated {

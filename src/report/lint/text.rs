@@ -31,9 +31,27 @@ pub fn render(reports: &[FileReport], totals: Totals, quiet: bool) -> String {
     out
 }
 
-/// `Found 3 problems (1 error, 2 warnings) in 11 files; 1 file is invalid.`
+/// `Found 3 problems (1 error, 2 warnings) in 11 files; 1 file is invalid.`, or
+/// `1 file is invalid; no problems in the other 10 files.`
 pub fn summary(totals: Totals) -> String {
     let problems = totals.errors + totals.warnings + totals.infos;
+    let invalid = format!(
+        "{} {} invalid",
+        totals.invalid_files,
+        plural(totals.invalid_files, "file is", "files are")
+    );
+    if problems == 0 && totals.invalid_files > 0 {
+        // "No problems" above an EKS000 line would contradict it: say what is invalid first.
+        let valid = totals.files.saturating_sub(totals.invalid_files);
+        return if valid == 0 {
+            format!("{invalid}.")
+        } else {
+            format!(
+                "{invalid}; no problems in the other {valid} {}.",
+                plural(valid, "file", "files")
+            )
+        };
+    }
     let mut line = if problems == 0 {
         format!(
             "No problems in {} {}",
@@ -54,12 +72,39 @@ pub fn summary(totals: Totals) -> String {
         )
     };
     if totals.invalid_files > 0 {
-        line.push_str(&format!(
-            "; {} {} invalid",
-            totals.invalid_files,
-            plural(totals.invalid_files, "file is", "files are")
-        ));
+        line.push_str("; ");
+        line.push_str(&invalid);
     }
     line.push('.');
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary;
+    use crate::lint::Totals;
+
+    fn totals(files: usize, invalid_files: usize, errors: usize, warnings: usize) -> Totals {
+        Totals {
+            files,
+            invalid_files,
+            errors,
+            warnings,
+            infos: 0,
+        }
+    }
+
+    #[test]
+    fn the_summary_never_says_no_problems_over_an_invalid_file() {
+        assert_eq!(summary(totals(3, 0, 0, 0)), "No problems in 3 files.");
+        assert_eq!(summary(totals(1, 1, 0, 0)), "1 file is invalid.");
+        assert_eq!(
+            summary(totals(4, 1, 0, 0)),
+            "1 file is invalid; no problems in the other 3 files."
+        );
+        assert_eq!(
+            summary(totals(11, 2, 1, 2)),
+            "Found 3 problems (1 error, 2 warnings, 0 info) in 11 files; 2 files are invalid."
+        );
+    }
 }

@@ -286,8 +286,7 @@ fn compare_prints_the_three_modes_in_order_and_each_equals_check_mode() {
 #[test]
 fn compare_of_a_yaml_stream_gives_one_array_of_three_modes_per_scenario() {
     let read = |name: &str| {
-        std::fs::read_to_string(format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR")))
-            .unwrap()
+        std::fs::read_to_string(format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
     };
     let stream = format!("{}\n---\n{}", read("peered-vpc.yaml"), read("private.yaml"));
     let output = eksflow()

@@ -183,6 +183,82 @@ fn every_real_cli_output_with_a_cluster_imports_and_checks() {
 }
 
 #[test]
+fn notes_about_one_cluster_or_vpc_stay_in_the_scenarios_they_concern() {
+    let all = imported(&format!("{DIR}/realworld"));
+    let notes = |name: &str| {
+        all.iter()
+            .find(|s| s.cluster.name == name)
+            .unwrap()
+            .imported
+            .as_ref()
+            .unwrap()
+            .missing
+            .clone()
+    };
+    // The v1.10 response without endpoint flags is prod's; the other clusters' scenarios
+    // (and so their EKS019 findings) do not carry its note.
+    let prod = notes("prod");
+    assert!(
+        prod.iter().any(|m| m.starts_with(
+            "eks describe-cluster (create-cluster.ex1.json): no endpoint access flags"
+        )),
+        "{prod:#?}"
+    );
+    for name in ["example", "my-eks-cluster"] {
+        let missing = notes(name);
+        assert!(
+            !missing
+                .iter()
+                .any(|m| m.contains("create-cluster.ex1.json")),
+            "{name}: {missing:#?}"
+        );
+        assert!(
+            !missing
+                .iter()
+                .any(|m| m.contains("no endpoint access flags")),
+            "{name}: {missing:#?}"
+        );
+    }
+    let mine = notes("my-eks-cluster");
+    assert!(
+        mine[0].contains("not valid JSON"),
+        "the first note (EKS019's message) is about the source, not another cluster: {mine:#?}"
+    );
+    // Notes about VPCs none of the clusters use (describe-vpc-attribute not collected, a
+    // blackhole route in their route table) are in no scenario; files that could not be
+    // read concern every cluster.
+    for scenario in &all {
+        let missing = &scenario.imported.as_ref().unwrap().missing;
+        for vpc in [
+            "vpc-0e9801d129EXAMPLE",
+            "vpc-06e4ab6c6cEXAMPLE",
+            "rtb-09ba434c1bEXAMPLE",
+        ] {
+            assert!(
+                !missing.iter().any(|m| m.contains(vpc)),
+                "{}: {vpc}: {missing:#?}",
+                scenario.cluster.name
+            );
+        }
+        assert!(
+            missing
+                .iter()
+                .any(|m| m.contains("describe-subnets.ex1.invalid.json: not valid JSON")),
+            "{missing:#?}"
+        );
+    }
+    // The same VPC in two describe-vpcs files is one VPC, listed once.
+    let output = eksflow()
+        .args(["import", "aws"])
+        .arg(format!("{DIR}/realworld"))
+        .args(["--cluster", "my-eks-cluster"])
+        .output()
+        .unwrap();
+    let yaml = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(yaml.matches("vpc-06e4ab6c6cEXAMPLE").count(), 1, "{yaml}");
+}
+
+#[test]
 fn a_single_file_that_is_not_valid_or_not_recognised_is_an_error() {
     let output = eksflow()
         .args([

@@ -758,6 +758,38 @@ fn peering_transit_gateway_and_vpn_become_connections_that_routes_use() {
     );
 }
 
+#[test]
+fn a_transit_gateway_with_one_attachment_in_the_template_is_noted_not_dropped() {
+    let template =
+        std::fs::read_to_string(SOURCE.path("public-and-private-connections.yaml")).unwrap();
+    let shared = "  SharedAttachment:\n    Type: AWS::EC2::TransitGatewayAttachment\n    Properties:\n      TransitGatewayId: !Ref TransitGateway\n      VpcId: !Ref SharedVpc\n      SubnetIds: [!Ref SharedSubnet]\n";
+    assert!(template.contains(shared));
+    let template = template.replace(shared, "");
+    let built = eksflow::import::import_str(
+        Some(Kind::CloudFormation),
+        "one-attachment.yaml",
+        &template,
+        &eksflow::import::Options::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let scenario = scenario::load_one("imported.yaml", &built[0].yaml).unwrap();
+    assert!(
+        !scenario
+            .connections
+            .iter()
+            .any(|c| matches!(c.kind, ConnectionKind::TransitGateway { .. })),
+        "one VPC on a transit gateway connects nothing"
+    );
+    assert_noted(
+        &scenario,
+        &[
+            "TransitGateway (from AWS::EC2::TransitGatewayVpcAttachment ClusterAttachment)",
+            "ClusterVpc is its only attachment in the source",
+            "left out",
+        ],
+    );
+}
+
 // ---- the CDK's custom resource, unknowns -------------------------------------------
 
 #[test]

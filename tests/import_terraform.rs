@@ -197,6 +197,15 @@ fn a_state_file_keeps_real_ids_and_brings_connections_nacls_and_resolver_rules()
         .map(|c| c.kind.label())
         .collect();
     assert_eq!(kinds, ["peering connection", "VPN connection"]);
+    // The lone transit gateway attachment cannot be a connection (one VPC on a transit
+    // gateway connects nothing), and it is said, not dropped.
+    let missing = &scenario.imported.as_ref().unwrap().missing;
+    assert!(
+        missing.iter().any(|m| m.starts_with(
+            "tgw-0hub (from aws_ec2_transit_gateway_vpc_attachment.main): vpc-0main is its only attachment in the source"
+        ) && m.contains("left out")),
+        "{missing:#?}"
+    );
     assert_eq!(scenario.networks[0].cidrs[0].to_string(), "192.168.0.0/16");
     // aws_network_acl_rule resources and an association reach the strict NACL.
     let b = scenario
@@ -390,4 +399,422 @@ fn bad_input_names_the_file_and_where() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn a_transit_gateway_with_two_vpc_attachments_becomes_a_connection_routes_use() {
+    let clients = import::read_clients_str(
+        "clients.yaml",
+        "clients:\n  - { name: tools, from: aws_subnet.shared, ip: 10.50.1.20, securityGroups: [aws_security_group.tools], expect: { answer: private, reachable: true } }\n",
+    )
+    .unwrap();
+    let options = Options {
+        cluster: None,
+        extra: Some(clients),
+    };
+    let (yaml, scenario) = imported("transit-gateway-plan.json", &options).remove(0);
+    // Every ID is unknown at plan time: the attachments name the transit gateway and the
+    // VPCs through references, so the scenario uses their addresses.
+    assert_eq!(scenario.connections.len(), 1, "{yaml}");
+    let connection = &scenario.connections[0];
+    assert_eq!(connection.id, "aws_ec2_transit_gateway.hub");
+    let scenario::ConnectionKind::TransitGateway { attachments } = &connection.kind else {
+        panic!("not a transit gateway: {:?}", connection.kind);
+    };
+    let attached: Vec<String> = attachments
+        .iter()
+        .map(|a| match a {
+            scenario::Attachment::Vpc(v) => scenario.vpc(*v).unwrap().id.clone(),
+            scenario::Attachment::Network(n) => scenario.network(*n).unwrap().id.clone(),
+        })
+        .collect();
+    assert_eq!(attached, ["aws_vpc.cluster", "aws_vpc.shared"]);
+    assert!(
+        yaml.contains("# from aws_ec2_transit_gateway_vpc_attachment.cluster, aws_ec2_transit_gateway_vpc_attachment.shared"),
+        "{yaml}"
+    );
+    // aws_ec2_transit_gateway is read through its attachments, not listed as left out.
+    assert!(!yaml.contains("(aws_ec2_transit_gateway)"), "{yaml}");
+    // Both VPCs route to the other through it, and a client in the shared VPC reaches the
+    // private endpoint over it.
+    for (table, destination) in [
+        ("aws_route_table.cluster", "10.50.0.0/16"),
+        ("aws_route_table.shared", "10.40.0.0/16"),
+    ] {
+        let table = scenario
+            .route_tables
+            .iter()
+            .find(|t| t.id == table)
+            .unwrap();
+        assert_eq!(table.routes.len(), 1);
+        assert_eq!(table.routes[0].destination.to_string(), destination);
+        assert!(matches!(
+            table.routes[0].target,
+            scenario::RouteTarget::Connection(_)
+        ));
+    }
+    let analysis = analysis::analyse(&scenario, None);
+    let flow = &analysis.flows[0];
+    assert_eq!(flow.client.name, "tools");
+    assert!(flow.reachable(), "{:?}", flow.blocked);
+    assert!(flow.expectation.unwrap().met);
+}
+
+#[test]
+fn a_transit_gateway_attachment_without_a_known_gateway_is_noted() {
+    let state = r#"{"format_version": "1.0", "values": {"root_module": {"resources": [
+        {"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc", "name": "main",
+         "values": {"id": "vpc-1", "cidr_block": "10.0.0.0/16"}},
+        {"address": "aws_ec2_transit_gateway_vpc_attachment.x", "mode": "managed",
+         "type": "aws_ec2_transit_gateway_vpc_attachment", "name": "x",
+         "values": {"id": "tgw-attach-1", "vpc_id": "vpc-1"}},
+        {"address": "aws_eks_cluster.c", "mode": "managed", "type": "aws_eks_cluster", "name": "c",
+         "values": {"name": "c", "vpc_config": [{"vpc_id": "vpc-1"}]}}
+    ]}}}"#;
+    let built = import::import_str(
+        Some(Kind::Terraform),
+        "state.json",
+        state,
+        &Options::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let scenario = scenario::load_one("imported.yaml", &built[0].yaml).unwrap();
+    let missing = &scenario.imported.as_ref().unwrap().missing;
+    assert!(
+        missing.iter().any(|m| m
+            == "aws_ec2_transit_gateway_vpc_attachment.x: the transit gateway is not known; the attachment is left out"),
+        "{missing:#?}"
+    );
+}
+
+/// `state.json` with the value at `pointer` (in the `values` of the resource at `address`)
+/// replaced, and the JSON path of that value.
+fn state_with(address: &str, pointer: &str, value: serde_json::Value) -> (String, String) {
+    let mut state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{DIR}/state.json")).unwrap())
+            .unwrap();
+    let resources = state["values"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap();
+    let index = resources
+        .iter()
+        .position(|r| r["address"] == address)
+        .unwrap_or_else(|| panic!("no {address}"));
+    *resources[index]["values"].pointer_mut(pointer).unwrap() = value;
+    let path = format!(
+        "values.root_module.resources[{index}].values{}",
+        pointer
+            .split('/')
+            .skip(1)
+            .map(|part| match part.parse::<usize>() {
+                Ok(i) => format!("[{i}]"),
+                Err(_) => format!(".{part}"),
+            })
+            .collect::<String>()
+    );
+    (state.to_string(), path)
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_invalid_input_naming_the_file_and_json_path() {
+    use serde_json::json;
+    let cases = [
+        // Clusters.
+        (
+            "aws_eks_cluster.core",
+            "/vpc_config",
+            json!("oops"),
+            "expected a list (of blocks), found a string (\"oops\")",
+        ),
+        (
+            "aws_eks_cluster.core",
+            "/vpc_config/0",
+            json!(["x"]),
+            "expected an object (a block), found a list",
+        ),
+        (
+            "aws_eks_cluster.core",
+            "/vpc_config/0/endpoint_private_access",
+            json!("yes"),
+            "expected true or false, found a string (\"yes\")",
+        ),
+        (
+            "aws_eks_cluster.core",
+            "/vpc_config/0/subnet_ids",
+            json!(7),
+            "expected a list of strings, found a number (7)",
+        ),
+        (
+            "aws_eks_cluster.core",
+            "/vpc_config/0/subnet_ids/1",
+            json!(false),
+            "expected a string, found a boolean (false)",
+        ),
+        (
+            "aws_eks_cluster.core",
+            "/name",
+            json!({"a": 1}),
+            "expected a string, found an object",
+        ),
+        // VPCs.
+        (
+            "aws_vpc.main",
+            "/cidr_block",
+            json!(12),
+            "expected a string, found a number (12)",
+        ),
+        (
+            "aws_vpc.main",
+            "/enable_dns_hostnames",
+            json!(1),
+            "expected true or false, found a number (1)",
+        ),
+        (
+            "aws_vpc.main",
+            "/id",
+            json!(5),
+            "expected a string, found a number (5)",
+        ),
+        (
+            "aws_vpc_ipv4_cidr_block_association.secondary",
+            "/cidr_block",
+            json!(["100.64.0.0/16"]),
+            "expected a string, found a list",
+        ),
+        // Subnets.
+        (
+            "aws_subnet.a",
+            "/cidr_block",
+            json!(12),
+            "expected a string, found a number (12)",
+        ),
+        (
+            "aws_subnet.b",
+            "/availability_zone",
+            json!(true),
+            "expected a string, found a boolean (true)",
+        ),
+        (
+            "aws_subnet.b",
+            "/vpc_id",
+            json!(3),
+            "expected a string, found a number (3)",
+        ),
+        // Routes and route tables.
+        (
+            "aws_default_route_table.main",
+            "/route",
+            json!("10.30.0.0/16"),
+            "expected a list of blocks, found a string (\"10.30.0.0/16\")",
+        ),
+        (
+            "aws_default_route_table.main",
+            "/route/0/cidr_block",
+            json!(10),
+            "expected a string, found a number (10)",
+        ),
+        (
+            "aws_default_route_table.main",
+            "/route/1/gateway_id",
+            json!(["vgw-0office"]),
+            "expected a string, found a list",
+        ),
+        (
+            "aws_route_table_association.tools",
+            "/route_table_id",
+            json!(1),
+            "expected a string, found a number (1)",
+        ),
+        // Security groups and NACLs.
+        (
+            "aws_security_group.cluster",
+            "/ingress/0/from_port",
+            json!("all"),
+            "expected a whole number, found a string (\"all\")",
+        ),
+        (
+            "aws_network_acl_rule.strict_in",
+            "/rule_number",
+            json!(1.5),
+            "expected a whole number, found a number (1.5)",
+        ),
+    ];
+    for (address, pointer, value, expected) in cases {
+        let (state, path) = state_with(address, pointer, value);
+        let error = import::import_str(
+            Some(Kind::Terraform),
+            "state.json",
+            &state,
+            &Options::default(),
+        )
+        .err()
+        .unwrap_or_else(|| panic!("{address}{pointer}: imported"));
+        assert_eq!(error.file, "state.json");
+        assert_eq!(error.path, path, "{address}{pointer}: {error}");
+        assert_eq!(
+            error.message,
+            format!("{expected} (in {address})"),
+            "{address}{pointer}"
+        );
+    }
+}
+
+#[test]
+fn the_command_exits_2_on_a_wrong_type_and_null_or_unknown_values_stay_unknown() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("import-wrong-type");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (state, path) = state_with("aws_subnet.a", "/cidr_block", serde_json::json!(12));
+    let file = dir.join("state.json");
+    std::fs::write(&file, state).unwrap();
+    let output = eksflow()
+        .args(["import", "terraform"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "{}: {path}: expected a string, found a number (12) (in aws_subnet.a)",
+            file.display()
+        )
+    );
+    assert!(output.stdout.is_empty());
+
+    // Null is unknown, as before: the subnet is left out and said so.
+    let (state, _) = state_with("aws_subnet.pods", "/cidr_block", serde_json::Value::Null);
+    let built = import::import_str(
+        Some(Kind::Terraform),
+        "state.json",
+        &state,
+        &Options::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        built[0]
+            .yaml
+            .contains("aws_subnet.pods): CIDR unknown; the subnet is left out"),
+        "{}",
+        built[0].yaml
+    );
+
+    // In a plan, a value `after_unknown` marks is a placeholder whatever stands there.
+    let mut plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{DIR}/public-plan.json")).unwrap())
+            .unwrap();
+    for resource in plan["planned_values"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap()
+    {
+        if resource["address"] == "aws_subnet.public" {
+            resource["values"]["cidr_block"] = serde_json::json!(0);
+        }
+    }
+    for change in plan["resource_changes"].as_array_mut().unwrap() {
+        if change["address"] == "aws_subnet.public" {
+            change["change"]["after_unknown"]["cidr_block"] = serde_json::json!(true);
+        }
+    }
+    let built = import::import_str(
+        Some(Kind::Terraform),
+        "plan.json",
+        &plan.to_string(),
+        &Options::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(built.len(), 1);
+}
+
+#[test]
+fn output_ending_in_a_slash_is_a_directory_created_as_needed_and_a_file_holds_a_stream() {
+    const THREE: &str =
+        "tests/fixtures/import/terraform/realworld/checkov-plan_nested_child_modules.tfplan.json";
+    let base = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("import-output");
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(&base).unwrap();
+    let names = |dir: &std::path::Path| {
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        files
+    };
+
+    // `-o DIR/` that does not exist (nor its parent): created, one file per cluster.
+    let dir = base.join("new").join("scenarios");
+    let output = eksflow()
+        .args(["import", "terraform", THREE, "-o"])
+        .arg(format!("{}/", dir.display()))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stdout.is_empty());
+    assert_eq!(names(&dir), ["test-2.yaml", "test-3.yaml", "test.yaml"]);
+    for file in names(&dir) {
+        let text = std::fs::read_to_string(dir.join(&file)).unwrap();
+        assert_eq!(scenario::load_str(&file, &text).len(), 1, "{file}");
+    }
+
+    // One cluster into `-o DIR/`: one file, named after the cluster.
+    let single = base.join("single");
+    let output = eksflow()
+        .args([
+            "import",
+            "terraform",
+            "tests/fixtures/import/terraform/state.json",
+            "-o",
+        ])
+        .arg(format!("{}/", single.display()))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(names(&single), ["core.yaml"]);
+
+    // `-o FILE` with several clusters: one file holding a YAML stream, and it says so.
+    let file = base.join("all.yaml");
+    let output = eksflow()
+        .args(["import", "terraform", THREE, "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(file.is_file());
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(scenario::load_str("all.yaml", &text).len(), 3);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("3 scenarios (one per cluster) as a YAML stream")
+            && stderr.contains("-o DIR/"),
+        "{stderr}"
+    );
+    // With one cluster, nothing to say.
+    let output = eksflow()
+        .args([
+            "import",
+            "terraform",
+            "tests/fixtures/import/terraform/state.json",
+            "-o",
+        ])
+        .arg(base.join("core.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stderr.is_empty());
+
+    // The help of -o says all of it.
+    let help = eksflow().args(["import", "--help"]).output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("a path ending in `/`, created if needed — gets one file per cluster")
+            && help.contains("YAML stream of one document per cluster"),
+        "{help}"
+    );
 }

@@ -82,8 +82,11 @@ pub enum Command {
         /// source: a file, `-` for standard input, or a directory of AWS CLI output.
         #[arg(required = true, num_args = 1..=2, value_name = "KIND SOURCE")]
         args: Vec<String>,
-        /// Write here instead of standard output; a directory gets one file per cluster.
-        #[arg(long, short)]
+        /// Write here instead of standard output. A directory — one that exists, or a path
+        /// ending in `/`, created if needed — gets one file per cluster (CLUSTER.yaml); any
+        /// other path is one file, holding a YAML stream of one document per cluster when
+        /// the source has several.
+        #[arg(long, short, value_name = "FILE|DIR/")]
         output: Option<String>,
         /// Import only this cluster.
         #[arg(long)]

@@ -390,7 +390,16 @@ fn import(
         }
     }
     match output {
-        Some(dir) if std::path::Path::new(dir).is_dir() => {
+        // A directory — one that exists, or a path ending in `/` — gets one file per
+        // cluster; it is created when needed.
+        Some(dir)
+            if dir.ends_with(['/', std::path::MAIN_SEPARATOR])
+                || std::path::Path::new(dir).is_dir() =>
+        {
+            if let Err(error) = std::fs::create_dir_all(dir) {
+                eprintln!("{dir}: cannot create the directory: {error}");
+                return EXIT_INVALID;
+            }
             let mut used: Vec<String> = Vec::new();
             for scenario in &built {
                 // Clusters of one source may share a name (one per module): number them.
@@ -415,6 +424,12 @@ fn import(
             if let Err(error) = std::fs::write(file, text) {
                 eprintln!("{file}: cannot write: {error}");
                 return EXIT_INVALID;
+            }
+            if built.len() > 1 {
+                eprintln!(
+                    "wrote {file}: {} scenarios (one per cluster) as a YAML stream of documents; for one file per cluster, give a directory (-o DIR/)",
+                    built.len()
+                );
             }
         }
         None => print(&join_documents(&built)),

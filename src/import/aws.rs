@@ -174,6 +174,16 @@ impl Reader {
             if let Some(options) = text(vpc, "DhcpOptionsId") {
                 self.vpc_dhcp.push((id.clone(), options));
             }
+            // The same VPC in two responses (two collections, a query and a full call) is
+            // one VPC.
+            if let Some(known) = inventory.vpcs.iter_mut().find(|v| v.id == id) {
+                for cidr in cidrs {
+                    if !known.cidrs.contains(&cidr) {
+                        known.cidrs.push(cidr);
+                    }
+                }
+                continue;
+            }
             inventory.vpcs.push(VpcDef {
                 id,
                 origin: origin("ec2 describe-vpcs"),
@@ -443,7 +453,7 @@ impl Reader {
         let public = config.get("endpointPublicAccess").and_then(Value::as_bool);
         let private = config.get("endpointPrivateAccess").and_then(Value::as_bool);
         if public.is_none() && private.is_none() {
-            inventory.missing.push(format!("{origin}: no endpoint access flags (an old response); the EKS default, public only, is assumed"));
+            inventory.note_cluster(&name, format!("{origin}: no endpoint access flags (an old response); the EKS default, public only, is assumed"));
         }
         inventory.clusters.push(ClusterDef {
             name,
@@ -464,14 +474,19 @@ impl Reader {
 
     fn route_table(&mut self, table: &Value, origin: &str, inventory: &mut Inventory) {
         let mut routes = Vec::new();
+        let vpc = text(table, "VpcId");
         for route in list(table, "Routes") {
             if text(route, "State").as_deref() == Some("blackhole") {
-                // A route to a deleted gateway drops its traffic: keep it out, and say so.
-                inventory.missing.push(format!(
-                    "{}: route {} is a blackhole (its target is gone) and is left out",
-                    text(table, "RouteTableId").unwrap_or_default(),
-                    text(route, "DestinationCidrBlock").unwrap_or_default()
-                ));
+                // A route to a deleted gateway drops its traffic: keep it out, and say so (in
+                // the scenarios that hold the table's VPC).
+                inventory.note_vpc(
+                    vpc.as_deref(),
+                    format!(
+                        "{}: route {} is a blackhole (its target is gone) and is left out",
+                        text(table, "RouteTableId").unwrap_or_default(),
+                        text(route, "DestinationCidrBlock").unwrap_or_default()
+                    ),
+                );
                 continue;
             }
             let target = if let Some(gateway) = text(route, "GatewayId") {
@@ -513,7 +528,7 @@ impl Reader {
         inventory.route_tables.push(RouteTableDef {
             id: text(table, "RouteTableId").unwrap_or_default(),
             origin: origin.to_owned(),
-            vpc: text(table, "VpcId"),
+            vpc,
             routes,
             subnets: associations
                 .iter()
@@ -586,21 +601,26 @@ impl Reader {
                 }
             }
         }
-        for vpc in &inventory.vpcs {
-            let has = |attribute: &str| {
-                self.vpc_attributes
+        let uncollected: Vec<String> = inventory
+            .vpcs
+            .iter()
+            .filter(|vpc| {
+                !self
+                    .vpc_attributes
                     .iter()
-                    .any(|(v, a, _)| v == &vpc.id && *a == attribute)
-            };
-            if !has("hostnames") {
-                inventory.missing.push(format!(
-                    "{}: `ec2 describe-vpc-attribute --attribute enableDnsHostnames` not collected; the AWS default (false) is assumed",
-                    vpc.id
-                ));
-            }
+                    .any(|(v, a, _)| v == &vpc.id && *a == "hostnames")
+            })
+            .map(|vpc| vpc.id.clone())
+            .collect();
+        for vpc in uncollected {
+            inventory.note_vpc(Some(&vpc), format!(
+                "{vpc}: `ec2 describe-vpc-attribute --attribute enableDnsHostnames` not collected; the AWS default (false) is assumed"
+            ));
         }
         for (vpc, options) in &self.vpc_dhcp {
-            if let Some(def) = inventory.dhcp_options.iter_mut().find(|o| &o.id == options) {
+            if let Some(def) = inventory.dhcp_options.iter_mut().find(|o| &o.id == options)
+                && !def.vpcs.contains(vpc)
+            {
                 def.vpcs.push(vpc.clone());
             }
         }

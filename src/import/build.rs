@@ -419,8 +419,18 @@ impl<'a> Scenario<'a> {
             root.push("clients", Value::List(clients));
         }
         let mut imported = MapBuilder::new().set("from", text(&inventory.source));
-        let mut missing: Vec<String> = inventory.missing.clone();
-        for note in &self.missing {
+        // Notes about the whole source, then those about this cluster or the VPCs it
+        // includes (another cluster's notes stay in its own scenario), then the builder's.
+        let scoped = inventory
+            .scoped_missing
+            .iter()
+            .filter(|note| match &note.about {
+                About::Cluster(name) => name == &self.cluster.name,
+                About::Vpc(id) => self.included_vpc(id),
+            })
+            .map(|note| &note.text);
+        let mut missing: Vec<String> = Vec::new();
+        for note in inventory.missing.iter().chain(scoped).chain(&self.missing) {
             if !missing.contains(note) {
                 missing.push(note.clone());
             }
@@ -1273,15 +1283,54 @@ impl<'a> Scenario<'a> {
 
     // ---- connections --------------------------------------------------------------
 
+    /// Peerings, transit gateways and VPNs between the included VPCs and networks. Each
+    /// connection of the source that cannot be one is listed: left out when it does not
+    /// touch this scenario, in `imported.missing` when it does but the source lacks what it
+    /// connects to.
     fn connections(&mut self) -> Connections {
         let inventory = self.inventory;
         let mut out = Connections::default();
         for peering in &inventory.peerings {
+            let what = label(&peering.id, &peering.origin);
             let [Some(a), Some(b)] = &peering.vpcs else {
+                let known = peering.vpcs.iter().flatten().find(|v| self.included_vpc(v));
+                match known {
+                    Some(vpc) => self.note(format!(
+                        "{what}: the VPC peered with {vpc} is not known; the peering is left out"
+                    )),
+                    None => self
+                        .left_out
+                        .push(format!("{what}: not connected to the cluster VPC")),
+                }
                 continue;
             };
-            if a == b || !self.included_vpc(a) || !self.included_vpc(b) {
-                continue;
+            match (self.included_vpc(a), self.included_vpc(b)) {
+                (true, true) if a != b => {}
+                (true, true) => {
+                    self.note(format!(
+                        "{what}: peers {a} with itself; the peering is left out"
+                    ));
+                    continue;
+                }
+                (false, false) => {
+                    self.left_out
+                        .push(format!("{what}: not connected to the cluster VPC"));
+                    continue;
+                }
+                (true, false) | (false, true) => {
+                    let (inside, outside) = if self.included_vpc(a) { (a, b) } else { (b, a) };
+                    if inventory.vpcs.iter().any(|v| &v.id == outside) {
+                        // Peering is not transitive: a peer of a peer is not reachable.
+                        self.left_out.push(format!(
+                            "{what}: peers {inside} with {outside}, which is not connected to the cluster VPC"
+                        ));
+                    } else {
+                        self.note(format!(
+                            "{what}: peers {inside} with {outside}, which is not in the source; the peering is left out"
+                        ));
+                    }
+                    continue;
+                }
             }
             out.attach.push((peering.id.clone(), a.clone()));
             out.attach.push((peering.id.clone(), b.clone()));
@@ -1294,44 +1343,75 @@ impl<'a> Scenario<'a> {
                 vec![format!("from {}", peering.origin)],
             ));
         }
+        let mut used_vpns: HashSet<&str> = HashSet::new();
         let tgws: BTreeSet<&str> = inventory
             .transit_gateway_attachments
             .iter()
             .map(|a| a.transit_gateway.as_str())
             .collect();
         for tgw in tgws {
-            let mut attachments: Vec<String> = inventory
+            let of_tgw: Vec<&TgwAttachmentDef> = inventory
                 .transit_gateway_attachments
                 .iter()
                 .filter(|a| a.transit_gateway == tgw)
-                .filter_map(|a| a.vpc.clone())
-                .filter(|v| self.included_vpc(v))
                 .collect();
-            attachments.dedup();
+            let origin = of_tgw
+                .iter()
+                .map(|a| a.origin.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut attachments: Vec<String> = Vec::new();
+            for vpc in of_tgw.iter().filter_map(|a| a.vpc.as_ref()) {
+                if self.included_vpc(vpc) && !attachments.contains(vpc) {
+                    attachments.push(vpc.clone());
+                }
+            }
+            if attachments.is_empty() {
+                self.left_out.push(format!(
+                    "{tgw} (from {origin}): a transit gateway not connected to the cluster VPC"
+                ));
+                continue;
+            }
+            let vpc_cidrs = self.vpcs_cidrs(&attachments);
+            let mut networks = Vec::new();
             for vpn in inventory
                 .vpn_connections
                 .iter()
                 .filter(|v| v.transit_gateway.as_deref() == Some(tgw))
             {
                 let network = format!("onprem-{}", sanitize(&vpn.id));
-                out.networks.push(network_item(
-                    &network,
-                    vpn,
-                    tgw,
-                    &self.vpcs_cidrs(&attachments),
-                ));
+                networks.push((network_item(&network, vpn, tgw, &vpc_cidrs), vpn));
                 attachments.push(network);
             }
             if attachments.len() < 2 {
+                // One VPC on a transit gateway connects nothing: the model needs two
+                // attachments, and what else the real one connects is not in the source.
+                let outside: Vec<String> = of_tgw
+                    .iter()
+                    .filter(|a| a.vpc.as_ref().is_none_or(|v| !self.included_vpc(v)))
+                    .map(|a| match &a.vpc {
+                        Some(vpc) => format!("{vpc} ({}) is not in the source", a.origin),
+                        None => format!("the VPC of {} is not known", a.origin),
+                    })
+                    .collect();
+                let only = attachments.first().cloned().unwrap_or_default();
+                let why = if outside.is_empty() {
+                    format!("{only} is its only attachment in the source")
+                } else {
+                    format!(
+                        "{only} is its only attachment in this scenario ({})",
+                        outside.join("; ")
+                    )
+                };
+                self.note(format!(
+                    "{tgw} (from {origin}): {why}; what else the transit gateway connects is not known, so it is left out (and so are routes to it)"
+                ));
                 continue;
             }
-            let origin = inventory
-                .transit_gateway_attachments
-                .iter()
-                .filter(|a| a.transit_gateway == tgw)
-                .map(|a| a.origin.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
+            for (network, vpn) in networks {
+                out.networks.push(network);
+                used_vpns.insert(vpn.id.as_str());
+            }
             for attachment in &attachments {
                 out.attach.push((tgw.to_owned(), attachment.clone()));
             }
@@ -1346,6 +1426,10 @@ impl<'a> Scenario<'a> {
         }
         for gateway in &inventory.vpn_gateways {
             let Some(vpc) = gateway.vpc.as_ref().filter(|v| self.included_vpc(v)) else {
+                self.left_out.push(format!(
+                    "{}: a VPN gateway not attached to a VPC of this scenario",
+                    label(&gateway.id, &gateway.origin)
+                ));
                 continue;
             };
             let vpns: Vec<&VpnDef> = inventory
@@ -1364,6 +1448,17 @@ impl<'a> Scenario<'a> {
                     )
                 }
             };
+            if let Some(first) = vpns.first() {
+                used_vpns.insert(first.id.as_str());
+            }
+            for other in vpns.iter().skip(1) {
+                used_vpns.insert(other.id.as_str());
+                self.note(format!(
+                    "{}: another VPN connection on {}; routes to the gateway go over {id} only, so this one is left out",
+                    label(&other.id, &other.origin),
+                    gateway.id
+                ));
+            }
             let network = format!("onprem-{}", sanitize(&id));
             out.vpn_for_gateway.insert(gateway.id.clone(), id.clone());
             out.attach.push((id.clone(), vpc.clone()));
@@ -1388,6 +1483,32 @@ impl<'a> Scenario<'a> {
                     .build(),
                 vec![format!("from {origin}")],
             ));
+        }
+        for vpn in &inventory.vpn_connections {
+            if used_vpns.contains(vpn.id.as_str()) {
+                continue;
+            }
+            let what = label(&vpn.id, &vpn.origin);
+            let gateway = vpn.vpn_gateway.as_ref().or(vpn.transit_gateway.as_ref());
+            let in_source = gateway.is_some_and(|g| {
+                inventory.vpn_gateways.iter().any(|v| &v.id == g)
+                    || inventory
+                        .transit_gateway_attachments
+                        .iter()
+                        .any(|a| &a.transit_gateway == g)
+            });
+            match gateway {
+                // Its gateway is listed (left out, or its transit gateway noted) already.
+                Some(gateway) if in_source => self.left_out.push(format!(
+                    "{what}: its gateway {gateway} is not connected to the cluster VPC"
+                )),
+                Some(gateway) => self.note(format!(
+                    "{what}: its gateway {gateway} is not in the source; the VPN connection is left out"
+                )),
+                None => self.note(format!(
+                    "{what}: the gateway it terminates on is not known; the VPN connection is left out"
+                )),
+            }
         }
         out
     }

@@ -38,8 +38,54 @@ pub struct Inventory {
     /// Resources read but not modelled, listed in the scenario rather than dropped silently:
     /// `aws_lb.web (aws_lb)`.
     pub unsupported: Vec<String>,
-    /// Things the source did not say, and what the import assumed instead.
+    /// Things the source did not say, and what the import assumed instead, that concern
+    /// the whole source (a file that could not be read): every scenario lists them.
     pub missing: Vec<String>,
+    /// Such notes about one cluster or one VPC: only the scenarios they concern list them.
+    pub scoped_missing: Vec<ScopedNote>,
+}
+
+impl Inventory {
+    /// A note about one cluster (by name): only that cluster's scenario lists it.
+    pub fn note_cluster(&mut self, cluster: &str, text: String) {
+        self.scoped_note(About::Cluster(cluster.to_owned()), text);
+    }
+
+    /// A note about one VPC (by ID): the scenarios that include the VPC list it; `None` (the
+    /// VPC is not known) makes it a note about the whole source.
+    pub fn note_vpc(&mut self, vpc: Option<&str>, text: String) {
+        match vpc {
+            Some(vpc) => self.scoped_note(About::Vpc(vpc.to_owned()), text),
+            None => {
+                if !self.missing.contains(&text) {
+                    self.missing.push(text);
+                }
+            }
+        }
+    }
+
+    fn scoped_note(&mut self, about: About, text: String) {
+        let note = ScopedNote { about, text };
+        if !self.scoped_missing.contains(&note) {
+            self.scoped_missing.push(note);
+        }
+    }
+}
+
+/// What a scoped note is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum About {
+    /// A cluster, by name.
+    Cluster(String),
+    /// A VPC, by ID.
+    Vpc(String),
+}
+
+/// An `imported.missing` note about one cluster or one VPC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopedNote {
+    pub about: About,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Default)]

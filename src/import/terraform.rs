@@ -15,7 +15,12 @@
 //! `private_dns_enabled` false. And: "When creating a new Security Group inside a VPC,
 //! Terraform will remove [AWS's default allow-all egress] rule", so a security group without
 //! egress rules denies all outbound traffic.
+//!
+//! A value the reader uses that is present but of the wrong JSON type (`vpc_config: "oops"`,
+//! `cidr_block: 12`) is invalid input: the import fails naming the file and the JSON path.
+//! Only null, absent and unknown-at-plan (`after_unknown`) values count as unknown.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use serde_json::Value;
@@ -40,7 +45,11 @@ pub fn read_str(source: &str, text: &str) -> Result<Inventory, ImportError> {
         )
     })?;
     let plan = Plan::new(source, &json)?;
-    Ok(plan.inventory())
+    let inventory = plan.inventory();
+    match plan.problems.into_inner().into_iter().next() {
+        Some(problem) => Err(problem),
+        None => Ok(inventory),
+    }
 }
 
 /// One resource instance.
@@ -53,6 +62,8 @@ struct Resource<'a> {
     kind: String,
     /// `aws_subnet.private`
     key: String,
+    /// Where the resource is in the file: `planned_values.root_module.resources[3]`.
+    json_path: String,
     index: Option<&'a Value>,
     values: &'a Value,
     unknown: Option<&'a Value>,
@@ -64,16 +75,18 @@ struct Plan<'a> {
     json: &'a Value,
     resources: Vec<Resource<'a>>,
     is_state: bool,
+    /// Values of the wrong type met while reading, in the order met.
+    problems: RefCell<Vec<ImportError>>,
 }
 
 impl<'a> Plan<'a> {
     fn new(source: &str, json: &'a Value) -> Result<Self, ImportError> {
-        let (root, is_state) = match (
+        let (root, is_state, root_path) = match (
             json.pointer("/planned_values/root_module"),
             json.pointer("/values/root_module"),
         ) {
-            (Some(root), _) => (root, false),
-            (None, Some(root)) => (root, true),
+            (Some(root), _) => (root, false, "planned_values.root_module"),
+            (None, Some(root)) => (root, true, "values.root_module"),
             (None, None) => {
                 return Err(ImportError::new(
                     source,
@@ -98,13 +111,56 @@ impl<'a> Plan<'a> {
             })
             .unwrap_or_default();
         let mut resources = Vec::new();
-        collect(root, &unknown, &mut resources);
+        let mut problems = Vec::new();
+        collect(
+            source,
+            root,
+            root_path,
+            &unknown,
+            &mut resources,
+            &mut problems,
+        );
+        if let Some(problem) = problems.into_iter().next() {
+            return Err(problem);
+        }
         Ok(Plan {
             source: source.to_owned(),
             json,
             resources,
             is_state,
+            problems: RefCell::new(Vec::new()),
         })
+    }
+
+    /// Records that the value at `path` of `resource` is not `expected` — unless the plan
+    /// says it is unknown, which makes whatever stands there a placeholder.
+    fn wrong_type(&self, resource: &Resource<'_>, path: &[Seg], expected: &str, found: &Value) {
+        if self.is_unknown(resource, path) {
+            return;
+        }
+        let mut at = format!("{}.values", resource.json_path);
+        for seg in path {
+            match seg {
+                Seg::Key(key) => {
+                    at.push('.');
+                    at.push_str(key);
+                }
+                Seg::Index(i) => at.push_str(&format!("[{i}]")),
+            }
+        }
+        let problem = ImportError::new(
+            &self.source,
+            at,
+            format!(
+                "expected {expected}, found {} (in {})",
+                describe(found),
+                resource.address
+            ),
+        );
+        let mut problems = self.problems.borrow_mut();
+        if !problems.contains(&problem) {
+            problems.push(problem);
+        }
     }
 
     // ---- values and references ------------------------------------------------------
@@ -141,16 +197,70 @@ impl<'a> Plan<'a> {
         Some(node)
     }
 
-    /// The known value at `path`, if the plan has it.
+    /// The known value at `path`, if the plan has it. A value on the way that is not the
+    /// object or list the path goes through is recorded as a problem.
     fn known(&self, resource: &Resource<'a>, path: &[Seg]) -> Option<&'a Value> {
         let mut node = resource.values;
-        for seg in path {
-            node = match seg {
-                Seg::Key(key) => node.get(*key)?,
-                Seg::Index(i) => node.get(*i)?,
+        for (depth, seg) in path.iter().enumerate() {
+            let at = path.get(..depth).unwrap_or_default();
+            node = match (seg, node) {
+                (_, Value::Null) => return None,
+                (Seg::Key(key), Value::Object(map)) => map.get(*key)?,
+                (Seg::Index(i), Value::Array(items)) => items.get(*i)?,
+                (Seg::Key(_), other) => {
+                    let expected = if at.is_empty() {
+                        "an object of attributes"
+                    } else {
+                        "an object (a block)"
+                    };
+                    self.wrong_type(resource, at, expected, other);
+                    return None;
+                }
+                (Seg::Index(_), other) => {
+                    self.wrong_type(resource, at, "a list (of blocks)", other);
+                    return None;
+                }
             };
         }
         (!node.is_null()).then_some(node)
+    }
+
+    /// The known string at `path`; another type is recorded as a problem.
+    fn known_text(&self, resource: &Resource<'a>, path: &[Seg]) -> Option<&'a str> {
+        match self.known(resource, path)? {
+            Value::String(s) => Some(s),
+            other => {
+                self.wrong_type(resource, path, "a string", other);
+                None
+            }
+        }
+    }
+
+    /// The known strings at `path` (a list of strings, or one string); null items (unknown
+    /// at plan time) are skipped, anything else is recorded as a problem.
+    fn known_texts(&self, resource: &Resource<'a>, path: &[Seg]) -> Option<Vec<String>> {
+        match self.known(resource, path)? {
+            Value::String(s) => Some(vec![s.clone()]),
+            Value::Array(items) => {
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        Value::String(s) => out.push(s.clone()),
+                        Value::Null => {}
+                        other => {
+                            let mut at = path.to_vec();
+                            at.push(Seg::Index(i));
+                            self.wrong_type(resource, &at, "a string", other);
+                        }
+                    }
+                }
+                Some(out)
+            }
+            other => {
+                self.wrong_type(resource, path, "a list of strings", other);
+                None
+            }
+        }
     }
 
     /// Resolves an expression (`references` or `constant_value`) in `module`.
@@ -312,11 +422,8 @@ impl<'a> Plan<'a> {
     }
 
     /// The scenario ID of a resource: its real ID when known, else its address.
-    fn id_of(&self, resource: &Resource<'_>) -> String {
-        resource
-            .values
-            .get("id")
-            .and_then(Value::as_str)
+    fn id_of(&self, resource: &Resource<'a>) -> String {
+        self.known_text(resource, &[k("id")])
             .filter(|id| !id.is_empty())
             .map(str::to_owned)
             .unwrap_or_else(|| resource.address.clone())
@@ -329,19 +436,10 @@ impl<'a> Plan<'a> {
     /// IDs named by attribute `path`: the known value(s), or the resources its references
     /// name. A known value that is an ID of a resource in the plan stays that ID.
     fn ids(&self, resource: &Resource<'a>, path: &[Seg]) -> Vec<String> {
-        if let Some(known) = self.known(resource, path) {
-            let values: Vec<String> = match known {
-                Value::String(s) => vec![s.clone()],
-                Value::Array(items) => items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect(),
-                _ => Vec::new(),
-            };
-            if !values.is_empty() {
-                return values;
-            }
+        if let Some(values) = self.known_texts(resource, path)
+            && !values.is_empty()
+        {
+            return values;
         }
         let Some(expression) = self.expression(resource, path) else {
             return Vec::new();
@@ -362,6 +460,10 @@ impl<'a> Plan<'a> {
     /// cannot be resolved (the terraform-aws-modules `vpc` module passes it through a
     /// local, which plans do not show) falls back to the only VPC of the module or plan.
     fn id(&self, resource: &Resource<'a>, path: &[Seg]) -> Option<String> {
+        // A single ID is a string (`known_text` records anything else as a problem).
+        if self.known(resource, path).is_some() && self.known_text(resource, path).is_none() {
+            return None;
+        }
         let ids = self.ids(resource, path);
         if ids.len() > 1
             && let Some(index) = resource.index.and_then(Value::as_u64)
@@ -394,48 +496,44 @@ impl<'a> Plan<'a> {
 
     /// A string attribute: known, or a constant in the configuration.
     fn text(&self, resource: &Resource<'a>, path: &[Seg]) -> Option<String> {
-        match self.known(resource, path) {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => self
-                .expression(resource, path)
-                .map(|e| self.resolve_expression(&resource.module, e, 0))
-                .and_then(|resolved| {
-                    resolved.into_iter().find_map(|r| match r {
-                        Resolved::Constant(Value::String(s)) => Some(s),
-                        Resolved::Constant(Value::Number(n)) => Some(n.to_string()),
-                        _ => None,
-                    })
-                }),
+        if self.known(resource, path).is_some() {
+            return self.known_text(resource, path).map(str::to_owned);
         }
+        self.expression(resource, path)
+            .map(|e| self.resolve_expression(&resource.module, e, 0))
+            .and_then(|resolved| {
+                resolved.into_iter().find_map(|r| match r {
+                    Resolved::Constant(Value::String(s)) => Some(s),
+                    Resolved::Constant(Value::Number(n)) => Some(n.to_string()),
+                    _ => None,
+                })
+            })
     }
 
     fn texts(&self, resource: &Resource<'a>, path: &[Seg]) -> Vec<String> {
-        match self.known(resource, path) {
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect(),
-            Some(Value::String(s)) => vec![s.clone()],
-            _ => self
-                .expression(resource, path)
-                .map(|e| self.resolve_expression(&resource.module, e, 0))
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|r| match r {
-                    Resolved::Constant(Value::String(s)) => Some(s),
-                    _ => None,
-                })
-                .collect(),
+        if self.known(resource, path).is_some() {
+            return self.known_texts(resource, path).unwrap_or_default();
         }
+        self.expression(resource, path)
+            .map(|e| self.resolve_expression(&resource.module, e, 0))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|r| match r {
+                Resolved::Constant(Value::String(s)) => Some(s),
+                _ => None,
+            })
+            .collect()
     }
 
     fn boolean(&self, resource: &Resource<'a>, path: &[Seg]) -> Option<bool> {
         match self.known(resource, path) {
             Some(Value::Bool(b)) => Some(*b),
-            Some(Value::String(s)) => s.parse().ok(),
-            _ => self
+            Some(Value::String(s)) if s == "true" || s == "false" => Some(s == "true"),
+            Some(other) => {
+                self.wrong_type(resource, path, "true or false", other);
+                None
+            }
+            None => self
                 .expression(resource, path)
                 .and_then(|e| e.get("constant_value"))
                 .and_then(Value::as_bool),
@@ -444,9 +542,18 @@ impl<'a> Plan<'a> {
 
     fn integer(&self, resource: &Resource<'a>, path: &[Seg]) -> Option<i64> {
         match self.known(resource, path) {
-            Some(Value::Number(n)) => n.as_i64(),
-            Some(Value::String(s)) => s.parse().ok(),
-            _ => self
+            Some(value) => {
+                let parsed = match value {
+                    Value::Number(n) => n.as_i64(),
+                    Value::String(s) => s.trim().parse().ok(),
+                    _ => None,
+                };
+                if parsed.is_none() {
+                    self.wrong_type(resource, path, "a whole number", value);
+                }
+                parsed
+            }
+            None => self
                 .expression(resource, path)
                 .and_then(|e| e.get("constant_value"))
                 .and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok())),
@@ -475,11 +582,14 @@ impl<'a> Plan<'a> {
 
     /// The number of blocks of a nested block attribute (`ingress`, `route`).
     fn blocks(&self, resource: &Resource<'a>, key: &'static str) -> usize {
-        let known = resource
-            .values
-            .get(key)
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
+        let known = match self.known(resource, &[Seg::Key(key)]) {
+            Some(Value::Array(blocks)) => blocks.len(),
+            Some(other) => {
+                self.wrong_type(resource, &[Seg::Key(key)], "a list of blocks", other);
+                0
+            }
+            None => 0,
+        };
         let configured = self
             .expression(resource, &[Seg::Key(key)])
             .and_then(Value::as_array)
@@ -618,7 +728,7 @@ impl<'a> Plan<'a> {
                     .of_kind("aws_eip")
                     .find(|eip| {
                         self.id_of(eip) == allocation
-                            || eip.values.get("allocation_id").and_then(Value::as_str)
+                            || self.known_text(eip, &[k("allocation_id")])
                                 == Some(allocation.as_str())
                     })
                     .and_then(|eip| self.text(eip, &[k("public_ip")]));
@@ -766,9 +876,7 @@ impl<'a> Plan<'a> {
         from_reference.or_else(|| {
             let value = self.text(resource, &[k(attribute)])?;
             self.of_kind("aws_vpc")
-                .find(|vpc| {
-                    vpc.values.get(attribute).and_then(Value::as_str) == Some(value.as_str())
-                })
+                .find(|vpc| self.known_text(vpc, &[k(attribute)]) == Some(value.as_str()))
                 .map(|vpc| self.id_of(vpc))
         })
     }
@@ -858,7 +966,7 @@ impl<'a> Plan<'a> {
             if group.egress.as_ref().is_some_and(Vec::is_empty)
                 && !group.origin.contains("aws_default_security_group")
             {
-                inventory.missing.push(format!(
+                inventory.note_vpc(group.vpc.as_deref(), format!(
                     "{}: no egress rules; Terraform removes AWS's default allow-all egress, so the group allows no outbound traffic",
                     group.origin
                 ));
@@ -964,14 +1072,22 @@ impl<'a> Plan<'a> {
             });
         }
         for attachment in self.of_kind("aws_ec2_transit_gateway_vpc_attachment") {
-            if let Some(tgw) = self.id(attachment, &[k("transit_gateway_id")]) {
-                inventory
+            let vpc = self.id(attachment, &[k("vpc_id")]);
+            match self.id(attachment, &[k("transit_gateway_id")]) {
+                Some(tgw) => inventory
                     .transit_gateway_attachments
                     .push(TgwAttachmentDef {
                         transit_gateway: tgw,
                         origin: attachment.address.clone(),
-                        vpc: self.id(attachment, &[k("vpc_id")]),
-                    });
+                        vpc,
+                    }),
+                None => inventory.note_vpc(
+                    vpc.as_deref(),
+                    format!(
+                        "{}: the transit gateway is not known; the attachment is left out",
+                        attachment.address
+                    ),
+                ),
             }
         }
         for vpn in self.of_kind("aws_vpn_connection") {
@@ -1099,11 +1215,7 @@ impl<'a> Plan<'a> {
             inventory.clusters.push(ClusterDef {
                 name: name.clone(),
                 origin: cluster.address.clone(),
-                region: cluster
-                    .values
-                    .get("arn")
-                    .and_then(Value::as_str)
-                    .and_then(arn_region),
+                region: self.known_text(cluster, &[k("arn")]).and_then(arn_region),
                 vpc: self.text(cluster, &config("vpc_id")),
                 subnets,
                 security_groups: self.ids(cluster, &config("security_group_ids")),
@@ -1176,6 +1288,8 @@ const SUPPORTED: &[&str] = &[
     "aws_network_acl_rule",
     "aws_network_acl_association",
     "aws_vpc_peering_connection",
+    // Read through its attachments, which name it.
+    "aws_ec2_transit_gateway",
     "aws_ec2_transit_gateway_vpc_attachment",
     "aws_vpn_gateway",
     "aws_vpn_gateway_attachment",
@@ -1234,35 +1348,101 @@ fn constants(value: &Value) -> Vec<Resolved> {
     }
 }
 
-fn collect<'a>(module: &'a Value, unknown: &HashMap<&str, &'a Value>, out: &mut Vec<Resource<'a>>) {
+/// Walks a module of `planned_values`/`values` (at `path` in the file) and its children.
+/// Sections that are not the lists and objects Terraform writes are problems.
+fn collect<'a>(
+    source: &str,
+    module: &'a Value,
+    path: &str,
+    unknown: &HashMap<&str, &'a Value>,
+    out: &mut Vec<Resource<'a>>,
+    problems: &mut Vec<ImportError>,
+) {
+    let Some(module) = module.as_object() else {
+        if !module.is_null() {
+            problems.push(ImportError::new(
+                source,
+                path,
+                format!("expected an object (a module), found {}", describe(module)),
+            ));
+        }
+        return;
+    };
     let module_address = module
         .get("address")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    if let Some(resources) = module.get("resources").and_then(Value::as_array) {
-        for resource in resources {
-            let Some(address) = resource.get("address").and_then(Value::as_str) else {
-                continue;
-            };
-            let kind = str_of(resource.get("type"));
-            let name = str_of(resource.get("name"));
-            let data = resource.get("mode").and_then(Value::as_str) == Some("data");
-            out.push(Resource {
-                address: address.to_owned(),
-                module: module_address.to_owned(),
-                kind: kind.to_owned(),
-                key: format!("{kind}.{name}"),
-                index: resource.get("index"),
-                values: resource.get("values").unwrap_or(&Value::Null),
-                unknown: unknown.get(address).copied(),
-                data,
-            });
+    let list = |key: &str, problems: &mut Vec<ImportError>| -> &'a [Value] {
+        match module.get(key) {
+            Some(Value::Array(items)) => items.as_slice(),
+            None | Some(Value::Null) => &[],
+            Some(other) => {
+                problems.push(ImportError::new(
+                    source,
+                    format!("{path}.{key}"),
+                    format!("expected a list, found {}", describe(other)),
+                ));
+                &[]
+            }
         }
+    };
+    for (i, resource) in list("resources", problems).iter().enumerate() {
+        let json_path = format!("{path}.resources[{i}]");
+        let Some(address) = resource.get("address").and_then(Value::as_str) else {
+            continue;
+        };
+        let values = resource.get("values").unwrap_or(&Value::Null);
+        if !values.is_object() && !values.is_null() {
+            problems.push(ImportError::new(
+                source,
+                format!("{json_path}.values"),
+                format!(
+                    "expected an object of attributes, found {} (in {address})",
+                    describe(values)
+                ),
+            ));
+            continue;
+        }
+        let kind = str_of(resource.get("type"));
+        let name = str_of(resource.get("name"));
+        let data = resource.get("mode").and_then(Value::as_str) == Some("data");
+        out.push(Resource {
+            address: address.to_owned(),
+            module: module_address.to_owned(),
+            kind: kind.to_owned(),
+            key: format!("{kind}.{name}"),
+            json_path,
+            index: resource.get("index"),
+            values,
+            unknown: unknown.get(address).copied(),
+            data,
+        });
     }
-    if let Some(children) = module.get("child_modules").and_then(Value::as_array) {
-        for child in children {
-            collect(child, unknown, out);
+    for (i, child) in list("child_modules", problems).iter().enumerate() {
+        collect(
+            source,
+            child,
+            &format!("{path}.child_modules[{i}]"),
+            unknown,
+            out,
+            problems,
+        );
+    }
+}
+
+/// A JSON value as an error message names it: `a string ("oops")`, `a number (12)`.
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("a boolean ({b})"),
+        Value::Number(n) => format!("a number ({n})"),
+        Value::String(s) => {
+            let shown: String = s.chars().take(40).collect();
+            let more = if s.chars().count() > 40 { "…" } else { "" };
+            format!("a string ({shown:?}{more})")
         }
+        Value::Array(_) => "a list".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
     }
 }
 

@@ -292,10 +292,7 @@ fn quiet_drops_the_summary_line_and_nothing_else() {
         "tests/fixtures/rules/eks000.yaml:14:31: EKS000 [error] cluster.enis[1].ip: `10.0.2.300` is not an IPv4 address\n"
     );
     let summary = out.strip_prefix(&quiet_out).unwrap();
-    assert!(
-        summary == "1 file is invalid.\n",
-        "{summary}"
-    );
+    assert!(summary == "1 file is invalid.\n", "{summary}");
 
     // A directory: the same lines in the same order, less the last; the same exit code.
     let (code, out) = lint(&[RULES]);

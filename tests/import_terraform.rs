@@ -281,35 +281,6 @@ fn a_public_plan_whose_nat_ip_is_unknown_fails_the_nodes_against_the_allowlist()
 }
 
 #[test]
-fn import_pipes_into_check_on_standard_input() {
-    let output = eksflow()
-        .args([
-            "import",
-            "terraform",
-            "tests/fixtures/import/terraform/state.json",
-            "--clients",
-            "tests/fixtures/import/terraform/clients.yaml",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let check = eksflow()
-        .args(["check", "-", "--format", "json"])
-        .write_stdin(output.stdout)
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
-    assert_eq!(json["file"], "<stdin>");
-    assert_eq!(json["flows"][0]["client"], "argocd");
-    assert_eq!(json["flows"][0]["reachable"], true);
-}
-
-#[test]
 fn several_clusters_become_a_yaml_stream_or_numbered_files() {
     let output = eksflow().args(["import", "tests/fixtures/import/terraform/realworld/checkov-plan_nested_child_modules.tfplan.json"]).output().unwrap();
     assert_eq!(output.status.code(), Some(0));

@@ -1,6 +1,6 @@
 //! `-` reads the scenario from standard input in every command that takes one, so an import
 //! pipes straight into it: `eksflow import … | eksflow lint -` (and `compare -`,
-//! `trace - --client NAME`, `resolve - --client NAME`; `check -` is in tests/import_*.rs).
+//! `trace - --client NAME`, `resolve - --client NAME`, `check -`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -45,6 +45,14 @@ fn run_json(args: &[&str], stdin: Vec<u8>) -> (i32, serde_json::Value) {
         )
     });
     (output.status.code().unwrap(), json)
+}
+
+#[test]
+fn check_reads_an_import_from_standard_input() {
+    let (_, json) = run_json(&["check", "-", "--format", "json"], imported());
+    assert_eq!(json["file"], "<stdin>");
+    assert_eq!(json["flows"][0]["client"], "argocd");
+    assert_eq!(json["flows"][0]["reachable"], true);
 }
 
 #[test]

@@ -20,7 +20,8 @@ use eksflow::scenario::{
     SgRule, VpcEndpointKind,
 };
 use import_support::{
-    Fixtures, allowlist, assert_noted, check_accepts, eksflow, missing, subnet, subnets,
+    Fixtures, allowlist, assert_noted, assert_success, check_accepts, eksflow, missing, subnet,
+    subnets,
 };
 
 const SOURCE: Fixtures = Fixtures {
@@ -193,12 +194,7 @@ fn import_detects_a_yaml_template_with_short_form_tags() {
         ])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     let yaml = String::from_utf8(output.stdout).unwrap();
     assert!(yaml.contains("from CloudFormation template"), "{yaml}");
 }

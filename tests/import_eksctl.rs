@@ -16,7 +16,8 @@ use eksflow::import::Kind;
 use eksflow::path::EndpointKind;
 use eksflow::scenario::{EndpointAccess, RouteTarget, Scenario, VpcEndpointKind};
 use import_support::{
-    Fixtures, allowlist, assert_noted, check_accepts, eksflow, missing, subnet, subnets,
+    Fixtures, allowlist, assert_noted, assert_success, check_accepts, eksflow, missing, subnet,
+    subnets,
 };
 
 const SOURCE: Fixtures = Fixtures {
@@ -733,12 +734,7 @@ fn the_cli_tells_an_eksctl_config_without_being_told_its_kind() {
         .args(["import", &SOURCE.path("fully-private.yaml")])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     let yaml = String::from_utf8(output.stdout).unwrap();
     assert!(yaml.contains("from eksctl ClusterConfig"), "{yaml}");
 }

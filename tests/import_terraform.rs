@@ -8,10 +8,13 @@
     clippy::panic
 )]
 
+mod import_support;
+
 use assert_cmd::Command;
 use eksflow::analysis;
 use eksflow::import::{self, Kind, Options};
 use eksflow::scenario::{self, EndpointAccess, Scenario};
+use import_support::assert_success;
 
 const DIR: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -720,12 +723,7 @@ fn output_ending_in_a_slash_is_a_directory_created_as_needed_and_a_file_holds_a_
         .arg(format!("{}/", dir.display()))
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     assert!(output.stdout.is_empty());
     assert_eq!(names(&dir), ["test-2.yaml", "test-3.yaml", "test.yaml"]);
     for file in names(&dir) {

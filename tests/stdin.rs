@@ -10,7 +10,7 @@
 
 mod import_support;
 
-use import_support::eksflow;
+use import_support::{assert_success, eksflow};
 
 /// What `eksflow import` writes for the Terraform state fixture with its clients (argocd in
 /// the peered VPC, admin over the VPN).
@@ -25,12 +25,7 @@ fn imported() -> Vec<u8> {
         ])
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     output.stdout
 }
 
@@ -159,12 +154,7 @@ fn resolve_reads_a_scenario_from_standard_input() {
         .write_stdin(imported())
         .output()
         .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
         "10.20.1.10\n10.20.2.10\n"

@@ -76,6 +76,16 @@ impl Fixtures {
     }
 }
 
+/// Asserts the command succeeded (exit 0), showing its standard error if not.
+pub fn assert_success(output: &std::process::Output) {
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// The binary, run from the crate root without colour.
 pub fn eksflow() -> Command {
     let mut command = Command::cargo_bin("eksflow").unwrap();

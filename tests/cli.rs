@@ -310,6 +310,22 @@ fn compare_of_a_yaml_stream_gives_one_array_of_three_modes_per_scenario() {
 }
 
 #[test]
+fn compare_exits_as_check_does_in_the_scenarios_own_mode() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut codes = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.to_str().unwrap();
+        let check = eksflow().args(["check", file]).output().unwrap();
+        let compare = eksflow().args(["compare", file]).output().unwrap();
+        assert_eq!(compare.status.code(), check.status.code(), "{file}");
+        codes.push(check.status.code().unwrap());
+    }
+    // Both outcomes are covered: failed expectations or error findings exit 1.
+    assert!(codes.contains(&0) && codes.contains(&1), "{codes:?}");
+}
+
+#[test]
 fn findings_make_check_exit_1() {
     let dir = tempdir();
     let path = dir.join("too-many.yaml");

@@ -205,3 +205,29 @@ fn a_node_groups_public_ip_must_be_an_address() {
     assert!(stderr.contains("nodeGroups[0].publicIp"), "{stderr}");
     assert!(stderr.contains("`54.0.0`"), "{stderr}");
 }
+
+#[test]
+fn a_yaml_merge_key_is_refused_as_such() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/invalid/base.yaml"
+    ))
+    .unwrap()
+    .replacen(
+        "      - { id: subnet-a, cidr: 10.0.1.0/24, az: eu-west-1a }\n      - { id: subnet-b, cidr: 10.0.2.0/24, az: eu-west-1b }",
+        "      - &a { id: subnet-a, cidr: 10.0.1.0/24, az: eu-west-1a }\n      - { <<: *a, id: subnet-b, cidr: 10.0.2.0/24, az: eu-west-1b }",
+        1,
+    );
+    assert!(text.contains("<<: *a"), "the base fixture changed");
+    let output = eksflow()
+        .args(["check", "-"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("vpcs[0].subnets[1].<<: YAML merge keys (`<<: *anchor`) are not supported"),
+        "{stderr}"
+    );
+}

@@ -311,7 +311,13 @@ fn unknown_field(file: &str, spans: &DocumentSpans, path: &serde_ignored::Path<'
     Diagnostic {
         file: file.to_owned(),
         position: spans.key(&path),
-        message: format!("unknown field `{field}`{}", suggest_field(&path, &field)),
+        message: if field == "<<" {
+            // YAML 1.1 merge keys would expand aliases, which eksflow never does (README,
+            // Limits): say so rather than call `<<` a misspelt field.
+            "YAML merge keys (`<<: *anchor`) are not supported: eksflow does not expand aliases; write the fields out".to_owned()
+        } else {
+            format!("unknown field `{field}`{}", suggest_field(&path, &field))
+        },
         path,
     }
 }

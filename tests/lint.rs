@@ -135,6 +135,14 @@ fn every_rule_has_a_fixture_that_triggers_it_at_the_right_line() {
         ("eks017.yaml", 0, vec![expect("EKS017", "warning", 35)]),
         ("eks018.yaml", 0, vec![expect("EKS018", "warning", 35)]),
         ("eks019.yaml", 0, vec![expect("EKS019", "warning", 41)]),
+        (
+            "eks020.yaml",
+            0,
+            [18, 25, 33, 38, 42, 50, 51]
+                .into_iter()
+                .map(|line| expect("EKS020", "warning", line))
+                .collect(),
+        ),
     ];
     let mut fixtures: Vec<String> =
         std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rules"))
@@ -243,9 +251,113 @@ fn directories_are_walked_in_a_stable_order_and_an_invalid_file_does_not_stop_th
     assert_eq!(files, sorted);
     assert!(files.contains(&"tests/fixtures/rules/eks000.yaml"));
     assert!(files.contains(&"tests/fixtures/rules/eks018.yaml"));
-    assert!(out.ends_with("in 27 files; 1 file is invalid.\n"), "{out}");
+    assert!(out.ends_with("in 28 files; 1 file is invalid.\n"), "{out}");
     // The same run twice prints the same thing (workers finish in any order).
     assert_eq!(lint(&["tests/fixtures/rules"]).1, out);
+}
+
+/// EKS020 points at the very field written with host bits, in VPCs, subnets, route tables,
+/// security groups, network ACLs and networks, and says which block is read.
+#[test]
+fn host_bits_are_reported_at_each_cidr_field() {
+    let (code, out) = lint(&[&fixture("eks020.yaml"), "--format", "json"]);
+    assert_eq!(
+        code, 0,
+        "a warning: AWS stores the block, it does not reject it"
+    );
+    let json: Value = serde_json::from_str(&out).unwrap();
+    let found: Vec<(&str, &str)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    let paths: Vec<&str> = found.iter().map(|(path, _)| *path).collect();
+    assert_eq!(
+        paths,
+        [
+            "vpcs[0].cidrs[1]",
+            "vpcs[0].subnets[2].cidr",
+            "vpcs[0].routeTables[1].routes[1].destination",
+            "vpcs[0].securityGroups[0].ingress[1].cidr",
+            "vpcs[0].networkAcls[0].inbound[0].cidr",
+            "networks[0].cidrs[0]",
+            "networks[0].routes[0].destination",
+        ]
+    );
+    assert_eq!(
+        found[1].1,
+        "subnet subnet-b CIDR `10.0.2.77/24` has host bits set: AWS stores it as 10.0.2.0/24 and eksflow reads it the same way; write 10.0.2.0/24"
+    );
+    assert_eq!(
+        found[3].1,
+        "security group sg-cluster ingress rule CIDR `192.168.1.20/24` has host bits set: AWS stores it as 192.168.1.0/24 and eksflow reads it the same way, so it covers all of 192.168.1.0/24; write 192.168.1.0/24, or 192.168.1.20/32 if only 192.168.1.20 was meant"
+    );
+    assert!(
+        found[4]
+            .1
+            .starts_with("network ACL acl-a inbound rule 90 CIDR `192.168.7.9/24`")
+    );
+    assert!(
+        found[5].1.contains("eksflow reads it as 192.168.0.0/16") && !found[5].1.contains("AWS")
+    );
+    // A warning: it fails the run only under --deny warnings.
+    assert_eq!(
+        lint(&[&fixture("eks020.yaml"), "--quiet", "--deny", "warnings"]).0,
+        1
+    );
+}
+
+/// `publicAccessCidrs: []` loads and is EKS001 (1 to 40 entries); the analysis takes the
+/// list as written, so the laptop's public flow is refused and its expectation fails.
+#[test]
+fn an_empty_allowlist_is_eks001() {
+    let text = fixture_text("clean.yaml").replace(
+        "  publicAccessCidrs: [203.0.113.0/24]\n",
+        "  publicAccessCidrs: []\n",
+    );
+    assert!(text.contains("publicAccessCidrs: []"));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let file = dir.join(format!("empty-allowlist-{}.yaml", std::process::id()));
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap();
+
+    let (code, out) = lint(&[file, "--format", "json"]);
+    assert_eq!(code, 1);
+    let json: Value = serde_json::from_str(&out).unwrap();
+    let found: Vec<(&str, &str, u64, &str)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["path"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("EKS001", "error", 8, "cluster.publicAccessCidrs"),
+            ("EKS013", "error", 37, "clients[0].expect"),
+        ]
+    );
+    assert_eq!(
+        json[0]["message"],
+        "publicAccessCidrs is empty: EKS takes 1 to 40 blocks; leave the field out for the default 0.0.0.0/0"
+    );
+    assert!(
+        json[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("PUBLIC_CIDR_DENY"),
+        "{}",
+        json[1]["message"]
+    );
+    std::fs::remove_file(file).unwrap();
 }
 
 #[test]
@@ -301,7 +413,7 @@ fn quiet_drops_the_summary_line_and_nothing_else() {
     let summary = out.strip_prefix(&quiet_out).unwrap();
     assert!(
         summary.starts_with("Found ")
-            && summary.ends_with(" in 27 files; 1 file is invalid.\n")
+            && summary.ends_with(" in 28 files; 1 file is invalid.\n")
             && summary.lines().count() == 1,
         "{summary}"
     );

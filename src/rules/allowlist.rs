@@ -12,14 +12,20 @@ pub const MAX_PUBLIC_ACCESS_CIDRS: usize = 40;
 
 pub(super) const EKS001: Rule = Rule {
     code: Code::Eks001,
-    name: "too-many-public-access-cidrs",
+    name: "public-access-cidrs-count",
     severity: Severity::Error,
-    summary: "more than 40 publicAccessCidrs (EKS quota, not adjustable)",
-    why: "EKS accepts at most 40 CIDR blocks for the public endpoint; the quota cannot be raised, \
-          so CreateCluster or UpdateClusterConfig fails and the change never applies.",
-    example: "cluster:\n  publicAccessCidrs: [198.51.0.0/24, 198.51.1.0/24, ...]   # 41 blocks",
-    fix: "Merge adjacent blocks into larger ones, route admins through a few egress IPs, or turn \
-          on private access and reach the API over a VPN, Direct Connect or peering instead.",
+    summary: "publicAccessCidrs not 1 to 40 entries: empty, or more than 40 (EKS quota, not adjustable)",
+    why: "EKS takes 1 to 40 CIDR blocks for the public endpoint. At most 40 is a quota that cannot \
+          be raised: with more, CreateCluster or UpdateClusterConfig fails and the change never \
+          applies. An empty list is not an allowlist EKS applies; leave the field out for the \
+          default 0.0.0.0/0, or list the blocks that need the API. eksflow analyses an empty list \
+          as written: it admits no source, so every flow to the public endpoint is refused \
+          (PUBLIC_CIDR_DENY).",
+    example: "cluster:\n  publicAccessCidrs: [198.51.0.0/24, 198.51.1.0/24, ...]   # 41 blocks\n---\ncluster:\n  publicAccessCidrs: []                                    # none",
+    fix: "Too many: merge adjacent blocks into larger ones, route admins through a few egress \
+          IPs, or turn on private access and reach the API over a VPN, Direct Connect or peering \
+          instead. Empty: list the blocks, leave the field out for 0.0.0.0/0, or turn public \
+          access off (endpointAccess: private) and remove the field.",
     references: &[docs::QUOTAS, docs::CONFIG_ENDPOINT],
 };
 
@@ -152,7 +158,16 @@ pub(super) fn check(scenario: &Scenario, mode: EndpointAccess, findings: &mut Ve
     }
 
     let count = cidrs.len();
-    if count > MAX_PUBLIC_ACCESS_CIDRS {
+    if count == 0 {
+        findings.push(Finding::new(
+            scenario,
+            Code::Eks001,
+            "cluster.publicAccessCidrs",
+            format!(
+                "publicAccessCidrs is empty: EKS takes 1 to {MAX_PUBLIC_ACCESS_CIDRS} blocks; leave the field out for the default 0.0.0.0/0"
+            ),
+        ));
+    } else if count > MAX_PUBLIC_ACCESS_CIDRS {
         findings.push(Finding::new(
             scenario,
             Code::Eks001,

@@ -5,6 +5,7 @@
 //! and `docs/rules.md` are generated from the same texts.
 
 mod allowlist;
+mod cidrs;
 mod cluster;
 mod dns;
 mod expect;
@@ -108,6 +109,7 @@ codes! {
     Eks017 => "EKS017", ignores::EKS017;
     Eks018 => "EKS018", dns::EKS018;
     Eks019 => "EKS019", ignores::EKS019;
+    Eks020 => "EKS020", cidrs::EKS020;
 }
 
 impl Code {
@@ -180,6 +182,7 @@ pub fn check(analysis: &Analysis<'_>) -> Vec<Finding> {
     dns::check(analysis, &mut findings);
     nodes::check(analysis, &mut findings);
     network::check(scenario, &mut findings);
+    cidrs::check(scenario, &mut findings);
     expect::check(scenario, &analysis.flows, &mut findings);
     ignores::imported(scenario, &mut findings);
     ignores::apply(scenario, &mut findings);
@@ -262,6 +265,11 @@ pub(crate) mod docs {
     pub const PEERING_INVALID: &str = "VPC peering guide, Unsupported VPC peering configurations: https://docs.aws.amazon.com/vpc/latest/peering/invalid-peering-configurations.html";
     pub const SECURITY_GROUPS: &str = "VPC user guide, Security group rules: https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html";
     pub const NACLS: &str = "VPC user guide, Network ACLs: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html";
+    pub const EC2_CREATE_VPC: &str = "EC2 API reference, CreateVpc (CidrBlock: \"We modify the specified CIDR block to its canonical form\"): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpc.html";
+    pub const EC2_CREATE_SUBNET: &str = "EC2 API reference, CreateSubnet (CidrBlock, canonical form): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html";
+    pub const EC2_CREATE_ROUTE: &str = "EC2 API reference, CreateRoute (DestinationCidrBlock, canonical form): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html";
+    pub const EC2_CREATE_NACL_ENTRY: &str = "EC2 API reference, CreateNetworkAclEntry (CidrBlock, canonical form): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkAclEntry.html";
+    pub const EC2_IP_RANGE: &str = "EC2 API reference, IpRange (CidrIp: \"AWS canonicalizes IPv4 and IPv6 CIDRs\", used by AuthorizeSecurityGroupIngress and Egress): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html";
 }
 
 #[cfg(test)]

@@ -1,0 +1,242 @@
+//! Clients, the places whose view of the cluster endpoint is checked, and node groups, which
+//! add one implicit client per subnet (their nodes must reach the API server too).
+//!
+//! A client in a subnet must have an address an instance can hold there; one in a network
+//! must sit in the network's CIDRs.
+
+use std::collections::HashMap;
+use std::net::Ipv4Addr;
+
+use ipnetwork::Ipv4Network;
+
+use super::Validator;
+use super::ids::{Element, Kind};
+use crate::scenario::model::*;
+use crate::scenario::raw::RawScenario;
+use crate::scenario::spans::{join_index, join_key};
+
+impl Validator<'_> {
+    pub(super) fn clients(&mut self, raw: &RawScenario, scenario: &Scenario) -> Vec<Client> {
+        let mut out: Vec<Client> = Vec::with_capacity(raw.clients.len());
+        let mut names: HashMap<String, String> = HashMap::with_capacity(raw.clients.len());
+        for (i, raw_client) in raw.clients.iter().enumerate() {
+            let path = join_index("clients", i);
+            let name = self
+                .required(&raw_client.name, &path, "name")
+                .map(|name| name.0.clone());
+            if let Some(name) = &name {
+                if let Some(first) = names.get(name) {
+                    let message = format!("duplicate client name `{name}` (also at {first})");
+                    self.problem(&join_key(&path, "name"), message);
+                } else {
+                    names.insert(name.clone(), path.clone());
+                }
+            }
+            let from_path = join_key(&path, "from");
+            let location = self
+                .required(&raw_client.from, &path, "from")
+                .cloned()
+                .and_then(|from| {
+                    if from.0 == "internet" {
+                        return Some(ClientLocation::Internet);
+                    }
+                    match self.lookup(&from, &from_path, &[Kind::Subnet, Kind::Network]) {
+                        Some(Element::Subnet(subnet)) => Some(ClientLocation::Subnet(subnet)),
+                        Some(Element::Network(network)) => Some(ClientLocation::Network(network)),
+                        _ => None,
+                    }
+                });
+            let ip_path = join_key(&path, "ip");
+            let ip = self
+                .required(&raw_client.ip, &path, "ip")
+                .cloned()
+                .and_then(|text| self.ipv4(&text, &ip_path));
+            match (location, ip) {
+                (Some(ClientLocation::Subnet(subnet)), Some(ip)) => {
+                    if let Some(subnet) = scenario.subnet(subnet) {
+                        self.check_host_address(ip, subnet, &ip_path);
+                    }
+                }
+                (Some(ClientLocation::Network(network)), Some(ip)) => {
+                    if let Some(network) = scenario.network(network)
+                        && !network.cidrs.is_empty()
+                        && !network.contains(ip)
+                    {
+                        self.problem(
+                            &ip_path,
+                            format!("{ip} is outside network `{}`'s CIDRs", network.id),
+                        );
+                    }
+                }
+                _ => {}
+            }
+            let public_ip = raw_client
+                .public_ip
+                .as_ref()
+                .and_then(|text| self.ipv4(text, &join_key(&path, "publicIp")));
+            let sg_path = join_key(&path, "securityGroups");
+            let client_vpc = match location {
+                Some(ClientLocation::Subnet(subnet)) => scenario.subnet(subnet).map(|s| s.vpc),
+                _ => None,
+            };
+            let security_groups = raw_client
+                .security_groups
+                .iter()
+                .enumerate()
+                .filter_map(|(j, id)| {
+                    let path = join_index(&sg_path, j);
+                    self.attached_sg_ref(scenario, id, &path, client_vpc, "the client is")
+                })
+                .collect();
+            let expect = raw_client.expect.as_ref().map(|raw_expect| {
+                let answer = raw_expect.answer.as_ref().and_then(|text| {
+                    let answer = ExpectedAnswer::parse(text);
+                    if answer.is_none() {
+                        self.problem(
+                            &join_key(&join_key(&path, "expect"), "answer"),
+                            format!("unknown answer `{text}`: expected public, private or none"),
+                        );
+                    }
+                    answer
+                });
+                Expectation {
+                    answer,
+                    reachable: raw_expect.reachable,
+                }
+            });
+            if let (Some(name), Some(location), Some(ip)) = (name, location, ip) {
+                out.push(Client {
+                    name,
+                    path,
+                    location,
+                    ip,
+                    public_ip,
+                    security_groups,
+                    expect,
+                    node_group: None,
+                });
+            }
+        }
+        out
+    }
+
+    /// Node groups, and their implicit clients (one per subnet, after the written clients).
+    pub(super) fn node_groups(
+        &mut self,
+        raw: &RawScenario,
+        scenario: &Scenario,
+        cluster: &Cluster,
+    ) -> (Vec<NodeGroup>, Vec<Client>) {
+        let mut groups: Vec<NodeGroup> = Vec::new();
+        let mut clients = Vec::new();
+        for (i, raw_group) in raw.node_groups.iter().enumerate() {
+            let path = join_index("nodeGroups", i);
+            let Some(name) = self
+                .required(&raw_group.name, &path, "name")
+                .map(|n| n.0.clone())
+            else {
+                continue;
+            };
+            if let Some(twin) = groups.iter().find(|group| group.name == name) {
+                let message = format!("duplicate node group name `{name}` (also at {})", twin.path);
+                self.problem(&join_key(&path, "name"), message);
+                continue;
+            }
+            let subnets_path = join_key(&path, "subnets");
+            if raw_group.subnets.is_empty() {
+                self.problem(
+                    &path,
+                    "missing required field `subnets` (the subnets the nodes run in)",
+                );
+            }
+            let mut subnets = Vec::new();
+            for (j, id) in raw_group.subnets.iter().enumerate() {
+                let subnet_path = join_index(&subnets_path, j);
+                let Some(subnet_ix) = self.subnet_ref(id, &subnet_path) else {
+                    continue;
+                };
+                match scenario.subnet(subnet_ix) {
+                    Some(subnet) if subnet.vpc != cluster.vpc => {
+                        let message = format!(
+                            "subnet `{}` is not in the cluster VPC: node groups run in the cluster VPC's subnets",
+                            subnet.id
+                        );
+                        self.problem(&subnet_path, message);
+                    }
+                    Some(_) => subnets.push(subnet_ix),
+                    None => {}
+                }
+            }
+            let (security_groups, default_security_groups) = match &raw_group.security_groups {
+                // EKS attaches the cluster security group to managed node groups that do not
+                // name their own (EKS user guide, sec-group-reqs).
+                None => (
+                    cluster
+                        .security_groups
+                        .first()
+                        .copied()
+                        .into_iter()
+                        .collect(),
+                    true,
+                ),
+                Some(list) => {
+                    let list_path = join_key(&path, "securityGroups");
+                    let groups: Vec<SgIx> = list
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(j, id)| {
+                            let path = join_index(&list_path, j);
+                            let vpc = Some(cluster.vpc);
+                            self.attached_sg_ref(
+                                scenario,
+                                id,
+                                &path,
+                                vpc,
+                                "the node group's nodes are",
+                            )
+                        })
+                        .collect();
+                    (groups, false)
+                }
+            };
+            let public_ip = raw_group
+                .public_ip
+                .as_ref()
+                .and_then(|text| self.ipv4(text, &join_key(&path, "publicIp")));
+            let group_ix = NodeGroupIx(groups.len());
+            let mut implicit = Vec::new();
+            for (j, subnet_ix) in subnets.iter().enumerate() {
+                let Some(subnet) = scenario.subnet(*subnet_ix) else {
+                    continue;
+                };
+                implicit.push(ClientIx(scenario.clients.len() + clients.len()));
+                clients.push(Client {
+                    name: format!("{name}@{}", subnet.id),
+                    path: join_index(&subnets_path, j),
+                    location: ClientLocation::Subnet(*subnet_ix),
+                    ip: representative_address(subnet.cidr),
+                    public_ip,
+                    security_groups: security_groups.clone(),
+                    expect: None,
+                    node_group: Some(group_ix),
+                });
+            }
+            groups.push(NodeGroup {
+                name,
+                path,
+                subnets,
+                security_groups,
+                default_security_groups,
+                public_ip,
+                clients: implicit,
+            });
+        }
+        (groups, clients)
+    }
+}
+
+/// The address eksflow gives a node group's nodes in a subnet: the first one AWS lets an
+/// instance have (base + 4; the first four are reserved).
+fn representative_address(cidr: Ipv4Network) -> Ipv4Addr {
+    Ipv4Addr::from(u32::from(cidr.network()).saturating_add(4))
+}

@@ -1,0 +1,189 @@
+//! The cluster: name, region, API endpoint (given or derived), endpoint access, public
+//! allowlist and addresses, security groups and the EKS-owned ENIs in the cluster VPC.
+
+use std::net::Ipv4Addr;
+
+use hickory_proto::rr::Name;
+use ipnetwork::{IpNetwork, Ipv4Network};
+
+use super::Validator;
+use crate::scenario::model::*;
+use crate::scenario::raw::RawCluster;
+use crate::scenario::spans::{join_index, join_key};
+
+impl Validator<'_> {
+    pub(super) fn cluster(&mut self, raw: &RawCluster, scenario: &Scenario) -> Option<Cluster> {
+        let path = "cluster";
+        let name = self
+            .required(&raw.name, path, "name")
+            .map(|text| text.0.clone());
+        let region = self
+            .required(&raw.region, path, "region")
+            .map(|text| text.0.clone());
+        let access = match &raw.endpoint_access {
+            None => Some(EndpointAccess::Public),
+            Some(text) => {
+                let access = EndpointAccess::parse(text);
+                if access.is_none() {
+                    self.problem("cluster.endpointAccess", format!("unknown endpoint access `{text}`: expected public, public-and-private or private"));
+                }
+                access
+            }
+        };
+        let (public_access_cidrs, public_access_cidrs_default) = match &raw.public_access_cidrs {
+            None => (
+                vec![IpNetwork::V4(
+                    Ipv4Network::new(Ipv4Addr::UNSPECIFIED, 0)
+                        .unwrap_or(Ipv4Network::from(Ipv4Addr::UNSPECIFIED)),
+                )],
+                true,
+            ),
+            Some(list) => (
+                list.iter()
+                    .enumerate()
+                    .filter_map(|(i, text)| {
+                        self.cidr(text, &join_index("cluster.publicAccessCidrs", i))
+                    })
+                    .collect(),
+                false,
+            ),
+        };
+        let (public_endpoint_ips, public_endpoint_ips_placeholder) = match &raw.public_endpoint_ips
+        {
+            None => (PLACEHOLDER_PUBLIC_IPS.to_vec(), true),
+            Some(list) => (self.ipv4_list(list, "cluster.publicEndpointIps"), false),
+        };
+        let vpc = self
+            .required(&raw.vpc, path, "vpc")
+            .cloned()
+            .and_then(|id| self.vpc_ref(&id, "cluster.vpc"));
+        let security_groups = raw
+            .security_groups
+            .iter()
+            .enumerate()
+            .filter_map(|(i, id)| {
+                let path = join_index("cluster.securityGroups", i);
+                self.attached_sg_ref(scenario, id, &path, vpc, "the cluster's ENIs are")
+            })
+            .collect();
+        let mut enis = Vec::new();
+        for (i, raw_eni) in raw.enis.iter().enumerate() {
+            let eni_path = join_index("cluster.enis", i);
+            let subnet = self
+                .required(&raw_eni.subnet, &eni_path, "subnet")
+                .cloned()
+                .and_then(|id| self.subnet_ref(&id, &join_key(&eni_path, "subnet")));
+            let ip = self
+                .required(&raw_eni.ip, &eni_path, "ip")
+                .cloned()
+                .and_then(|text| self.ipv4(&text, &join_key(&eni_path, "ip")));
+            let (Some(subnet_ix), Some(ip)) = (subnet, ip) else {
+                continue;
+            };
+            let Some(subnet) = scenario.subnet(subnet_ix) else {
+                continue;
+            };
+            if vpc.is_some_and(|vpc| vpc != subnet.vpc) {
+                let message = format!(
+                    "subnet `{}` is not in the cluster VPC: the EKS-owned ENIs sit in the cluster VPC's subnets",
+                    subnet.id
+                );
+                self.problem(&join_key(&eni_path, "subnet"), message);
+            }
+            self.check_host_address(ip, subnet, &join_key(&eni_path, "ip"));
+            enis.push(Eni {
+                subnet: subnet_ix,
+                ip,
+            });
+        }
+        let endpoint = match &raw.endpoint {
+            Some(text) => self.domain(text, "cluster.endpoint"),
+            None => {
+                let derived = name
+                    .as_deref()
+                    .zip(region.as_deref())
+                    .and_then(|(name, region)| derived_endpoint(name, region));
+                // The name only enters through its hash: only the region can spoil the
+                // hostname. Say so, or the scenario fails to load without a word.
+                if derived.is_none()
+                    && name.is_some()
+                    && let Some(region) = &region
+                {
+                    let message = format!(
+                        "`{region}` cannot be part of the endpoint hostname <id>.gr7.{region}.eks.amazonaws.com (a region is a DNS label such as eu-west-1); set cluster.endpoint to give the hostname"
+                    );
+                    self.problem("cluster.region", message);
+                }
+                derived
+            }
+        };
+        Some(Cluster {
+            name: name?,
+            region: region?,
+            endpoint: endpoint?,
+            endpoint_derived: raw.endpoint.is_none(),
+            access: access?,
+            public_access_cidrs,
+            public_access_cidrs_default,
+            public_endpoint_ips,
+            public_endpoint_ips_placeholder,
+            vpc: vpc?,
+            security_groups,
+            enis,
+        })
+    }
+}
+
+/// Public endpoint addresses used when `publicEndpointIps` is absent: documentation
+/// addresses (RFC 5737), so nobody mistakes them for the real NLB addresses.
+pub const PLACEHOLDER_PUBLIC_IPS: [Ipv4Addr; 2] =
+    [Ipv4Addr::new(192, 0, 2, 10), Ipv4Addr::new(192, 0, 2, 11)];
+
+/// `<32 upper-case hex>.gr7.<region>.eks.amazonaws.com`, the hex a 128-bit FNV-1a hash of the
+/// cluster name with each half passed through MurmurHash3's finaliser (so similar names get
+/// unrelated hostnames): the same cluster always gets the same hostname.
+fn derived_endpoint(name: &str, region: &str) -> Option<Name> {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    let hash = name.bytes().fold(OFFSET, |hash, byte| {
+        (hash ^ u128::from(byte)).wrapping_mul(PRIME)
+    });
+    let mix = |mut x: u64| {
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        x ^ (x >> 33)
+    };
+    let high = mix((hash >> 64) as u64);
+    let low = mix(hash as u64 ^ high);
+    let mut endpoint = Name::from_ascii(format!(
+        "{high:016X}{low:016X}.gr7.{region}.eks.amazonaws.com"
+    ))
+    .ok()?;
+    endpoint.set_fqdn(true);
+    Some(endpoint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_endpoint_is_stable_and_shaped_like_eks() {
+        let a = derived_endpoint("prod", "eu-west-1").unwrap().to_ascii();
+        let b = derived_endpoint("prod", "eu-west-1").unwrap().to_ascii();
+        assert_eq!(a, b);
+        let (hex, rest) = a.split_once('.').unwrap();
+        assert_eq!(hex.len(), 32);
+        assert!(
+            hex.chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())
+        );
+        assert_eq!(rest, "gr7.eu-west-1.eks.amazonaws.com.");
+        assert_ne!(
+            a,
+            derived_endpoint("staging", "eu-west-1").unwrap().to_ascii()
+        );
+    }
+}

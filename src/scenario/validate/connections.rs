@@ -1,0 +1,222 @@
+//! Connections (peering, transit gateway, VPN, Direct Connect) and the routes through them.
+//!
+//! Each type takes its own fields, so a field of another type is reported rather than
+//! silently ignored; and a route may only use a connection that attaches to the route's VPC
+//! or network.
+
+use super::ids::{Element, Kind};
+use super::{Validator, owned};
+use crate::scenario::model::*;
+use crate::scenario::raw::{RawConnection, RawScenario};
+use crate::scenario::spans::{join_index, join_key};
+
+impl Validator<'_> {
+    pub(super) fn connections(&mut self, raw: &RawScenario) -> Vec<Connection> {
+        let mut out = Vec::new();
+        for (i, raw_conn) in raw.connections.iter().enumerate() {
+            let path = join_index("connections", i);
+            let kind = self.connection_kind(raw_conn, &path);
+            if kind.is_none() {
+                self.broken_connections.push(ConnIx(i));
+            }
+            out.push(Connection {
+                id: owned(&raw_conn.id),
+                path,
+                kind: kind.unwrap_or(ConnectionKind::TransitGateway {
+                    attachments: Vec::new(),
+                }),
+            });
+        }
+        out
+    }
+
+    fn connection_kind(&mut self, raw: &RawConnection, path: &str) -> Option<ConnectionKind> {
+        let kind = self.required(&raw.kind, path, "type")?.0.clone();
+        let unused = |field: &str, present: bool| present.then(|| field.to_owned());
+        let (kind, extra) = match kind.as_str() {
+            "peering" => {
+                let vpcs = self
+                    .required(&raw.vpcs, path, "vpcs")
+                    .cloned()
+                    .unwrap_or_default();
+                let list_path = join_key(path, "vpcs");
+                let ends: Vec<VpcIx> = vpcs
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, id)| self.vpc_ref(id, &join_index(&list_path, j)))
+                    .collect();
+                let extra = [
+                    unused("vpc", raw.vpc.is_some()),
+                    unused("network", raw.network.is_some()),
+                    unused("attachments", raw.attachments.is_some()),
+                ];
+                if raw.vpcs.is_none() {
+                    // Already reported missing; say what was written instead (`vpc:`?).
+                    self.inapplicable(path, "peering connection", raw, extra);
+                    return None;
+                }
+                if vpcs.len() != 2 {
+                    self.problem(
+                        &list_path,
+                        format!(
+                            "a peering connection joins exactly two VPCs, not {}",
+                            vpcs.len()
+                        ),
+                    );
+                    return None;
+                }
+                let [a, b] = ends.as_slice() else { return None };
+                if a == b {
+                    self.problem(&list_path, "a peering connection joins two different VPCs");
+                    return None;
+                }
+                (ConnectionKind::Peering { vpcs: [*a, *b] }, extra)
+            }
+            "vpn" | "direct-connect" => {
+                let vpc = self
+                    .required(&raw.vpc, path, "vpc")
+                    .cloned()
+                    .and_then(|id| self.vpc_ref(&id, &join_key(path, "vpc")));
+                let network = self
+                    .required(&raw.network, path, "network")
+                    .cloned()
+                    .and_then(|id| {
+                        match self.lookup(&id, &join_key(path, "network"), &[Kind::Network])? {
+                            Element::Network(network) => Some(network),
+                            _ => None,
+                        }
+                    });
+                let extra = [
+                    unused("vpcs", raw.vpcs.is_some()),
+                    unused("attachments", raw.attachments.is_some()),
+                    None,
+                ];
+                let (vpc, network) = (vpc?, network?);
+                let kind = if kind == "vpn" {
+                    ConnectionKind::Vpn { vpc, network }
+                } else {
+                    ConnectionKind::DirectConnect { vpc, network }
+                };
+                (kind, extra)
+            }
+            "transit-gateway" => {
+                let list = self
+                    .required(&raw.attachments, path, "attachments")
+                    .cloned()
+                    .unwrap_or_default();
+                let list_path = join_key(path, "attachments");
+                let mut attachments = Vec::new();
+                for (j, id) in list.iter().enumerate() {
+                    let item_path = join_index(&list_path, j);
+                    match self.lookup(id, &item_path, &[Kind::Vpc, Kind::Network]) {
+                        Some(Element::Vpc(vpc)) => attachments.push(Attachment::Vpc(vpc)),
+                        Some(Element::Network(network)) => {
+                            attachments.push(Attachment::Network(network))
+                        }
+                        _ => {}
+                    }
+                }
+                let extra = [
+                    unused("vpcs", raw.vpcs.is_some()),
+                    unused("vpc", raw.vpc.is_some()),
+                    unused("network", raw.network.is_some()),
+                ];
+                (ConnectionKind::TransitGateway { attachments }, extra)
+            }
+            other => {
+                let message = format!(
+                    "unknown connection type `{other}`: expected peering, transit-gateway, vpn or direct-connect"
+                );
+                self.problem(&join_key(path, "type"), message);
+                return None;
+            }
+        };
+        self.inapplicable(path, kind.label(), raw, extra);
+        Some(kind)
+    }
+
+    /// Reports each field of `extra` as one that does not apply to a connection of this type.
+    fn inapplicable(
+        &mut self,
+        path: &str,
+        label: &str,
+        raw: &RawConnection,
+        extra: impl IntoIterator<Item = Option<String>>,
+    ) {
+        for field in extra.into_iter().flatten() {
+            let message = format!(
+                "`{field}` does not apply to a {label} (type: {})",
+                raw.kind.as_deref().unwrap_or_default()
+            );
+            self.key_problem(&join_key(path, &field), message);
+        }
+    }
+
+    /// Routes through a connection must be in a place the connection attaches to.
+    pub(super) fn check_connection_routes(&mut self, scenario: &Scenario) {
+        let mut problems = Vec::new();
+        for table in &scenario.route_tables {
+            for route in &table.routes {
+                match route.target {
+                    RouteTarget::Connection(conn) => {
+                        if !self.broken_connections.contains(&conn)
+                            && let Some(connection) = scenario.connections.get(conn.0)
+                            && !connection.kind.attaches(Attachment::Vpc(table.vpc))
+                        {
+                            let vpc = scenario
+                                .vpcs
+                                .get(table.vpc.0)
+                                .map(|v| v.id.as_str())
+                                .unwrap_or_default();
+                            problems.push((
+                                join_key(&route.path, "target"),
+                                format!(
+                                    "{} `{}` does not attach to {vpc}, the VPC of route table `{}`",
+                                    connection.kind.label(),
+                                    connection.id,
+                                    table.id
+                                ),
+                            ));
+                        }
+                    }
+                    RouteTarget::Nat(nat) => {
+                        if let Some(nat) = scenario.nat_gateways.get(nat.0)
+                            && let Some(subnet) = scenario.subnets.get(nat.subnet.0)
+                            && subnet.vpc != table.vpc
+                        {
+                            problems.push((
+                                join_key(&route.path, "target"),
+                                format!(
+                                    "NAT gateway `{}` is in another VPC than route table `{}`",
+                                    nat.id, table.id
+                                ),
+                            ));
+                        }
+                    }
+                    RouteTarget::Local | RouteTarget::InternetGateway => {}
+                }
+            }
+        }
+        for (ix, network) in scenario.networks.iter().enumerate() {
+            for route in &network.routes {
+                if !self.broken_connections.contains(&route.target)
+                    && let Some(connection) = scenario.connection(route.target)
+                    && !connection.kind.attaches(Attachment::Network(NetworkIx(ix)))
+                {
+                    problems.push((
+                        join_key(&route.path, "target"),
+                        format!(
+                            "{} `{}` does not attach to network `{}`",
+                            connection.kind.label(),
+                            connection.id,
+                            network.id
+                        ),
+                    ));
+                }
+            }
+        }
+        for (path, message) in problems {
+            self.problem(&path, message);
+        }
+    }
+}

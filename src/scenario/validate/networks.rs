@@ -1,0 +1,70 @@
+//! Networks outside AWS (on premises, other clouds): their CIDRs, internet egress address,
+//! routes through connections and DNS servers.
+
+use std::collections::HashMap;
+use std::net::Ipv4Addr;
+
+use super::{Validator, owned};
+use crate::scenario::model::*;
+use crate::scenario::raw::RawScenario;
+use crate::scenario::spans::{join_index, join_key};
+
+impl Validator<'_> {
+    pub(super) fn networks(&mut self, raw: &RawScenario) -> Vec<Network> {
+        let mut out = Vec::new();
+        for (i, raw_network) in raw.networks.iter().enumerate() {
+            let path = join_index("networks", i);
+            let cidrs_path = join_key(&path, "cidrs");
+            let cidrs = self.cidr4_list(&raw_network.cidrs, &cidrs_path);
+            let internet_egress_ip = raw_network
+                .internet_egress_ip
+                .as_ref()
+                .and_then(|text| self.ipv4(text, &join_key(&path, "internetEgressIp")));
+            let mut routes = Vec::new();
+            let mut seen: HashMap<(Ipv4Addr, u8), String> = HashMap::new();
+            for (j, raw_route) in raw_network.routes.iter().enumerate() {
+                let route_path = join_index(&join_key(&path, "routes"), j);
+                let destination = self
+                    .required(&raw_route.destination, &route_path, "destination")
+                    .cloned()
+                    .and_then(|text| self.cidr4(&text, &join_key(&route_path, "destination")));
+                let target = self
+                    .required(&raw_route.target, &route_path, "target")
+                    .cloned()
+                    .and_then(|id| self.connection_ref(&id, &join_key(&route_path, "target")));
+                // One route per destination (`10.0.0.5/16` is `10.0.0.0/16`): otherwise which
+                // one applies would depend on their order.
+                let block = destination.map(|d| (d.network(), d.prefix()));
+                if let Some(first) = block.and_then(|block| seen.get(&block)) {
+                    let message = format!(
+                        "a second route for {} (one route per destination; the first is at {first})",
+                        destination.map(|d| d.to_string()).unwrap_or_default()
+                    );
+                    self.problem(&join_key(&route_path, "destination"), message);
+                    continue;
+                }
+                if let Some(block) = block {
+                    seen.insert(block, route_path.clone());
+                }
+                if let (Some(destination), Some(target)) = (destination, target) {
+                    routes.push(NetworkRoute {
+                        destination,
+                        target,
+                        path: route_path,
+                    });
+                }
+            }
+            let dns_path = join_key(&path, "dnsServers");
+            let dns_servers = self.ipv4_list(&raw_network.dns_servers, &dns_path);
+            out.push(Network {
+                id: owned(&raw_network.id),
+                path,
+                cidrs,
+                internet_egress_ip,
+                routes,
+                dns_servers,
+            });
+        }
+        out
+    }
+}

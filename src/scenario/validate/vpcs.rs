@@ -1,0 +1,338 @@
+//! VPCs and what sits in them: CIDRs, DHCP options, subnets, route tables and NAT gateways,
+//! and the host addresses that instances and interfaces take in a subnet.
+//!
+//! Addresses must fall inside their VPC or subnet, and a route table has one route per
+//! destination. AWS keeps some references within one VPC: an internet gateway as a route
+//! target is checked where the route is read; a subnet's route table and network ACL and a
+//! NAT gateway's subnet can point forwards, so they are checked once every arena is complete.
+
+use std::collections::HashMap;
+use std::net::Ipv4Addr;
+
+use ipnetwork::Ipv4Network;
+
+use super::ids::{Element, Kind, Layout};
+use super::{Validator, owned};
+use crate::scenario::model::*;
+use crate::scenario::raw::*;
+use crate::scenario::spans::{join_index, join_key};
+
+impl Validator<'_> {
+    pub(super) fn vpcs(&mut self, raw: &RawScenario, layout: &Layout) -> Vec<Vpc> {
+        let mut vpcs = Vec::with_capacity(raw.vpcs.len());
+        for (v, raw_vpc) in raw.vpcs.iter().enumerate() {
+            let path = join_index("vpcs", v);
+            let cidrs_path = join_key(&path, "cidrs");
+            if raw_vpc.cidrs.is_empty() {
+                self.problem(
+                    &path,
+                    "missing required field `cidrs` (the VPC's primary CIDR first)",
+                );
+            }
+            let cidrs = self.cidr4_list(&raw_vpc.cidrs, &cidrs_path);
+            let dns_servers = match raw_vpc
+                .dhcp_options
+                .as_ref()
+                .and_then(|d| d.domain_name_servers.as_ref())
+            {
+                None => vec![DhcpDnsServer::AmazonProvidedDns],
+                Some(list) => {
+                    let list_path = join_key(&join_key(&path, "dhcpOptions"), "domainNameServers");
+                    if list.is_empty() {
+                        self.problem(&list_path, "a DHCP option set needs at least one DNS server (AmazonProvidedDNS or an IP address)");
+                    }
+                    list.iter()
+                        .enumerate()
+                        .filter_map(|(i, text)| {
+                            if text.eq_ignore_ascii_case("AmazonProvidedDNS") {
+                                Some(DhcpDnsServer::AmazonProvidedDns)
+                            } else {
+                                self.ipv4(text, &join_index(&list_path, i))
+                                    .map(DhcpDnsServer::Ip)
+                            }
+                        })
+                        .collect()
+                }
+            };
+            let subnets = layout
+                .subnets
+                .iter()
+                .enumerate()
+                .filter(|(_, owner)| owner.0 == v)
+                .map(|(i, _)| SubnetIx(i))
+                .collect();
+            let vpc = Vpc {
+                id: owned(&raw_vpc.id),
+                path: path.clone(),
+                cidrs,
+                enable_dns_support: raw_vpc.enable_dns_support.unwrap_or(true),
+                enable_dns_hostnames: raw_vpc.enable_dns_hostnames.unwrap_or(false),
+                dns_servers,
+                internet_gateway: raw_vpc.internet_gateway.as_ref().map(|text| text.0.clone()),
+                subnets,
+                inbound_endpoints: Vec::new(),
+                forward_rules: Vec::new(),
+            };
+            let (inbound_endpoints, forward_rules) = self.resolver(raw_vpc, &vpc, &path);
+            vpcs.push(Vpc {
+                inbound_endpoints,
+                forward_rules,
+                ..vpc
+            });
+        }
+        vpcs
+    }
+
+    pub(super) fn vpc_contents(&mut self, raw: &RawScenario, scenario: &mut Scenario) {
+        let mut nat_owners = Vec::new();
+        for (v, raw_vpc) in raw.vpcs.iter().enumerate() {
+            let vpc_ix = VpcIx(v);
+            let vpc_path = join_index("vpcs", v);
+            let Some(vpc) = scenario.vpcs.get(v).cloned() else {
+                continue;
+            };
+            for (i, raw_subnet) in raw_vpc.subnets.iter().enumerate() {
+                let path = join_index(&join_key(&vpc_path, "subnets"), i);
+                let subnet = self.subnet(raw_subnet, &vpc, vpc_ix, &path);
+                scenario.subnets.push(subnet);
+            }
+            for (i, raw_table) in raw_vpc.route_tables.iter().enumerate() {
+                let path = join_index(&join_key(&vpc_path, "routeTables"), i);
+                let table = self.route_table(raw_table, &vpc, vpc_ix, &path);
+                scenario.route_tables.push(table);
+            }
+            for (i, raw_group) in raw_vpc.security_groups.iter().enumerate() {
+                let path = join_index(&join_key(&vpc_path, "securityGroups"), i);
+                let group = self.security_group(raw_group, vpc_ix, &path);
+                scenario.security_groups.push(group);
+            }
+            for (i, raw_acl) in raw_vpc.network_acls.iter().enumerate() {
+                let path = join_index(&join_key(&vpc_path, "networkAcls"), i);
+                let acl = self.network_acl(raw_acl, vpc_ix, &path);
+                scenario.network_acls.push(acl);
+            }
+            for (i, raw_nat) in raw_vpc.nat_gateways.iter().enumerate() {
+                let path = join_index(&join_key(&vpc_path, "natGateways"), i);
+                let nat = self.nat_gateway(raw_nat, &path);
+                scenario.nat_gateways.push(nat);
+                nat_owners.push(vpc_ix);
+            }
+        }
+        // Now that every arena is complete, check the references that must stay in one VPC.
+        let mut problems = Vec::new();
+        for subnet in &scenario.subnets {
+            if let Some(table) = subnet.route_table.and_then(|rt| scenario.route_table(rt))
+                && table.vpc != subnet.vpc
+            {
+                let message = format!(
+                    "route table `{}` belongs to another VPC than subnet `{}`",
+                    table.id, subnet.id
+                );
+                problems.push((join_key(&subnet.path, "routeTable"), message));
+            }
+            if let Some(acl) = subnet.network_acl.and_then(|acl| scenario.network_acl(acl))
+                && acl.vpc != subnet.vpc
+            {
+                let message = format!(
+                    "network ACL `{}` belongs to another VPC than subnet `{}`",
+                    acl.id, subnet.id
+                );
+                problems.push((join_key(&subnet.path, "networkAcl"), message));
+            }
+        }
+        for (nat, owner) in scenario.nat_gateways.iter().zip(&nat_owners) {
+            if let Some(subnet) = scenario.subnet(nat.subnet)
+                && subnet.vpc != *owner
+            {
+                let message = format!(
+                    "NAT gateway `{}` must sit in a subnet of its own VPC; `{}` is in another VPC",
+                    nat.id, subnet.id
+                );
+                problems.push((join_key(&nat.path, "subnet"), message));
+            }
+        }
+        for (path, message) in problems {
+            self.problem(&path, message);
+        }
+    }
+
+    fn subnet(&mut self, raw: &RawSubnet, vpc: &Vpc, vpc_ix: VpcIx, path: &str) -> Subnet {
+        let cidr_path = join_key(path, "cidr");
+        let cidr = self
+            .required(&raw.cidr, path, "cidr")
+            .cloned()
+            .and_then(|text| self.cidr4(&text, &cidr_path));
+        if let Some(cidr) = cidr
+            && !vpc.cidrs.is_empty()
+            && !vpc
+                .cidrs
+                .iter()
+                .any(|block| block.contains(cidr.network()) && block.prefix() <= cidr.prefix())
+        {
+            let blocks = vpc
+                .cidrs
+                .iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.problem(
+                &cidr_path,
+                format!("subnet {cidr} is outside {}'s CIDRs ({blocks})", vpc.id),
+            );
+        }
+        let route_table = raw.route_table.as_ref().and_then(|id| {
+            match self.lookup(id, &join_key(path, "routeTable"), &[Kind::RouteTable])? {
+                Element::RouteTable(rt) => Some(rt),
+                _ => None,
+            }
+        });
+        let network_acl = raw.network_acl.as_ref().and_then(|id| {
+            match self.lookup(id, &join_key(path, "networkAcl"), &[Kind::NetworkAcl])? {
+                Element::NetworkAcl(acl) => Some(acl),
+                _ => None,
+            }
+        });
+        Subnet {
+            id: owned(&raw.id),
+            path: path.to_owned(),
+            vpc: vpc_ix,
+            cidr: cidr.unwrap_or(Ipv4Network::from(Ipv4Addr::UNSPECIFIED)),
+            az: raw.az.as_ref().map(|text| text.0.clone()),
+            route_table,
+            network_acl,
+        }
+    }
+
+    fn route_table(
+        &mut self,
+        raw: &RawRouteTable,
+        vpc: &Vpc,
+        vpc_ix: VpcIx,
+        path: &str,
+    ) -> RouteTable {
+        let mut routes: Vec<Route> = Vec::with_capacity(raw.routes.len());
+        let mut seen: HashMap<Ipv4Network, usize> = HashMap::with_capacity(raw.routes.len());
+        for (i, raw_route) in raw.routes.iter().enumerate() {
+            let route_path = join_index(&join_key(path, "routes"), i);
+            let destination = self
+                .required(&raw_route.destination, &route_path, "destination")
+                .cloned()
+                .and_then(|text| self.cidr4(&text, &join_key(&route_path, "destination")));
+            let target = self
+                .required(&raw_route.target, &route_path, "target")
+                .cloned()
+                .and_then(|text| {
+                    self.route_target(&text, vpc, vpc_ix, &join_key(&route_path, "target"))
+                });
+            if let (Some(destination), Some(target)) = (destination, target) {
+                // `10.0.0.5/16` is the block `10.0.0.0/16`: the same destination.
+                let block = Ipv4Network::new(destination.network(), destination.prefix())
+                    .unwrap_or(destination);
+                if let Some(&first) = seen.get(&block) {
+                    let first = routes
+                        .get(first)
+                        .map(|r| r.path.as_str())
+                        .unwrap_or_default();
+                    let message = format!(
+                        "a second route for {destination} (AWS allows one route per destination; the first is at {first})"
+                    );
+                    self.problem(&join_key(&route_path, "destination"), message);
+                    continue;
+                }
+                seen.insert(block, routes.len());
+                routes.push(Route {
+                    destination,
+                    target,
+                    path: route_path,
+                });
+            }
+        }
+        RouteTable {
+            id: owned(&raw.id),
+            path: path.to_owned(),
+            vpc: vpc_ix,
+            routes,
+        }
+    }
+
+    fn route_target(
+        &mut self,
+        text: &str,
+        vpc: &Vpc,
+        vpc_ix: VpcIx,
+        path: &str,
+    ) -> Option<RouteTarget> {
+        if text == "local" {
+            return Some(RouteTarget::Local);
+        }
+        let kinds = [Kind::InternetGateway, Kind::Nat, Kind::Connection];
+        match self.lookup(text, path, &kinds)? {
+            Element::InternetGateway(owner) if owner == vpc_ix => {
+                Some(RouteTarget::InternetGateway)
+            }
+            Element::InternetGateway(_) => {
+                self.problem(
+                    path,
+                    format!(
+                        "internet gateway `{text}` is attached to another VPC, not {}",
+                        vpc.id
+                    ),
+                );
+                None
+            }
+            Element::Nat(nat) => {
+                // The NAT's VPC is checked once NAT gateways are built; here it is enough that
+                // it is one.
+                Some(RouteTarget::Nat(nat))
+            }
+            Element::Connection(conn) => Some(RouteTarget::Connection(conn)),
+            _ => None,
+        }
+    }
+
+    fn nat_gateway(&mut self, raw: &RawNatGateway, path: &str) -> NatGateway {
+        let subnet = self
+            .required(&raw.subnet, path, "subnet")
+            .cloned()
+            .and_then(|id| self.subnet_ref(&id, &join_key(path, "subnet")));
+        let public_ip = raw
+            .public_ip
+            .as_ref()
+            .and_then(|text| self.ipv4(text, &join_key(path, "publicIp")));
+        NatGateway {
+            id: owned(&raw.id),
+            path: path.to_owned(),
+            subnet: subnet.unwrap_or(SubnetIx(usize::MAX)),
+            public_ip,
+        }
+    }
+
+    /// An address used by an instance or interface must sit in its subnet and must not be
+    /// one of the five addresses AWS reserves there (the first four and the last).
+    pub(super) fn check_host_address(&mut self, ip: Ipv4Addr, subnet: &Subnet, path: &str) {
+        if !subnet.cidr.contains(ip) {
+            self.problem(
+                path,
+                format!("{ip} is outside subnet `{}` ({})", subnet.id, subnet.cidr),
+            );
+            return;
+        }
+        let base = u32::from(subnet.cidr.network());
+        let offset = u32::from(ip).wrapping_sub(base);
+        let last = u32::from(subnet.cidr.broadcast()).wrapping_sub(base);
+        if subnet.cidr.prefix() <= 28 && (offset < 4 || offset == last) {
+            let role = match offset {
+                0 => "the network address",
+                1 => "the VPC router",
+                2 => "the Amazon DNS server",
+                3 => "reserved for future use",
+                _ => "the broadcast address",
+            };
+            let message = format!(
+                "{ip} is reserved by AWS in subnet `{}` ({role}); the first four and the last address of a subnet cannot be assigned",
+                subnet.id
+            );
+            self.problem(path, message);
+        }
+    }
+}

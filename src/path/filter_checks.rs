@@ -1,0 +1,127 @@
+//! The packet filters every walk applies on its way: a client's security group egress, and a
+//! subnet's network ACL in either direction.
+//!
+//! The rules themselves are evaluated in `filters`; this file records the result in the walk,
+//! as a passing [`Step`] or as the hop and sentence that say what dropped the packet and why.
+//! Because NACLs are stateless, the walks check each one twice: for the request on its port,
+//! and for the reply on the ephemeral ports 1024-65535; when no rule lets a reply through,
+//! the sentence says that return traffic needs those ports.
+
+use std::net::Ipv4Addr;
+
+use super::filters::{AclVerdict, Direction, evaluate_acl, sg_egress_allows};
+use super::walk::{Check, Walk};
+use super::{HTTPS, Leg, Step, Tracer};
+use crate::reason::Reason;
+use crate::scenario::{Client, ClientLocation, PortRange, SgIx, Subnet};
+
+impl<'s> Tracer<'s> {
+    /// Client security group egress. `destination_groups` are the groups a reference in an
+    /// egress rule can match at the destination.
+    pub(super) fn client_egress(
+        &self,
+        walk: &mut Walk<'s>,
+        client: &'s Client,
+        destination: Ipv4Addr,
+        destination_groups: &[SgIx],
+    ) -> Check {
+        let ClientLocation::Subnet(_) = client.location else {
+            return Ok(());
+        };
+        if client.security_groups.is_empty() {
+            walk.pass(Step::NoClientGroups);
+            return Ok(());
+        }
+        match sg_egress_allows(
+            self.scenario,
+            &client.security_groups,
+            HTTPS,
+            destination,
+            destination_groups,
+        ) {
+            Some(found) => {
+                walk.pass(Step::SgEgress {
+                    groups: &client.security_groups,
+                    found,
+                    port: HTTPS,
+                    to: destination,
+                });
+                Ok(())
+            }
+            None => {
+                let names = self.scenario.sg_names(&client.security_groups);
+                walk.block(
+                names.clone(),
+                Reason::SgEgressDeny,
+                format!("security group {names} of client {} has no egress rule allowing tcp/443 to {destination}", client.name),
+            )
+            }
+        }
+    }
+
+    /// A subnet's network ACL on TCP traffic with `peer` on `ports`.
+    pub(super) fn nacl(
+        &self,
+        walk: &mut Walk<'s>,
+        subnet: &'s Subnet,
+        direction: Direction,
+        peer: Ipv4Addr,
+        ports: PortRange,
+        leg: Leg,
+    ) -> Check {
+        let passed = Step::Nacl {
+            subnet,
+            direction,
+            leg,
+            peer,
+            ports,
+        };
+        let Some(acl) = subnet
+            .network_acl
+            .and_then(|acl| self.scenario.network_acl(acl))
+        else {
+            walk.pass(passed);
+            return Ok(());
+        };
+        let what = leg.as_str();
+        let at = format!("{} ({} {})", acl.id, subnet.id, direction.as_str());
+        let reason = match direction {
+            Direction::Inbound => Reason::NaclInboundDeny,
+            Direction::Outbound => Reason::NaclOutboundDeny,
+        };
+        let (peer_word, port_word) = match direction {
+            Direction::Inbound => ("from", "to"),
+            Direction::Outbound => ("to", "to"),
+        };
+        match evaluate_acl(acl, direction, peer, ports) {
+            AclVerdict::Allowed { .. } => {
+                walk.pass(passed);
+                Ok(())
+            }
+            AclVerdict::Denied { rule, ports: denied } => walk.fail(
+                at,
+                format!("{what}: rule {} denies tcp {port_word} port {denied} {peer_word} {peer}", rule.number),
+                reason,
+                format!(
+                    "network ACL {} ({} {}) rule {} denies the {what} (tcp {port_word} port {denied} {peer_word} {peer})",
+                    acl.id,
+                    subnet.id,
+                    direction.as_str(),
+                    rule.number
+                ),
+            ),
+            AclVerdict::ImplicitDeny { ports: denied } => walk.fail(
+                at,
+                format!("{what}: no rule allows tcp {port_word} port {denied} {peer_word} {peer} (implicit deny)"),
+                reason,
+                format!(
+                    "network ACL {} ({} {}) has no rule allowing the {what} (tcp {port_word} port {denied} {peer_word} {peer}), so the implicit deny drops it{}",
+                    acl.id,
+                    subnet.id,
+                    direction.as_str(),
+                    if ports == PortRange::EPHEMERAL { "; NACLs are stateless and return traffic needs ephemeral ports 1024-65535" } else { "" }
+                ),
+            ),
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! The way from a client to a private endpoint address (an EKS-owned ENI in the cluster VPC).
+//!
+//! An internet client is refused at once. Otherwise, checked in the order the packet meets
+//! each element: client security group egress → client subnet NACL outbound → the route into
+//! the cluster VPC (`route_to_cluster`) → ENI subnet NACL inbound → the cluster security
+//! groups' ingress on the ENIs → ENI subnet NACL outbound (reply) → the ENI subnet's return
+//! route, back over the connection the request came in on → client subnet NACL inbound
+//! (reply).
+//!
+//! AWS behaviour encoded here beyond the SPEC, with sources:
+//! - Network ACLs do not filter traffic between instances of the same subnet (VPC FAQ): a
+//!   client in an ENI's subnet gets one step saying so instead of the NACL checks.
+//! - Security group references work across a same-region peering (VPC peering guide,
+//!   "Reference peer security groups"); across a transit gateway they need the gateway's
+//!   security-group-referencing option, which is off by default, so eksflow does not match
+//!   them there. This holds both ways: a client's egress rule naming a cluster security
+//!   group, and a cluster security group's ingress rule naming one of the client's.
+
+use std::net::Ipv4Addr;
+
+use super::filters::{Direction, sg_ingress_allows};
+use super::route_to_cluster::Arrival;
+use super::walk::{Check, Walk, unreachable_blocked};
+use super::{HTTPS, Leg, Step, Tracer, VpcNextHop, lookup_subnet, routes};
+use crate::reason::Reason;
+use crate::scenario::{
+    Client, ClientLocation, ConnectionKind, PortRange, RouteTarget, SgIx, Subnet,
+};
+
+impl<'s> Tracer<'s> {
+    pub(super) fn to_private(
+        &self,
+        walk: &mut Walk<'s>,
+        client: &'s Client,
+        address: Ipv4Addr,
+    ) -> Check {
+        let scenario = self.scenario;
+        let cluster = &scenario.cluster;
+        let Some(eni_subnet) = cluster
+            .enis
+            .iter()
+            .find(|eni| eni.ip == address)
+            .and_then(|eni| scenario.subnet(eni.subnet))
+        else {
+            return Err(unreachable_blocked());
+        };
+        let client_subnet = self.subnet_of(client).map(|(_, subnet)| subnet);
+        let same_subnet = client_subnet.is_some_and(|subnet| std::ptr::eq(subnet, eni_subnet));
+
+        // Where a security group reference can see the client: its own VPC, or a same-region
+        // peer. Decided after the route lookup, which tells how the packet travels.
+        if let ClientLocation::Internet = client.location {
+            return walk.block(
+                "internet",
+                Reason::PrivateAddressFromInternet,
+                format!("{address} is a private ENI address in {}; it cannot be reached from the internet (client {})", self.vpc_id(cluster.vpc), client.name),
+            );
+        }
+        let egress_groups = self.referenceable_groups(client, &cluster.security_groups);
+        self.client_egress(walk, client, address, &egress_groups)?;
+        if let Some(subnet) = client_subnet {
+            if same_subnet {
+                walk.pass(Step::SameSubnet { subnet });
+            } else {
+                self.nacl(
+                    walk,
+                    subnet,
+                    Direction::Outbound,
+                    address,
+                    PortRange::HTTPS,
+                    Leg::Request,
+                )?;
+            }
+        }
+        let arrival = self.route_to_cluster(walk, client, address)?;
+
+        if !same_subnet {
+            self.nacl(
+                walk,
+                eni_subnet,
+                Direction::Inbound,
+                client.ip,
+                PortRange::HTTPS,
+                Leg::Request,
+            )?;
+        }
+        let source_groups = match arrival {
+            Arrival::Local => client.security_groups.clone(),
+            Arrival::Via(conn) => match scenario.connection(conn).map(|c| &c.kind) {
+                Some(ConnectionKind::Peering { .. }) => client.security_groups.clone(),
+                _ => Vec::new(),
+            },
+        };
+        match sg_ingress_allows(
+            scenario,
+            &cluster.security_groups,
+            HTTPS,
+            client.ip,
+            &source_groups,
+        ) {
+            Some(found) => walk.pass(Step::SgIngress {
+                groups: &cluster.security_groups,
+                found,
+                port: HTTPS,
+                from: client.ip,
+            }),
+            None => {
+                let names = scenario.sg_names(&cluster.security_groups);
+                let groups_note = if client.security_groups.is_empty() {
+                    String::new()
+                } else if source_groups.is_empty() {
+                    format!(
+                        " (security group references to {} do not work across this connection)",
+                        scenario.sg_names(&client.security_groups)
+                    )
+                } else {
+                    format!(
+                        " or from its groups {}",
+                        scenario.sg_names(&client.security_groups)
+                    )
+                };
+                let names_or_none = if names.is_empty() {
+                    "(none)".to_owned()
+                } else {
+                    names
+                };
+                return walk.block(
+                    names_or_none.clone(),
+                    Reason::SgIngressDeny,
+                    format!("the cluster security groups {names_or_none} on the EKS ENIs allow no tcp/443 from {} (client {}){groups_note}", client.ip, client.name),
+                );
+            }
+        }
+        if !same_subnet {
+            self.nacl(
+                walk,
+                eni_subnet,
+                Direction::Outbound,
+                client.ip,
+                PortRange::EPHEMERAL,
+                Leg::Reply,
+            )?;
+        }
+        self.return_route(walk, client, eni_subnet, arrival)?;
+        if let Some(subnet) = client_subnet
+            && !same_subnet
+        {
+            self.nacl(
+                walk,
+                subnet,
+                Direction::Inbound,
+                address,
+                PortRange::EPHEMERAL,
+                Leg::Reply,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The cluster security groups an egress rule of the client may reference (same VPC or a
+    /// directly peered one).
+    fn referenceable_groups(&self, client: &Client, groups: &[SgIx]) -> Vec<SgIx> {
+        let Some((_, subnet)) = self.subnet_of(client) else {
+            return Vec::new();
+        };
+        let cluster_vpc = self.scenario.cluster.vpc;
+        let peered = self.scenario.connections.iter().any(|c| {
+            matches!(&c.kind, ConnectionKind::Peering { vpcs } if vpcs.contains(&subnet.vpc) && vpcs.contains(&cluster_vpc))
+        });
+        if subnet.vpc == cluster_vpc || peered {
+            groups.to_vec()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The ENI subnet's route table must send the reply back over the connection the request
+    /// came in on.
+    fn return_route(
+        &self,
+        walk: &mut Walk<'s>,
+        client: &'s Client,
+        eni_subnet: &'s Subnet,
+        arrival: Arrival,
+    ) -> Check {
+        let scenario = self.scenario;
+        let (table, next) = lookup_subnet(scenario, eni_subnet, client.ip);
+        let table_name = routes::table_name(scenario, eni_subnet, table);
+        match (arrival, next) {
+            (Arrival::Local, VpcNextHop::Local) => {
+                walk.pass(Step::ReturnRoute {
+                    subnet: eni_subnet,
+                    table,
+                    route: None,
+                });
+                Ok(())
+            }
+            (Arrival::Via(conn), VpcNextHop::Route(route))
+                if route.target == RouteTarget::Connection(conn) =>
+            {
+                walk.pass(Step::ReturnRoute {
+                    subnet: eni_subnet,
+                    table,
+                    route: Some(route),
+                });
+                Ok(())
+            }
+            (Arrival::Via(conn), next) => {
+                let found = match next {
+                    VpcNextHop::Route(route) => format!(
+                        "its route for {} goes to {}",
+                        route.destination,
+                        self.describe_target(route.target)
+                    ),
+                    VpcNextHop::Local => "it keeps that address local".to_owned(),
+                    VpcNextHop::None => "it has no route for that address".to_owned(),
+                };
+                walk.block(
+                    format!("{table_name} (return)"),
+                    Reason::NoReturnRoute,
+                    format!("route table {table_name} of ENI subnet {} has no route back to {} via {} ({found})", eni_subnet.id, client.ip, self.connection_id(conn)),
+                )
+            }
+            (Arrival::Local, _) => Ok(()),
+        }
+    }
+
+    fn describe_target(&self, target: RouteTarget) -> String {
+        let scenario = self.scenario;
+        match target {
+            RouteTarget::Local => "local".to_owned(),
+            RouteTarget::InternetGateway => "an internet gateway".to_owned(),
+            RouteTarget::Nat(nat) => scenario
+                .nat_gateway(nat)
+                .map(|n| n.id.clone())
+                .unwrap_or_default(),
+            RouteTarget::Connection(conn) => self.connection_id(conn).to_owned(),
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! The way from a client to a public endpoint address (an AWS-managed load balancer address).
+//!
+//! Checked in the order the packet meets each element:
+//! - leaving for the internet, by where the client is: an internet client sends directly; a
+//!   client in a subnet passes its security group egress and its subnet's NACL outbound, then
+//!   its route table takes the request out (`internet_egress`); a network client leaves
+//!   through its `internetEgressIp` (`internet_egress`). Each gives the source address the
+//!   endpoint sees;
+//! - the public endpoint: public access must be on, and that source must be in
+//!   `publicAccessCidrs`;
+//! - the reply, for a client in a subnet: through the NAT gateway's subnet NACL (inbound from
+//!   the endpoint, outbound to the client) when the NAT gateway sits in another subnet of the
+//!   client's VPC, then the client subnet's NACL inbound.
+//!
+//! A NAT gateway's own subnet NACL sees the flow twice (client → NAT, NAT → internet) and
+//! the NAT uses source ports 1024-65535 (VPC user guide, "Ephemeral ports").
+
+use std::net::Ipv4Addr;
+
+use super::filters::Direction;
+use super::walk::{Check, Walk};
+use super::{Leg, SourceOrigin, Step, Tracer, VpcNextHop, lookup_subnet, steps};
+use crate::reason::Reason;
+use crate::scenario::{Client, ClientLocation, PortRange, RouteTarget, Subnet};
+
+impl<'s> Tracer<'s> {
+    pub(super) fn to_public(
+        &self,
+        walk: &mut Walk<'s>,
+        client: &'s Client,
+        address: Ipv4Addr,
+    ) -> Check {
+        let source = match client.location {
+            ClientLocation::Internet => {
+                walk.pass(Step::Internet);
+                (client.ip, SourceOrigin::ClientAddress)
+            }
+            ClientLocation::Network(network) => {
+                self.network_to_internet(walk, client, network, address)?
+            }
+            ClientLocation::Subnet(_) => {
+                let Some((_, subnet)) = self.subnet_of(client) else {
+                    return Ok(());
+                };
+                self.client_egress(walk, client, address, &[])?;
+                self.nacl(
+                    walk,
+                    subnet,
+                    Direction::Outbound,
+                    address,
+                    PortRange::HTTPS,
+                    Leg::Request,
+                )?;
+                self.subnet_to_internet(walk, client, subnet, address)?
+            }
+        };
+        self.allowlist(walk, client, source, address)?;
+        if let Some((_, subnet)) = self.subnet_of(client) {
+            if let Some(nat_subnet) = self.nat_subnet_for(subnet, address)
+                && nat_subnet.vpc == subnet.vpc
+                && !std::ptr::eq(nat_subnet, subnet)
+            {
+                self.nacl(
+                    walk,
+                    nat_subnet,
+                    Direction::Inbound,
+                    address,
+                    PortRange::EPHEMERAL,
+                    Leg::ReplyToNat,
+                )?;
+                self.nacl(
+                    walk,
+                    nat_subnet,
+                    Direction::Outbound,
+                    client.ip,
+                    PortRange::EPHEMERAL,
+                    Leg::ReplyToClient,
+                )?;
+            }
+            self.nacl(
+                walk,
+                subnet,
+                Direction::Inbound,
+                address,
+                PortRange::EPHEMERAL,
+                Leg::Reply,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The subnet of the NAT gateway the client's route table uses for `address`, if any.
+    fn nat_subnet_for(&self, subnet: &Subnet, address: Ipv4Addr) -> Option<&'s Subnet> {
+        match lookup_subnet(self.scenario, subnet, address).1 {
+            VpcNextHop::Route(route) => match route.target {
+                RouteTarget::Nat(nat) => self
+                    .scenario
+                    .nat_gateway(nat)
+                    .and_then(|nat| self.scenario.subnet(nat.subnet)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The public endpoint admits only sources in `publicAccessCidrs`; `source` is the address
+    /// the internet sees (after NAT), with a description naming where it comes from.
+    fn allowlist(
+        &self,
+        walk: &mut Walk<'s>,
+        client: &Client,
+        (source, origin): (Ipv4Addr, SourceOrigin<'s>),
+        address: Ipv4Addr,
+    ) -> Check {
+        let cluster = &self.scenario.cluster;
+        if !self.access.public_access() {
+            return walk.block(
+                "public endpoint",
+                Reason::NoRoute,
+                format!(
+                    "{address} is not served: public access is off in {} mode",
+                    self.access
+                ),
+            );
+        }
+        let matched = cluster
+            .public_access_cidrs
+            .iter()
+            .find(|cidr| matches!(cidr, ipnetwork::IpNetwork::V4(v4) if v4.contains(source)));
+        match matched {
+            Some(cidr) => {
+                walk.pass(Step::Allowlist {
+                    source,
+                    origin,
+                    cidr,
+                });
+                Ok(())
+            }
+            None => {
+                let list = cluster
+                    .public_access_cidrs
+                    .iter()
+                    .map(|cidr| cidr.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                walk.block(
+                    "publicAccessCidrs",
+                    Reason::PublicCidrDeny,
+                    format!(
+                        "source {source} ({}) is not in cluster.publicAccessCidrs [{list}], so the public endpoint refuses it",
+                        steps::describe_origin(client, origin)
+                    ),
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! The record of one walk: the steps the packet passed so far, and how a failed check ends it.
+//!
+//! Every walk (to a public address, to a private one, to a node's kubelet) pushes a [`Step`]
+//! for each check the packet passes. The first check that fails pushes a
+//! [`Step::Blocked`] hop and returns the [`Blocked`] verdict as `Err`, so a walk stops at it
+//! with `?` and the steps end with the hop that blocked the packet.
+
+use super::Step;
+use crate::reason::{Blocked, Reason};
+
+/// The steps walked so far; a failed check ends the walk with `Err(Blocked)`.
+pub(super) struct Walk<'s> {
+    pub(super) steps: Vec<Step<'s>>,
+}
+
+pub(super) type Check = Result<(), Blocked>;
+
+impl<'s> Walk<'s> {
+    pub(super) fn pass(&mut self, step: Step<'s>) {
+        self.steps.push(step);
+    }
+
+    pub(super) fn fail<T>(
+        &mut self,
+        at: impl Into<String>,
+        detail: impl Into<String>,
+        reason: Reason,
+        blocked_by: impl Into<String>,
+    ) -> Result<T, Blocked> {
+        self.steps.push(Step::Blocked {
+            at: at.into(),
+            detail: detail.into(),
+        });
+        Err(Blocked {
+            reason,
+            blocked_by: blocked_by.into(),
+        })
+    }
+
+    /// A failed check whose hop detail is the blocking sentence itself.
+    pub(super) fn block<T>(
+        &mut self,
+        at: impl Into<String>,
+        reason: Reason,
+        blocked_by: impl Into<String>,
+    ) -> Result<T, Blocked> {
+        let blocked_by = blocked_by.into();
+        self.fail(at, blocked_by.clone(), reason, blocked_by)
+    }
+}
+
+/// A placeholder error for paths the walk has already blocked (the walk's own `Err` is
+/// returned through `?` first), or for indices that validation guarantees exist.
+pub(super) fn unreachable_blocked() -> Blocked {
+    Blocked {
+        reason: Reason::NoRoute,
+        blocked_by: "the scenario references an element that does not exist".to_owned(),
+    }
+}

@@ -1,7 +1,7 @@
 //! CloudFormation: a template (YAML with short-form tags, or JSON) read as if it were
 //! deployed with its parameter defaults.
 //!
-//! Intrinsic functions are evaluated within the template ([`intrinsics`]); what only AWS
+//! Intrinsic functions are evaluated within the template (`intrinsics.rs`); what only AWS
 //! knows at deploy time (the stack name, Elastic IP addresses, imported values) stays unknown
 //! and is listed in `imported.missing`. Logical IDs are the IDs of the generated scenario, so
 //! `Ref PrivateSubnet01` and the subnet `PrivateSubnet01` meet. The AWS CDK's

@@ -1,0 +1,76 @@
+//! EKS clusters and their managed node groups: each cluster's subnets, security groups and
+//! endpoint access, and the cluster each node group joins.
+//!
+//! Terraform defaults applied when an attribute is absent or unknown (AWS provider docs):
+//! `endpoint_public_access` true, `endpoint_private_access` false, `public_access_cidrs`
+//! 0.0.0.0/0 (an empty list, or one unknown at plan time, is left unset so that default
+//! applies).
+
+use super::Plan;
+use super::attributes::{Seg, k};
+use crate::import::inventory::{ClusterDef, Inventory, NodeGroupDef};
+
+impl Plan<'_> {
+    pub(super) fn clusters(&self, inventory: &mut Inventory) {
+        for cluster in self.of_kind("aws_eks_cluster") {
+            let config = |name: &'static str| vec![k("vpc_config"), Seg::Index(0), k(name)];
+            let name = self
+                .text(cluster, &[k("name")])
+                .unwrap_or_else(|| cluster.address.clone());
+            let subnets = self.ids(cluster, &config("subnet_ids"));
+            let cidrs_unknown = self.is_unknown(cluster, &config("public_access_cidrs"));
+            let cidrs = self.texts(cluster, &config("public_access_cidrs"));
+            inventory.clusters.push(ClusterDef {
+                name: name.clone(),
+                origin: cluster.address.clone(),
+                region: self.known_text(cluster, &[k("arn")]).and_then(arn_region),
+                vpc: self.text(cluster, &config("vpc_id")),
+                subnets,
+                security_groups: self.ids(cluster, &config("security_group_ids")),
+                cluster_security_group: self.text(cluster, &config("cluster_security_group_id")),
+                public_access: Some(
+                    self.boolean(cluster, &config("endpoint_public_access"))
+                        .unwrap_or(true),
+                ),
+                private_access: Some(
+                    self.boolean(cluster, &config("endpoint_private_access"))
+                        .unwrap_or(false),
+                ),
+                public_access_cidrs: if cidrs.is_empty() || cidrs_unknown {
+                    None
+                } else {
+                    Some(cidrs)
+                },
+                endpoint: self.text(cluster, &[k("endpoint")]),
+            });
+        }
+        for group in self.of_kind("aws_eks_node_group") {
+            let cluster = self.id(group, &[k("cluster_name")]).map(|name| {
+                // `cluster_name = aws_eks_cluster.main.name` resolves to the cluster
+                // resource's ID, which for EKS is its name, or its address at plan time.
+                inventory
+                    .clusters
+                    .iter()
+                    .find(|c| c.origin == name || c.name == name)
+                    .map_or(name.clone(), |c| c.name.clone())
+            });
+            inventory.node_groups.push(NodeGroupDef {
+                name: self
+                    .text(group, &[k("node_group_name")])
+                    .unwrap_or_else(|| group.address.clone()),
+                origin: group.address.clone(),
+                cluster,
+                subnets: self.ids(group, &[k("subnet_ids")]),
+                security_groups: None,
+            });
+        }
+    }
+}
+
+/// `arn:aws:eks:eu-west-1:123:cluster/x` → `eu-west-1`.
+fn arn_region(arn: &str) -> Option<String> {
+    arn.split(':')
+        .nth(3)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+}

@@ -1,0 +1,69 @@
+//! VPCs with their secondary CIDRs (`aws_vpc_ipv4_cidr_block_association`), subnets, and
+//! DHCP option sets with the VPCs associated with them: the address space, and which DNS
+//! servers instances are told to use.
+//!
+//! Terraform defaults applied when an attribute is absent or unknown (AWS provider docs):
+//! `enable_dns_support` true, `enable_dns_hostnames` false.
+
+use super::Plan;
+use super::attributes::k;
+use crate::import::inventory::{DhcpOptionsDef, Inventory, SubnetDef, VpcDef};
+
+impl Plan<'_> {
+    pub(super) fn vpcs(&self, inventory: &mut Inventory) {
+        for vpc in self.of_kind("aws_vpc") {
+            let mut cidrs: Vec<String> = self.text(vpc, &[k("cidr_block")]).into_iter().collect();
+            let id = self.id_of(vpc);
+            for association in self.of_kind("aws_vpc_ipv4_cidr_block_association") {
+                if self.id(association, &[k("vpc_id")]).as_deref() == Some(id.as_str())
+                    && let Some(cidr) = self.text(association, &[k("cidr_block")])
+                {
+                    cidrs.push(cidr);
+                }
+            }
+            inventory.vpcs.push(VpcDef {
+                id,
+                origin: vpc.address.clone(),
+                cidrs,
+                enable_dns_support: Some(
+                    self.boolean(vpc, &[k("enable_dns_support")])
+                        .unwrap_or(true),
+                ),
+                enable_dns_hostnames: Some(
+                    self.boolean(vpc, &[k("enable_dns_hostnames")])
+                        .unwrap_or(false),
+                ),
+            });
+        }
+    }
+
+    pub(super) fn subnets(&self, inventory: &mut Inventory) {
+        for subnet in self.of_kind("aws_subnet") {
+            inventory.subnets.push(SubnetDef {
+                id: self.id_of(subnet),
+                origin: subnet.address.clone(),
+                vpc: self.id(subnet, &[k("vpc_id")]),
+                cidr: self.text(subnet, &[k("cidr_block")]),
+                az: self.text(subnet, &[k("availability_zone")]),
+                map_public_ip_on_launch: self.boolean(subnet, &[k("map_public_ip_on_launch")]),
+            });
+        }
+    }
+
+    pub(super) fn dhcp_options(&self, inventory: &mut Inventory) {
+        for options in self.of_kind("aws_vpc_dhcp_options") {
+            let id = self.id_of(options);
+            let vpcs = self
+                .of_kind("aws_vpc_dhcp_options_association")
+                .filter(|a| self.id(a, &[k("dhcp_options_id")]).as_deref() == Some(id.as_str()))
+                .filter_map(|a| self.id(a, &[k("vpc_id")]))
+                .collect();
+            inventory.dhcp_options.push(DhcpOptionsDef {
+                id,
+                origin: options.address.clone(),
+                domain_name_servers: self.texts(options, &[k("domain_name_servers")]),
+                vpcs,
+            });
+        }
+    }
+}

@@ -6,10 +6,13 @@
     clippy::panic
 )]
 
+mod import_support;
+
 use assert_cmd::Command;
 use eksflow::analysis;
 use eksflow::import::{self, Kind, Options};
 use eksflow::scenario::{self, EndpointAccess, Scenario};
+use import_support::route_table_of;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import/aws");
 
@@ -76,16 +79,8 @@ fn a_complete_collection_becomes_a_scenario_with_the_real_enis_and_resolver() {
         scenario.nat_gateways[0].public_ip.unwrap().to_string(),
         "198.51.100.20"
     );
-    let public = scenario
-        .subnets
-        .iter()
-        .find(|s| s.id == "subnet-0pub")
-        .unwrap();
     assert_eq!(
-        scenario
-            .route_table(public.route_table.unwrap())
-            .unwrap()
-            .id,
+        route_table_of(&scenario, "subnet-0pub"),
         "rtb-0main",
         "the main route table"
     );

@@ -14,7 +14,7 @@ use assert_cmd::Command;
 use eksflow::analysis;
 use eksflow::import::{self, Kind, Options};
 use eksflow::scenario::{self, EndpointAccess, Scenario};
-use import_support::assert_success;
+use import_support::{assert_success, route_table_of};
 
 const DIR: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -259,16 +259,8 @@ fn a_public_plan_whose_nat_ip_is_unknown_fails_the_nodes_against_the_allowlist()
         scenario.cluster.region, "us-east-2",
         "the provider's region variable"
     );
-    let public = scenario
-        .subnets
-        .iter()
-        .find(|s| s.id == "aws_subnet.public")
-        .unwrap();
     assert_eq!(
-        scenario
-            .route_table(public.route_table.unwrap())
-            .unwrap()
-            .id,
+        route_table_of(&scenario, "aws_subnet.public"),
         "aws_route_table.public",
         "the main route table association"
     );

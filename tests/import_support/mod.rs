@@ -102,6 +102,14 @@ pub fn subnet<'s>(scenario: &'s Scenario, id: &str) -> &'s Subnet {
         .unwrap_or_else(|| panic!("no subnet {id}"))
 }
 
+/// The ID of the route table subnet `id` uses (its own, or the main table written out).
+pub fn route_table_of<'s>(scenario: &'s Scenario, id: &str) -> &'s str {
+    let table = subnet(scenario, id)
+        .route_table
+        .unwrap_or_else(|| panic!("subnet {id} has no route table"));
+    &scenario.route_table(table).unwrap().id
+}
+
 /// (id, cidr, az) of every subnet, in file order.
 pub fn subnets(scenario: &Scenario) -> Vec<(String, String, String)> {
     scenario

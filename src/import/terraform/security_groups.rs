@@ -58,30 +58,20 @@ impl<'a> Plan<'a> {
                 });
             }
         }
-        for rule in self.of_kind("aws_security_group_rule") {
-            let Some(group_id) = self.id(rule, &[k("security_group_id")]) else {
-                continue;
-            };
-            let parsed = self.sg_rule(rule, &[], &group_id);
-            let egress = self.text(rule, &[k("type")]).as_deref() == Some("egress");
-            add_rule(
-                &mut groups,
-                &group_id,
-                parsed,
-                egress,
-                &rule.address,
-                &mut inventory.missing,
-            );
-        }
-        for (kind, egress) in [
-            ("aws_vpc_security_group_ingress_rule", false),
-            ("aws_vpc_security_group_egress_rule", true),
+        // `aws_security_group_rule` says its direction in `type`; the newer resources in
+        // their type name.
+        for (kind, fixed_egress) in [
+            ("aws_security_group_rule", None),
+            ("aws_vpc_security_group_ingress_rule", Some(false)),
+            ("aws_vpc_security_group_egress_rule", Some(true)),
         ] {
             for rule in self.of_kind(kind) {
                 let Some(group_id) = self.id(rule, &[k("security_group_id")]) else {
                     continue;
                 };
                 let parsed = self.sg_rule(rule, &[], &group_id);
+                let egress = fixed_egress
+                    .unwrap_or_else(|| self.text(rule, &[k("type")]).as_deref() == Some("egress"));
                 add_rule(
                     &mut groups,
                     &group_id,

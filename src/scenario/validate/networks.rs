@@ -1,9 +1,7 @@
 //! Networks outside AWS (on premises, other clouds): their CIDRs, internet egress address,
 //! routes through connections and DNS servers.
 
-use std::collections::HashMap;
-use std::net::Ipv4Addr;
-
+use super::vpcs::SeenRoutes;
 use super::{Validator, owned};
 use crate::scenario::model::*;
 use crate::scenario::raw::RawScenario;
@@ -21,7 +19,7 @@ impl Validator<'_> {
                 .as_ref()
                 .and_then(|text| self.ipv4(text, &join_key(&path, "internetEgressIp")));
             let mut routes = Vec::new();
-            let mut seen: HashMap<(Ipv4Addr, u8), String> = HashMap::new();
+            let mut seen = SeenRoutes::new();
             for (j, raw_route) in raw_network.routes.iter().enumerate() {
                 let route_path = join_index(&join_key(&path, "routes"), j);
                 let destination = self
@@ -32,19 +30,10 @@ impl Validator<'_> {
                     .required(&raw_route.target, &route_path, "target")
                     .cloned()
                     .and_then(|id| self.connection_ref(&id, &join_key(&route_path, "target")));
-                // One route per destination (`10.0.0.5/16` is `10.0.0.0/16`): otherwise which
-                // one applies would depend on their order.
-                let block = destination.map(|d| (d.network(), d.prefix()));
-                if let Some(first) = block.and_then(|block| seen.get(&block)) {
-                    let message = format!(
-                        "a second route for {} (one route per destination; the first is at {first})",
-                        destination.map(|d| d.to_string()).unwrap_or_default()
-                    );
-                    self.problem(&join_key(&route_path, "destination"), message);
+                if let Some(destination) = destination
+                    && !self.first_route_for(&mut seen, destination, &route_path)
+                {
                     continue;
-                }
-                if let Some(block) = block {
-                    seen.insert(block, route_path.clone());
                 }
                 if let (Some(destination), Some(target)) = (destination, target) {
                     routes.push(NetworkRoute {

@@ -12,6 +12,10 @@ use std::net::Ipv4Addr;
 use ipnetwork::Ipv4Network;
 
 use super::ids::{Element, Kind, Layout};
+
+/// The routes of one table seen so far, by block, with the path of each.
+pub(super) type SeenRoutes = HashMap<(Ipv4Addr, u8), String>;
+
 use super::{Validator, owned};
 use crate::scenario::model::*;
 use crate::scenario::raw::*;
@@ -211,7 +215,7 @@ impl Validator<'_> {
         path: &str,
     ) -> RouteTable {
         let mut routes: Vec<Route> = Vec::with_capacity(raw.routes.len());
-        let mut seen: HashMap<Ipv4Network, usize> = HashMap::with_capacity(raw.routes.len());
+        let mut seen = SeenRoutes::with_capacity(raw.routes.len());
         for (i, raw_route) in raw.routes.iter().enumerate() {
             let route_path = join_index(&join_key(path, "routes"), i);
             let destination = self
@@ -224,22 +228,12 @@ impl Validator<'_> {
                 .and_then(|text| {
                     self.route_target(&text, vpc, vpc_ix, &join_key(&route_path, "target"))
                 });
+            if let Some(destination) = destination
+                && !self.first_route_for(&mut seen, destination, &route_path)
+            {
+                continue;
+            }
             if let (Some(destination), Some(target)) = (destination, target) {
-                // `10.0.0.5/16` is the block `10.0.0.0/16`: the same destination.
-                let block = Ipv4Network::new(destination.network(), destination.prefix())
-                    .unwrap_or(destination);
-                if let Some(&first) = seen.get(&block) {
-                    let first = routes
-                        .get(first)
-                        .map(|r| r.path.as_str())
-                        .unwrap_or_default();
-                    let message = format!(
-                        "a second route for {destination} (AWS allows one route per destination; the first is at {first})"
-                    );
-                    self.problem(&join_key(&route_path, "destination"), message);
-                    continue;
-                }
-                seen.insert(block, routes.len());
                 routes.push(Route {
                     destination,
                     target,
@@ -253,6 +247,27 @@ impl Validator<'_> {
             vpc: vpc_ix,
             routes,
         }
+    }
+
+    /// Whether `destination` is the first route for its block in one table (`10.0.0.5/16`
+    /// is `10.0.0.0/16`); a second one is a problem at `route_path`, since which of the two
+    /// applies would depend on their order. AWS itself allows one route per destination.
+    pub(super) fn first_route_for(
+        &mut self,
+        seen: &mut SeenRoutes,
+        destination: Ipv4Network,
+        route_path: &str,
+    ) -> bool {
+        let block = (destination.network(), destination.prefix());
+        if let Some(first) = seen.get(&block) {
+            let message = format!(
+                "a second route for {destination} (one route per destination; the first is at {first})"
+            );
+            self.problem(&join_key(route_path, "destination"), message);
+            return false;
+        }
+        seen.insert(block, route_path.to_owned());
+        true
     }
 
     fn route_target(

@@ -1,12 +1,12 @@
-//! Per-client verdicts: resolve the endpoint name, trace every answered address, compare
-//! with the client's `expect`, and run the scenario-wide rules.
+//! Per-client verdicts: resolve the endpoint name, trace every answered address and compare
+//! with the client's `expect`. The scenario-wide rules run on the result
+//! ([`crate::rules::check`]); [`crate::checked`] keeps the two together.
 
 use std::net::Ipv4Addr;
 
 use crate::dns::{Resolution, Resolver};
 use crate::path::{EndpointKind, KubeletPath, Target, Tracer};
 use crate::reason::{Blocked, Reason};
-use crate::rules::{self, Finding, Severity};
 use crate::scenario::{Client, EndpointAccess, ExpectedAnswer, Scenario};
 
 /// One client's flow to the API server.
@@ -63,7 +63,6 @@ pub struct Analysis<'s> {
     pub flows: Vec<Flow<'s>>,
     /// Control plane → kubelet, for every node group subnet.
     pub kubelet: Vec<KubeletFlow<'s>>,
-    pub findings: Vec<Finding>,
 }
 
 impl Analysis<'_> {
@@ -72,15 +71,6 @@ impl Analysis<'_> {
         self.flows
             .iter()
             .any(|flow| flow.expectation.is_some_and(|e| !e.met))
-    }
-
-    /// Whether the analysis should fail a CI run (exit code 1).
-    pub fn failed(&self) -> bool {
-        self.expectation_failed()
-            || self
-                .findings
-                .iter()
-                .any(|finding| finding.severity == Severity::Error)
     }
 }
 
@@ -108,20 +98,12 @@ pub fn analyse(scenario: &Scenario, mode: Option<EndpointAccess>) -> Analysis<'_
                 .collect(),
         })
         .collect();
-    let mut analysis = Analysis {
+    Analysis {
         scenario,
         mode,
         flows,
         kubelet,
-        findings: Vec::new(),
-    };
-    analysis.findings = rules::check(&analysis);
-    analysis
-}
-
-/// The same scenario under all three modes, in the order public, public-and-private, private.
-pub fn compare(scenario: &Scenario) -> [Analysis<'_>; 3] {
-    EndpointAccess::ALL.map(|mode| analyse(scenario, Some(mode)))
+    }
 }
 
 /// Resolves and traces one client.

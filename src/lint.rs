@@ -1,14 +1,22 @@
-//! `lint`: find scenario files, load and analyse them in parallel, and collect the findings
-//! (the same rule engine as `check`), selected and ignored as the user asks.
+//! `lint`: find the inputs under the given paths, load and check each scenario once, in
+//! parallel, and collect the findings (the same rule engine as `check`), selected and
+//! ignored as the user asks.
+//!
+//! The walk is ripgrep's (the `ignore` crate): `.gitignore`, `.ignore` and hidden files are
+//! honoured, symbolic links are not followed, paths stay `OsStr`. Every YAML or JSON file
+//! found is recognised by content ([`crate::source`]); one that is no kind eksflow reads is
+//! skipped and counted, unless it was named on the command line.
 
-use std::num::NonZeroUsize;
-use std::path::Path;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
-use crate::analysis;
+use rayon::prelude::*;
+
+use crate::checked::{self, Checked};
+use crate::import::{ExtraClients, Kind};
 use crate::rules::{Code, Finding, Severity};
-use crate::scenario::{self, Diagnostic, Position, STDIN, Scenario};
+use crate::scenario::{Diagnostic, Position, STDIN, Scenario};
+use crate::source::{self, Loaded, What};
 
 /// Which rules to report.
 #[derive(Debug, Clone, Default)]
@@ -54,20 +62,219 @@ impl Selection {
     }
 }
 
-/// One scenario of a linted file, with its selected findings.
-#[derive(Debug)]
-pub struct Linted {
-    pub scenario: Scenario,
-    pub findings: Vec<Finding>,
+/// How to walk directories.
+#[derive(Debug, Clone, Default)]
+pub struct WalkOptions {
+    /// Globs (gitignore syntax) of paths never to lint (`--exclude`).
+    pub exclude: Vec<String>,
+    /// Lint what `.gitignore`, `.ignore` and git's excludes would hide (`--no-ignore`).
+    pub no_ignore: bool,
 }
 
-/// Everything found in one file.
+/// One input to lint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub path: PathBuf,
+    /// Named on the command line: linted even when it is no kind eksflow recognises.
+    pub named: bool,
+}
+
+/// What the walk found: inputs in a stable order, and paths that do not exist.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub inputs: Vec<Input>,
+    pub missing: Vec<Diagnostic>,
+}
+
+/// Files to lint: files as given, directories walked for `*.yaml`, `*.yml` and `*.json`,
+/// each directory's files in sorted order. A path that does not exist is a usage error.
+pub fn walk(paths: &[String], options: &WalkOptions) -> Walk {
+    let mut found = Walk::default();
+    for path in paths {
+        let fs_path = Path::new(path);
+        if path == STDIN || (!fs_path.is_dir() && fs_path.symlink_metadata().is_ok()) {
+            found.inputs.push(Input {
+                path: PathBuf::from(path),
+                named: true,
+            });
+        } else if fs_path.is_dir() {
+            walk_dir(fs_path, options, &mut found);
+        } else {
+            found.missing.push(Diagnostic::file(
+                &crate::escape::text(path),
+                "no such file or directory",
+            ));
+        }
+    }
+    found
+}
+
+fn walk_dir(root: &Path, options: &WalkOptions, found: &mut Walk) {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .hidden(true)
+        .follow_links(false)
+        .git_ignore(!options.no_ignore)
+        .git_global(!options.no_ignore)
+        .git_exclude(!options.no_ignore)
+        .ignore(!options.no_ignore)
+        .parents(!options.no_ignore)
+        // `.gitignore` counts outside a git repository too: a checkout without `.git`
+        // (a CI cache, an unpacked archive) is linted as the repository would be.
+        .require_git(false)
+        .sort_by_file_name(|a, b| a.cmp(b));
+    if !options.exclude.is_empty() {
+        let mut overrides = ignore::overrides::OverrideBuilder::new(root);
+        for glob in &options.exclude {
+            // An override glob selects; `!` makes it exclude, as `rg --glob '!…'` does.
+            if let Err(error) = overrides.add(&format!("!{glob}")) {
+                found.missing.push(Diagnostic::file(
+                    &crate::escape::text(glob),
+                    format!("--exclude: not a glob: {error}"),
+                ));
+            }
+        }
+        match overrides.build() {
+            Ok(overrides) => {
+                builder.overrides(overrides);
+            }
+            Err(error) => found.missing.push(Diagnostic::file(
+                "--exclude",
+                format!("not a glob: {error}"),
+            )),
+        }
+    }
+    for entry in builder.build().flatten() {
+        let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
+        let path = entry.path();
+        let wanted = path
+            .extension()
+            .is_some_and(|ext| ext == "yaml" || ext == "yml" || ext == "json");
+        if is_file && wanted {
+            found.inputs.push(Input {
+                path: path.to_path_buf(),
+                named: false,
+            });
+        }
+    }
+}
+
+/// Every input loaded: its scenarios (imported in memory where needed), or its problems.
+#[derive(Debug, Default)]
+pub struct Loads {
+    pub files: Vec<Loaded>,
+    /// Files found in a directory that are no kind eksflow reads.
+    pub skipped: usize,
+}
+
+/// Loads every input on every core, in the order of `inputs`. AWS CLI output found in a
+/// walk is read per directory, as `eksflow import aws DIR` would: a directory holding a
+/// `describe-cluster` response is one input; AWS CLI files in a directory without one are
+/// skipped (there is no cluster to analyse).
+pub fn load(inputs: &[Input], clients: Option<&ExtraClients>) -> Loads {
+    let loaded: Vec<(Option<Loaded>, Option<PathBuf>)> = inputs
+        .par_iter()
+        .map(|input| load_input(input, clients))
+        .collect();
+    let mut loads = Loads::default();
+    let mut aws_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    for (file, aws_dir) in loaded {
+        match (file, aws_dir) {
+            (Some(file), _) => loads.files.push(file),
+            (None, Some(dir)) => {
+                aws_dirs.insert(dir);
+            }
+            (None, None) => loads.skipped += 1,
+        }
+    }
+    for dir in aws_dirs {
+        let name = dir.to_string_lossy();
+        loads.files.push(source::load(
+            &name,
+            source::Options {
+                clients,
+                skip_unknown: true,
+            },
+        ));
+    }
+    loads
+}
+
+/// One input: `(Some(loaded), _)`, or `(None, Some(dir))` for a walked AWS CLI directory
+/// with a cluster in it, or `(None, None)` when skipped.
+fn load_input(input: &Input, clients: Option<&ExtraClients>) -> (Option<Loaded>, Option<PathBuf>) {
+    let name = source::display_name(&input.path.to_string_lossy());
+    let options = source::Options {
+        clients,
+        skip_unknown: !input.named,
+    };
+    let text = match crate::scenario::read_source(&input.path.to_string_lossy()) {
+        Ok(text) => text,
+        Err(mut diagnostic) if input.named => {
+            diagnostic.file = name.clone();
+            return (
+                Some(Loaded {
+                    file: name,
+                    what: What::Unknown,
+                    documents: vec![Err(vec![diagnostic])],
+                }),
+                None,
+            );
+        }
+        // A walked file that cannot be read as text (binary JSON fixtures, unreadable
+        // files) is not one of ours either.
+        Err(_) => return (None, None),
+    };
+    if !input.named && source::recognise(&text) == What::Import(Kind::Aws) {
+        let has_cluster = serde_json::from_str::<serde_json::Value>(&text)
+            .is_ok_and(|json| json.get("cluster").is_some());
+        let dir = input.path.parent().map(Path::to_path_buf);
+        return (None, dir.filter(|_| has_cluster));
+    }
+    let loaded = source::load_text(&name, &text, options);
+    if loaded.skipped() {
+        return (None, None);
+    }
+    (Some(loaded), None)
+}
+
+/// One linted file: its checked scenarios (findings already selected) and load problems.
 #[derive(Debug)]
-pub struct FileReport {
-    pub file: String,
-    pub scenarios: Vec<Linted>,
+pub struct FileReport<'s> {
+    pub file: &'s str,
+    pub scenarios: Vec<Checked<'s>>,
     /// Problems that stopped documents from loading (EKS000).
-    pub invalid: Vec<Diagnostic>,
+    pub invalid: Vec<&'s Diagnostic>,
+}
+
+/// Checks every loaded scenario once, on every core, keeping the selected findings.
+pub fn check<'s>(loads: &'s Loads, selection: &Selection) -> Vec<FileReport<'s>> {
+    loads
+        .files
+        .par_iter()
+        .map(|loaded| {
+            let mut report = FileReport {
+                file: &loaded.file,
+                scenarios: Vec::new(),
+                invalid: Vec::new(),
+            };
+            for document in &loaded.documents {
+                match document {
+                    Ok(scenario) => report.scenarios.push(check_one(scenario, selection)),
+                    Err(diagnostics) => report.invalid.extend(diagnostics),
+                }
+            }
+            report
+        })
+        .collect()
+}
+
+fn check_one<'s>(scenario: &'s Scenario, selection: &Selection) -> Checked<'s> {
+    let mut checked = checked::check(scenario, None);
+    checked
+        .findings
+        .retain(|finding: &Finding| selection.allows(finding.code));
+    checked
 }
 
 /// One line of lint output: a finding or a load problem, where it is and what it says.
@@ -81,23 +288,23 @@ pub struct Message<'a> {
     pub path: &'a str,
 }
 
-impl FileReport {
+impl FileReport<'_> {
     /// Every message of the file, load problems first, then findings in file order.
     pub fn messages(&self) -> Vec<Message<'_>> {
         let invalid = self.invalid.iter().map(|diagnostic| Message {
             code: Code::Eks000,
             severity: Severity::Error,
             message: &diagnostic.message,
-            file: &self.file,
+            file: self.file,
             position: diagnostic.position,
             path: &diagnostic.path,
         });
-        let findings = self.scenarios.iter().flat_map(|linted| {
-            linted.findings.iter().map(|finding| Message {
+        let findings = self.scenarios.iter().flat_map(|checked| {
+            checked.findings.iter().map(|finding| Message {
                 code: finding.code,
                 severity: finding.severity,
                 message: &finding.message,
-                file: &self.file,
+                file: self.file,
                 position: finding.position,
                 path: &finding.path,
             })
@@ -106,185 +313,30 @@ impl FileReport {
     }
 }
 
-/// Files to lint: files as given, directories walked for `*.yaml` and `*.yml` (hidden entries
-/// skipped), in sorted order. Paths that do not exist are problems.
-pub fn collect_files(paths: &[String]) -> (Vec<String>, Vec<Diagnostic>) {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    for path in paths {
-        if path == STDIN {
-            files.push(path.clone());
-            continue;
-        }
-        let fs_path = Path::new(path);
-        if fs_path.is_dir() {
-            let mut found = Vec::new();
-            walk(fs_path, &mut found, &mut problems);
-            found.sort();
-            files.extend(found);
-        } else if fs_path.exists() {
-            files.push(path.clone());
-        } else {
-            problems.push(Diagnostic::file(path, "no such file or directory"));
-        }
-    }
-    (files, problems)
-}
-
-fn walk(dir: &Path, found: &mut Vec<String>, problems: &mut Vec<Diagnostic>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(error) => {
-            problems.push(Diagnostic::file(
-                &dir.to_string_lossy(),
-                format!("cannot read directory: {error}"),
-            ));
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let hidden = path
-            .file_name()
-            .is_some_and(|name| name.to_string_lossy().starts_with('.'));
-        if hidden {
-            continue;
-        }
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
-            walk(&path, found, problems);
-        } else if path
-            .extension()
-            .is_some_and(|ext| ext == "yaml" || ext == "yml")
-        {
-            found.push(path.to_string_lossy().into_owned());
-        }
-    }
-}
-
-/// Lints one file: load every document, analyse each scenario in its own mode, keep the
-/// selected findings.
-pub fn lint_file(path: &str, selection: &Selection) -> FileReport {
-    let file = if path == STDIN {
-        "<stdin>".to_owned()
-    } else {
-        path.to_owned()
-    };
-    lint_documents(file, scenario::load_file(path), selection)
-}
-
-/// [`lint_file`] for text already in memory; `file` names it in messages.
-pub fn lint_str(file: &str, text: &str, selection: &Selection) -> FileReport {
-    lint_documents(file.to_owned(), scenario::load_str(file, text), selection)
-}
-
-fn lint_documents(
-    file: String,
-    documents: Vec<scenario::Document>,
-    selection: &Selection,
-) -> FileReport {
-    let mut report = FileReport {
-        file,
-        scenarios: Vec::new(),
-        invalid: Vec::new(),
-    };
-    for document in documents {
-        match document {
-            Ok(scenario) => {
-                let findings = analysis::analyse(&scenario, None)
-                    .findings
-                    .into_iter()
-                    .filter(|finding| selection.allows(finding.code))
-                    .collect();
-                report.scenarios.push(Linted { scenario, findings });
-            }
-            Err(diagnostics) => report.invalid.extend(diagnostics),
-        }
-    }
-    report
-}
-
-/// Lints `files` on every available core; reports come back in the order of `files`.
-pub fn lint_files(files: &[String], selection: &Selection) -> Vec<FileReport> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, NonZeroUsize::get)
-        .min(files.len().max(1));
-    if workers <= 1 {
-        return files
-            .iter()
-            .map(|file| lint_file(file, selection))
-            .collect();
-    }
-    let next = AtomicUsize::new(0);
-    let slots: Mutex<Vec<Option<FileReport>>> = Mutex::new(files.iter().map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(file) = files.get(index) else { break };
-                    let report = lint_file(file, selection);
-                    if let Ok(mut slots) = slots.lock()
-                        && let Some(slot) = slots.get_mut(index)
-                    {
-                        *slot = Some(report);
-                    }
-                }
-            });
-        }
-    });
-    slots
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .zip(files)
-        .map(|(report, file)| report.unwrap_or_else(|| lint_file(file, selection)))
-        .collect()
-}
-
-/// The analyses the JUnit and Markdown reports show flows from: every linted scenario
-/// analysed again (microseconds a scenario), with its selected findings in place of the full
-/// set, so the report and the findings agree.
-pub fn analyses(reports: &[FileReport]) -> Vec<Vec<analysis::Analysis<'_>>> {
-    reports
-        .iter()
-        .map(|report| {
-            report
-                .scenarios
-                .iter()
-                .map(|linted| {
-                    let mut analysis = analysis::analyse(&linted.scenario, None);
-                    analysis.findings = linted.findings.clone();
-                    analysis
-                })
-                .collect()
-        })
-        .collect()
-}
-
 /// Counts of a lint run, for the summary line and the exit code.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {
     pub files: usize,
     pub invalid_files: usize,
+    /// Files found in directories that are no kind eksflow reads.
+    pub skipped: usize,
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
 }
 
-pub fn totals(reports: &[FileReport]) -> Totals {
+pub fn totals(reports: &[FileReport<'_>], skipped: usize) -> Totals {
     let mut totals = Totals {
         files: reports.len(),
+        skipped,
         ..Totals::default()
     };
     for report in reports {
         if !report.invalid.is_empty() {
             totals.invalid_files += 1;
         }
-        for linted in &report.scenarios {
-            for finding in &linted.findings {
+        for checked in &report.scenarios {
+            for finding in &checked.findings {
                 match finding.severity {
                     Severity::Error => totals.errors += 1,
                     Severity::Warning => totals.warnings += 1,
@@ -294,4 +346,20 @@ pub fn totals(reports: &[FileReport]) -> Totals {
         }
     }
     totals
+}
+
+/// Lints text in memory as one named file (the fuzz harness and tests).
+pub fn lint_text(file: &str, text: &str) -> Loads {
+    let loaded = source::load_text(
+        file,
+        text,
+        source::Options {
+            clients: None,
+            skip_unknown: false,
+        },
+    );
+    Loads {
+        files: vec![loaded],
+        skipped: 0,
+    }
 }

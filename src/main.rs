@@ -1,9 +1,11 @@
 //! The `eksflow` binary: parse the command line and hand over to the library.
 
+mod cli;
+
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    eksflow::cli::run(eksflow::cli::Args::parse())
+    cli::run(cli::Args::parse())
 }

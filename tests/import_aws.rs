@@ -9,7 +9,6 @@
 mod import_support;
 
 use assert_cmd::Command;
-use eksflow::analysis;
 use eksflow::import::{self, Kind, Options};
 use eksflow::scenario::{self, EndpointAccess, Scenario};
 use import_support::route_table_of;
@@ -95,9 +94,9 @@ fn a_complete_collection_becomes_a_scenario_with_the_real_enis_and_resolver() {
     );
     // Nodes resolve the private endpoint and reach it; in public mode they would go through
     // the NAT gateway, whose IP the allowlist does not hold.
-    let analysis = analysis::analyse(&scenario, None);
+    let analysis = eksflow::checked::check(&scenario, None);
     assert!(analysis.flows.iter().all(|f| f.reachable()));
-    let public_mode = analysis::analyse(&scenario, Some(EndpointAccess::Public));
+    let public_mode = eksflow::checked::check(&scenario, Some(EndpointAccess::Public));
     assert!(
         public_mode
             .flows

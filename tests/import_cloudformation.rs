@@ -11,7 +11,7 @@
 
 mod import_support;
 
-use eksflow::analysis::{self, Analysis};
+use eksflow::analysis::Analysis;
 use eksflow::dns::AnsweredBy;
 use eksflow::import::Kind;
 use eksflow::path::EndpointKind;
@@ -381,7 +381,7 @@ fn a_managed_node_group_without_launch_template_gets_the_cluster_security_group(
 #[test]
 fn a_private_clusters_node_group_reaches_the_private_endpoint() {
     let scenario = SOURCE.scenario("private-cluster.yaml");
-    let analysis = analysis::analyse(&scenario, None);
+    let analysis = eksflow::checked::check(&scenario, None);
     let verdicts = node_verdicts(&analysis);
     assert_eq!(verdicts.len(), 2, "{verdicts:?}");
     for (client, answered_by, endpoint, reachable, reason) in verdicts {
@@ -417,7 +417,7 @@ fn vpc_endpoints_take_cloudformations_defaults_not_the_consoles() {
             ("sts".to_owned(), VpcEndpointKind::Interface, false, 0),
         ]
     );
-    let analysis = analysis::analyse(&scenario, None);
+    let analysis = eksflow::checked::check(&scenario, None);
     assert!(
         analysis
             .findings
@@ -497,7 +497,7 @@ fn a_public_only_cluster_behind_nat_is_refused_by_its_allowlist() {
     let scenario = SOURCE.scenario("public-restricted-nat.json");
     assert_eq!(scenario.cluster.access, EndpointAccess::Public);
     assert_eq!(allowlist(&scenario), ["203.0.113.0/24"]);
-    let analysis = analysis::analyse(&scenario, None);
+    let analysis = eksflow::checked::check(&scenario, None);
     let verdicts = node_verdicts(&analysis);
     assert_eq!(verdicts.len(), 2, "{verdicts:?}");
     for (client, answered_by, endpoint, reachable, reason) in verdicts {
@@ -665,7 +665,7 @@ fn a_launch_template_named_by_name_gives_the_nodes_their_security_group() {
         ["NodeSecurityGroup"]
     );
     // The standalone rules open the kubelet to the control plane.
-    let analysis = analysis::analyse(&scenario, None);
+    let analysis = eksflow::checked::check(&scenario, None);
     assert!(!analysis.kubelet.is_empty());
     assert!(
         analysis.kubelet.iter().all(|flow| flow.reachable()),

@@ -11,7 +11,7 @@
 
 mod import_support;
 
-use eksflow::analysis::{self, Analysis};
+use eksflow::analysis::Analysis;
 use eksflow::import::Kind;
 use eksflow::path::EndpointKind;
 use eksflow::scenario::{EndpointAccess, RouteTarget, Scenario, VpcEndpointKind};
@@ -371,7 +371,7 @@ fn nat_disable_leaves_private_subnets_without_a_way_out() {
         default_route(&scenario, "subnet-private-eu-central-1a"),
         None
     );
-    let analysis = analysis::analyse(&scenario, None);
+    let analysis = eksflow::checked::check(&scenario, None);
     let verdicts = node_verdicts(&analysis);
     assert_eq!(verdicts.len(), 3);
     assert!(
@@ -394,7 +394,7 @@ fn private_networking_nodes_reach_the_public_endpoint_through_their_nat() {
             "subnet-private-eu-west-1c"
         ]
     );
-    let analysis = analysis::analyse(&scenario, None);
+    let analysis = eksflow::checked::check(&scenario, None);
     let backend: Vec<_> = node_verdicts(&analysis)
         .into_iter()
         .filter(|(name, _, _)| name.starts_with("backend@"))
@@ -414,7 +414,7 @@ fn in_public_and_private_mode_nodes_take_the_private_path_past_the_allowlist() {
     // The allowlist (198.51.100.0/24) does not hold the NAT gateways' addresses, but the
     // VPC eksctl creates has both DNS flags on, so nodes resolve the EKS-owned ENIs.
     let scenario = SOURCE.scenario("managed-ha-nat.yaml");
-    let analysis = analysis::analyse(&scenario, None);
+    let analysis = eksflow::checked::check(&scenario, None);
     let verdicts = node_verdicts(&analysis);
     assert_eq!(verdicts.len(), 3);
     for (name, reachable, endpoint) in verdicts {
@@ -422,7 +422,7 @@ fn in_public_and_private_mode_nodes_take_the_private_path_past_the_allowlist() {
         assert_eq!(endpoint, Some(EndpointKind::Private), "{name}");
     }
     // In public mode the same nodes hit the allowlist.
-    let public = analysis::analyse(&scenario, Some(EndpointAccess::Public));
+    let public = eksflow::checked::check(&scenario, Some(EndpointAccess::Public));
     assert!(
         blocked_reasons(&public)
             .iter()
@@ -558,7 +558,7 @@ fn a_fully_private_cluster_gets_eksctls_vpc_endpoints() {
 fn a_fully_private_clusters_nodes_reach_the_private_endpoint() {
     for name in ["fully-private.yaml", "37-outposts-fully-private.yaml"] {
         let scenario = SOURCE.scenario(name);
-        let analysis = analysis::analyse(&scenario, None);
+        let analysis = eksflow::checked::check(&scenario, None);
         let verdicts = node_verdicts(&analysis);
         assert_eq!(verdicts.len(), 3, "{name}");
         for (client, reachable, endpoint) in verdicts {
@@ -623,7 +623,7 @@ fn an_existing_vpc_gets_no_invented_routes_gateways_or_dns_flags() {
     assert_noted(&scenario, &["vpc-0a1b2c3d", "route tables", "local routes"]);
     assert_noted(&scenario, &["vpc-0a1b2c3d", "DNS attributes"]);
     // So check cannot show the nodes reaching the API: the unknowns are visible, not hidden.
-    let analysis = analysis::analyse(&scenario, None);
+    let analysis = eksflow::checked::check(&scenario, None);
     assert!(
         node_verdicts(&analysis)
             .iter()
@@ -775,7 +775,7 @@ fn nodes_in_eksctls_public_subnets_get_a_launch_time_public_ip() {
         &["edge", "auto-assign public IPs", "203.0.113.101"],
     );
     // The default allowlist (0.0.0.0/0) admits them through the internet gateway.
-    let analysis = analysis::analyse(&scenario, None);
+    let analysis = eksflow::checked::check(&scenario, None);
     let verdicts = node_verdicts(&analysis);
     assert!(!verdicts.is_empty());
     for (name, reachable, endpoint) in verdicts {

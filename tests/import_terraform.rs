@@ -11,7 +11,6 @@
 mod import_support;
 
 use assert_cmd::Command;
-use eksflow::analysis;
 use eksflow::import::{self, Kind, Options};
 use eksflow::scenario::{self, EndpointAccess, Scenario};
 use import_support::{assert_success, route_table_of};
@@ -168,7 +167,7 @@ fn a_plan_of_child_modules_resolves_unknown_ids_through_references() {
         "unsupported resources are listed"
     );
     // In public-and-private mode the nodes use the private hosted zone.
-    let analysis = analysis::analyse(&scenario, None);
+    let analysis = eksflow::checked::check(&scenario, None);
     assert!(analysis.flows.iter().all(|f| f.reachable()));
 }
 
@@ -239,7 +238,7 @@ fn merged_clients_reach_the_private_endpoint_over_the_peering_and_the_vpn() {
     };
     let mut all = imported("state.json", &options);
     let (_, scenario) = all.remove(0);
-    let analysis = analysis::analyse(&scenario, None);
+    let analysis = eksflow::checked::check(&scenario, None);
     for name in ["argocd", "admin"] {
         let flow = analysis
             .flows
@@ -264,7 +263,7 @@ fn a_public_plan_whose_nat_ip_is_unknown_fails_the_nodes_against_the_allowlist()
         "aws_route_table.public",
         "the main route table association"
     );
-    let analysis = analysis::analyse(&scenario, None);
+    let analysis = eksflow::checked::check(&scenario, None);
     let codes: Vec<&str> = analysis.findings.iter().map(|f| f.code.as_str()).collect();
     assert_eq!(codes, ["EKS008", "EKS008", "EKS019"]);
     assert!(
@@ -419,7 +418,7 @@ fn a_transit_gateway_with_two_vpc_attachments_becomes_a_connection_routes_use() 
             scenario::RouteTarget::Connection(_)
         ));
     }
-    let analysis = analysis::analyse(&scenario, None);
+    let analysis = eksflow::checked::check(&scenario, None);
     let flow = &analysis.flows[0];
     assert_eq!(flow.client.name, "tools");
     assert!(flow.reachable(), "{:?}", flow.blocked);

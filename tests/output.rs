@@ -143,7 +143,7 @@ fn a_terminal_table_is_coloured_and_wraps_to_its_width() {
     )
     .unwrap();
     let scenario = eksflow::scenario::load_one("public-and-private.yaml", &text).unwrap();
-    let analysis = eksflow::analysis::analyse(&scenario, None);
+    let analysis = eksflow::checked::check(&scenario, None);
     for width in [60u16, 100] {
         let terminal = Style::for_output(true, None, Some("xterm-256color"), Some(width));
         let coloured = table::check(&analysis, terminal);

@@ -30,7 +30,8 @@ mod generate;
 
 use std::collections::BTreeMap;
 
-use eksflow::analysis::{self, Analysis};
+use eksflow::analysis::Analysis;
+use eksflow::checked::Checked;
 use eksflow::dns::AnsweredBy;
 use eksflow::import::{self, Kind, Options};
 use eksflow::path::EndpointKind;
@@ -106,7 +107,7 @@ fn reachability(analysis: &Analysis<'_>) -> BTreeMap<String, (bool, Vec<(String,
 
 /// The JSON report in a form that does not depend on where things are in the file: flows
 /// sorted by client, findings without their path and position, sorted.
-fn canonical(analysis: &Analysis<'_>) -> serde_json::Value {
+fn canonical(analysis: &Checked<'_>) -> serde_json::Value {
     let mut value = serde_json::to_value(report::json::scenario(analysis)).unwrap();
     let object = value.as_object_mut().unwrap();
     object.remove("file");
@@ -126,7 +127,7 @@ fn canonical(analysis: &Analysis<'_>) -> serde_json::Value {
 /// The verdicts: [`canonical`] without the sentences that may name the first matching
 /// security group rule or allowlist entry, or list the allowlist, in file order (`blockedBy`,
 /// hop details, finding messages). The DNS trail stays.
-fn verdicts(analysis: &Analysis<'_>) -> serde_json::Value {
+fn verdicts(analysis: &Checked<'_>) -> serde_json::Value {
     let mut value = canonical(analysis);
     let object = value.as_object_mut().unwrap();
     for flow in object["flows"].as_array_mut().unwrap() {
@@ -193,9 +194,9 @@ proptest! {
         let narrower = load(&narrower.to_yaml());
 
         for mode in EndpointAccess::ALL {
-            let before = reachability(&analysis::analyse(&base, Some(mode)));
-            let after_add = reachability(&analysis::analyse(&wider, Some(mode)));
-            let after_remove = reachability(&analysis::analyse(&narrower, Some(mode)));
+            let before = reachability(&eksflow::checked::check(&base, Some(mode)));
+            let after_add = reachability(&eksflow::checked::check(&wider, Some(mode)));
+            let after_remove = reachability(&eksflow::checked::check(&narrower, Some(mode)));
             for (client, (reachable, targets)) in &before {
                 let (added, added_targets) = &after_add[client];
                 prop_assert!(!reachable || *added, "{mode}: adding a CIDR made {client} unreachable");
@@ -216,7 +217,7 @@ proptest! {
     #[test]
     fn private_mode_is_closed_to_the_internet(doc in doc()) {
         let scenario = load(&doc.to_yaml());
-        let analysis = analysis::analyse(&scenario, Some(EndpointAccess::Private));
+        let analysis = eksflow::checked::check(&scenario, Some(EndpointAccess::Private));
         for flow in &analysis.flows {
             if flow.client.location == ClientLocation::Internet {
                 prop_assert!(!flow.reachable(), "internet client {} reaches a private-mode endpoint", flow.client.name);
@@ -236,7 +237,7 @@ proptest! {
         let scenario = load(&doc.to_yaml());
         let cluster_vpc = scenario.cluster_vpc().unwrap();
         for mode in EndpointAccess::ALL {
-            let analysis = analysis::analyse(&scenario, Some(mode));
+            let analysis = eksflow::checked::check(&scenario, Some(mode));
             for flow in &analysis.flows {
                 if flow.dns.answered_by != AnsweredBy::PrivateHostedZone {
                     continue;
@@ -256,10 +257,10 @@ proptest! {
     #[test]
     fn compare_column_equals_check_in_that_mode(doc in doc()) {
         let scenario = load(&doc.to_yaml());
-        let all = analysis::compare(&scenario);
+        let all = eksflow::checked::compare(&scenario);
         let compare_table = table_rows(&report::table::compare(&all, Style::default()));
         for (i, mode) in EndpointAccess::ALL.into_iter().enumerate() {
-            let check = analysis::analyse(&scenario, Some(mode));
+            let check = eksflow::checked::check(&scenario, Some(mode));
             prop_assert_eq!(all[i].mode, mode);
             prop_assert_eq!(
                 report::json::to_string(&report::json::scenario(&all[i])),
@@ -294,8 +295,8 @@ proptest! {
         generate::shuffle(&mut reruled, &mut choices, true);
         let reruled = load(&reruled.to_yaml());
         for mode in every_mode() {
-            let analysis = analysis::analyse(&scenario, mode);
-            let repeat = analysis::analyse(&again, mode);
+            let analysis = eksflow::checked::check(&scenario, mode);
+            let repeat = eksflow::checked::check(&again, mode);
             prop_assert_eq!(
                 report::json::to_string(&report::json::scenario(&analysis)),
                 report::json::to_string(&report::json::scenario(&repeat))
@@ -303,9 +304,9 @@ proptest! {
             prop_assert_eq!(report::table::check(&analysis, Style::default()), report::table::check(&repeat, Style::default()));
             prop_assert_eq!(report::markdown::check(&analysis), report::markdown::check(&repeat));
 
-            let other = analysis::analyse(&shuffled, mode);
+            let other = eksflow::checked::check(&shuffled, mode);
             same(&canonical(&analysis), &canonical(&other), &format!("lists reordered, mode {mode:?}"))?;
-            let other = analysis::analyse(&reruled, mode);
+            let other = eksflow::checked::check(&reruled, mode);
             same(&verdicts(&analysis), &verdicts(&other), &format!("rules reordered, mode {mode:?}"))?;
         }
     }
@@ -325,7 +326,7 @@ proptest! {
     fn a_flow_has_a_reason_exactly_when_it_is_blocked(doc in doc()) {
         let scenario = load(&doc.to_yaml());
         for mode in EndpointAccess::ALL {
-            for flow in &analysis::analyse(&scenario, Some(mode)).flows {
+            for flow in &eksflow::checked::check(&scenario, Some(mode)).flows {
                 prop_assert_eq!(flow.blocked.is_none(), flow.reachable(), "{}: {}", mode, flow.client.name);
                 for target in &flow.targets {
                     prop_assert_eq!(target.blocked.is_none(), target.reachable());
@@ -470,7 +471,7 @@ clients:
   - { name: node, from: s1, ip: 10.0.1.50 }
 "#;
 
-fn finding_message(analysis: &Analysis<'_>, code: &str) -> String {
+fn finding_message(analysis: &Checked<'_>, code: &str) -> String {
     analysis
         .findings
         .iter()
@@ -485,7 +486,7 @@ fn finding_message(analysis: &Analysis<'_>, code: &str) -> String {
 #[test]
 fn eks018_names_the_resolver_rule_that_applies() {
     let scenario = load(PINNED);
-    let analysis = analysis::analyse(&scenario, None);
+    let analysis = eksflow::checked::check(&scenario, None);
     let message = finding_message(&analysis, "EKS018");
     assert!(
         message.contains("eu-west-1.eks.amazonaws.com") && message.ends_with("go to 8.8.8.8"),
@@ -515,7 +516,7 @@ fn eks012_names_the_same_connection_whatever_their_order() {
     assert_ne!(swapped, PINNED);
     let messages: Vec<String> = [PINNED, swapped.as_str()]
         .iter()
-        .map(|text| finding_message(&analysis::analyse(&load(text), None), "EKS012"))
+        .map(|text| finding_message(&eksflow::checked::check(&load(text), None), "EKS012"))
         .collect();
     assert_eq!(messages[0], messages[1]);
     assert!(messages[0].contains("(tgw-a)"), "{}", messages[0]);
@@ -535,7 +536,7 @@ fn an_answer_without_addresses_is_blocked_with_a_reason() {
         (no_public_ips, EndpointAccess::Public),
     ] {
         let scenario = load(&text);
-        for flow in &analysis::analyse(&scenario, Some(mode)).flows {
+        for flow in &eksflow::checked::check(&scenario, Some(mode)).flows {
             assert!(flow.dns.addresses().is_empty(), "{}", flow.client.name);
             assert!(!flow.reachable());
             let blocked = flow.blocked.as_ref().expect("a reason");
@@ -639,8 +640,8 @@ fn round_trip(loaded: &Scenario, original: &str) -> Result<(), TestCaseError> {
     // And the analysis agrees.
     for mode in every_mode() {
         prop_assert_eq!(
-            canonical(&analysis::analyse(loaded, mode)),
-            canonical(&analysis::analyse(&reloaded, mode))
+            canonical(&eksflow::checked::check(loaded, mode)),
+            canonical(&eksflow::checked::check(&reloaded, mode))
         );
     }
     Ok(())
@@ -764,7 +765,7 @@ fn generated_scenarios_reach_every_outcome() {
         let doc = generate::scenario(&mut Choices::new(splitmix(seed, 1024)));
         let scenario = load(&doc.to_yaml());
         for mode in EndpointAccess::ALL {
-            for flow in &analysis::analyse(&scenario, Some(mode)).flows {
+            for flow in &eksflow::checked::check(&scenario, Some(mode)).flows {
                 note(format!("answer {}", flow.dns.answered_by.as_str()));
                 if let Some(blocked) = &flow.blocked {
                     note(format!("reason {}", blocked.reason.code()));

@@ -15,7 +15,8 @@
 
 use std::net::Ipv4Addr;
 
-use eksflow::analysis;
+use eksflow::checked;
+use eksflow::source::{self, What};
 use eksflow::import::{self, Kind, Options};
 use eksflow::lint::{self, FileReport, Selection};
 use eksflow::report::{self, Style};
@@ -59,13 +60,13 @@ pub fn scenario(data: &[u8]) -> ScenarioOutcome {
             }
         }
     }
-    let linted = lint::lint_str(SCENARIO_FILE, &text, &Selection::default());
-    assert_eq!(
-        linted.scenarios.len(),
-        outcome.loaded,
-        "lint and check load different scenarios"
-    );
-    lint_reports(&[linted]);
+    let loads = lint::lint_text(SCENARIO_FILE, &text);
+    let reports = lint::check(&loads, &Selection::default());
+    if source::recognise(&text) == What::Scenario {
+        let linted: usize = reports.iter().map(|report| report.scenarios.len()).sum();
+        assert_eq!(linted, outcome.loaded, "lint and check load different scenarios");
+    }
+    lint_reports(&reports);
     outcome
 }
 
@@ -79,25 +80,26 @@ fn reports(scenario: &Scenario) -> usize {
             width: Some(60),
         },
     ];
-    let own = analysis::analyse(scenario, None);
+    let checked = checked::check(scenario, None);
+    let own = &checked.analysis;
     for style in styles {
-        let _ = report::table::check(&own, style);
+        let _ = report::table::check(&checked, style);
     }
-    let _ = report::markdown::check(&own);
-    json(&report::json::to_string(&report::json::scenario(&own)));
+    let _ = report::markdown::check(&checked);
+    json(&report::json::to_string(&[report::json::scenario(&checked)]));
     for flow in &own.flows {
-        let _ = report::trace::text(&own, flow);
+        let _ = report::trace::text(own, flow);
         json(&report::json::to_string(&report::json::flow_view(
             scenario, flow,
         )));
         for short in [false, true] {
-            if let Err(error) = report::dig::text(&own, flow, short) {
+            if let Err(error) = report::dig::text(own, flow, short) {
                 panic!("`resolve` fails for a loaded scenario: {error}");
             }
         }
     }
 
-    let modes = analysis::compare(scenario);
+    let modes = checked::compare(scenario);
     for style in styles {
         let _ = report::table::compare(&modes, style);
     }
@@ -108,18 +110,17 @@ fn reports(scenario: &Scenario) -> usize {
 }
 
 /// Every `lint` format of `reports`, as `lint` renders them.
-fn lint_reports(reports: &[FileReport]) {
+fn lint_reports(reports: &[FileReport<'_>]) {
     let selection = Selection::default();
     let codes = selection.codes();
-    let totals = lint::totals(reports);
-    let analyses = lint::analyses(reports);
+    let totals = lint::totals(reports, 0);
     for quiet in [false, true] {
         let _ = report::lint::text::render(reports, totals, quiet);
     }
     json(&report::lint::json::render(reports));
     json(&report::lint::sarif::render(reports, &codes));
     for deny_warnings in [false, true] {
-        let xml = report::lint::junit::render(reports, &analyses, &codes, deny_warnings);
+        let xml = report::lint::junit::render(reports, &codes, deny_warnings);
         if let Err(error) = roxmltree::Document::parse(&xml) {
             panic!("`lint --format junit` is not well-formed XML ({error}):\n{xml}");
         }
@@ -134,7 +135,7 @@ fn lint_reports(reports: &[FileReport]) {
     for line in github.lines() {
         assert!(line.starts_with("::"), "not a workflow command: {line:?}");
     }
-    let _ = report::lint::markdown::render(reports, &analyses, totals);
+    let _ = report::lint::markdown::render(reports, totals);
 }
 
 /// A JSON report must be JSON.
@@ -186,7 +187,7 @@ pub fn import(kind: Kind, data: &[u8]) -> Result<Vec<String>, String> {
         for document in documents {
             match document {
                 Ok(loaded) => {
-                    let _ = analysis::analyse(&loaded, None);
+                    let _ = checked::check(&loaded, None);
                 }
                 Err(problems) => {
                     all_load = false;
@@ -248,7 +249,7 @@ pub fn import_clients(data: &[u8]) -> Result<usize, String> {
         for document in scenario::load_str("<import>", &scenario.yaml) {
             match document {
                 Ok(loaded) => {
-                    let _ = analysis::analyse(&loaded, None);
+                    let _ = checked::check(&loaded, None);
                 }
                 Err(found) => {
                     assert!(!found.is_empty(), "a document failed without a problem");

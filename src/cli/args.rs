@@ -2,14 +2,16 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::scenario::EndpointAccess;
+use eksflow::scenario::EndpointAccess;
 
 /// From here, which address does my EKS cluster's API endpoint resolve to, and does my
 /// traffic actually get there?
 ///
 /// eksflow reads a YAML scenario (a planned cluster, its network and the clients that must or
-/// must not reach the API server), simulates split-horizon DNS and the packet path for each
-/// client, and prints flow tables. It is an offline simulator: nothing is sent to AWS.
+/// must not reach the API server) — or the eksctl config, Terraform plan or state,
+/// CloudFormation template or AWS CLI output that describes one — simulates split-horizon DNS
+/// and the packet path for each client, and prints flow tables. It is an offline simulator:
+/// nothing is sent to AWS.
 ///
 /// Exit codes: 0 all good; 1 an expectation failed or an error finding; 2 usage error or
 /// invalid input.
@@ -24,7 +26,8 @@ pub struct Args {
 pub enum Command {
     /// Analyse scenarios in their own endpoint mode (or --mode) and print a flow table.
     Check {
-        /// Scenario files (`-` for standard input).
+        /// Scenarios, eksctl configs, Terraform plans or state, CloudFormation templates, or
+        /// directories of AWS CLI output (`-` for standard input).
         #[arg(required = true, value_name = "FILE")]
         files: Vec<String>,
         /// Analyse in this endpoint mode instead of the scenario's own.
@@ -32,18 +35,24 @@ pub enum Command {
         mode: Option<Mode>,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Merge clients (and their networks and DNS servers) from this file.
+        #[arg(long, value_name = "FILE")]
+        clients: Option<String>,
     },
     /// Show every client under all three endpoint modes side by side.
     Compare {
-        /// A scenario file (`-` for standard input).
+        /// A scenario or any input `check` reads (`-` for standard input).
         #[arg(value_name = "FILE")]
         file: String,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Merge clients (and their networks and DNS servers) from this file.
+        #[arg(long, value_name = "FILE")]
+        clients: Option<String>,
     },
     /// Show the hop-by-hop path of one client to every resolved address.
     Trace {
-        /// A scenario file (`-` for standard input).
+        /// A scenario or any input `check` reads (`-` for standard input).
         #[arg(value_name = "FILE")]
         file: String,
         /// The client's name.
@@ -53,13 +62,24 @@ pub enum Command {
         mode: Option<Mode>,
         #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
         format: TraceFormat,
+        /// Merge clients (and their networks and DNS servers) from this file.
+        #[arg(long, value_name = "FILE")]
+        clients: Option<String>,
     },
     /// Lint scenario files and directories for CI: findings with file, line and column.
     Lint {
-        /// Scenario files and directories (searched for *.yaml and *.yml); `-` for standard
-        /// input.
+        /// Files and directories. Directories are walked for *.yaml, *.yml and *.json as
+        /// ripgrep walks them (`.gitignore`, `.ignore` and hidden files honoured, symbolic
+        /// links not followed); files that are no scenario or infrastructure file are
+        /// skipped and counted. `-` for standard input.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<String>,
+        /// Skip paths matching this glob (gitignore syntax; repeatable).
+        #[arg(long, value_name = "GLOB")]
+        exclude: Vec<String>,
+        /// Lint files that `.gitignore`, `.ignore` and git's excludes would skip.
+        #[arg(long)]
+        no_ignore: bool,
         #[arg(long, value_enum, default_value_t = LintFormat::Text)]
         format: LintFormat,
         /// Report only these codes or code prefixes (`EKS003,EKS01`).
@@ -74,6 +94,9 @@ pub enum Command {
         /// Print findings only: no summary line.
         #[arg(long, short)]
         quiet: bool,
+        /// Merge clients (and their networks and DNS servers) from this file.
+        #[arg(long, value_name = "FILE")]
+        clients: Option<String>,
     },
     /// Write scenarios from Terraform plans or state, eksctl configs, CloudFormation templates
     /// or AWS CLI output: `eksflow import [terraform|eksctl|cloudformation|aws] SOURCE`.
@@ -103,9 +126,25 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
     },
+    /// What a change does to API access: `eksflow diff BEFORE AFTER`, or `eksflow diff
+    /// PLAN` for a Terraform plan's prior state against its planned values. Exit 1 when the
+    /// change breaks a flow or an expectation, or adds an error finding.
+    Diff {
+        /// The input before the change (or a Terraform plan, alone).
+        #[arg(value_name = "BEFORE")]
+        before: String,
+        /// The input after the change.
+        #[arg(value_name = "AFTER")]
+        after: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Merge clients (and their networks and DNS servers) from this file.
+        #[arg(long, value_name = "FILE")]
+        clients: Option<String>,
+    },
     /// Answer the endpoint name as one client's DNS would, dig-style.
     Resolve {
-        /// A scenario file (`-` for standard input).
+        /// A scenario or any input `check` reads (`-` for standard input).
         #[arg(value_name = "FILE")]
         file: String,
         /// The client's name.
@@ -116,6 +155,9 @@ pub enum Command {
         /// Print only the addresses, like `dig +short`.
         #[arg(long)]
         short: bool,
+        /// Merge clients (and their networks and DNS servers) from this file.
+        #[arg(long, value_name = "FILE")]
+        clients: Option<String>,
     },
 }
 

@@ -1,67 +1,112 @@
-//! The commands: load files, run the analysis, hand the result to a renderer, and decide
-//! the exit code. Reports go to standard output, diagnostics to standard error.
+//! The commands: load inputs, check them, hand the result to a renderer, and print. What
+//! exits 0, 1 or 2 is the library's [`eksflow::policy`]; reports go to standard output,
+//! diagnostics to standard error.
 
 mod args;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-pub use args::{Args, Command, Deny, Format, LintFormat, Mode, RulesFormat, TraceFormat};
+pub use args::{Args, Command, Format, LintFormat, Mode, RulesFormat, TraceFormat};
 
-use crate::analysis::{self, Analysis};
-use crate::lint::{self as linter, Selection};
-use crate::report::{self, Style};
-use crate::rules::{self, Code, Severity};
-use crate::scenario::{self, Scenario};
-
-/// Exit codes (SPEC section 6).
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_FINDINGS: u8 = 1;
-pub const EXIT_INVALID: u8 = 2;
+use eksflow::analysis::Flow;
+use eksflow::checked::{self, Checked};
+use eksflow::escape;
+use eksflow::import::{self, ExtraClients, Kind};
+use eksflow::lint::{self, Selection, WalkOptions};
+use eksflow::policy::{self, Outcome};
+use eksflow::report::{self, Style};
+use eksflow::rules::{self, Code, Severity};
+use eksflow::scenario::Scenario;
+use eksflow::source;
 
 pub fn run(args: Args) -> ExitCode {
-    let code = match args.command {
+    let outcome = match args.command {
         Command::Check {
             files,
             mode,
             format,
-        } => check(&files, mode, format),
-        Command::Compare { file, format } => compare(&file, format),
+            clients,
+        } => with_clients(clients.as_deref(), |extra| {
+            check(&files, mode, format, extra)
+        }),
+        Command::Compare {
+            file,
+            format,
+            clients,
+        } => with_clients(clients.as_deref(), |extra| compare(&file, format, extra)),
         Command::Trace {
             file,
             client,
             mode,
             format,
-        } => trace(&file, &client, mode, format),
+            clients,
+        } => with_clients(clients.as_deref(), |extra| {
+            trace(&file, &client, mode, format, extra)
+        }),
         Command::Lint {
             paths,
+            exclude,
+            no_ignore,
             format,
             select,
             ignore,
             deny,
             quiet,
-        } => lint(
-            &paths,
-            format,
-            Selection { select, ignore },
-            deny.is_some(),
-            quiet,
-        ),
+            clients,
+        } => with_clients(clients.as_deref(), |extra| {
+            lint(
+                &paths,
+                &WalkOptions { exclude, no_ignore },
+                format,
+                Selection { select, ignore },
+                deny.is_some(),
+                quiet,
+                extra,
+            )
+        }),
         Command::Rules { code, format } => rules(code.as_deref(), format),
         Command::Import {
             args,
             output,
             cluster,
             clients,
-        } => import(&args, output.as_deref(), cluster, clients.as_deref()),
+        } => with_clients(clients.as_deref(), |extra| {
+            import(&args, output.as_deref(), cluster, extra)
+        }),
+        Command::Diff {
+            before,
+            after,
+            format,
+            clients,
+        } => with_clients(clients.as_deref(), |extra| {
+            diff(&before, after.as_deref(), format, extra)
+        }),
         Command::Resolve {
             file,
             client,
             mode,
             short,
-        } => resolve(&file, &client, mode, short),
+            clients,
+        } => with_clients(clients.as_deref(), |extra| {
+            resolve(&file, &client, mode, short, extra)
+        }),
     };
-    ExitCode::from(code)
+    ExitCode::from(outcome.exit_code())
+}
+
+/// Reads the `--clients` file, if any, before running `command` with it.
+fn with_clients(
+    file: Option<&str>,
+    command: impl FnOnce(Option<&ExtraClients>) -> Outcome,
+) -> Outcome {
+    match file.map(import::read_clients).transpose() {
+        Ok(extra) => command(extra.as_ref()),
+        Err(error) => {
+            eprintln!("{}", escape::text(&error.to_string()));
+            Outcome::Invalid
+        }
+    }
 }
 
 /// Terminal styling for standard output: colour only on a terminal without `NO_COLOR`
@@ -85,12 +130,16 @@ fn print(text: &str) {
     let _ = stdout.flush();
 }
 
-/// Loads files, printing load problems; returns the scenarios and whether any file failed.
-fn load(files: &[String]) -> (Vec<Scenario>, bool) {
+/// Loads inputs, printing load problems; returns the scenarios and whether any input failed.
+fn load(files: &[&str], clients: Option<&ExtraClients>) -> (Vec<Scenario>, bool) {
     let mut scenarios = Vec::new();
     let mut failed = false;
+    let options = source::Options {
+        clients,
+        skip_unknown: false,
+    };
     for file in files {
-        for document in scenario::load_file(file) {
+        for document in source::load(file, options).documents {
             match document {
                 Ok(scenario) => scenarios.push(scenario),
                 Err(diagnostics) => {
@@ -105,47 +154,44 @@ fn load(files: &[String]) -> (Vec<Scenario>, bool) {
     (scenarios, failed)
 }
 
-fn check(files: &[String], mode: Option<Mode>, format: Format) -> u8 {
-    let (scenarios, load_failed) = load(files);
-    let analyses: Vec<Analysis<'_>> = scenarios
+fn check(
+    files: &[String],
+    mode: Option<Mode>,
+    format: Format,
+    clients: Option<&ExtraClients>,
+) -> Outcome {
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    let (scenarios, load_failed) = load(&files, clients);
+    let results: Vec<Checked<'_>> = scenarios
         .iter()
-        .map(|scenario| analysis::analyse(scenario, mode.map(Into::into)))
+        .map(|scenario| checked::check(scenario, mode.map(Into::into)))
         .collect();
-    let many = files.len() > 1 || scenarios.len() > 1;
     match format {
+        // Always an array (SPEC section 5): a script's shape never depends on how many
+        // clusters an input held.
         Format::Json => {
-            let views: Vec<_> = analyses.iter().map(report::json::scenario).collect();
-            let text = match views.as_slice() {
-                [one] if !many => report::json::to_string(one),
-                _ => report::json::to_string(&views),
-            };
-            print(&format!("{text}\n"));
+            let views: Vec<_> = results.iter().map(report::json::scenario).collect();
+            print(&format!("{}\n", report::json::to_string(&views)));
         }
         Format::Table => {
             let style = style();
-            let text: Vec<String> = analyses
+            let text: Vec<String> = results
                 .iter()
-                .map(|a| report::table::check(a, style))
+                .map(|checked| report::table::check(checked, style))
                 .collect();
             print(&text.join("\n"));
         }
         Format::Markdown => {
-            let text: Vec<String> = analyses.iter().map(report::markdown::check).collect();
+            let text: Vec<String> = results.iter().map(report::markdown::check).collect();
             print(&text.join("\n"));
         }
     }
-    if load_failed {
-        EXIT_INVALID
-    } else if analyses.iter().any(Analysis::failed) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    }
+    policy::check(&results, load_failed)
 }
 
-fn compare(file: &str, format: Format) -> u8 {
-    let (scenarios, load_failed) = load(std::slice::from_ref(&file.to_owned()));
-    let all: Vec<[Analysis<'_>; 3]> = scenarios.iter().map(analysis::compare).collect();
+fn compare(file: &str, format: Format, clients: Option<&ExtraClients>) -> Outcome {
+    let (scenarios, load_failed) = load(&[file], clients);
+    let all: Vec<[Checked<'_>; 3]> = scenarios.iter().map(checked::compare).collect();
     match format {
         Format::Json => {
             let views: Vec<Vec<_>> = all
@@ -174,27 +220,13 @@ fn compare(file: &str, format: Format) -> u8 {
             print(&text.join("\n"));
         }
     }
-    // The exit code is `check`'s: the column of the scenario's own mode decides (its
-    // expectations are written for that mode); the other two columns are "what if".
-    let own_mode_failed = all.iter().any(|modes| {
-        modes
-            .iter()
-            .any(|a| a.mode == a.scenario.cluster.access && a.failed())
-    });
-    if load_failed {
-        EXIT_INVALID
-    } else if own_mode_failed {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    }
+    policy::compare(&all, load_failed)
 }
 
-/// Finds the client called `name`, or explains which clients there are.
-fn find_flow<'a, 's>(
-    analysis: &'a Analysis<'s>,
-    name: &str,
-) -> Result<&'a analysis::Flow<'s>, String> {
+/// Finds the client called `name`, or explains which clients there are (with a "did you
+/// mean" for a near miss).
+fn find_flow<'a, 's>(checked: &'a Checked<'s>, name: &str) -> Result<&'a Flow<'s>, String> {
+    let analysis = &checked.analysis;
     analysis
         .flows
         .iter()
@@ -206,13 +238,15 @@ fn find_flow<'a, 's>(
                 .map(|flow| flow.client.name.as_str())
                 .collect();
             format!(
-                "{}: no client named `{name}` in scenario `{}` (clients: {})",
-                analysis.scenario.source.file,
-                analysis.scenario.name,
+                "{}: no client named `{}` in scenario `{}`{} (clients: {})",
+                escape::text(&analysis.scenario.source.file),
+                escape::text(name),
+                escape::text(&analysis.scenario.name),
+                eksflow::suggest::did_you_mean(name, names.iter().copied()),
                 if names.is_empty() {
                     "none".to_owned()
                 } else {
-                    names.join(", ")
+                    escape::text(&names.join(", ")).into_owned()
                 }
             )
         })
@@ -223,31 +257,39 @@ fn per_client(
     file: &str,
     client: &str,
     mode: Option<Mode>,
-    render: impl Fn(&Analysis<'_>, &analysis::Flow) -> Result<(String, u8), String>,
-) -> u8 {
-    let (scenarios, load_failed) = load(std::slice::from_ref(&file.to_owned()));
+    clients: Option<&ExtraClients>,
+    render: impl Fn(&Checked<'_>, &Flow) -> Result<(String, Outcome), String>,
+) -> Outcome {
+    let (scenarios, load_failed) = load(&[file], clients);
     if load_failed {
-        return EXIT_INVALID;
+        return Outcome::Invalid;
     }
-    let mut code = EXIT_OK;
+    let mut outcome = Outcome::Clean;
     for scenario in &scenarios {
-        let analysis = analysis::analyse(scenario, mode.map(Into::into));
-        match find_flow(&analysis, client).and_then(|flow| render(&analysis, flow)) {
-            Ok((text, flow_code)) => {
+        let checked = checked::check(scenario, mode.map(Into::into));
+        match find_flow(&checked, client).and_then(|flow| render(&checked, flow)) {
+            Ok((text, flow_outcome)) => {
                 print(&text);
-                code = code.max(flow_code);
+                outcome = outcome.max(flow_outcome);
             }
             Err(message) => {
                 eprintln!("{message}");
-                return EXIT_INVALID;
+                return Outcome::Invalid;
             }
         }
     }
-    code
+    outcome
 }
 
-fn trace(file: &str, client: &str, mode: Option<Mode>, format: TraceFormat) -> u8 {
-    per_client(file, client, mode, |analysis, flow| {
+fn trace(
+    file: &str,
+    client: &str,
+    mode: Option<Mode>,
+    format: TraceFormat,
+    clients: Option<&ExtraClients>,
+) -> Outcome {
+    per_client(file, client, mode, clients, |checked, flow| {
+        let analysis = &checked.analysis;
         let text = match format {
             TraceFormat::Text => report::trace::text(analysis, flow),
             TraceFormat::Json => format!(
@@ -255,77 +297,65 @@ fn trace(file: &str, client: &str, mode: Option<Mode>, format: TraceFormat) -> u
                 report::json::to_string(&report::json::flow_view(analysis.scenario, flow))
             ),
         };
-        let code = if flow.expectation.is_some_and(|e| !e.met) {
-            EXIT_FINDINGS
-        } else {
-            EXIT_OK
-        };
-        Ok((text, code))
+        Ok((text, policy::trace(flow)))
     })
 }
 
-fn resolve(file: &str, client: &str, mode: Option<Mode>, short: bool) -> u8 {
-    per_client(file, client, mode, |analysis, flow| {
-        let text = report::dig::text(analysis, flow, short)?;
-        let code = if flow.dns.failure.is_some() {
-            EXIT_FINDINGS
-        } else {
-            EXIT_OK
-        };
-        Ok((text, code))
+fn resolve(
+    file: &str,
+    client: &str,
+    mode: Option<Mode>,
+    short: bool,
+    clients: Option<&ExtraClients>,
+) -> Outcome {
+    per_client(file, client, mode, clients, |checked, flow| {
+        let text = report::dig::text(&checked.analysis, flow, short)?;
+        Ok((text, policy::resolve(flow)))
     })
 }
 
 fn lint(
     paths: &[String],
+    walk_options: &WalkOptions,
     format: LintFormat,
     selection: Selection,
     deny_warnings: bool,
     quiet: bool,
-) -> u8 {
+    clients: Option<&ExtraClients>,
+) -> Outcome {
     if let Some(prefix) = selection.unknown_prefix() {
-        eprintln!("error: `{prefix}` matches no rule code (see `eksflow rules`)");
-        return EXIT_INVALID;
+        eprintln!(
+            "error: `{}` matches no rule code (see `eksflow rules`)",
+            escape::text(prefix)
+        );
+        return Outcome::Invalid;
     }
-    let (files, missing) = linter::collect_files(paths);
-    for problem in &missing {
-        eprintln!("{problem}");
-    }
-    let reports = linter::lint_files(&files, &selection);
-    for report in &reports {
-        for diagnostic in &report.invalid {
-            eprintln!("{diagnostic}");
+    let walk = lint::walk(paths, walk_options);
+    // A path that does not exist is a usage error: said once, with no report beside it.
+    if !walk.missing.is_empty() {
+        for problem in &walk.missing {
+            eprintln!("error: {problem}");
         }
+        return Outcome::Invalid;
     }
-    let totals = linter::totals(&reports);
+    let loads = lint::load(&walk.inputs, clients);
+    let reports = lint::check(&loads, &selection);
+    let totals = lint::totals(&reports, loads.skipped);
     let codes = selection.codes();
+    // Load problems are reported once, as EKS000 in the report itself.
     let text = match format {
         LintFormat::Text => report::lint::text::render(&reports, totals, quiet),
         LintFormat::Json => report::lint::json::render(&reports),
         LintFormat::Sarif => report::lint::sarif::render(&reports, &codes),
-        LintFormat::Junit => report::lint::junit::render(
-            &reports,
-            &linter::analyses(&reports),
-            &codes,
-            deny_warnings,
-        ),
+        LintFormat::Junit => report::lint::junit::render(&reports, &codes, deny_warnings),
         LintFormat::Github => report::lint::github::render(&reports),
-        LintFormat::Markdown => {
-            report::lint::markdown::render(&reports, &linter::analyses(&reports), totals)
-        }
+        LintFormat::Markdown => report::lint::markdown::render(&reports, totals),
     };
     print(&text);
-    let failed = totals.errors > 0 || (deny_warnings && totals.warnings > 0);
-    if !missing.is_empty() || totals.invalid_files > 0 {
-        EXIT_INVALID
-    } else if failed {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    }
+    policy::lint(totals, deny_warnings)
 }
 
-fn rules(code: Option<&str>, format: RulesFormat) -> u8 {
+fn rules(code: Option<&str>, format: RulesFormat) -> Outcome {
     match (code, format) {
         (None, RulesFormat::Markdown) => print(&rules::catalogue_markdown()),
         (None, RulesFormat::Text) => {
@@ -344,64 +374,56 @@ fn rules(code: Option<&str>, format: RulesFormat) -> u8 {
         (Some(text), _) => match Code::parse(text) {
             Some(code) => print(&rules::explain(code)),
             None => {
-                eprintln!("error: no rule `{text}` (see `eksflow rules` for the list)");
-                return EXIT_INVALID;
+                eprintln!(
+                    "error: no rule `{}`{} (see `eksflow rules` for the list)",
+                    escape::text(text),
+                    eksflow::suggest::did_you_mean(text, Code::ALL.iter().map(|c| c.as_str()))
+                );
+                return Outcome::Invalid;
             }
         },
     }
-    EXIT_OK
+    Outcome::Clean
 }
 
 fn import(
     args: &[String],
     output: Option<&str>,
     cluster: Option<String>,
-    clients: Option<&str>,
-) -> u8 {
-    use crate::import::{self as importer, Kind};
+    extra: Option<&ExtraClients>,
+) -> Outcome {
     let (kind, source) = match args {
         [source] => (None, source.as_str()),
         [kind, source] => match Kind::parse(kind) {
             Some(kind) => (Some(kind), source.as_str()),
             None => {
                 eprintln!(
-                    "error: unknown source kind `{kind}`: expected terraform, eksctl, cloudformation or aws"
+                    "error: unknown source kind `{}`{}: expected terraform, eksctl, cloudformation or aws",
+                    escape::text(kind),
+                    eksflow::suggest::did_you_mean(
+                        kind,
+                        ["terraform", "eksctl", "cloudformation", "aws"]
+                    )
                 );
-                return EXIT_INVALID;
+                return Outcome::Invalid;
             }
         },
         _ => {
             eprintln!("error: give the source to import (and optionally its kind first)");
-            return EXIT_INVALID;
+            return Outcome::Invalid;
         }
     };
-    let extra = match clients.map(importer::read_clients).transpose() {
-        Ok(extra) => extra,
-        Err(error) => {
-            eprintln!("{error}");
-            return EXIT_INVALID;
-        }
+    let options = import::Options {
+        cluster,
+        extra: extra.cloned(),
     };
-    let options = importer::Options { cluster, extra };
-    let built = match importer::import(kind, source, &options) {
+    let built = match import::import(kind, source, &options) {
         Ok(built) => built,
         Err(error) => {
-            eprintln!("{error}");
-            return EXIT_INVALID;
+            eprintln!("{}", escape::text(&error.to_string()));
+            return Outcome::Invalid;
         }
     };
-    // An import must load as a scenario; a failure here is a bug in the importer.
-    let mut code = EXIT_OK;
-    for scenario in &built {
-        for document in scenario::load_str(&format!("<import of {source}>"), &scenario.yaml) {
-            if let Err(problems) = document {
-                for problem in problems {
-                    eprintln!("{problem}");
-                }
-                code = EXIT_INVALID;
-            }
-        }
-    }
     match output {
         // A directory — one that exists, or a path ending in `/` — gets one file per
         // cluster; it is created when needed.
@@ -410,13 +432,16 @@ fn import(
                 || std::path::Path::new(dir).is_dir() =>
         {
             if let Err(error) = std::fs::create_dir_all(dir) {
-                eprintln!("{dir}: cannot create the directory: {error}");
-                return EXIT_INVALID;
+                eprintln!(
+                    "{}: cannot create the directory: {error}",
+                    escape::text(dir)
+                );
+                return Outcome::Invalid;
             }
             let mut used: Vec<String> = Vec::new();
             for scenario in &built {
                 // Clusters of one source may share a name (one per module): number them.
-                let base = crate::import::build::sanitize(&scenario.cluster);
+                let base = import::build::sanitize(&scenario.cluster);
                 let mut name = base.clone();
                 let mut n = 1;
                 while used.contains(&name) {
@@ -425,36 +450,49 @@ fn import(
                 }
                 used.push(name.clone());
                 let path = std::path::Path::new(dir).join(format!("{name}.yaml"));
+                let shown = escape::text(&path.to_string_lossy()).into_owned();
                 if let Err(error) = std::fs::write(&path, &scenario.yaml) {
-                    eprintln!("{}: cannot write: {error}", path.display());
-                    return EXIT_INVALID;
+                    eprintln!("{shown}: cannot write: {error}");
+                    return Outcome::Invalid;
                 }
-                eprintln!("wrote {}", path.display());
+                eprintln!("wrote {shown}");
             }
         }
         Some(file) => {
             let text = join_documents(&built);
             if let Err(error) = std::fs::write(file, text) {
-                eprintln!("{file}: cannot write: {error}");
-                return EXIT_INVALID;
+                eprintln!("{}: cannot write: {error}", escape::text(file));
+                return Outcome::Invalid;
             }
             if built.len() > 1 {
                 eprintln!(
-                    "wrote {file}: {} scenarios (one per cluster) as a YAML stream of documents; for one file per cluster, give a directory (-o DIR/)",
+                    "wrote {}: {} scenarios (one per cluster) as a YAML stream of documents; for one file per cluster, give a directory (-o DIR/)",
+                    escape::text(file),
                     built.len()
                 );
             }
         }
         None => print(&join_documents(&built)),
     }
-    code
+    Outcome::Clean
 }
 
 /// Several scenarios as one YAML stream.
-fn join_documents(built: &[crate::import::Built]) -> String {
+fn join_documents(built: &[import::Built]) -> String {
     built
         .iter()
         .map(|scenario| scenario.yaml.clone())
         .collect::<Vec<_>>()
         .join("---\n")
+}
+
+fn diff(
+    before: &str,
+    after: Option<&str>,
+    format: Format,
+    clients: Option<&ExtraClients>,
+) -> Outcome {
+    let _ = (before, after, format, clients);
+    eprintln!("error: `diff` is not built yet");
+    Outcome::Invalid
 }

@@ -9,6 +9,7 @@ pub mod build;
 pub mod cloudformation;
 pub mod eksctl;
 pub mod inventory;
+pub mod origin;
 pub mod terraform;
 pub mod yaml;
 

@@ -1,6 +1,7 @@
 //! The words in a flow table's cells, shared by the table and Markdown renderers.
 
 use crate::analysis::{Analysis, Flow};
+use crate::checked::Checked;
 use crate::path::EndpointKind;
 use crate::rules::Severity;
 
@@ -54,7 +55,8 @@ pub fn expectation(flow: &Flow) -> &'static str {
 }
 
 /// `4 clients: 3 reachable, 1 blocked · 1 expectation failed · 1 error, 2 warnings`
-pub fn summary(analysis: &Analysis<'_>) -> String {
+pub fn summary(checked: &Checked<'_>) -> String {
+    let analysis = &checked.analysis;
     let total = analysis.flows.len();
     let reachable = analysis
         .flows
@@ -67,7 +69,7 @@ pub fn summary(analysis: &Analysis<'_>) -> String {
         .filter(|flow| flow.expectation.is_some_and(|e| !e.met))
         .count();
     let count = |severity| {
-        analysis
+        checked
             .findings
             .iter()
             .filter(|f| f.severity == severity)

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::analysis::{Analysis, Flow};
+use crate::checked::Checked;
 use crate::path::{Hop, Target};
 use crate::rules::Finding;
 use crate::scenario::{Client, Scenario};
@@ -83,7 +84,8 @@ impl Serialize for Hop {
 }
 
 /// The JSON object for one analysed scenario.
-pub fn scenario<'a>(analysis: &'a Analysis<'a>) -> ScenarioJson<'a> {
+pub fn scenario<'a>(checked: &'a Checked<'a>) -> ScenarioJson<'a> {
+    let analysis = &checked.analysis;
     let scenario = analysis.scenario;
     ScenarioJson {
         scenario: &scenario.name,
@@ -96,7 +98,7 @@ pub fn scenario<'a>(analysis: &'a Analysis<'a>) -> ScenarioJson<'a> {
             .iter()
             .map(|flow| flow_view(scenario, flow))
             .collect(),
-        findings: analysis.findings.iter().map(finding).collect(),
+        findings: checked.findings.iter().map(finding).collect(),
     }
 }
 

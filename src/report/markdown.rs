@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::cells;
 use crate::analysis::Analysis;
+use crate::checked::Checked;
 
 /// Escapes a table cell: pipes would end the cell, newlines the row.
 fn cell(text: &str) -> String {
@@ -30,7 +31,8 @@ fn header(out: &mut String, names: &[&str]) {
     let _ = writeln!(out, "|{}", "---|".repeat(names.len()));
 }
 
-pub fn check(analysis: &Analysis<'_>) -> String {
+pub fn check(checked: &Checked<'_>) -> String {
+    let analysis = &checked.analysis;
     let scenario = analysis.scenario;
     let mut out = String::new();
     let _ = writeln!(out, "## {}\n", cell(&scenario.name));
@@ -91,32 +93,15 @@ pub fn check(analysis: &Analysis<'_>) -> String {
             );
         }
     }
-    if !analysis.findings.is_empty() {
-        let _ = writeln!(out, "\n**Findings**\n");
-        header(&mut out, &["severity", "code", "where", "message"]);
-        for finding in &analysis.findings {
-            let location = match finding.position {
-                Some(p) => format!("`{}` line {}", finding.path, p.line),
-                None => format!("`{}`", finding.path),
-            };
-            row(
-                &mut out,
-                &[
-                    finding.severity.as_str().to_owned(),
-                    finding.code.as_str().to_owned(),
-                    location,
-                    finding.message.clone(),
-                ],
-            );
-        }
-    }
-    let _ = writeln!(out, "\n_{}_", cells::summary(analysis));
+    write_findings(&mut out, &checked.findings);
+    let _ = writeln!(out, "\n_{}_", cells::summary(checked));
     out
 }
 
-pub fn compare(analyses: &[Analysis<'_>]) -> String {
+pub fn compare(modes: &[Checked<'_>]) -> String {
     let mut out = String::new();
-    let Some(first) = analyses.first() else {
+    let analyses: Vec<&Analysis<'_>> = modes.iter().map(|checked| &checked.analysis).collect();
+    let Some(first) = analyses.first().copied() else {
         return out;
     };
     let scenario = first.scenario;
@@ -132,7 +117,7 @@ pub fn compare(analyses: &[Analysis<'_>]) -> String {
     header(&mut out, &names);
     for (i, client) in scenario.clients.iter().enumerate() {
         let mut cells_row = vec![format!("`{}`", client.name)];
-        for analysis in analyses {
+        for analysis in &analyses {
             if let Some(flow) = analysis.flows.get(i) {
                 let mark = if flow.reachable() { "✅" } else { "❌" };
                 cells_row.push(format!(
@@ -144,5 +129,38 @@ pub fn compare(analyses: &[Analysis<'_>]) -> String {
         }
         row(&mut out, &cells_row);
     }
+    if let Some(own) = super::table::own_mode(modes) {
+        write_findings(&mut out, &own.findings);
+        let _ = writeln!(
+            out,
+            "\n_{} (scenario): {}_",
+            own.analysis.mode,
+            cells::summary(own)
+        );
+    }
     out
+}
+
+/// The findings table, under a **Findings** heading.
+fn write_findings(out: &mut String, findings: &[crate::rules::Finding]) {
+    if findings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n**Findings**\n");
+    header(out, &["severity", "code", "where", "message"]);
+    for finding in findings {
+        let location = match finding.position {
+            Some(p) => format!("`{}` line {}", finding.path, p.line),
+            None => format!("`{}`", finding.path),
+        };
+        row(
+            out,
+            &[
+                finding.severity.as_str().to_owned(),
+                finding.code.as_str().to_owned(),
+                location,
+                finding.message.clone(),
+            ],
+        );
+    }
 }

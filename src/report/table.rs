@@ -7,6 +7,7 @@ use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use super::Style;
 use super::cells;
 use crate::analysis::{Analysis, Flow};
+use crate::checked::Checked;
 use crate::rules::{Finding, Severity};
 
 fn new_table(style: Style, header: &[&str]) -> Table {
@@ -52,7 +53,8 @@ fn expectation_cell(flow: &Flow, style: Style) -> Cell {
 }
 
 /// `check`'s report for one scenario: heading, flow table, blocked flows, findings, summary.
-pub fn check(analysis: &Analysis<'_>, style: Style) -> String {
+pub fn check(checked: &Checked<'_>, style: Style) -> String {
+    let analysis = &checked.analysis;
     let scenario = analysis.scenario;
     let mut out = String::new();
     let _ = writeln!(out, "{}  ({})", scenario.name, scenario.source.file);
@@ -104,8 +106,8 @@ pub fn check(analysis: &Analysis<'_>, style: Style) -> String {
             }
         }
     }
-    write_findings(&mut out, &analysis.findings, &scenario.source.file);
-    let _ = writeln!(out, "\n{}", cells::summary(analysis));
+    write_findings(&mut out, &checked.findings, &scenario.source.file);
+    let _ = writeln!(out, "\n{}", cells::summary(checked));
     out
 }
 
@@ -139,10 +141,12 @@ fn severity_word(severity: Severity) -> &'static str {
     }
 }
 
-/// `compare`: clients × the three modes.
-pub fn compare(analyses: &[Analysis<'_>], style: Style) -> String {
+/// `compare`: clients × the three modes, then the findings and summary of the scenario's
+/// own mode, which decide the exit code.
+pub fn compare(modes: &[Checked<'_>], style: Style) -> String {
     let mut out = String::new();
-    let Some(first) = analyses.first() else {
+    let analyses: Vec<&Analysis<'_>> = modes.iter().map(|checked| &checked.analysis).collect();
+    let Some(first) = analyses.first().copied() else {
         return out;
     };
     let scenario = first.scenario;
@@ -167,7 +171,7 @@ pub fn compare(analyses: &[Analysis<'_>], style: Style) -> String {
     let mut table = new_table(style, &header);
     for (i, client) in scenario.clients.iter().enumerate() {
         let mut row = vec![Cell::new(&client.name)];
-        for analysis in analyses {
+        for analysis in &analyses {
             if let Some(flow) = analysis.flows.get(i) {
                 let text = format!("{} · {}", cells::endpoint(flow), cells::verdict(flow));
                 let cell = Cell::new(text);
@@ -181,5 +185,21 @@ pub fn compare(analyses: &[Analysis<'_>], style: Style) -> String {
         table.add_row(row);
     }
     let _ = writeln!(out, "{table}");
+    if let Some(own) = own_mode(modes) {
+        write_findings(&mut out, &own.findings, &scenario.source.file);
+        let _ = writeln!(
+            out,
+            "\n{} (scenario): {}",
+            own.analysis.mode,
+            cells::summary(own)
+        );
+    }
     out
+}
+
+/// The column of the scenario's own mode, whose verdict is `compare`'s exit code.
+pub(crate) fn own_mode<'a, 's>(modes: &'a [Checked<'s>]) -> Option<&'a Checked<'s>> {
+    modes
+        .iter()
+        .find(|checked| checked.analysis.mode == checked.analysis.scenario.cluster.access)
 }

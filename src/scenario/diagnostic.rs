@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::spans::Position;
+use crate::escape;
 
 /// One problem in one input file, printed as `FILE:LINE:COLUMN: field.path: what is wrong`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,16 +29,18 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        // File names, paths and messages quote the input: escaped, never raw.
+        write!(f, "{}", escape::text(&self.file))?;
         if let Some(position) = self.position {
             write!(f, ":{}:{}", position.line, position.column)?;
         }
         f.write_str(": ")?;
         if !self.path.is_empty() {
-            write!(f, "{}: ", self.path)?;
+            write!(f, "{}: ", escape::text(&self.path))?;
         }
         // One problem, one line: a multi-line message from the YAML parser is folded.
-        let mut lines = self.message.lines();
+        let message = escape_lines(&self.message);
+        let mut lines = message.lines();
         if let Some(first) = lines.next() {
             f.write_str(first)?;
         }
@@ -46,6 +49,15 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// The message with each line escaped, keeping its line breaks (folded by the caller).
+fn escape_lines(message: &str) -> String {
+    message
+        .lines()
+        .map(|line| escape::text(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]

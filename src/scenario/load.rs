@@ -513,18 +513,8 @@ fn ignored_path(path: &serde_ignored::Path<'_>) -> String {
 /// "; did you mean `publicAccessCidrs`?" when an unknown field is a near-miss of a known one.
 fn suggest_field(path: &str, field: &str) -> String {
     let known = super::fields::known_fields(path);
-    known
-        .iter()
-        .map(|candidate| {
-            let distance = super::validate::edit_distance(
-                &field.to_ascii_lowercase(),
-                &candidate.to_ascii_lowercase(),
-            );
-            (distance, *candidate)
-        })
-        .filter(|(distance, candidate)| *distance <= (candidate.len() / 3).max(1))
-        .min()
-        .map(|(_, candidate)| format!("; did you mean `{candidate}`?"))
+    crate::suggest::closest(field, known.iter().copied())
+        .map(|candidate| format!("; did you mean `{candidate}`?"))
         .unwrap_or_else(|| {
             if known.is_empty() {
                 String::new()

@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 
 use hickory_proto::rr::Name;
 use ipnetwork::{IpNetwork, Ipv4Network};
@@ -51,12 +52,56 @@ index_type!(
 pub struct Source {
     pub file: String,
     pub spans: DocumentSpans,
+    /// For a scenario imported in memory from an eksctl config, a Terraform file, a
+    /// CloudFormation template or AWS CLI output: where its elements came from in that file.
+    /// `spans` then index the generated YAML, which no user sees, so they are never used.
+    pub origin: Option<Arc<SourceMap>>,
 }
 
 impl Source {
-    /// The position of the value at `path` (or its nearest ancestor).
+    /// The position of the value at `path` (or its nearest ancestor) in the file the user
+    /// wrote: the scenario itself, or the source it was imported from when that is known.
     pub fn position(&self, path: &str) -> Option<Position> {
-        self.spans.value(path)
+        match &self.origin {
+            None => self.spans.value(path),
+            Some(origin) => origin.position(path),
+        }
+    }
+}
+
+/// Positions in an imported file, found by translating a scenario path into the path of
+/// the source element it came from (`cluster.publicAccessCidrs[0]` →
+/// `vpc.publicAccessCIDRs[0]` in an eksctl config).
+pub struct SourceMap {
+    spans: DocumentSpans,
+    translate: Box<dyn Fn(&str) -> Option<String> + Send + Sync>,
+}
+
+impl SourceMap {
+    pub fn new(
+        spans: DocumentSpans,
+        translate: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        SourceMap {
+            spans,
+            translate: Box::new(translate),
+        }
+    }
+
+    /// No position: a source whose lines the importer does not know (JSON plans, AWS CLI
+    /// output). Better none than the line of the generated YAML.
+    pub fn unknown() -> Self {
+        SourceMap::new(DocumentSpans::default(), |_| None)
+    }
+
+    pub fn position(&self, path: &str) -> Option<Position> {
+        self.spans.value(&(self.translate)(path)?)
+    }
+}
+
+impl std::fmt::Debug for SourceMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceMap").finish_non_exhaustive()
     }
 }
 

@@ -4,7 +4,6 @@
 
 use std::fmt::Write;
 
-use crate::analysis::Analysis;
 use crate::lint::FileReport;
 use crate::rules::{Code, Severity};
 
@@ -33,15 +32,10 @@ struct Case {
     output: Option<String>,
 }
 
-pub fn render(
-    reports: &[FileReport],
-    analyses: &[Vec<Analysis<'_>>],
-    codes: &[Code],
-    deny_warnings: bool,
-) -> String {
+pub fn render(reports: &[FileReport<'_>], codes: &[Code], deny_warnings: bool) -> String {
     let mut suites = String::new();
     let (mut all_tests, mut all_failures, mut all_errors) = (0, 0, 0);
-    for (report, file_analyses) in reports.iter().zip(analyses) {
+    for report in reports {
         let mut cases = Vec::new();
         for diagnostic in &report.invalid {
             cases.push(Case {
@@ -51,9 +45,10 @@ pub fn render(
                 output: None,
             });
         }
-        for (linted, analysis) in report.scenarios.iter().zip(file_analyses) {
+        for linted in &report.scenarios {
+            let analysis = &linted.analysis;
             let prefix = if report.scenarios.len() > 1 {
-                format!("{}: ", linted.scenario.name)
+                format!("{}: ", analysis.scenario.name)
             } else {
                 String::new()
             };
@@ -72,8 +67,10 @@ pub fn render(
                 cases.push(Case {
                     name: format!("{prefix}flow {}", flow.client.name),
                     failure: (failed_expectation || failed_node).then(|| {
-                        let kind = if failed_node { "EKS008" } else { "EKS013" };
-                        (kind.to_owned(), verdict.clone())
+                        // A node group that cannot reach the API is EKS008; any other
+                        // failed expectation is EKS013.
+                        let code = if failed_node { Code::Eks008 } else { Code::Eks013 };
+                        (code.as_str().to_owned(), verdict.clone())
                     }),
                     error: None,
                     output: Some(verdict),

@@ -2,13 +2,12 @@
 
 use std::fmt::Write;
 
-use crate::analysis::Analysis;
 use crate::lint::{FileReport, Totals};
 
-pub fn render(reports: &[FileReport], analyses: &[Vec<Analysis<'_>>], totals: Totals) -> String {
+pub fn render(reports: &[FileReport<'_>], totals: Totals) -> String {
     let mut out = String::from("# eksflow lint\n\n");
     let _ = writeln!(out, "{}\n", super::text::summary(totals));
-    for (report, file_analyses) in reports.iter().zip(analyses) {
+    for report in reports {
         if !report.invalid.is_empty() {
             let _ = writeln!(out, "## `{}` — invalid\n", report.file);
             for diagnostic in &report.invalid {
@@ -16,8 +15,8 @@ pub fn render(reports: &[FileReport], analyses: &[Vec<Analysis<'_>>], totals: To
             }
             out.push('\n');
         }
-        for analysis in file_analyses {
-            out.push_str(&crate::report::markdown::check(analysis));
+        for checked in &report.scenarios {
+            out.push_str(&crate::report::markdown::check(checked));
             out.push('\n');
         }
     }

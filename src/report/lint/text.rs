@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::location;
+use crate::escape;
 use crate::lint::{FileReport, Totals};
 use crate::report::cells::plural;
 
@@ -13,15 +14,15 @@ pub fn render(reports: &[FileReport], totals: Totals, quiet: bool) -> String {
             let _ = writeln!(
                 out,
                 "{}: {} [{}] {}{}",
-                location(&message),
+                escape::text(&location(&message)),
                 message.code,
                 message.severity,
                 if message.path.is_empty() {
                     String::new()
                 } else {
-                    format!("{}: ", message.path)
+                    format!("{}: ", escape::text(message.path))
                 },
-                message.message.replace('\n', " ")
+                escape::text(&message.message.replace('\n', " "))
             );
         }
     }
@@ -32,8 +33,21 @@ pub fn render(reports: &[FileReport], totals: Totals, quiet: bool) -> String {
 }
 
 /// `Found 3 problems (1 error, 2 warnings) in 11 files; 1 file is invalid.`, or
-/// `1 file is invalid; no problems in the other 10 files.`
+/// `1 file is invalid; no problems in the other 10 files.`, then how many files a directory
+/// walk skipped: `12 files skipped: not scenarios or infrastructure files.`
 pub fn summary(totals: Totals) -> String {
+    let line = counts(totals);
+    if totals.skipped == 0 {
+        return line;
+    }
+    format!(
+        "{line} {} {} skipped: not scenarios or infrastructure files.",
+        totals.skipped,
+        plural(totals.skipped, "file", "files")
+    )
+}
+
+fn counts(totals: Totals) -> String {
     let problems = totals.errors + totals.warnings + totals.infos;
     let invalid = format!(
         "{} {} invalid",
@@ -91,6 +105,7 @@ mod tests {
             errors,
             warnings,
             infos: 0,
+            skipped: 0,
         }
     }
 
@@ -105,6 +120,14 @@ mod tests {
         assert_eq!(
             summary(totals(11, 2, 1, 2)),
             "Found 3 problems (1 error, 2 warnings, 0 info) in 11 files; 2 files are invalid."
+        );
+        let skipping = Totals {
+            skipped: 12,
+            ..totals(2, 0, 0, 0)
+        };
+        assert_eq!(
+            summary(skipping),
+            "No problems in 2 files. 12 files skipped: not scenarios or infrastructure files."
         );
     }
 }

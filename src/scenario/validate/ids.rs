@@ -4,7 +4,7 @@
 //! IDs share one namespace across the whole scenario, because some fields accept several
 //! kinds (a route target may be an internet gateway, a NAT gateway or a connection). All are
 //! registered before any is resolved, so references may point forwards. A dangling reference
-//! gets a "did you mean" hint from [`edit_distance`].
+//! gets a "did you mean" hint from [`crate::suggest`].
 
 use crate::scenario::model::*;
 use crate::scenario::raw::{RawScenario, Text};
@@ -167,14 +167,13 @@ impl Validator<'_> {
 
     /// "; did you mean `subnet-a`?" for a near-miss reference.
     fn suggest(&self, id: &str, kinds: &[Kind]) -> String {
-        self.ids
-            .iter()
-            .filter(|(_, (element, _))| kinds.contains(&element.kind()))
-            .map(|(candidate, _)| (edit_distance(id, candidate), candidate))
-            .filter(|(distance, candidate)| *distance <= (candidate.len() / 3).max(1))
-            .min()
-            .map(|(_, candidate)| format!("; did you mean `{candidate}`?"))
-            .unwrap_or_default()
+        crate::suggest::did_you_mean(
+            id,
+            self.ids
+                .iter()
+                .filter(|(_, (element, _))| kinds.contains(&element.kind()))
+                .map(|(candidate, _)| candidate.as_str()),
+        )
     }
 
     pub(super) fn vpc_ref(&mut self, id: &str, path: &str) -> Option<VpcIx> {
@@ -312,33 +311,4 @@ pub(super) struct Layout {
     security_groups: usize,
     network_acls: usize,
     nat_gateways: usize,
-}
-
-/// Levenshtein distance, for "did you mean" hints.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let delete = previous.get(j + 1).copied().unwrap_or(0) + 1;
-            let insert = current.last().copied().unwrap_or(0) + 1;
-            current.push(substitute.min(delete).min(insert));
-        }
-        previous = current;
-    }
-    previous.last().copied().unwrap_or(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn edit_distance_counts_single_edits() {
-        assert_eq!(edit_distance("subnet-a", "subnet-b"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("nat", "nat"), 0);
-    }
 }

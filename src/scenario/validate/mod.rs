@@ -37,7 +37,6 @@ use super::spans::{DocumentSpans, join_key};
 use ids::Element;
 
 pub use cluster::PLACEHOLDER_PUBLIC_IPS;
-pub(crate) use ids::edit_distance;
 
 pub(super) struct Validator<'a> {
     file: &'a str,
@@ -196,6 +195,7 @@ impl<'a> Validator<'a> {
                 scenario.source = Source {
                     file: self.file.to_owned(),
                     spans: self.spans,
+                    origin: None,
                 };
                 Ok(scenario)
             }

@@ -1,0 +1,307 @@
+//! Inputs: read a file (or directory), decide what it is, and turn it into scenarios
+//! (SPEC section 4). A scenario loads as written; an eksctl `ClusterConfig`, a Terraform plan
+//! or state, a CloudFormation template or a directory of AWS CLI output is imported in memory
+//! by the same code as `eksflow import`, and its scenarios name the source file (and, for
+//! YAML sources, the source line) in every finding.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::import::{self, ExtraClients, Kind};
+use crate::scenario::spans::{DocumentSpans, FileSpans};
+use crate::scenario::{self, Diagnostic, Document, STDIN, SourceMap};
+
+/// What an input is, told from its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum What {
+    Scenario,
+    Import(Kind),
+    /// YAML or JSON that is none of the kinds eksflow reads (a Kubernetes manifest, a
+    /// workflow, Helm values): `lint DIR` skips it.
+    Unknown,
+}
+
+impl What {
+    /// How the kind reads in messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            What::Scenario => "scenario",
+            What::Import(Kind::Eksctl) => "eksctl ClusterConfig",
+            What::Import(Kind::Terraform) => "Terraform plan or state",
+            What::Import(Kind::CloudFormation) => "CloudFormation template",
+            What::Import(Kind::Aws) => "AWS CLI output",
+            What::Unknown => "unrecognised file",
+        }
+    }
+}
+
+/// Top-level fields of a scenario (SPEC section 2).
+const SCENARIO_FIELDS: &[&str] = &[
+    "version",
+    "name",
+    "description",
+    "cluster",
+    "vpcs",
+    "networks",
+    "connections",
+    "dnsServers",
+    "clients",
+    "nodeGroups",
+    "ignore",
+    "imported",
+];
+
+/// Tells a scenario from the sources `import` reads, by content. A scenario has `version`
+/// or `cluster` among fields that are mostly scenario fields; a file that does not parse
+/// counts as a scenario when a line starts with `version:` or `cluster:`, so a broken
+/// scenario is still reported rather than skipped.
+pub fn recognise(text: &str) -> What {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let detected = import::detect_str("", text).ok();
+    if let Some(kind) = detected.filter(|kind| *kind != Kind::Aws) {
+        return What::Import(kind);
+    }
+    // A scenario has a `cluster` too, as AWS CLI `describe-cluster` output does: the
+    // scenario's fields decide first, and AWS CLI output is only ever JSON.
+    if looks_like_scenario(text) {
+        return What::Scenario;
+    }
+    match detected {
+        Some(Kind::Aws) if looks_like_json(text) => What::Import(Kind::Aws),
+        _ => What::Unknown,
+    }
+}
+
+fn looks_like_json(text: &str) -> bool {
+    text.trim_start().starts_with(['{', '['])
+}
+
+fn looks_like_scenario(text: &str) -> bool {
+    let documents = serde_yaml::Deserializer::from_str(text).take(64);
+    let mut parsed_any = false;
+    for document in documents {
+        let Ok(value) = <serde_yaml::Value as serde::Deserialize>::deserialize(document) else {
+            // A YAML error: fall back to the text (below).
+            break;
+        };
+        parsed_any = true;
+        let Some(mapping) = value.as_mapping() else {
+            continue;
+        };
+        let keys: Vec<&str> = mapping.keys().filter_map(|key| key.as_str()).collect();
+        let known = keys.iter().filter(|key| SCENARIO_FIELDS.contains(key)).count();
+        let anchored = keys.iter().any(|key| *key == "version" || *key == "cluster");
+        if anchored && known * 2 >= keys.len() {
+            return true;
+        }
+    }
+    !parsed_any
+        && text.lines().take(10_000).any(|line| {
+            line.starts_with("version:") || line.starts_with("cluster:")
+        })
+}
+
+/// How to load inputs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// Clients (and their networks and DNS servers) merged into imported scenarios
+    /// (`--clients FILE`), and appended to a scenario's own.
+    pub clients: Option<&'a ExtraClients>,
+    /// When an input is not recognised: load it as a scenario anyway, so its problems are
+    /// reported (a file named on the command line), or skip it (a file found in a
+    /// directory walk).
+    pub skip_unknown: bool,
+}
+
+/// The scenarios of one input, or why there are none.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The name to print: the path as given, `<stdin>` for `-`.
+    pub file: String,
+    pub what: What,
+    pub documents: Vec<Document>,
+}
+
+impl Loaded {
+    /// Skipped: not a kind eksflow reads (only with [`Options::skip_unknown`]).
+    pub fn skipped(&self) -> bool {
+        self.what == What::Unknown && self.documents.is_empty()
+    }
+
+    pub fn failed(&self) -> bool {
+        self.documents.iter().any(Result::is_err)
+    }
+}
+
+/// The name a path is printed as.
+pub fn display_name(path: &str) -> String {
+    if path == STDIN {
+        "<stdin>".to_owned()
+    } else {
+        path.to_owned()
+    }
+}
+
+/// Loads one input: a file, `-` for standard input, or a directory of AWS CLI output.
+pub fn load(path: &str, options: Options<'_>) -> Loaded {
+    let file = display_name(path);
+    if path != STDIN && Path::new(path).is_dir() {
+        let documents = imported(&file, Kind::Aws, None, options, || {
+            import::read(Kind::Aws, path)
+        });
+        return Loaded {
+            file,
+            what: What::Import(Kind::Aws),
+            documents,
+        };
+    }
+    match scenario::read_source(path) {
+        Ok(text) => load_text(&file, &text, options),
+        Err(mut diagnostic) => {
+            diagnostic.file = file.clone();
+            Loaded {
+                file,
+                what: What::Unknown,
+                documents: vec![Err(vec![diagnostic])],
+            }
+        }
+    }
+}
+
+/// [`load`] for text already in memory; `file` names it in messages.
+pub fn load_text(file: &str, text: &str, options: Options<'_>) -> Loaded {
+    let what = recognise(text);
+    let documents = match what {
+        What::Scenario => with_clients(scenario::load_str(file, text), file, text, options),
+        What::Import(kind) => imported(file, kind, Some(text), options, || {
+            import::read_str(kind, file, text)
+        }),
+        What::Unknown if options.skip_unknown => Vec::new(),
+        What::Unknown => vec![Err(vec![not_recognised(file, text)])],
+    };
+    Loaded {
+        file: file.to_owned(),
+        what,
+        documents,
+    }
+}
+
+/// One line for a file named on the command line that is no kind eksflow reads: what it
+/// is not, and the two ways on.
+fn not_recognised(file: &str, text: &str) -> Diagnostic {
+    let blank = text.trim().is_empty();
+    if blank {
+        return Diagnostic::file(
+            file,
+            "empty file: no scenario in it (see README, \"Your first scenario\")",
+        );
+    }
+    Diagnostic::file(
+        file,
+        "not a scenario (no `version:` or `cluster:`), nor an eksctl ClusterConfig, Terraform plan or state, CloudFormation template or AWS CLI output: write a scenario (README, \"Your first scenario\") or name the source's kind with `eksflow import KIND FILE`",
+    )
+}
+
+/// Appends `--clients` to each scenario of a scenario file: its clients, networks and DNS
+/// servers go after the file's own, so every path the user wrote keeps its position.
+fn with_clients(documents: Vec<Document>, file: &str, text: &str, options: Options<'_>) -> Vec<Document> {
+    let Some(extra) = options.clients else {
+        return documents;
+    };
+    // A file that does not load is reported as it is; the clients change nothing there.
+    if documents.iter().any(Result::is_err) {
+        return documents;
+    }
+    let spans = Arc::new(FileSpans::new(Arc::from(text)));
+    serde_yaml::Deserializer::from_str(text)
+        .filter_map(|document| {
+            <serde_yaml::Value as serde::Deserialize>::deserialize(document).ok()
+        })
+        .filter(|value| !value.is_null())
+        .enumerate()
+        .map(|(index, mut value)| {
+            if let Some(mapping) = value.as_mapping_mut() {
+                for (key, items) in [
+                    ("clients", &extra.clients),
+                    ("networks", &extra.networks),
+                    ("dnsServers", &extra.dns_servers),
+                ] {
+                    if items.is_empty() {
+                        continue;
+                    }
+                    let entry = mapping
+                        .entry(serde_yaml::Value::from(key))
+                        .or_insert_with(|| serde_yaml::Value::Sequence(Vec::new()));
+                    if let Some(list) = entry.as_sequence_mut() {
+                        list.extend(items.iter().cloned());
+                    }
+                }
+            }
+            let merged = serde_yaml::to_string(&value).map_err(|error| {
+                vec![Diagnostic::file(file, format!("--clients: cannot merge: {error}"))]
+            })?;
+            let mut loaded = scenario::load_one(file, &merged)?;
+            let own = DocumentSpans::new(Arc::clone(&spans), index);
+            // A merged client's path is not in the user's file: its position falls back to
+            // the nearest ancestor there (`clients`).
+            loaded.source.origin = Some(Arc::new(SourceMap::new(own, |path| {
+                Some(path.to_owned())
+            })));
+            Ok(loaded)
+        })
+        .collect()
+}
+
+/// Imports a source in memory and loads its scenarios, each naming `file` and mapping its
+/// positions back to the source where the importer knows them.
+fn imported(
+    file: &str,
+    kind: Kind,
+    text: Option<&str>,
+    options: Options<'_>,
+    read: impl FnOnce() -> Result<import::Inventory, import::ImportError>,
+) -> Vec<Document> {
+    let to_diagnostic = |error: import::ImportError| {
+        let message = if error.path.is_empty() {
+            error.message
+        } else {
+            format!("{}: {}", error.path, error.message)
+        };
+        vec![Diagnostic::file(file, message)]
+    };
+    let inventory = match read() {
+        Ok(inventory) => inventory,
+        Err(error) => return vec![Err(to_diagnostic(error))],
+    };
+    let import_options = import::Options {
+        cluster: None,
+        extra: options.clients.cloned(),
+    };
+    let built = match import::build::build(&inventory, &import_options)
+        .map_err(|message| import::ImportError::new(file, "", message))
+        .and_then(|built| import::check_loads(file, &built).map(|()| built))
+    {
+        Ok(built) => built,
+        Err(error) => return vec![Err(to_diagnostic(error))],
+    };
+    let source_spans = text
+        .filter(|_| matches!(kind, Kind::Eksctl | Kind::CloudFormation))
+        .map(|text| DocumentSpans::new(Arc::new(FileSpans::new(Arc::from(text))), 0));
+    let mut documents = Vec::new();
+    for scenario in &built {
+        for document in scenario::load_str(file, &scenario.yaml) {
+            documents.push(document.map(|mut loaded| {
+                let origin = match (&source_spans, text) {
+                    (Some(spans), Some(text)) => {
+                        import::origin::source_map(kind, text, &scenario.cluster, spans.clone())
+                    }
+                    _ => SourceMap::unknown(),
+                };
+                loaded.source.origin = Some(Arc::new(origin));
+                loaded.source.file = file.to_owned();
+                loaded
+            }));
+        }
+    }
+    documents
+}

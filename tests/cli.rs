@@ -17,7 +17,8 @@ fn eksflow() -> Command {
     command
 }
 
-/// Runs `check --format json` on one file; returns the exit code and the scenario object.
+/// Runs `check --format json` on one file of one scenario; returns the exit code and the
+/// scenario object (the output is always an array, SPEC section 5).
 fn check_json(file: &str, extra: &[&str]) -> (i32, Value) {
     let output = eksflow()
         .args(["check", file, "--format", "json"])
@@ -30,7 +31,10 @@ fn check_json(file: &str, extra: &[&str]) -> (i32, Value) {
             String::from_utf8_lossy(&output.stderr)
         )
     });
-    (output.status.code().unwrap(), json)
+    let [scenario] = json.as_array().expect("an array").as_slice() else {
+        panic!("{file}: one scenario expected: {json}");
+    };
+    (output.status.code().unwrap(), scenario.clone())
 }
 
 /// (client, endpoint, reachable, reason) of one flow.
@@ -345,7 +349,7 @@ fn findings_make_check_exit_1() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let json: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let finding = &json["findings"][0];
+    let finding = &json[0]["findings"][0];
     assert_eq!(finding["code"], "EKS001");
     assert_eq!(finding["severity"], "error");
     assert_eq!(finding["path"], "cluster.publicAccessCidrs");
@@ -366,7 +370,8 @@ fn standard_input_is_read_for_dash() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let json: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(json["file"], "<stdin>");
+    assert_eq!(json.as_array().map(Vec::len), Some(1), "always an array");
+    assert_eq!(json[0]["file"], "<stdin>");
 }
 
 #[test]

@@ -356,7 +356,7 @@ fn a_forwarding_mesh_ends_in_dns_forward_loop_within_the_query_budget() {
     let run = run(&["check", &path, "--format", "json"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let flow = &json["flows"][0];
+    let flow = &json[0]["flows"][0];
     assert_eq!(flow["client"], "admin");
     assert_eq!(flow["reachable"], false);
     assert_eq!(flow["reason"], "DNS_FORWARD_LOOP", "{flow:#}");

@@ -10,6 +10,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod diff;
 pub mod dns;
 pub mod import;
 pub mod lint;

@@ -402,21 +402,32 @@ fn flow_changes(
 
 /// How one client's flow changed, or `None` when the diff has nothing to say about it.
 ///
-/// An expectation present on both sides whose outcome flips decides first (see
-/// [`Cause::Expectation`]); then reachability; then any other difference in the answer, the
-/// endpoint or the reason is `changed`. A mode change alone, or an `expect` added or
-/// removed without its outcome flipping, is not a change to API access.
+/// Reachability and the client's `expect` (when it has one on both sides) each point one
+/// way: worse, better or neither. When they agree, or the expectation is silent, the
+/// reachability decides and is the cause (a node that loses the API also fails its
+/// `expect: { reachable: true }`; the cause a reviewer needs is the lost API). When an
+/// expectation flips and reachability does not follow it, the expectation decides (see
+/// [`Cause::Expectation`]). Any other difference in the answer, the endpoint or the reason
+/// is `changed`. A mode change alone, or an `expect` added or removed, is not a change to
+/// API access.
 pub fn classify(before: &FlowSummary, after: &FlowSummary) -> Option<ChangeKind> {
-    match (before.expectation_met, after.expectation_met) {
-        (Some(true), Some(false)) => return Some(ChangeKind::Broken(Cause::Expectation)),
-        (Some(false), Some(true)) => return Some(ChangeKind::Fixed(Cause::Expectation)),
-        _ => {}
-    }
-    match (before.reachable, after.reachable) {
+    let expectation = match (before.expectation_met, after.expectation_met) {
+        (Some(true), Some(false)) => Some(ChangeKind::Broken(Cause::Expectation)),
+        (Some(false), Some(true)) => Some(ChangeKind::Fixed(Cause::Expectation)),
+        _ => None,
+    };
+    let reachability = match (before.reachable, after.reachable) {
         (true, false) => Some(ChangeKind::Broken(Cause::Reachability)),
         (false, true) => Some(ChangeKind::Fixed(Cause::Reachability)),
-        _ if before.differs_from(after) => Some(ChangeKind::Changed),
         _ => None,
+    };
+    match (expectation, reachability) {
+        (Some(ChangeKind::Broken(_)), Some(kind @ ChangeKind::Broken(_)))
+        | (Some(ChangeKind::Fixed(_)), Some(kind @ ChangeKind::Fixed(_)))
+        | (None, Some(kind))
+        | (Some(kind), _) => Some(kind),
+        (None, None) if before.differs_from(after) => Some(ChangeKind::Changed),
+        (None, None) => None,
     }
 }
 
@@ -571,6 +582,16 @@ mod tests {
         assert_eq!(
             classify(&before, &after),
             Some(ChangeKind::Fixed(Cause::Expectation))
+        );
+    }
+
+    #[test]
+    fn a_node_that_loses_the_api_and_so_fails_its_expectation_is_broken_by_reachability() {
+        let before = expecting(public(), true);
+        let after = expecting(blocked(public(), Reason::PublicCidrDeny), false);
+        assert_eq!(
+            classify(&before, &after),
+            Some(ChangeKind::Broken(Cause::Reachability))
         );
     }
 

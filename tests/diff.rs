@@ -27,7 +27,10 @@ fn load(path: &str) -> Vec<Scenario> {
 }
 
 fn analyse(scenarios: &[Scenario]) -> Vec<Analysis<'_>> {
-    scenarios.iter().map(|s| analysis::analyse(s, None)).collect()
+    scenarios
+        .iter()
+        .map(|s| analysis::analyse(s, None))
+        .collect()
 }
 
 fn diff_files(before: &str, after: &str) -> Diff {
@@ -104,7 +107,10 @@ fn dropping_the_nat_ip_from_the_allowlist_breaks_the_nodes_behind_it() {
     assert_eq!(after.reason, Some(Reason::PublicCidrDeny));
     assert_eq!(before.expectation_met, Some(true));
     assert_eq!(after.expectation_met, Some(false));
-    assert_eq!(added_codes(&diff), [Code::Eks008, Code::Eks013, Code::Eks013]);
+    assert_eq!(
+        added_codes(&diff),
+        [Code::Eks008, Code::Eks013, Code::Eks013]
+    );
     assert!(removed_codes(&diff).is_empty());
     assert!(diff.breaks());
     let summary = diff.summary();
@@ -160,7 +166,10 @@ fn turning_on_private_access_moves_the_nodes_answer_to_the_enis_and_breaks_nothi
     );
     assert_eq!(
         after.addresses,
-        ["10.10.1.10".parse::<std::net::Ipv4Addr>().unwrap(), "10.10.2.10".parse().unwrap()]
+        [
+            "10.10.1.10".parse::<std::net::Ipv4Addr>().unwrap(),
+            "10.10.2.10".parse().unwrap()
+        ]
     );
     assert!(before.reachable && after.reachable);
     assert!(!diff.breaks());
@@ -310,9 +319,11 @@ fn json_findings_are_the_objects_check_prints() {
     let now = load(DROPS_NAT);
     let after = analysis::analyse(&now[0], None);
     let check: Value =
-        serde_json::from_str(&report::json::to_string(&report::json::scenario(&after)))
-            .unwrap();
-    assert_eq!(json_of(&diff)["scenarios"][0]["findings"]["added"], check["findings"]);
+        serde_json::from_str(&report::json::to_string(&report::json::scenario(&after))).unwrap();
+    assert_eq!(
+        json_of(&diff)["scenarios"][0]["findings"]["added"],
+        check["findings"]
+    );
     assert_eq!(check["findings"].as_array().unwrap().len(), 3);
 }
 

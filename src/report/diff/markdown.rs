@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{addresses, answered_by, endpoint, expectation, headline, mode, pair, sides, verdict};
+use super::{addresses, answered_by, endpoint, expectation, headline, mode, pair, verdict};
 use crate::diff::{ChangeKind, Diff, FlowChange};
 use crate::rules::{Finding, Severity};
 
@@ -12,7 +12,11 @@ use crate::rules::{Finding, Severity};
 pub fn render(diff: &Diff) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}\n", headline(&diff.summary()));
-    let _ = writeln!(out, "`{}`", sides(diff));
+    if diff.before == diff.after {
+        let _ = writeln!(out, "`{}`: before → after", diff.before);
+    } else {
+        let _ = writeln!(out, "`{}` → `{}`", diff.before, diff.after);
+    }
     for scenario in diff.scenarios.iter().filter(|s| !s.is_empty()) {
         let _ = writeln!(
             out,

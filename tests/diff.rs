@@ -1,7 +1,12 @@
 //! `diff`: fixture pairs under tests/fixtures/diff/ for each kind of change — each file there
 //! is `public.yaml` with one change — asserted on the diff model, snapshotted as table and
 //! Markdown, and checked field by field as JSON.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use eksflow::analysis::{self, Analysis};
 use eksflow::diff::{self, Cause, ChangeKind, Diff, Side};

@@ -12,6 +12,7 @@
 
 pub mod analysis;
 pub mod checked;
+pub mod diff;
 pub mod dns;
 pub mod escape;
 pub mod import;

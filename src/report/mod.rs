@@ -2,6 +2,7 @@
 //! analysis decided and never decide anything themselves.
 
 pub(crate) mod cells;
+pub mod diff;
 pub mod dig;
 pub mod json;
 pub mod lint;

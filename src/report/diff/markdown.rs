@@ -1,0 +1,95 @@
+//! `diff --format markdown`: a pull-request comment. The first line is the one-line verdict,
+//! then per scenario that changed, a table of the changed flows and the findings added and
+//! removed.
+
+use std::fmt::Write;
+
+use super::{addresses, answered_by, endpoint, expectation, headline, mode, pair, verdict};
+use crate::diff::{ChangeKind, Diff, FlowChange};
+use crate::rules::{Finding, Severity};
+
+/// The whole diff as a Markdown comment.
+pub fn render(diff: &Diff) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}\n", headline(&diff.summary()));
+    if diff.before == diff.after {
+        let _ = writeln!(out, "`{}`: before → after", diff.before);
+    } else {
+        let _ = writeln!(out, "`{}` → `{}`", diff.before, diff.after);
+    }
+    for scenario in diff.scenarios.iter().filter(|s| !s.is_empty()) {
+        let _ = writeln!(
+            out,
+            "\n### {} (cluster `{}`)",
+            cell(&scenario.scenario),
+            scenario.cluster
+        );
+        if !scenario.changes.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n| client | change | mode | answered by | addresses | endpoint | verdict | expect |"
+            );
+            let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+            for change in &scenario.changes {
+                row(&mut out, change);
+            }
+        }
+        write_findings(&mut out, "Findings added", &scenario.findings.added);
+        write_findings(&mut out, "Findings removed", &scenario.findings.removed);
+    }
+    out
+}
+
+fn row(out: &mut String, change: &FlowChange) {
+    let (before, after) = (change.before.as_ref(), change.after.as_ref());
+    let kind = match change.kind {
+        ChangeKind::Broken(_) => "❌ broken",
+        ChangeKind::Fixed(_) => "✅ fixed",
+        ChangeKind::Changed => "🔄 changed",
+        ChangeKind::Added => "➕ added",
+        ChangeKind::Removed => "➖ removed",
+    };
+    let cells = [
+        format!("`{}`", change.client),
+        kind.to_owned(),
+        pair(before, after, mode),
+        pair(before, after, answered_by),
+        pair(before, after, addresses),
+        pair(before, after, endpoint),
+        pair(before, after, verdict),
+        pair(before, after, expectation),
+    ];
+    let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
+    let _ = writeln!(out, "| {} |", cells.join(" | "));
+}
+
+/// `- **error** `EKS001` `cluster.publicAccessCidrs` (line 12): message`.
+fn write_findings(out: &mut String, title: &str, findings: &[Finding]) {
+    if findings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n**{title}**\n");
+    for finding in findings {
+        let severity = match finding.severity {
+            Severity::Error => "**error**",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        let line = finding
+            .position
+            .map(|p| format!(" (line {})", p.line))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "- {severity} `{}` `{}`{line}: {}",
+            finding.code,
+            finding.path,
+            finding.message.replace('\n', " ")
+        );
+    }
+}
+
+/// Escapes a table cell: pipes would end the cell, newlines the row.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}

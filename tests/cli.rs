@@ -132,6 +132,21 @@ fn every_bundled_scenario_gives_the_verdicts_its_comments_promise() {
             ],
         ),
         (
+            "scenarios/office-vpn-private.yaml",
+            0,
+            vec![
+                v("admin", "private", true, None),
+                v(
+                    "laptop",
+                    "private",
+                    false,
+                    Some("PRIVATE_ADDRESS_FROM_INTERNET"),
+                ),
+                v("workers@subnet-a", "private", true, None),
+                v("workers@subnet-b", "private", true, None),
+            ],
+        ),
+        (
             "scenarios/dns-hostnames-off.yaml",
             1,
             vec![v("node-a", "public", false, Some("PUBLIC_CIDR_DENY"))],
@@ -185,12 +200,55 @@ fn every_bundled_scenario_gives_the_verdicts_its_comments_promise() {
         assert_eq!(json["file"], *file);
         // Every expectation holds, except where allowlist-forgets-nat shows CI failing.
         for flow in json["flows"].as_array().unwrap() {
+            // A node group's implicit clients (`group@subnet`) carry no `expect`: EKS008 and
+            // EKS009 judge them, and their verdicts are listed above.
+            if flow["expectation"].is_null() {
+                assert!(
+                    flow["client"].as_str().unwrap().contains('@'),
+                    "{file}: {flow}"
+                );
+                continue;
+            }
             let met = flow["expectation"]["met"].as_bool().unwrap();
             let failing =
                 file.ends_with("allowlist-forgets-nat.yaml") && flow["reachable"] == false;
             assert_eq!(met, !failing, "{file}: {}", flow["client"]);
         }
     }
+}
+
+/// The README's "one mistake": the walk-through's scenario without the ENI subnets' return
+/// route to the office. The fixture must stay that scenario minus that one line.
+#[test]
+fn the_readme_mistake_is_the_walkthrough_scenario_without_its_return_route() {
+    let read = |path: &str| {
+        std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    };
+    let body = |text: &str| text[text.find("version: 1").unwrap()..].to_owned();
+    let return_route =
+        "          - { destination: 192.168.0.0/16, target: vpn-office }   # the return route\n";
+    let bundled = body(&read("scenarios/office-vpn-private.yaml"));
+    assert!(bundled.contains(return_route));
+    assert_eq!(
+        bundled.replace(return_route, ""),
+        body(&read(
+            "tests/fixtures/readme/office-vpn-no-return-route.yaml"
+        ))
+    );
+
+    let (status, json) = check_json("tests/fixtures/readme/office-vpn-no-return-route.yaml", &[]);
+    assert_eq!(status, 1, "the admin's expectation fails");
+    assert_eq!(
+        verdicts(&json)[0],
+        v("admin", "private", false, Some("NO_RETURN_ROUTE"))
+    );
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["EKS013"]);
 }
 
 #[test]

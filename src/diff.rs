@@ -11,19 +11,20 @@
 
 use std::net::Ipv4Addr;
 
-use crate::analysis::{Analysis, Flow};
+use crate::analysis::Flow;
+use crate::checked::Checked;
 use crate::dns::AnsweredBy;
 use crate::path::EndpointKind;
 use crate::reason::Reason;
 use crate::rules::{Code, Finding, Severity};
 use crate::scenario::EndpointAccess;
 
-/// One side of a diff: the file it was read from, as the user named it, and its analyses
-/// (one per scenario, in document order). For `diff PLAN` both sides name the plan.
+/// One side of a diff: the file it was read from, as the user named it, and its checked
+/// scenarios (one per scenario, in document order). For `diff PLAN` both sides name the plan.
 #[derive(Debug, Clone, Copy)]
 pub struct Side<'a, 's> {
     pub file: &'a str,
-    pub analyses: &'a [Analysis<'s>],
+    pub analyses: &'a [Checked<'s>],
 }
 
 /// What the change does, scenario by scenario.
@@ -310,7 +311,8 @@ struct Snapshot {
 }
 
 impl Snapshot {
-    fn of(analysis: &Analysis<'_>) -> Snapshot {
+    fn of(checked: &Checked<'_>) -> Snapshot {
+        let analysis = &checked.analysis;
         Snapshot {
             scenario: analysis.scenario.name.clone(),
             cluster: analysis.scenario.cluster.name.clone(),
@@ -324,9 +326,7 @@ impl Snapshot {
                     )
                 })
                 .collect(),
-            // The one place the diff reads findings: if they move out of `Analysis`
-            // (`rules::check(&analysis)`), only this line changes.
-            findings: analysis.findings.clone(),
+            findings: checked.findings.clone(),
         }
     }
 }

@@ -172,25 +172,36 @@ pub struct Loads {
 /// `describe-cluster` response is one input; AWS CLI files in a directory without one are
 /// skipped (there is no cluster to analyse).
 pub fn load(inputs: &[Input], clients: Option<&ExtraClients>) -> Loads {
-    let loaded: Vec<(Option<Loaded>, Option<PathBuf>)> = inputs
+    let found: Vec<Found> = inputs
         .par_iter()
         .map(|input| load_input(input, clients))
         .collect();
+    let cluster_dirs: BTreeSet<&Path> = found
+        .iter()
+        .filter_map(|found| match found {
+            Found::AwsFile { dir, has_cluster: true } => Some(dir.as_path()),
+            _ => None,
+        })
+        .collect();
     let mut loads = Loads::default();
-    let mut aws_dirs: BTreeSet<PathBuf> = BTreeSet::new();
-    for (file, aws_dir) in loaded {
-        match (file, aws_dir) {
-            (Some(file), _) => loads.files.push(file),
-            (None, Some(dir)) => {
-                aws_dirs.insert(dir);
-            }
-            (None, None) => loads.skipped += 1,
+    for found in &found {
+        match found {
+            Found::Loaded(_) => {}
+            Found::AwsFile { dir, .. } if cluster_dirs.contains(dir.as_path()) => {}
+            Found::AwsFile { .. } | Found::Skipped => loads.skipped += 1,
         }
     }
-    for dir in aws_dirs {
-        let name = dir.to_string_lossy();
+    let dirs: Vec<PathBuf> = cluster_dirs.iter().map(|dir| dir.to_path_buf()).collect();
+    loads.files = found
+        .into_iter()
+        .filter_map(|found| match found {
+            Found::Loaded(loaded) => Some(*loaded),
+            _ => None,
+        })
+        .collect();
+    for dir in dirs {
         loads.files.push(source::load(
-            &name,
+            &dir.to_string_lossy(),
             source::Options {
                 clients,
                 skip_unknown: true,
@@ -200,9 +211,17 @@ pub fn load(inputs: &[Input], clients: Option<&ExtraClients>) -> Loads {
     loads
 }
 
-/// One input: `(Some(loaded), _)`, or `(None, Some(dir))` for a walked AWS CLI directory
-/// with a cluster in it, or `(None, None)` when skipped.
-fn load_input(input: &Input, clients: Option<&ExtraClients>) -> (Option<Loaded>, Option<PathBuf>) {
+/// What one input came to.
+enum Found {
+    Loaded(Box<Loaded>),
+    /// AWS CLI output found in a walk: read with its directory when the directory holds a
+    /// cluster (`has_cluster` on the `describe-cluster` response), else skipped.
+    AwsFile { dir: PathBuf, has_cluster: bool },
+    /// No kind eksflow reads.
+    Skipped,
+}
+
+fn load_input(input: &Input, clients: Option<&ExtraClients>) -> Found {
     let name = source::display_name(&input.path.to_string_lossy());
     let options = source::Options {
         clients,
@@ -212,30 +231,32 @@ fn load_input(input: &Input, clients: Option<&ExtraClients>) -> (Option<Loaded>,
         Ok(text) => text,
         Err(mut diagnostic) if input.named => {
             diagnostic.file = name.clone();
-            return (
-                Some(Loaded {
-                    file: name,
-                    what: What::Unknown,
-                    documents: vec![Err(vec![diagnostic])],
-                }),
-                None,
-            );
+            return Found::Loaded(Box::new(Loaded {
+                file: name,
+                what: What::Unknown,
+                documents: vec![Err(vec![diagnostic])],
+            }));
         }
-        // A walked file that cannot be read as text (binary JSON fixtures, unreadable
-        // files) is not one of ours either.
-        Err(_) => return (None, None),
+        // A walked file that cannot be read as text (binary, unreadable, too large) is not
+        // one of ours either.
+        Err(_) => return Found::Skipped,
     };
     if !input.named && source::recognise(&text) == What::Import(Kind::Aws) {
         let has_cluster = serde_json::from_str::<serde_json::Value>(&text)
             .is_ok_and(|json| json.get("cluster").is_some());
-        let dir = input.path.parent().map(Path::to_path_buf);
-        return (None, dir.filter(|_| has_cluster));
+        return match input.path.parent() {
+            Some(dir) => Found::AwsFile {
+                dir: dir.to_path_buf(),
+                has_cluster,
+            },
+            None => Found::Skipped,
+        };
     }
     let loaded = source::load_text(&name, &text, options);
     if loaded.skipped() {
-        return (None, None);
+        return Found::Skipped;
     }
-    (Some(loaded), None)
+    Found::Loaded(Box::new(loaded))
 }
 
 /// One linted file: its checked scenarios (findings already selected) and load problems.

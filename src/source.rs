@@ -51,8 +51,8 @@ const SCENARIO_FIELDS: &[&str] = &[
     "imported",
 ];
 
-/// Tells a scenario from the sources `import` reads, by content. A scenario has `version`
-/// or `cluster` among fields that are mostly scenario fields; a file that does not parse
+/// Tells a scenario from the sources `import` reads, by content. A scenario has `version`,
+/// or `cluster` and another scenario field, among fields that are mostly scenario fields; a file that does not parse
 /// counts as a scenario when a line starts with `version:` or `cluster:`, so a broken
 /// scenario is still reported rather than skipped.
 pub fn recognise(text: &str) -> What {
@@ -90,7 +90,9 @@ fn looks_like_scenario(text: &str) -> bool {
         };
         let keys: Vec<&str> = mapping.keys().filter_map(|key| key.as_str()).collect();
         let known = keys.iter().filter(|key| SCENARIO_FIELDS.contains(key)).count();
-        let anchored = keys.iter().any(|key| *key == "version" || *key == "cluster");
+        // `version`, or `cluster` beside another scenario field: AWS CLI `describe-cluster`
+        // output is `{"cluster": …}` alone.
+        let anchored = keys.contains(&"version") || (keys.contains(&"cluster") && known >= 2);
         if anchored && known * 2 >= keys.len() {
             return true;
         }
@@ -304,4 +306,57 @@ fn imported(
         }
     }
     documents
+}
+
+/// The two sides of a Terraform plan (`eksflow diff PLAN`): its `prior_state` (what exists
+/// now; `None` for a plan with none, where every flow is new) and its planned values, each
+/// imported as `eksflow import` would.
+pub fn plan_sides(path: &str, options: Options<'_>) -> Result<(Option<Loaded>, Loaded), Diagnostic> {
+    let file = display_name(path);
+    let text = scenario::read_source(path).map_err(|mut diagnostic| {
+        diagnostic.file = file.clone();
+        diagnostic
+    })?;
+    let plan: serde_json::Value = serde_json::from_str(&text).map_err(|error| {
+        Diagnostic::file(
+            &file,
+            format!(
+                "`diff` with one input takes a Terraform plan (`terraform show -json PLAN`), and this is not JSON (line {} column {}: {error}); to compare two inputs, give both",
+                error.line(),
+                error.column()
+            ),
+        )
+    })?;
+    if recognise(&text) != What::Import(Kind::Terraform) || plan.get("planned_values").is_none() {
+        return Err(Diagnostic::file(
+            &file,
+            "`diff` with one input takes a Terraform plan (`terraform show -json PLAN`, with `planned_values`); to compare two inputs, give both: `eksflow diff BEFORE AFTER`",
+        ));
+    }
+    let after = load_text(&file, &text, options);
+    let before = plan
+        .get("prior_state")
+        .filter(|prior| prior.get("values").is_some())
+        .map(|prior| {
+            // The prior state is a state document of its own (`format_version`, `values`):
+            // the state reader reads it as it reads `terraform show -json` of a state.
+            let state = serde_json::json!({
+                "format_version": prior.get("format_version").cloned().unwrap_or_else(|| "1.0".into()),
+                "values": prior.get("values").cloned().unwrap_or_default(),
+            });
+            let state = state.to_string();
+            let inventory = import::read_str(Kind::Terraform, &file, &state);
+            // A plan that creates the cluster has a prior state without one: nothing to
+            // compare, so every flow of the plan is `added`.
+            let documents = match inventory {
+                Ok(inventory) if inventory.clusters.is_empty() => Vec::new(),
+                read => imported(&file, Kind::Terraform, None, options, || read),
+            };
+            Loaded {
+                file: file.clone(),
+                what: What::Import(Kind::Terraform),
+                documents,
+            }
+        });
+    Ok((before, after))
 }

@@ -8,7 +8,7 @@
     clippy::panic
 )]
 
-use eksflow::analysis::{self, Analysis};
+use eksflow::checked::Checked;
 use eksflow::diff::{self, Cause, ChangeKind, Diff, Side};
 use eksflow::dns::AnsweredBy;
 use eksflow::path::EndpointKind;
@@ -31,10 +31,10 @@ fn load(path: &str) -> Vec<Scenario> {
         .collect()
 }
 
-fn analyse(scenarios: &[Scenario]) -> Vec<Analysis<'_>> {
+fn analyse(scenarios: &[Scenario]) -> Vec<Checked<'_>> {
     scenarios
         .iter()
-        .map(|s| analysis::analyse(s, None))
+        .map(|s| eksflow::checked::check(s, None))
         .collect()
 }
 

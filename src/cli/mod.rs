@@ -492,7 +492,68 @@ fn diff(
     format: Format,
     clients: Option<&ExtraClients>,
 ) -> Outcome {
-    let _ = (before, after, format, clients);
-    eprintln!("error: `diff` is not built yet");
-    Outcome::Invalid
+    let options = source::Options {
+        clients,
+        skip_unknown: false,
+    };
+    let (before_loaded, after_loaded) = match after {
+        Some(after) => (Some(source::load(before, options)), source::load(after, options)),
+        None => match source::plan_sides(before, options) {
+            Ok(sides) => sides,
+            Err(diagnostic) => {
+                eprintln!("{diagnostic}");
+                return Outcome::Invalid;
+            }
+        },
+    };
+    let mut load_failed = false;
+    let mut scenarios = |loaded: Option<source::Loaded>| -> Vec<Scenario> {
+        let mut out = Vec::new();
+        for document in loaded.map(|loaded| loaded.documents).unwrap_or_default() {
+            match document {
+                Ok(scenario) => out.push(scenario),
+                Err(diagnostics) => {
+                    load_failed = true;
+                    for diagnostic in diagnostics {
+                        eprintln!("{diagnostic}");
+                    }
+                }
+            }
+        }
+        out
+    };
+    let before_scenarios = scenarios(before_loaded);
+    let after_scenarios = scenarios(Some(after_loaded));
+    // A side that does not load has no answer to compare: nothing is printed.
+    if load_failed {
+        return Outcome::Invalid;
+    }
+    let (before_checked, after_checked) = (check_all(&before_scenarios), check_all(&after_scenarios));
+    let before_name = source::display_name(before);
+    let after_name = source::display_name(after.unwrap_or(before));
+    let diff = eksflow::diff::diff(
+        eksflow::diff::Side {
+            file: &before_name,
+            analyses: &before_checked,
+        },
+        eksflow::diff::Side {
+            file: &after_name,
+            analyses: &after_checked,
+        },
+    );
+    let text = match format {
+        Format::Json => format!("{}\n", report::diff::json::render(&diff)),
+        Format::Table => report::diff::table::render(&diff, style()),
+        Format::Markdown => report::diff::markdown::render(&diff),
+    };
+    print(&text);
+    policy::diff(diff.breaks(), false)
+}
+
+/// Every scenario checked in its own mode.
+fn check_all(scenarios: &[Scenario]) -> Vec<Checked<'_>> {
+    scenarios
+        .iter()
+        .map(|scenario| checked::check(scenario, None))
+        .collect()
 }

@@ -62,8 +62,9 @@ struct ExpectationJson {
     met: bool,
 }
 
+/// A finding, as every JSON report prints it (`check`, `compare`, `diff`).
 #[derive(Debug, Serialize)]
-struct FindingJson<'a> {
+pub(crate) struct FindingJson<'a> {
     code: &'static str,
     severity: &'static str,
     message: &'a str,
@@ -158,7 +159,7 @@ fn target<'a>(scenario: &Scenario, client: &Client, target: &'a Target<'a>) -> T
     }
 }
 
-fn finding(finding: &Finding) -> FindingJson<'_> {
+pub(crate) fn finding(finding: &Finding) -> FindingJson<'_> {
     FindingJson {
         code: finding.code.as_str(),
         severity: finding.severity.as_str(),

@@ -10,7 +10,8 @@
 use serde::Serialize;
 
 use crate::diff::{Diff, FlowChange, FlowSummary, ScenarioDiff};
-use crate::rules::Finding;
+use crate::report::json::{FindingJson, finding};
+
 
 #[derive(Debug, Serialize)]
 pub struct DiffJson<'a> {
@@ -55,18 +56,6 @@ struct FlowJson {
 struct FindingsJson<'a> {
     added: Vec<FindingJson<'a>>,
     removed: Vec<FindingJson<'a>>,
-}
-
-/// The finding object of `check --format json` (`report::json`), field for field; a test
-/// holds the two together.
-#[derive(Debug, Serialize)]
-struct FindingJson<'a> {
-    code: &'static str,
-    severity: &'static str,
-    message: &'a str,
-    path: &'a str,
-    line: Option<usize>,
-    column: Option<usize>,
 }
 
 /// The JSON view of a diff.
@@ -116,16 +105,5 @@ fn flow(flow: &FlowSummary) -> FlowJson {
         reason: flow.reason.map(|reason| reason.code()),
         mode: flow.mode.as_str(),
         expectation_met: flow.expectation_met,
-    }
-}
-
-fn finding(finding: &Finding) -> FindingJson<'_> {
-    FindingJson {
-        code: finding.code.as_str(),
-        severity: finding.severity.as_str(),
-        message: &finding.message,
-        path: &finding.path,
-        line: finding.position.map(|p| p.line),
-        column: finding.position.map(|p| p.column),
     }
 }

@@ -803,8 +803,9 @@ fn the_cdk_custom_resource_is_read_as_a_cluster() {
     );
     // `ClusterName: !Ref` the custom resource finds the cluster.
     assert_eq!(scenario.node_groups.len(), 1);
-    // The subnet whose CIDR is imported from another stack cannot be placed.
-    assert!(!scenario.subnets.iter().any(|s| s.id == "SharedSubnet"));
+    // The subnet whose CIDR is imported from another stack is kept, on a placeholder block.
+    assert!(scenario.subnets.iter().any(|s| s.id == "SharedSubnet"));
+    assert_noted(&scenario, &["SharedSubnet", "placeholder"]);
     assert_noted(
         &scenario,
         &[

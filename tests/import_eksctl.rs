@@ -611,25 +611,57 @@ fn an_existing_vpc_keeps_its_ids_cidrs_and_zones() {
 }
 
 #[test]
-fn an_existing_vpc_gets_no_invented_routes_gateways_or_dns_flags() {
+fn an_existing_vpcs_unseen_routing_is_a_labelled_placeholder_not_local_only_routes() {
     let scenario = SOURCE.scenario("existing-vpc.yaml");
-    assert!(scenario.route_tables.is_empty());
-    assert!(scenario.nat_gateways.is_empty());
-    assert!(scenario.cluster_vpc().unwrap().internet_gateway.is_none());
+    // What eksctl expects of an existing VPC, every element a placeholder.
+    assert_eq!(
+        default_route(&scenario, "subnet-pub-a").as_deref(),
+        Some("igw")
+    );
+    assert_eq!(
+        default_route(&scenario, "subnet-app-a").as_deref(),
+        Some("nat-prod-placeholder")
+    );
+    assert_eq!(
+        nat_gateways(&scenario),
+        [("nat-prod-placeholder".to_owned(), "subnet-pub-a".to_owned())]
+    );
+    assert_eq!(
+        scenario.cluster_vpc().unwrap().internet_gateway.as_deref(),
+        Some("igw-prod-placeholder")
+    );
     assert!(
         !scenario.cluster_vpc().unwrap().enable_dns_hostnames,
         "the AWS default"
     );
-    assert_noted(&scenario, &["vpc-0a1b2c3d", "route tables", "local routes"]);
+    assert_noted(&scenario, &["vpc-0a1b2c3d", "routing", "placeholders"]);
     assert_noted(&scenario, &["vpc-0a1b2c3d", "DNS attributes"]);
-    // So check cannot show the nodes reaching the API: the unknowns are visible, not hidden.
-    let analysis = analysis::analyse(&scenario, None);
-    assert!(
-        node_verdicts(&analysis)
-            .iter()
-            .all(|(_, reachable, _)| !reachable)
+    assert_noted(
+        &scenario,
+        &["nat-prod-placeholder", "placeholder 192.0.2.101"],
     );
-    assert!(analysis.failed());
+    let analysis = analysis::analyse(&scenario, None);
+    // No node group is reported as unable to join for want of a route no one has seen.
+    assert!(
+        !blocked_reasons(&analysis).contains(&"NO_ROUTE"),
+        "{:?}",
+        blocked_reasons(&analysis)
+    );
+    // The nodes in public subnets reach the endpoint; those behind the placeholder NAT
+    // gateway are checked against the allowlist with its placeholder IP, which EKS019 names.
+    let verdicts = node_verdicts(&analysis);
+    assert!(
+        verdicts
+            .iter()
+            .any(|(name, reachable, _)| name.starts_with("web") && *reachable),
+        "{verdicts:?}"
+    );
+    assert!(
+        analysis
+            .findings
+            .iter()
+            .any(|f| f.code == eksflow::rules::Code::Eks019)
+    );
 }
 
 #[test]
@@ -649,7 +681,16 @@ fn a_subnet_keyed_by_zone_takes_the_key_as_its_zone_even_outside_the_region() {
 fn control_plane_subnet_ids_without_a_vpc_are_noted_not_invented() {
     let scenario = SOURCE.scenario("38-cluster-subnets-sgs.yaml");
     assert_noted(&scenario, &["vpc.id is not set"]);
-    assert_noted(&scenario, &["subnet-1234", "CIDR unknown"]);
+    // Known only by ID: kept on placeholder blocks, and the ENIs go there.
+    assert_noted(
+        &scenario,
+        &["subnet-1234", "CIDR not in the source", "placeholder"],
+    );
+    assert_noted(
+        &scenario,
+        &["subnet-5678", "CIDR not in the source", "placeholder"],
+    );
+    assert_eq!(eni_subnets(&scenario), ["subnet-1234", "subnet-5678"]);
     assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
     assert_eq!(allowlist(&scenario), ["1.1.1.1/32"]);
 }

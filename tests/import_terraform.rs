@@ -648,7 +648,7 @@ fn the_command_exits_2_on_a_wrong_type_and_null_or_unknown_values_stay_unknown()
     );
     assert!(output.stdout.is_empty());
 
-    // Null is unknown, as before: the subnet is left out and said so.
+    // Null is unknown, as before: the subnet is kept on a placeholder block, and said so.
     let (state, _) = state_with("aws_subnet.pods", "/cidr_block", serde_json::Value::Null);
     let built = import::import_str(
         Some(Kind::Terraform),
@@ -660,7 +660,7 @@ fn the_command_exits_2_on_a_wrong_type_and_null_or_unknown_values_stay_unknown()
     assert!(
         built[0]
             .yaml
-            .contains("aws_subnet.pods): CIDR unknown; the subnet is left out"),
+            .contains("aws_subnet.pods): CIDR not in the source; placeholder"),
         "{}",
         built[0].yaml
     );

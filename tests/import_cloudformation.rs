@@ -921,3 +921,28 @@ fn the_import_command_reports_an_invalid_template_and_exits_2() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_quick_start_cluster_type_is_read_like_the_native_one() {
+    let scenario = SOURCE.scenario("awsqs-cluster.yaml");
+    assert_eq!(scenario.cluster.name, "quickstart");
+    assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
+    assert_eq!(allowlist(&scenario), ["198.51.100.0/24"]);
+    let enis: Vec<&str> = scenario
+        .cluster
+        .enis
+        .iter()
+        .map(|eni| scenario.subnet(eni.subnet).unwrap().id.as_str())
+        .collect();
+    assert_eq!(enis, ["PrivateSubnet1", "PrivateSubnet2"]);
+    assert!(
+        group_ids(&scenario, &scenario.cluster.security_groups)
+            .contains(&"ControlPlaneSecurityGroup".to_owned())
+    );
+    // Read, so not listed as left out; and its IpFamily is carried as a note.
+    let yaml = SOURCE.yaml("awsqs-cluster.yaml");
+    assert!(!yaml.contains("(AWSQS::EKS::Cluster)"), "{yaml}");
+    assert_noted(&scenario, &["ipFamily ipv6", "does not simulate IPv6"]);
+    let codes = import_support::finding_codes(&scenario);
+    assert!(!codes.contains(&"EKS011"), "{codes:?}");
+}

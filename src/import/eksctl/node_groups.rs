@@ -171,6 +171,18 @@ impl Importer<'_> {
                             vpc: Some(network.vpc.clone()),
                             ..SubnetDef::default()
                         });
+                        // It routes as the group's other subnets would: through the
+                        // placeholder routing of an existing VPC, when there is one.
+                        let table =
+                            format!("rtb-{}-{}-placeholder", self.cluster_slug(), topology.key());
+                        if let Some(table) = self
+                            .inventory
+                            .route_tables
+                            .iter_mut()
+                            .find(|t| t.id == table)
+                        {
+                            table.subnets.push(entry.clone());
+                        }
                     }
                     matched.push(entry.clone());
                 } else {

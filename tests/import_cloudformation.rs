@@ -803,8 +803,9 @@ fn the_cdk_custom_resource_is_read_as_a_cluster() {
     );
     // `ClusterName: !Ref` the custom resource finds the cluster.
     assert_eq!(scenario.node_groups.len(), 1);
-    // The subnet whose CIDR is imported from another stack cannot be placed.
-    assert!(!scenario.subnets.iter().any(|s| s.id == "SharedSubnet"));
+    // The subnet whose CIDR is imported from another stack is kept, on a placeholder block.
+    assert!(scenario.subnets.iter().any(|s| s.id == "SharedSubnet"));
+    assert_noted(&scenario, &["SharedSubnet", "placeholder"]);
     assert_noted(
         &scenario,
         &[
@@ -919,4 +920,29 @@ fn the_import_command_reports_an_invalid_template_and_exits_2() {
         stderr.contains("missing-type.yaml: Resources.PrivateSubnet01: the resource has no Type"),
         "{stderr}"
     );
+}
+
+#[test]
+fn the_quick_start_cluster_type_is_read_like_the_native_one() {
+    let scenario = SOURCE.scenario("awsqs-cluster.yaml");
+    assert_eq!(scenario.cluster.name, "quickstart");
+    assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
+    assert_eq!(allowlist(&scenario), ["198.51.100.0/24"]);
+    let enis: Vec<&str> = scenario
+        .cluster
+        .enis
+        .iter()
+        .map(|eni| scenario.subnet(eni.subnet).unwrap().id.as_str())
+        .collect();
+    assert_eq!(enis, ["PrivateSubnet1", "PrivateSubnet2"]);
+    assert!(
+        group_ids(&scenario, &scenario.cluster.security_groups)
+            .contains(&"ControlPlaneSecurityGroup".to_owned())
+    );
+    // Read, so not listed as left out; and its IpFamily is carried as a note.
+    let yaml = SOURCE.yaml("awsqs-cluster.yaml");
+    assert!(!yaml.contains("(AWSQS::EKS::Cluster)"), "{yaml}");
+    assert_noted(&scenario, &["ipFamily ipv6", "does not simulate IPv6"]);
+    let codes = import_support::finding_codes(&scenario);
+    assert!(!codes.contains(&"EKS011"), "{codes:?}");
 }

@@ -16,8 +16,8 @@ use eksflow::import::Kind;
 use eksflow::path::EndpointKind;
 use eksflow::scenario::{EndpointAccess, RouteTarget, Scenario, VpcEndpointKind};
 use import_support::{
-    Fixtures, allowlist, assert_noted, assert_success, check_accepts, eksflow, missing, subnet,
-    subnets,
+    Fixtures, allowlist, assert_noted, assert_success, check_accepts, eksflow, finding_codes,
+    missing, subnet, subnets,
 };
 
 const SOURCE: Fixtures = Fixtures {
@@ -611,25 +611,57 @@ fn an_existing_vpc_keeps_its_ids_cidrs_and_zones() {
 }
 
 #[test]
-fn an_existing_vpc_gets_no_invented_routes_gateways_or_dns_flags() {
+fn an_existing_vpcs_unseen_routing_is_a_labelled_placeholder_not_local_only_routes() {
     let scenario = SOURCE.scenario("existing-vpc.yaml");
-    assert!(scenario.route_tables.is_empty());
-    assert!(scenario.nat_gateways.is_empty());
-    assert!(scenario.cluster_vpc().unwrap().internet_gateway.is_none());
+    // What eksctl expects of an existing VPC, every element a placeholder.
+    assert_eq!(
+        default_route(&scenario, "subnet-pub-a").as_deref(),
+        Some("igw")
+    );
+    assert_eq!(
+        default_route(&scenario, "subnet-app-a").as_deref(),
+        Some("nat-prod-placeholder")
+    );
+    assert_eq!(
+        nat_gateways(&scenario),
+        [("nat-prod-placeholder".to_owned(), "subnet-pub-a".to_owned())]
+    );
+    assert_eq!(
+        scenario.cluster_vpc().unwrap().internet_gateway.as_deref(),
+        Some("igw-prod-placeholder")
+    );
     assert!(
         !scenario.cluster_vpc().unwrap().enable_dns_hostnames,
         "the AWS default"
     );
-    assert_noted(&scenario, &["vpc-0a1b2c3d", "route tables", "local routes"]);
+    assert_noted(&scenario, &["vpc-0a1b2c3d", "routing", "placeholders"]);
     assert_noted(&scenario, &["vpc-0a1b2c3d", "DNS attributes"]);
-    // So check cannot show the nodes reaching the API: the unknowns are visible, not hidden.
-    let analysis = eksflow::checked::check(&scenario, None);
-    assert!(
-        node_verdicts(&analysis)
-            .iter()
-            .all(|(_, reachable, _)| !reachable)
+    assert_noted(
+        &scenario,
+        &["nat-prod-placeholder", "placeholder 192.0.2.101"],
     );
-    assert!(analysis.failed());
+    let analysis = eksflow::checked::check(&scenario, None);
+    // No node group is reported as unable to join for want of a route no one has seen.
+    assert!(
+        !blocked_reasons(&analysis).contains(&"NO_ROUTE"),
+        "{:?}",
+        blocked_reasons(&analysis)
+    );
+    // The nodes in public subnets reach the endpoint; those behind the placeholder NAT
+    // gateway are checked against the allowlist with its placeholder IP, which EKS019 names.
+    let verdicts = node_verdicts(&analysis);
+    assert!(
+        verdicts
+            .iter()
+            .any(|(name, reachable, _)| name.starts_with("web") && *reachable),
+        "{verdicts:?}"
+    );
+    assert!(
+        analysis
+            .findings
+            .iter()
+            .any(|f| f.code == eksflow::rules::Code::Eks019)
+    );
 }
 
 #[test]
@@ -649,7 +681,16 @@ fn a_subnet_keyed_by_zone_takes_the_key_as_its_zone_even_outside_the_region() {
 fn control_plane_subnet_ids_without_a_vpc_are_noted_not_invented() {
     let scenario = SOURCE.scenario("38-cluster-subnets-sgs.yaml");
     assert_noted(&scenario, &["vpc.id is not set"]);
-    assert_noted(&scenario, &["subnet-1234", "CIDR unknown"]);
+    // Known only by ID: kept on placeholder blocks, and the ENIs go there.
+    assert_noted(
+        &scenario,
+        &["subnet-1234", "CIDR not in the source", "placeholder"],
+    );
+    assert_noted(
+        &scenario,
+        &["subnet-5678", "CIDR not in the source", "placeholder"],
+    );
+    assert_eq!(eni_subnets(&scenario), ["subnet-1234", "subnet-5678"]);
     assert_eq!(scenario.cluster.access, EndpointAccess::PublicAndPrivate);
     assert_eq!(allowlist(&scenario), ["1.1.1.1/32"]);
 }
@@ -782,4 +823,93 @@ fn nodes_in_eksctls_public_subnets_get_a_launch_time_public_ip() {
         assert!(reachable, "{name}");
         assert_eq!(endpoint, Some(EndpointKind::Public), "{name}");
     }
+}
+
+// ---- gaps found on real public files ---------------------------------------------------
+
+#[test]
+fn subnets_given_by_id_only_are_kept_on_placeholder_blocks_with_their_node_groups() {
+    let scenario = SOURCE.scenario("subnet-ids-only.yaml");
+    let ids: Vec<String> = subnets(&scenario)
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "subnet-0153e560b3129a696",
+            "subnet-018fa0176ba320e45",
+            "subnet-0a1b2c3d4e5f60001",
+            "subnet-0a1b2c3d4e5f60002",
+            "subnet-0ff156e0c4a6d300c",
+        ]
+    );
+    // Placeholder blocks inside the VPC, none overlapping another.
+    let vpc = scenario.cluster_vpc().unwrap().cidrs[0];
+    let blocks: Vec<_> = scenario.subnets.iter().map(|s| s.cidr).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        assert!(vpc.contains(block.network()), "{block} outside {vpc}");
+        for other in blocks.iter().skip(i + 1) {
+            assert!(!block.contains(other.network()) && !other.contains(block.network()));
+        }
+    }
+    assert_noted(
+        &scenario,
+        &[
+            "subnet-0153e560b3129a696",
+            "CIDR not in the source",
+            "placeholder",
+        ],
+    );
+    // Node groups keep their subnets, the one named only by ID included.
+    assert_eq!(
+        node_group_subnets(&scenario, "workers"),
+        ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
+    );
+    assert_eq!(
+        node_group_subnets(&scenario, "pinned"),
+        ["subnet-0ff156e0c4a6d300c"]
+    );
+    assert_eq!(
+        default_route(&scenario, "subnet-0ff156e0c4a6d300c").as_deref(),
+        Some("nat-by-id-placeholder")
+    );
+    // The ENIs go in the cluster's own subnets: no false EKS011, and the assumptions show.
+    assert_eq!(scenario.cluster.enis.len(), 4);
+    let codes = finding_codes(&scenario);
+    assert!(!codes.contains(&"EKS011"), "{codes:?}");
+    assert!(!codes.contains(&"EKS008"), "{codes:?}");
+    assert!(codes.contains(&"EKS019"), "{codes:?}");
+}
+
+#[test]
+fn a_control_plane_on_outposts_is_private_only_even_without_private_cluster() {
+    let scenario = SOURCE.scenario("outposts-control-plane.yaml");
+    assert_eq!(scenario.cluster.access, EndpointAccess::Private);
+    assert!(
+        !missing(&scenario)
+            .iter()
+            .any(|m| m.contains("clusterEndpoints.publicAccess is not set")),
+        "eksctl's regional default does not apply on Outposts"
+    );
+    // The ENIs stay in the private subnets, as eksctl places an Outposts control plane.
+    for id in eni_subnets(&scenario) {
+        assert!(id.contains("private"), "{id}");
+    }
+}
+
+#[test]
+fn ip_family_ipv6_is_carried_as_a_note_that_ipv6_is_not_simulated() {
+    let yaml = SOURCE.yaml("ipv6.yaml");
+    assert!(
+        yaml.contains("name: ipv6-cluster  # ipFamily IPv6 in the source: not simulated"),
+        "{yaml}"
+    );
+    let scenario = SOURCE.scenario("ipv6.yaml");
+    assert_noted(&scenario, &["ipFamily IPv6", "does not simulate IPv6"]);
+    assert!(finding_codes(&scenario).contains(&"EKS019"));
+    assert!(
+        !yaml.contains("kubernetesNetworkConfig (eksctl)"),
+        "read, not listed as left out"
+    );
 }

@@ -647,7 +647,7 @@ fn the_command_exits_2_on_a_wrong_type_and_null_or_unknown_values_stay_unknown()
     );
     assert!(output.stdout.is_empty());
 
-    // Null is unknown, as before: the subnet is left out and said so.
+    // Null is unknown, as before: the subnet is kept on a placeholder block, and said so.
     let (state, _) = state_with("aws_subnet.pods", "/cidr_block", serde_json::Value::Null);
     let built = import::import_str(
         Some(Kind::Terraform),
@@ -659,7 +659,7 @@ fn the_command_exits_2_on_a_wrong_type_and_null_or_unknown_values_stay_unknown()
     assert!(
         built[0]
             .yaml
-            .contains("aws_subnet.pods): CIDR unknown; the subnet is left out"),
+            .contains("aws_subnet.pods): CIDR not in the source; placeholder"),
         "{}",
         built[0].yaml
     );
@@ -777,4 +777,170 @@ fn output_ending_in_a_slash_is_a_directory_created_as_needed_and_a_file_holds_a_
             && help.contains("YAML stream of one document per cluster"),
         "{help}"
     );
+}
+
+// ---- gaps found on real public files ---------------------------------------------------
+
+/// A fixture's JSON, changed by `edit`, imported from memory; one scenario, loaded.
+fn edited(file: &str, edit: impl FnOnce(&mut serde_json::Value)) -> (String, Scenario) {
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{DIR}/{file}")).unwrap()).unwrap();
+    edit(&mut json);
+    let built = import::import_str(
+        Some(Kind::Terraform),
+        "edited.json",
+        &json.to_string(),
+        &Options::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(built.len(), 1);
+    let yaml = built.into_iter().next().unwrap().yaml;
+    let scenario = scenario::load_one("edited.json", &yaml)
+        .unwrap_or_else(|problems| panic!("{problems:#?}\n{yaml}"));
+    (yaml, scenario)
+}
+
+#[test]
+fn a_plan_without_configuration_finds_the_cluster_vpc_through_subnet_tags_and_cidrs() {
+    // The real TerraGoat-style plan, saved without its `configuration` block: every
+    // `vpc_id` and the cluster's `subnet_ids` are unknown at plan time.
+    let (yaml, scenario) = edited("realworld/checkov-runner-plan.tfplan.json", |json| {
+        json.as_object_mut().unwrap().remove("configuration");
+    });
+    let vpc = scenario.cluster_vpc().unwrap();
+    assert_eq!(vpc.id, "aws_vpc.eks_vpc");
+    assert_eq!(vpc.cidrs[0].to_string(), "10.10.0.0/16");
+    assert!(
+        vpc.enable_dns_hostnames,
+        "the real VPC's flag, not a default"
+    );
+    assert_eq!(
+        subnet_ids(&scenario),
+        ["aws_subnet.eks_subnet1", "aws_subnet.eks_subnet2"]
+    );
+    let enis: Vec<&str> = scenario
+        .cluster
+        .enis
+        .iter()
+        .map(|eni| scenario.subnet(eni.subnet).unwrap().id.as_str())
+        .collect();
+    assert_eq!(enis, ["aws_subnet.eks_subnet1", "aws_subnet.eks_subnet2"]);
+    // The other VPC's security groups are not guessed into the cluster VPC.
+    assert!(
+        !scenario
+            .security_groups
+            .iter()
+            .any(|g| g.id == "aws_security_group.web-node"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("aws_security_group.web-node: its VPC is not known"),
+        "{yaml}"
+    );
+    let codes = import_support::finding_codes(&scenario);
+    assert!(!codes.contains(&"EKS006"), "{codes:?}");
+    import_support::assert_noted(
+        &scenario,
+        &[
+            "kubernetes.io/cluster/123456789123-acme-corp-eks",
+            "assumed",
+        ],
+    );
+    import_support::assert_noted(&scenario, &["aws_subnet.eks_subnet1", "vpc_id unknown"]);
+}
+
+#[test]
+fn a_resource_missing_from_planned_values_is_read_from_its_change() {
+    let (_, scenario) = edited("public-plan.json", |json| {
+        json["planned_values"]["root_module"]["resources"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|r| {
+                r["address"] != "aws_subnet.public" && r["address"] != "aws_nat_gateway.nat"
+            });
+    });
+    assert!(subnet_ids(&scenario).contains(&"aws_subnet.public"));
+    assert_eq!(scenario.nat_gateways.len(), 1);
+    let public = import_support::subnet(&scenario, "aws_subnet.public");
+    let (_, reference) = one("public-plan.json");
+    assert_eq!(
+        public.cidr,
+        import_support::subnet(&reference, "aws_subnet.public").cidr
+    );
+}
+
+#[test]
+fn kubernetes_network_config_ip_family_ipv6_is_carried_as_a_note() {
+    let (yaml, scenario) = edited("public-plan.json", |json| {
+        for resource in json["planned_values"]["root_module"]["resources"]
+            .as_array_mut()
+            .unwrap()
+        {
+            if resource["type"] == "aws_eks_cluster" {
+                resource["values"]["kubernetes_network_config"] =
+                    serde_json::json!([{ "ip_family": "ipv6" }]);
+            }
+        }
+    });
+    assert!(
+        yaml.contains("# ipFamily ipv6 in the source: not simulated"),
+        "{yaml}"
+    );
+    import_support::assert_noted(&scenario, &["ipFamily ipv6", "does not simulate IPv6"]);
+}
+
+#[test]
+fn the_prior_state_of_a_plan_is_read_as_state_for_diff() {
+    let plan = std::fs::read_to_string(format!("{DIR}/public-plan.json")).unwrap();
+    // No prior_state: no prior side.
+    assert!(
+        import::read_plan_prior_str("plan.json", &plan)
+            .unwrap()
+            .is_none()
+    );
+    let (planned, prior) = import::import_plan_sides("plan.json", &plan, &Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(planned.len(), 1);
+    assert!(prior.is_none());
+
+    // A prior state with the cluster: the state fixture, as a plan's prior_state.
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{DIR}/state.json")).unwrap())
+            .unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&plan).unwrap();
+    json["prior_state"] = state.clone();
+    let text = json.to_string();
+    let inventory = import::read_plan_prior_str("plan.json", &text)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .expect("a prior_state");
+    assert!(
+        inventory.source.contains("prior state"),
+        "{}",
+        inventory.source
+    );
+    let direct = import::read_str(Kind::Terraform, "state.json", &state.to_string()).unwrap();
+    let names = |i: &import::Inventory| -> Vec<String> {
+        i.clusters.iter().map(|c| c.name.clone()).collect()
+    };
+    assert_eq!(
+        names(&inventory),
+        names(&direct),
+        "the same reader as state files"
+    );
+    assert_eq!(inventory.subnets.len(), direct.subnets.len());
+    let (planned, prior) = import::import_plan_sides("plan.json", &text, &Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let prior = prior.expect("a prior side");
+    assert_eq!(prior.len(), direct.clusters.len());
+    for built in prior.iter().chain(&planned) {
+        scenario::load_one("side.yaml", &built.yaml)
+            .unwrap_or_else(|problems| panic!("{problems:#?}\n{}", built.yaml));
+    }
+
+    // A prior state without the cluster (the real plan's: data sources only): an empty side.
+    let real = std::fs::read_to_string(format!("{DIR}/realworld/checkov-runner-plan.tfplan.json"))
+        .unwrap();
+    let (_, prior) = import::import_plan_sides("real.json", &real, &Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(prior.map(|p| p.len()), Some(0));
 }

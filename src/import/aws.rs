@@ -469,6 +469,9 @@ impl Reader {
                 .get("publicAccessCidrs")
                 .map(|_| texts(config, "publicAccessCidrs")),
             endpoint: text(cluster, "endpoint"),
+            ip_family: cluster
+                .get("kubernetesNetworkConfig")
+                .and_then(|c| text(c, "ipFamily")),
         });
     }
 

@@ -106,6 +106,9 @@ pub struct ClusterDef {
     pub public_access_cidrs: Option<Vec<String>>,
     /// The API server hostname (`https://…` stripped) when known.
     pub endpoint: Option<String>,
+    /// `kubernetesNetworkConfig.ipFamily` as written (`ipv4`, `IPv6`), when the source sets
+    /// it. The builder carries it as a note: the import writes IPv4 scenarios only.
+    pub ip_family: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 pub use build::{Built, ExtraClients, Options};
 pub use inventory::Inventory;
+pub use terraform::read_plan_prior_str;
 
 /// The kinds of source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,10 +201,7 @@ pub fn import(
         None => detect(source)?,
     };
     let inventory = read(kind, source)?;
-    let built = build::build(&inventory, options)
-        .map_err(|message| ImportError::new(source, "", message))?;
-    check_loads(source, &built)?;
-    Ok(built)
+    import_inventory(source, &inventory, options)
 }
 
 /// [`import`] for a source already in memory (for AWS CLI output, one file); `file` names it
@@ -219,10 +217,47 @@ pub fn import_str(
         None => detect_str(file, text)?,
     };
     let inventory = read_str(kind, file, text)?;
+    import_inventory(file, &inventory, options)
+}
+
+/// Builds the scenarios of an inventory already read, as [`import`] does after reading:
+/// one per cluster, each checked to load. `file` names the source in messages.
+pub fn import_inventory(
+    file: &str,
+    inventory: &Inventory,
+    options: &Options,
+) -> Result<Vec<Built>, ImportError> {
     let built =
-        build::build(&inventory, options).map_err(|message| ImportError::new(file, "", message))?;
+        build::build(inventory, options).map_err(|message| ImportError::new(file, "", message))?;
     check_loads(file, &built)?;
     Ok(built)
+}
+
+/// Both sides of a Terraform plan, for `eksflow diff`: the scenarios of its planned values
+/// (as [`import_str`] builds them), and those of its `prior_state`, `None` when the plan has
+/// none. A prior state without the cluster (the plan creates it) has no scenario: its side
+/// is `Some(vec![])`.
+pub fn import_plan_sides(
+    file: &str,
+    text: &str,
+    options: &Options,
+) -> Result<(Vec<Built>, Option<Vec<Built>>), ImportError> {
+    let planned = import_str(Some(Kind::Terraform), file, text, options)?;
+    let prior = match read_plan_prior_str(file, text)? {
+        None => None,
+        Some(inventory)
+            if !inventory.clusters.iter().any(|cluster| {
+                options
+                    .cluster
+                    .as_ref()
+                    .is_none_or(|name| &cluster.name == name)
+            }) =>
+        {
+            Some(Vec::new())
+        }
+        Some(inventory) => Some(import_inventory(file, &inventory, options)?),
+    };
+    Ok((planned, prior))
 }
 
 /// An import's output must load: a scenario that does not (a value in the source that is not

@@ -179,3 +179,12 @@ pub fn assert_noted(scenario: &Scenario, words: &[&str]) {
         "no imported.missing note with {words:?}: {notes:#?}"
     );
 }
+
+/// The codes of the findings `check` reports for `scenario` in its own mode.
+pub fn finding_codes(scenario: &Scenario) -> Vec<&'static str> {
+    eksflow::analysis::analyse(scenario, None)
+        .findings
+        .iter()
+        .map(|f| f.code.as_str())
+        .collect()
+}

@@ -17,7 +17,26 @@ impl Scenario<'_> {
     pub(super) fn cluster_map(&mut self, region: &str) -> Value {
         let cluster = self.cluster;
         let mut map = MapBuilder::new();
-        map.push("name", text(&cluster.name));
+        let ipv6 = cluster
+            .ip_family
+            .as_ref()
+            .filter(|family| !family.eq_ignore_ascii_case("ipv4"));
+        match ipv6 {
+            Some(family) => {
+                self.note(format!(
+                    "{}: ipFamily {family}: eksflow does not simulate IPv6 clusters yet; the scenario models the cluster's IPv4 side only (its ENIs, nodes and NAT gateways keep their IPv4 addresses)",
+                    cluster.origin
+                ));
+                map.push_noted(
+                    "name",
+                    text(&cluster.name),
+                    Some(format!(
+                        "ipFamily {family} in the source: not simulated, IPv4 only"
+                    )),
+                );
+            }
+            None => map.push("name", text(&cluster.name)),
+        }
         map.push("region", text(region));
         if let Some(endpoint) = &cluster.endpoint {
             let host = endpoint

@@ -129,6 +129,8 @@ struct Scenario<'a> {
     synthesised_cluster_sg: bool,
     /// Placeholder node public IPs handed out so far.
     node_public_ips: usize,
+    /// Subnets the source knows only by ID, given a placeholder block (`scope`).
+    placeholder_subnets: std::collections::HashSet<String>,
 }
 
 impl<'a> Scenario<'a> {
@@ -145,6 +147,7 @@ impl<'a> Scenario<'a> {
             cluster_sg: String::new(),
             synthesised_cluster_sg: false,
             node_public_ips: 0,
+            placeholder_subnets: std::collections::HashSet::new(),
         };
         scenario.choose_vpcs();
         scenario

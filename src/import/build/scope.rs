@@ -4,7 +4,7 @@
 //! is assumed and noted; the source's other VPCs are left out and listed, so one cluster's
 //! scenario does not carry another's network.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::net::Ipv4Addr;
 
 use ipnetwork::Ipv4Network;
@@ -78,12 +78,17 @@ impl Scenario<'_> {
             }
         }
 
+        // Subnets by VPC, in source order, in one pass: a source with thousands of subnets
+        // (a Terraform state of a whole account) stays linear.
+        let mut by_vpc: HashMap<&str, Vec<&SubnetDef>> = HashMap::new();
+        for subnet in &inventory.subnets {
+            if let Some(vpc) = subnet.vpc.as_deref() {
+                by_vpc.entry(vpc).or_default().push(subnet);
+            }
+        }
+        let mut seen: HashSet<String> = HashSet::new();
         for id in &included {
-            let subnets: Vec<&SubnetDef> = inventory
-                .subnets
-                .iter()
-                .filter(|s| s.vpc.as_deref() == Some(id.as_str()))
-                .collect();
+            let subnets = by_vpc.get(id.as_str()).cloned().unwrap_or_default();
             let mut vpc = match inventory.vpcs.iter().find(|v| &v.id == id) {
                 Some(vpc) => vpc.clone(),
                 None => VpcDef {
@@ -115,16 +120,22 @@ impl Scenario<'_> {
                 cidrs.push(block);
                 vpc.cidrs = vec![block.to_string()];
             }
+            let mut by_id_only: Vec<&SubnetDef> = Vec::new();
             for subnet in subnets {
                 let Some(cidr) = subnet
                     .cidr
                     .as_ref()
                     .and_then(|c| c.parse::<Ipv4Network>().ok())
                 else {
-                    self.note(format!(
-                        "{}: CIDR unknown; the subnet is left out",
-                        label(&subnet.id, &subnet.origin)
-                    ));
+                    if subnet.cidr.is_none() {
+                        by_id_only.push(subnet);
+                    } else {
+                        self.note(format!(
+                            "{}: CIDR `{}` does not parse; the subnet is left out",
+                            label(&subnet.id, &subnet.origin),
+                            subnet.cidr.as_deref().unwrap_or_default()
+                        ));
+                    }
                     continue;
                 };
                 if !cidrs
@@ -138,10 +149,37 @@ impl Scenario<'_> {
                     ));
                     continue;
                 }
-                if self.subnets.iter().any(|s| s.id == subnet.id) {
+                if !seen.insert(subnet.id.clone()) {
                     continue;
                 }
                 self.subnets.push(subnet.clone());
+            }
+            // Subnets the source names only by ID (an eksctl `vpc.subnets` entry with `id:`
+            // alone, a node group's subnet ID) exist, but their block is not shown: each gets
+            // a placeholder block in its VPC, clear of the known subnets, so the cluster and
+            // node groups that use it stay in the scenario. EKS019 reports the placeholder.
+            for subnet in by_id_only {
+                if !seen.insert(subnet.id.clone()) {
+                    continue;
+                }
+                let Some(block) = cidrs.iter().find_map(|within| {
+                    carve(*within, placeholder_prefix(*within), 100, &self.subnets)
+                }) else {
+                    self.note(format!(
+                        "{}: CIDR unknown, and {} has no free block for a placeholder; the subnet is left out",
+                        label(&subnet.id, &subnet.origin),
+                        vpc.id
+                    ));
+                    continue;
+                };
+                self.note(format!(
+                    "{}: CIDR not in the source; placeholder {block} is assumed — replace it with the subnet's real block",
+                    label(&subnet.id, &subnet.origin)
+                ));
+                self.placeholder_subnets.insert(subnet.id.clone());
+                let mut placed = subnet.clone();
+                placed.cidr = Some(block.to_string());
+                self.subnets.push(placed);
             }
             self.vpcs.push(vpc);
         }
@@ -189,5 +227,15 @@ impl Scenario<'_> {
 
     pub(super) fn included_vpc(&self, id: &str) -> bool {
         self.vpcs.iter().any(|v| v.id == id)
+    }
+}
+
+/// The size of a placeholder subnet in `within`: a /24, or a quarter of a smaller VPC block
+/// (at most a /28, the smallest subnet AWS allows).
+fn placeholder_prefix(within: Ipv4Network) -> u8 {
+    if within.prefix() <= 22 {
+        24
+    } else {
+        within.prefix().saturating_add(2).min(28)
     }
 }

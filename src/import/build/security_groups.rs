@@ -32,7 +32,7 @@ impl Scenario<'_> {
             .iter()
             .filter(|g| {
                 g.vpc.as_deref().is_some_and(|v| self.included_vpc(v))
-                    || (g.vpc.is_none() && vpc.id == self.cluster_vpc)
+                    || (vpc.id == self.cluster_vpc && self.unplaced_group_in_cluster_vpc(g))
             })
             .map(|g| g.id.clone())
             .chain(std::iter::once(self.cluster_sg.clone()))
@@ -42,9 +42,24 @@ impl Scenario<'_> {
             .security_groups
             .iter()
             .filter(|g| {
-                g.vpc.as_deref() == Some(vpc.id.as_str()) || (g.vpc.is_none() && is_cluster_vpc)
+                g.vpc.as_deref() == Some(vpc.id.as_str())
+                    || (is_cluster_vpc && self.unplaced_group_in_cluster_vpc(g))
             })
             .collect();
+        if is_cluster_vpc {
+            let unplaced: Vec<&SecurityGroupDef> = inventory
+                .security_groups
+                .iter()
+                .filter(|g| g.vpc.is_none() && !self.unplaced_group_in_cluster_vpc(g))
+                .collect();
+            for group in unplaced {
+                self.left_out.push(format!(
+                    "{}: its VPC is not known, the source has {} VPCs, and neither the cluster nor a node group uses it",
+                    label(&group.id, &group.origin),
+                    inventory.vpcs.len()
+                ));
+            }
+        }
         for group in own_groups {
             if groups.iter().any(|i: &Item| matches!(&i.value, Value::Map(e) if e.first().is_some_and(|f| f.value == text(&group.id)))) {
                 continue;
@@ -62,6 +77,25 @@ impl Scenario<'_> {
             ));
         }
         groups
+    }
+
+    /// Whether a group whose VPC the source does not show belongs in the cluster VPC: when the
+    /// source has at most one VPC, or the cluster or one of its node groups uses it. Otherwise
+    /// it may belong to any VPC of the source (a plan without `configuration` knows no
+    /// group's `vpc_id`), and it is left out rather than guessed into the cluster's.
+    fn unplaced_group_in_cluster_vpc(&self, group: &SecurityGroupDef) -> bool {
+        if group.vpc.is_some() {
+            return false;
+        }
+        let inventory = self.inventory;
+        inventory.vpcs.len() <= 1
+            || self.cluster.security_groups.contains(&group.id)
+            || self.cluster.cluster_security_group.as_ref() == Some(&group.id)
+            || inventory.node_groups.iter().any(|n| {
+                n.security_groups
+                    .as_ref()
+                    .is_some_and(|groups| groups.contains(&group.id))
+            })
     }
 
     fn sg_rules(

@@ -94,7 +94,12 @@ impl Scenario<'_> {
         let mut unassociated = false;
         for subnet in &subnets {
             let mut map = MapBuilder::new().set("id", text(&subnet.id));
-            map.push("cidr", text(subnet.cidr.as_deref().unwrap_or_default()));
+            let placeholder = self.placeholder_subnets.contains(&subnet.id);
+            map.push_noted(
+                "cidr",
+                text(subnet.cidr.as_deref().unwrap_or_default()),
+                placeholder.then(|| "placeholder: the block is not in the source".to_owned()),
+            );
             if let Some(az) = &subnet.az {
                 map.push("az", text(az));
             }

@@ -24,6 +24,8 @@ pub(super) struct VpcConfigKeys {
     endpoint_public_access: &'static str,
     endpoint_private_access: &'static str,
     public_access_cidrs: &'static str,
+    /// Where the resource's properties hold `ipFamily`.
+    ip_family_at: &'static [&'static str],
 }
 
 pub(super) const NATIVE_VPC_CONFIG: VpcConfigKeys = VpcConfigKeys {
@@ -32,6 +34,7 @@ pub(super) const NATIVE_VPC_CONFIG: VpcConfigKeys = VpcConfigKeys {
     endpoint_public_access: "EndpointPublicAccess",
     endpoint_private_access: "EndpointPrivateAccess",
     public_access_cidrs: "PublicAccessCidrs",
+    ip_family_at: &["KubernetesNetworkConfig", "IpFamily"],
 };
 
 pub(super) const CDK_VPC_CONFIG: VpcConfigKeys = VpcConfigKeys {
@@ -40,6 +43,7 @@ pub(super) const CDK_VPC_CONFIG: VpcConfigKeys = VpcConfigKeys {
     endpoint_public_access: "endpointPublicAccess",
     endpoint_private_access: "endpointPrivateAccess",
     public_access_cidrs: "publicAccessCidrs",
+    ip_family_at: &["Config", "kubernetesNetworkConfig", "ipFamily"],
 };
 
 impl<'t> Reader<'t> {
@@ -57,6 +61,7 @@ impl<'t> Reader<'t> {
         } else {
             None
         };
+        let ip_family = self.property_at(r, keys.ip_family_at)?.text()?;
         self.inventory.clusters.push(ClusterDef {
             name,
             origin: r.origin(),
@@ -67,6 +72,7 @@ impl<'t> Reader<'t> {
             public_access: config.get(keys.endpoint_public_access)?.flag()?,
             private_access: config.get(keys.endpoint_private_access)?.flag()?,
             public_access_cidrs,
+            ip_family,
             ..ClusterDef::default()
         });
         Ok(())

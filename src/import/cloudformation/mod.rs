@@ -158,7 +158,12 @@ impl<'t> Reader<'t> {
 
     fn read_standalone(&mut self, r: &Resource<'t>) -> Outcome<()> {
         match r.kind {
-            "AWS::EKS::Cluster" => self.cluster(r, &["ResourcesVpcConfig"], &NATIVE_VPC_CONFIG),
+            // The Quick Start's resource type has the native one's `ResourcesVpcConfig` and
+            // `KubernetesNetworkConfig` (aws-quickstart/quickstart-amazon-eks-cluster-resource-provider,
+            // `awsqs-eks-cluster.json`).
+            "AWS::EKS::Cluster" | "AWSQS::EKS::Cluster" => {
+                self.cluster(r, &["ResourcesVpcConfig"], &NATIVE_VPC_CONFIG)
+            }
             "Custom::AWSCDK-EKS-Cluster" => {
                 self.cluster(r, &["Config", "resourcesVpcConfig"], &CDK_VPC_CONFIG)
             }
@@ -224,8 +229,9 @@ impl<'t> Reader<'t> {
             "AWS::Route53Resolver::ResolverRuleAssociation",
             "AWS::EC2::VPCDHCPOptionsAssociation",
         ];
-        const STANDALONE: [&str; 18] = [
+        const STANDALONE: [&str; 19] = [
             "AWS::EKS::Cluster",
+            "AWSQS::EKS::Cluster",
             "Custom::AWSCDK-EKS-Cluster",
             "AWS::EKS::Nodegroup",
             "AWS::EC2::VPC",

@@ -5,7 +5,10 @@
 //!   (`ClusterEndpointAccessDefaults`, `pkg/apis/eksctl.io/v1alpha5/defaults.go`; eksctl user
 //!   guide, "Cluster Access": "By default, an EKS cluster exposes the Kubernetes API server
 //!   publicly but not directly from within the VPC subnets (public=true, private=false)").
-//!   A fully-private cluster (`privateCluster.enabled`) is private only.
+//!   A fully-private cluster (`privateCluster.enabled`) is private only, and so is a control
+//!   plane on Outposts: eksctl's validation says "the cluster defaults to
+//!   private-endpoint-only access" and refuses public access there
+//!   (`pkg/apis/eksctl.io/v1alpha5/validation.go`).
 //! - **Control plane subnets**: `vpc.controlPlaneSubnetIDs`; otherwise every public and
 //!   private subnet (`ControlPlaneSubnetRefs`), only the private ones with
 //!   `vpc.controlPlaneOnPrivateSubnets` or a control plane on Outposts.
@@ -32,6 +35,7 @@ impl Importer<'_> {
             private_access: Some(private),
             public_access_cidrs: config.vpc.public_access_cidrs.clone(),
             endpoint: None,
+            ip_family: config.ip_family.clone(),
         });
     }
 
@@ -42,6 +46,12 @@ impl Importer<'_> {
         if self.config.private_cluster.enabled {
             if public == Some(true) || private == Some(false) {
                 self.note("privateCluster.enabled: the endpoint is private only, whatever vpc.clusterEndpoints says");
+            }
+            return (false, true);
+        }
+        if self.config.control_plane_on_outposts {
+            if public == Some(true) || private == Some(false) {
+                self.note("outpost.controlPlaneOutpostARN: a control plane on Outposts is private only (eksctl rejects public access there), whatever vpc.clusterEndpoints says");
             }
             return (false, true);
         }

@@ -20,6 +20,7 @@ const MODELLED_SECTIONS: &[&str] = &[
     "privateCluster",
     "nodeGroups",
     "managedNodeGroups",
+    "kubernetesNetworkConfig",
 ];
 
 /// `vpc` fields the reader models.
@@ -48,6 +49,8 @@ pub(super) struct ClusterConfig {
     pub(super) cloudwatch_logging: bool,
     /// `outpost.controlPlaneOutpostARN` is set: an EKS local cluster on AWS Outposts.
     pub(super) control_plane_on_outposts: bool,
+    /// `kubernetesNetworkConfig.ipFamily` as written (`IPv4`, `IPv6`).
+    pub(super) ip_family: Option<String>,
     pub(super) node_groups: Vec<NodeGroupConfig>,
     /// Sections read but not modelled.
     pub(super) unsupported: Vec<String>,
@@ -111,6 +114,11 @@ impl ClusterConfig {
                 .transpose()?
                 .flatten()
                 .is_some(),
+            ip_family: root
+                .section("kubernetesNetworkConfig")?
+                .map(|network| network.optional("ipFamily", Node::string))
+                .transpose()?
+                .flatten(),
             node_groups: NodeGroupConfig::parse_all(root)?,
             unsupported: unsupported_sections(root)?,
         })

@@ -10,7 +10,7 @@ use super::network::Network;
 use super::node::{Node, describe};
 use super::vpc_config::Topology;
 use crate::import::ImportError;
-use crate::import::inventory::NodeGroupDef;
+use crate::import::inventory::{NodeGroupDef, SubnetDef};
 
 #[derive(Debug)]
 pub(super) struct NodeGroupConfig {
@@ -162,7 +162,28 @@ impl Importer<'_> {
             let mut matched: Vec<String> = found.iter().map(|s| s.id.clone()).collect();
             if matched.is_empty() {
                 if entry.starts_with("subnet-") {
-                    // An existing subnet known only by ID: the builder says it is unknown.
+                    // An existing subnet known only by ID: listed without a CIDR, so the
+                    // builder gives it a placeholder block and says so.
+                    if !self.inventory.subnets.iter().any(|s| &s.id == entry) {
+                        self.inventory.subnets.push(SubnetDef {
+                            id: entry.clone(),
+                            origin: format!("eksctl {}.subnets", group.path),
+                            vpc: Some(network.vpc.clone()),
+                            ..SubnetDef::default()
+                        });
+                        // It routes as the group's other subnets would: through the
+                        // placeholder routing of an existing VPC, when there is one.
+                        let table =
+                            format!("rtb-{}-{}-placeholder", self.cluster_slug(), topology.key());
+                        if let Some(table) = self
+                            .inventory
+                            .route_tables
+                            .iter_mut()
+                            .find(|t| t.id == table)
+                        {
+                            table.subnets.push(entry.clone());
+                        }
+                    }
                     matched.push(entry.clone());
                 } else {
                     self.note(format!(

@@ -17,7 +17,28 @@ impl Plan<'_> {
             let name = self
                 .text(cluster, &[k("name")])
                 .unwrap_or_else(|| cluster.address.clone());
-            let subnets = self.ids(cluster, &config("subnet_ids"));
+            let mut subnets = self.ids(cluster, &config("subnet_ids"));
+            if subnets.is_empty() {
+                subnets = self.tagged_subnets(&name);
+                if !subnets.is_empty() {
+                    inventory.note_cluster(
+                        &name,
+                        format!(
+                            "{}: vpc_config.subnet_ids unknown at plan time; the subnets tagged kubernetes.io/cluster/{name} are assumed ({})",
+                            cluster.address,
+                            subnets.join(", ")
+                        ),
+                    );
+                }
+            }
+            let ip_family = self.text(
+                cluster,
+                &[
+                    k("kubernetes_network_config"),
+                    Seg::Index(0),
+                    k("ip_family"),
+                ],
+            );
             let cidrs_unknown = self.is_unknown(cluster, &config("public_access_cidrs"));
             let cidrs = self.texts(cluster, &config("public_access_cidrs"));
             inventory.clusters.push(ClusterDef {
@@ -42,6 +63,7 @@ impl Plan<'_> {
                     Some(cidrs)
                 },
                 endpoint: self.text(cluster, &[k("endpoint")]),
+                ip_family,
             });
         }
         for group in self.of_kind("aws_eks_node_group") {
@@ -64,6 +86,26 @@ impl Plan<'_> {
                 security_groups: None,
             });
         }
+    }
+}
+
+impl Plan<'_> {
+    /// The subnets tagged `kubernetes.io/cluster/<name>` (`shared` or `owned`), the tag EKS
+    /// and its load balancer controller use to find a cluster's subnets (EKS user guide,
+    /// network-reqs, "Subnet requirements and considerations").
+    fn tagged_subnets(&self, name: &str) -> Vec<String> {
+        let key = format!("kubernetes.io/cluster/{name}");
+        self.of_kind("aws_subnet")
+            .filter(|subnet| {
+                subnet
+                    .values
+                    .get("tags")
+                    .and_then(|tags| tags.get(key.as_str()))
+                    .and_then(serde_json::Value::as_str)
+                    .is_some_and(|v| v == "shared" || v == "owned")
+            })
+            .map(|subnet| self.id_of(subnet))
+            .collect()
     }
 }
 

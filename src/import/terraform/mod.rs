@@ -72,6 +72,35 @@ pub fn read_str(source: &str, text: &str) -> Result<Inventory, ImportError> {
     }
 }
 
+/// The inventory of a plan's `prior_state` (the state the plan started from), read as a
+/// state file is; `None` when the plan has no `prior_state` (a plan of a new configuration,
+/// or state rather than a plan). For `eksflow diff`, which compares it with the planned side.
+pub fn read_plan_prior_str(file: &str, text: &str) -> Result<Option<Inventory>, ImportError> {
+    let json: Value = serde_json::from_str(text).map_err(|error| {
+        ImportError::new(
+            file,
+            format!("line {} column {}", error.line(), error.column()),
+            format!("not JSON: {error} (import `terraform show -json` output)"),
+        )
+    })?;
+    let Some(prior) = json.get("prior_state").filter(|p| !p.is_null()) else {
+        return Ok(None);
+    };
+    if prior.pointer("/values/root_module").is_none() {
+        return Ok(None);
+    }
+    let plan = Plan::new(file, prior)?;
+    let mut inventory = plan.inventory();
+    inventory.source = format!("terraform plan prior state ({file})");
+    match plan.problems.into_inner().into_iter().next() {
+        Some(problem) => Err(ImportError {
+            path: format!("prior_state.{}", problem.path),
+            ..problem
+        }),
+        None => Ok(Some(inventory)),
+    }
+}
+
 /// One resource instance.
 #[derive(Debug)]
 struct Resource<'a> {

@@ -39,11 +39,15 @@ impl Plan<'_> {
 
     pub(super) fn subnets(&self, inventory: &mut Inventory) {
         for subnet in self.of_kind("aws_subnet") {
+            let cidr = self.text(subnet, &[k("cidr_block")]);
+            let vpc = self
+                .id(subnet, &[k("vpc_id")])
+                .or_else(|| vpc_containing(inventory, subnet, cidr.as_deref()));
             inventory.subnets.push(SubnetDef {
                 id: self.id_of(subnet),
                 origin: subnet.address.clone(),
-                vpc: self.id(subnet, &[k("vpc_id")]),
-                cidr: self.text(subnet, &[k("cidr_block")]),
+                vpc,
+                cidr,
                 az: self.text(subnet, &[k("availability_zone")]),
                 map_public_ip_on_launch: self.boolean(subnet, &[k("map_public_ip_on_launch")]),
             });
@@ -66,4 +70,35 @@ impl Plan<'_> {
             });
         }
     }
+}
+
+/// When a subnet's `vpc_id` is unknown and no `configuration` says which VPC it names (a
+/// plan saved without it): the one VPC of the plan whose CIDRs hold the subnet's block, noted.
+/// A subnet's block must lie inside its VPC's (EC2 API, CreateSubnet), so with exactly one
+/// candidate the VPC follows; with none or several it stays unknown.
+fn vpc_containing(
+    inventory: &mut Inventory,
+    subnet: &super::Resource<'_>,
+    cidr: Option<&str>,
+) -> Option<String> {
+    let block: ipnetwork::Ipv4Network = cidr?.parse().ok()?;
+    let mut candidates = inventory.vpcs.iter().filter(|vpc| {
+        vpc.cidrs.iter().any(|c| {
+            c.parse::<ipnetwork::Ipv4Network>()
+                .is_ok_and(|c| c.contains(block.network()) && c.prefix() <= block.prefix())
+        })
+    });
+    let found = candidates.next()?;
+    if candidates.next().is_some() {
+        return None;
+    }
+    let id = found.id.clone();
+    inventory.note_vpc(
+        Some(&id),
+        format!(
+            "{}: vpc_id unknown at plan time and not in a configuration section; {id}, the only VPC whose CIDRs hold {block}, is assumed",
+            subnet.address
+        ),
+    );
+    Some(id)
 }

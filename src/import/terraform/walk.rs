@@ -10,7 +10,7 @@
 //! import before any reader runs.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -59,6 +59,9 @@ impl<'a> Plan<'a> {
             &mut resources,
             &mut problems,
         );
+        if !is_state {
+            changed_but_not_planned(json, &unknown, &mut resources);
+        }
         if let Some(problem) = problems.into_iter().next() {
             return Err(problem);
         }
@@ -161,6 +164,45 @@ fn collect<'a>(
             out,
             problems,
         );
+    }
+}
+
+/// Resources a plan's `resource_changes` has but its `planned_values` lacks (some producers
+/// of plan JSON omit them): read from `change.after`, the same planned values ("`after`: the
+/// object value after the action", Terraform's JSON output format), so they are not lost.
+/// A change whose `after` is not an object (a delete has null) brings nothing.
+fn changed_but_not_planned<'a>(
+    json: &'a Value,
+    unknown: &HashMap<&str, &'a Value>,
+    out: &mut Vec<Resource<'a>>,
+) {
+    let Some(changes) = json.get("resource_changes").and_then(Value::as_array) else {
+        return;
+    };
+    let planned: HashSet<String> = out.iter().map(|r| r.address.clone()).collect();
+    for (i, change) in changes.iter().enumerate() {
+        let Some(address) = change.get("address").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some(after) = change.pointer("/change/after").filter(|a| a.is_object()) else {
+            continue;
+        };
+        if planned.contains(address) {
+            continue;
+        }
+        let kind = str_of(change.get("type"));
+        let name = str_of(change.get("name"));
+        out.push(Resource {
+            address: address.to_owned(),
+            module: str_of(change.get("module_address")).to_owned(),
+            kind: kind.to_owned(),
+            key: format!("{kind}.{name}"),
+            json_path: format!("resource_changes[{i}].change.after"),
+            index: change.get("index"),
+            values: after,
+            unknown: unknown.get(address).copied(),
+            data: change.get("mode").and_then(Value::as_str) == Some("data"),
+        });
     }
 }
 

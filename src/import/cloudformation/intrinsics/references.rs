@@ -215,7 +215,7 @@ impl Evaluator<'_> {
         }
         let resource = self.template.resources.get(logical_id);
         let (raw, path) = match resource.map(|r| (resource_type(r), properties(r))) {
-            Some((Some("AWS::EKS::Cluster"), Some(props))) => (
+            Some((Some("AWS::EKS::Cluster" | "AWSQS::EKS::Cluster"), Some(props))) => (
                 props.get("Name"),
                 format!("Resources.{logical_id}.Properties.Name"),
             ),
@@ -299,7 +299,10 @@ pub fn properties(resource: &Value) -> Option<&Mapping> {
 
 /// The native EKS cluster type, and the custom resource the AWS CDK's `eks.Cluster` creates.
 pub fn is_eks_cluster(kind: &str) -> bool {
-    matches!(kind, "AWS::EKS::Cluster" | "Custom::AWSCDK-EKS-Cluster")
+    matches!(
+        kind,
+        "AWS::EKS::Cluster" | "AWSQS::EKS::Cluster" | "Custom::AWSCDK-EKS-Cluster"
+    )
 }
 
 /// The ID the scenario builder gives the cluster security group EKS creates for `cluster`

@@ -766,3 +766,14 @@ fn an_office_sending_the_cluster_vpc_back_over_the_arriving_vpn_is_a_routing_loo
         ])
     );
 }
+
+#[test]
+fn the_forced_tunnel_fixture_loops_for_the_node_and_is_edge_to_edge_for_the_office() {
+    let text = include_str!("fixtures/path/vpn-routing-loop.yaml");
+    let node = common::flow_in(text, "node", None);
+    assert_eq!(reason(&node), Some("ROUTING_LOOP"));
+    let admin = common::flow_in(text, "admin", None);
+    assert_eq!(reason(&admin), Some("NO_EDGE_TO_EDGE"));
+    assert!(node.expectation.is_some_and(|e| e.met));
+    assert!(admin.expectation.is_some_and(|e| e.met));
+}

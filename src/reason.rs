@@ -35,10 +35,16 @@ pub enum Reason {
     SgEgressDeny,
     NaclInboundDeny,
     NaclOutboundDeny,
+    /// The path comes back to a VPC or network it already passed through; the blocking
+    /// sentence names the route that closes the loop.
+    RoutingLoop,
+    /// Traffic that entered a VPC over a VPN or Direct Connect asked to leave through that
+    /// VPC's internet gateway or NAT gateway (no edge-to-edge routing).
+    NoEdgeToEdge,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 16] = [
+    pub const ALL: [Reason; 18] = [
         Reason::DnsSupportDisabled,
         Reason::DnsForwardLoop,
         Reason::DnsServerUnknown,
@@ -55,6 +61,8 @@ impl Reason {
         Reason::SgEgressDeny,
         Reason::NaclInboundDeny,
         Reason::NaclOutboundDeny,
+        Reason::RoutingLoop,
+        Reason::NoEdgeToEdge,
     ];
 
     pub fn code(self) -> &'static str {
@@ -75,6 +83,8 @@ impl Reason {
             Reason::SgEgressDeny => "SG_EGRESS_DENY",
             Reason::NaclInboundDeny => "NACL_INBOUND_DENY",
             Reason::NaclOutboundDeny => "NACL_OUTBOUND_DENY",
+            Reason::RoutingLoop => "ROUTING_LOOP",
+            Reason::NoEdgeToEdge => "NO_EDGE_TO_EDGE",
         }
     }
 }

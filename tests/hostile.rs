@@ -399,3 +399,40 @@ fn encoding_oddities_and_wrong_types_stay_within_the_budget() {
         refused(&format!("tests/fixtures/invalid/{fixture}"), "invalid type");
     }
 }
+
+#[test]
+fn a_security_group_id_of_65536_characters_traces_without_a_panic() {
+    // `trace` pads the hop labels to one column; a label past u16::MAX characters once
+    // overflowed the width argument of `format!` and panicked.
+    let long = format!("sg-{}", "a".repeat(65_536));
+    let text = base().replace("sg-cluster", &long);
+    let path = scratch("long-sg.yaml", text.as_bytes());
+    let run = run(&["trace", &path, "--client", "node"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    // The short labels are padded to the long one's width, so the details line up.
+    let lines: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  ✓ "))
+        .collect();
+    let long_hop = lines.iter().find(|l| l.contains(&long)).unwrap();
+    let column = long_hop.find(&long).unwrap() + long.len() + 2;
+    assert!(lines.len() > 1, "{}", run.stdout.len());
+    for line in &lines {
+        assert!(line.len() > column, "{line}");
+        assert!(line.is_char_boundary(column), "{line}");
+        assert_ne!(
+            line[column..].chars().next(),
+            Some(' '),
+            "misaligned: {:.200}",
+            line
+        );
+        assert_eq!(
+            line[..column].chars().last(),
+            Some(' '),
+            "misaligned: {:.200}",
+            line
+        );
+    }
+}

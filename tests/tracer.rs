@@ -572,3 +572,208 @@ fn a_node_groups_public_ip_is_its_source_through_the_internet_gateway() {
     assert!(private.reachable(), "{:?}", private.blocked);
     assert_eq!(private.endpoint, Some(EndpointKind::Private));
 }
+
+// ---- networks route too: loops and edge-to-edge routing -------------------------------
+
+use eksflow::path::Step;
+
+/// The steps of the first target, each as the element it happened at (an ID) and whether
+/// it was a pass or the block: the structure of the path, without its sentences.
+fn path_of(flow: &common::Traced) -> Vec<(&'static str, String)> {
+    flow.targets[0]
+        .steps
+        .iter()
+        .zip(flow.hops(0))
+        .map(|(step, hop)| {
+            let kind = match step {
+                Step::Route { .. } => "route",
+                Step::Carried { .. } => "carried",
+                Step::NetworkRoute { .. } => "network route",
+                Step::Delivered { .. } => "delivered",
+                Step::ConnectionToInternet { .. } => "to internet",
+                Step::NetworkEgress { .. } => "egress",
+                Step::Allowlist { .. } => "allowlist",
+                Step::Blocked { .. } => "blocked",
+                _ => "filter",
+            };
+            (kind, hop.at)
+        })
+        .filter(|(kind, _)| *kind != "filter")
+        .collect()
+}
+
+fn path(steps: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    steps
+        .iter()
+        .map(|(kind, at)| (*kind, (*at).to_owned()))
+        .collect()
+}
+
+/// The cluster VPC's private subnets send everything they do not know over the VPN.
+const FORCED_TUNNEL: (&str, &str) = (
+    "          - { destination: 0.0.0.0/0, target: nat-a }\n",
+    "          - { destination: 0.0.0.0/0, target: vpn-office }\n",
+);
+
+/// The office sends everything it does not know back over the same VPN.
+const OFFICE_DEFAULT_OVER_VPN: (&str, &str) = (
+    "      - { destination: 10.0.0.0/16, target: vpn-office }\n",
+    "      - { destination: 10.0.0.0/16, target: vpn-office }\n      - { destination: 0.0.0.0/0, target: vpn-office }\n",
+);
+
+#[test]
+fn a_network_routing_back_over_its_vpn_is_a_routing_loop() {
+    // node → 0.0.0.0/0 → vpn-office → office, whose 0.0.0.0/0 → vpn-office leads back into
+    // vpc-main: the packet loops; the office's internetEgressIp is never reached.
+    let flow = flow_mode(&[FORCED_TUNNEL, OFFICE_DEFAULT_OVER_VPN], "node", Public);
+    assert!(!flow.reachable());
+    assert_eq!(reason(&flow), Some("ROUTING_LOOP"));
+    assert_eq!(
+        path_of(&flow),
+        path(&[
+            ("route", "rt-private"),
+            ("carried", "vpn-office"),
+            ("network route", "office"),
+            ("blocked", "office"),
+        ])
+    );
+    // The route that closes the loop is the office's 0.0.0.0/0.
+    let Step::NetworkRoute { route, .. } = &flow.targets[0].steps[flow.targets[0].steps.len() - 2]
+    else {
+        panic!("no network route before the block");
+    };
+    assert_eq!(route.destination.to_string(), "0.0.0.0/0");
+}
+
+#[test]
+fn a_forced_tunnel_leaves_through_the_networks_egress_ip_when_no_route_covers_the_address() {
+    let flow = flow_mode(&[FORCED_TUNNEL], "node", Public);
+    assert!(flow.reachable(), "{:?}", flow.blocked);
+    assert_eq!(
+        path_of(&flow),
+        path(&[
+            ("route", "rt-private"),
+            ("to internet", "vpn-office"),
+            ("allowlist", "publicAccessCidrs"),
+        ])
+    );
+    let Some(Step::Allowlist { source, .. }) = flow.targets[0]
+        .steps
+        .iter()
+        .find(|step| matches!(step, Step::Allowlist { .. }))
+    else {
+        panic!("no allowlist step");
+    };
+    assert_eq!(source.to_string(), "203.0.113.50");
+}
+
+#[test]
+fn traffic_from_a_vpn_cannot_leave_through_the_vpc_nat_gateway() {
+    // The office's own client follows the same 0.0.0.0/0 into vpc-main, whose NAT gateway
+    // does not carry traffic that arrived over a VPN.
+    let flow = flow_mode(&[OFFICE_DEFAULT_OVER_VPN], "admin", Public);
+    assert_eq!(reason(&flow), Some("NO_EDGE_TO_EDGE"));
+    assert_eq!(
+        path_of(&flow),
+        path(&[("network route", "office"), ("blocked", "vpn-office")])
+    );
+}
+
+#[test]
+fn traffic_from_direct_connect_cannot_leave_through_the_vpc_internet_gateway() {
+    let flow = flow_mode(
+        &[
+            OFFICE_DEFAULT_OVER_VPN,
+            (
+                "{ id: vpn-office, type: vpn,",
+                "{ id: vpn-office, type: direct-connect,",
+            ),
+        ],
+        "admin",
+        Public,
+    );
+    assert_eq!(reason(&flow), Some("NO_EDGE_TO_EDGE"));
+}
+
+#[test]
+fn a_forced_tunnel_whose_network_has_no_egress_is_no_internet_egress() {
+    let flow = flow_mode(
+        &[FORCED_TUNNEL, ("    internetEgressIp: 203.0.113.50\n", "")],
+        "node",
+        Public,
+    );
+    assert_eq!(reason(&flow), Some("NO_INTERNET_EGRESS"));
+    assert_eq!(
+        path_of(&flow),
+        path(&[("route", "rt-private"), ("blocked", "vpn-office")])
+    );
+}
+
+/// A second VPN, from vpc-tools to the office, which the tools subnet uses for the cluster.
+const TOOLS_VPN: [(&str, &str); 2] = [
+    (
+        "  - { id: vpn-office, type: vpn, vpc: vpc-main, network: office }",
+        "  - { id: vpn-office, type: vpn, vpc: vpc-main, network: office }\n  - { id: vpn-tools, type: vpn, vpc: vpc-tools, network: office }",
+    ),
+    (
+        "          - { destination: 10.0.0.0/16, target: pcx-tools }\n          - { destination: 0.0.0.0/0, target: nat-tools }",
+        "          - { destination: 10.0.0.0/16, target: vpn-tools }\n          - { destination: 0.0.0.0/0, target: nat-tools }",
+    ),
+];
+
+#[test]
+fn an_office_router_carries_traffic_between_two_vpns() {
+    // tools → vpn-tools → office → 10.0.0.0/16 → vpn-office → vpc-main; the reply goes back
+    // over vpn-office, and the ENIs admit the tools CIDR (no SG reference across a VPN).
+    let mut edits = TOOLS_VPN.to_vec();
+    edits.push((
+        "          - { destination: 10.1.0.0/16, target: pcx-tools }",
+        "          - { destination: 10.1.0.0/16, target: vpn-office }",
+    ));
+    edits.push((
+        "{ protocol: tcp, ports: 443, cidr: 10.2.0.0/16 }",
+        "{ protocol: tcp, ports: 443, cidr: 10.2.0.0/16 }\n          - { protocol: tcp, ports: 443, cidr: 10.1.0.0/16 }",
+    ));
+    let flow = flow_mode(&edits, "tools", Private);
+    assert!(flow.reachable(), "{:?}", flow.blocked);
+    assert_eq!(
+        path_of(&flow),
+        path(&[
+            ("route", "rt-tools"),
+            ("carried", "vpn-tools"),
+            ("network route", "office"),
+            ("delivered", "vpn-office"),
+        ])
+    );
+}
+
+#[test]
+fn an_office_sending_the_cluster_vpc_back_over_the_arriving_vpn_is_a_routing_loop() {
+    let mut edits = TOOLS_VPN.to_vec();
+    edits.push((
+        "      - { destination: 10.0.0.0/16, target: vpn-office }\n",
+        "      - { destination: 10.0.0.0/16, target: vpn-tools }\n",
+    ));
+    let flow = flow_mode(&edits, "tools", Private);
+    assert_eq!(reason(&flow), Some("ROUTING_LOOP"));
+    assert_eq!(
+        path_of(&flow),
+        path(&[
+            ("route", "rt-tools"),
+            ("carried", "vpn-tools"),
+            ("network route", "office"),
+            ("blocked", "office"),
+        ])
+    );
+}
+
+#[test]
+fn the_forced_tunnel_fixture_loops_for_the_node_and_is_edge_to_edge_for_the_office() {
+    let text = include_str!("fixtures/path/vpn-routing-loop.yaml");
+    let node = common::flow_in(text, "node", None);
+    assert_eq!(reason(&node), Some("ROUTING_LOOP"));
+    let admin = common::flow_in(text, "admin", None);
+    assert_eq!(reason(&admin), Some("NO_EDGE_TO_EDGE"));
+    assert!(node.expectation.is_some_and(|e| e.met));
+    assert!(admin.expectation.is_some_and(|e| e.met));
+}

@@ -7,12 +7,17 @@
 //!   client shares that subnet); the NAT gateway needs a public IP and its subnet a route to
 //!   an internet gateway; the request leaves the subnet (its NACL outbound) with the NAT
 //!   gateway's public IP as the source;
-//! - a VPN or Direct Connect (forced tunnelling): the network at the far end needs an
-//!   `internetEgressIp`, which becomes the source;
+//! - a VPN or Direct Connect (forced tunnelling): the network at the far end routes it on,
+//!   as below;
 //! - a peering connection or a transit gateway, the local route, or no route: blocked.
 //!
-//! From a network, a route into AWS for the address blocks; otherwise the network's
-//! `internetEgressIp` is the source.
+//! A network routes what its clients send and what arrives over a connection alike (SPEC
+//! section 3, "Networks route too"): its longest matching route for the address takes the
+//! packet over that connection — to another network, whose routes take it on, or into a VPC,
+//! which has no edge-to-edge routing for it (`NO_EDGE_TO_EDGE` over a VPN or Direct
+//! Connect) — and an address no route covers leaves through the `internetEgressIp`, which
+//! becomes the source (absent: `NO_INTERNET_EGRESS`). A route back to a place the packet
+//! already passed through is a routing loop (`crossing`).
 //!
 //! AWS behaviour encoded here beyond the SPEC, with sources:
 //! - A NAT gateway's own subnet NACL sees the flow twice (client → NAT, NAT → internet) and
@@ -25,10 +30,13 @@
 use std::net::Ipv4Addr;
 
 use super::filters::Direction;
-use super::walk::{Walk, unreachable_blocked};
+use super::walk::{Passed, Walk, unreachable_blocked};
 use super::{Leg, SourceOrigin, Step, Tracer, VpcNextHop, lookup_network, lookup_subnet, routes};
 use crate::reason::{Blocked, Reason};
-use crate::scenario::{Client, ConnectionKind, NetworkIx, PortRange, RouteTarget, Subnet};
+use crate::scenario::{
+    Attachment, Client, Connection, ConnectionKind, Network, NetworkIx, NetworkRoute, PortRange,
+    RouteTarget, Subnet, VpcIx,
+};
 
 impl<'s> Tracer<'s> {
     /// From a subnet to a public address: returns the source address the internet sees.
@@ -170,28 +178,20 @@ impl<'s> Tracer<'s> {
                             format!("route to {address} goes to peering connection {}, but VPC peering does not carry traffic to the internet (no edge-to-edge routing through the peer's gateways)", connection.id),
                         )
                     }
-                    ConnectionKind::Vpn { network, .. } | ConnectionKind::DirectConnect { network, .. } => {
-                        let network_ix = *network;
-                        let Some(network) = scenario.network(network_ix) else {
-                            return Err(unreachable_blocked());
-                        };
-                        match network.internet_egress_ip {
-                            Some(egress) => {
-                                walk.pass(Step::ConnectionToInternet {
-                                    connection,
-                                    network,
-                                    egress,
-                                });
-                                Ok((egress, SourceOrigin::NetworkEgress(network)))
-                            }
-                            None => {
-                                walk.block(
-                                    connection.id.clone(),
-                                    Reason::NoInternetEgress,
-                                    format!("route to {address} goes over {} to network {}, which has no internetEgressIp", connection.id, network.id),
-                                )
-                            }
-                        }
+                    ConnectionKind::Vpn { network, .. }
+                    | ConnectionKind::DirectConnect { network, .. } => {
+                        // Forced tunnelling: the network at the far end routes the flow on.
+                        let mut passed = Passed::starting_in(Attachment::Vpc(subnet.vpc));
+                        let landing = Attachment::Network(*network);
+                        self.enter(walk, &mut passed, None, connection, landing)?;
+                        self.network_to_internet(
+                            walk,
+                            &mut passed,
+                            client,
+                            *network,
+                            Some(connection),
+                            address,
+                        )
                     }
                     ConnectionKind::TransitGateway { .. } => {
                         walk.block(
@@ -205,37 +205,142 @@ impl<'s> Tracer<'s> {
         }
     }
 
-    /// From a network to a public address: returns the source address the internet sees.
+    /// From a network to a public address, the packet either sent by one of its clients
+    /// (`arrived` is `None`) or carried in over `arrived`: returns the source address the
+    /// internet sees. The network's longest matching route takes the packet on, through
+    /// every network it leads to; a destination no route covers leaves through the
+    /// `internetEgressIp`. `passed` holds `network_ix` already; each crossing enters the
+    /// place it lands in, so the walk ends at the latest with a routing loop.
     pub(super) fn network_to_internet(
         &self,
         walk: &mut Walk<'s>,
+        passed: &mut Passed,
         client: &'s Client,
-        network_ix: NetworkIx,
+        mut network_ix: NetworkIx,
+        mut arrived: Option<&'s Connection>,
         address: Ipv4Addr,
     ) -> Result<(Ipv4Addr, SourceOrigin<'s>), Blocked> {
-        let Some(network) = self.scenario.network(network_ix) else {
-            return Err(unreachable_blocked());
-        };
-        if let Some(route) = lookup_network(&network.routes, address) {
-            let conn = self.connection_id(route.target);
-            return walk.block(
-                network.id.clone(),
-                Reason::NoRoute,
-                format!("network {} routes {} over {conn} into AWS, and traffic arriving over a VPN, Direct Connect or transit gateway cannot leave through a VPC's internet or NAT gateway (no edge-to-edge routing)", network.id, route.destination),
-            );
+        let scenario = self.scenario;
+        loop {
+            let Some(network) = scenario.network(network_ix) else {
+                return Err(unreachable_blocked());
+            };
+            let Some(route) = lookup_network(&network.routes, address) else {
+                return self.network_egress(walk, client, network, arrived, address);
+            };
+            if let Some(connection) = arrived {
+                walk.pass(Step::Carried {
+                    connection,
+                    network,
+                });
+            }
+            walk.pass(Step::NetworkRoute { network, route });
+            let Some(connection) = scenario.connection(route.target) else {
+                return Err(unreachable_blocked());
+            };
+            let landing = self.landing(Attachment::Network(network_ix), connection, address);
+            let Some(landing) = landing else {
+                return walk.block(
+                    connection.id.clone(),
+                    Reason::NoRoute,
+                    format!(
+                        "network {} routes {address} to {} {}, which has no attachment for it",
+                        network.id,
+                        connection.kind.label(),
+                        connection.id
+                    ),
+                );
+            };
+            self.enter(walk, passed, Some((network, route)), connection, landing)?;
+            match landing {
+                Attachment::Network(next) => {
+                    network_ix = next;
+                    arrived = Some(connection);
+                }
+                Attachment::Vpc(vpc) => {
+                    return self.no_edge_to_edge(walk, network, route, connection, vpc, address);
+                }
+            }
         }
-        match network.internet_egress_ip {
-            Some(egress) => {
+    }
+
+    /// A network's `route` carried a packet for a public address over `connection` into
+    /// `vpc`, which cannot send it on: traffic that entered a VPC over a VPN or Direct
+    /// Connect cannot leave through its internet gateway or NAT gateway (SPEC section 3; the
+    /// VPC peering guide, "Edge to edge routing through a gateway or private connection",
+    /// lists the same gateways and connections; a VPC forwards only traffic that starts or
+    /// ends at a network interface in it, which a virtual private gateway is not).
+    fn no_edge_to_edge(
+        &self,
+        walk: &mut Walk<'s>,
+        network: &Network,
+        route: &NetworkRoute,
+        connection: &Connection,
+        vpc: VpcIx,
+        address: Ipv4Addr,
+    ) -> Result<(Ipv4Addr, SourceOrigin<'s>), Blocked> {
+        let vpc_id = self.vpc_id(vpc);
+        let (reason, why) = match connection.kind {
+            ConnectionKind::Vpn { .. } | ConnectionKind::DirectConnect { .. } => (
+                Reason::NoEdgeToEdge,
+                format!(
+                    "network {} routes {} over {} into {vpc_id}, and traffic that entered a VPC over a {} cannot leave through its internet gateway or NAT gateway (no edge-to-edge routing)",
+                    network.id,
+                    route.destination,
+                    connection.id,
+                    connection.kind.label()
+                ),
+            ),
+            ConnectionKind::Peering { .. } => (
+                Reason::PeeringNoTransit,
+                format!(
+                    "network {} routes {} over peering connection {} into {vpc_id}, which does not carry traffic to the internet (no edge-to-edge routing)",
+                    network.id, route.destination, connection.id
+                ),
+            ),
+            ConnectionKind::TransitGateway { .. } => (
+                Reason::NoRoute,
+                format!(
+                    "network {} routes {} over transit gateway {} into {vpc_id}, where the public endpoint {address} is not",
+                    network.id, route.destination, connection.id
+                ),
+            ),
+        };
+        walk.block(connection.id.clone(), reason, why)
+    }
+
+    /// A destination no route of `network` covers leaves through its `internetEgressIp`.
+    fn network_egress(
+        &self,
+        walk: &mut Walk<'s>,
+        client: &'s Client,
+        network: &'s Network,
+        arrived: Option<&'s Connection>,
+        address: Ipv4Addr,
+    ) -> Result<(Ipv4Addr, SourceOrigin<'s>), Blocked> {
+        match (network.internet_egress_ip, arrived) {
+            (Some(egress), None) => {
                 walk.pass(Step::NetworkEgress { network, egress });
                 Ok((egress, SourceOrigin::NetworkEgress(network)))
             }
-            None => {
-                walk.block(
-                    network.id.clone(),
-                    Reason::NoInternetEgress,
-                    format!("network {} has no internetEgressIp, so client {} cannot reach the public endpoint {address}", network.id, client.name),
-                )
+            (Some(egress), Some(connection)) => {
+                walk.pass(Step::ConnectionToInternet {
+                    connection,
+                    network,
+                    egress,
+                });
+                Ok((egress, SourceOrigin::NetworkEgress(network)))
             }
+            (None, None) => walk.block(
+                network.id.clone(),
+                Reason::NoInternetEgress,
+                format!("network {} has no internetEgressIp, so client {} cannot reach the public endpoint {address}", network.id, client.name),
+            ),
+            (None, Some(connection)) => walk.block(
+                connection.id.clone(),
+                Reason::NoInternetEgress,
+                format!("route to {address} goes over {} to network {}, which has no internetEgressIp", connection.id, network.id),
+            ),
         }
     }
 }

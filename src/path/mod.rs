@@ -15,10 +15,12 @@
 //!   `route_to_cluster` (local route, peering, transit gateway, VPN, Direct Connect);
 //! - `kubelet`: the control plane → node kubelet connection (TCP 10250).
 //!
-//! What they share: `filter_checks` (security group egress and NACL checks recorded in the
+//! What they share: `crossing` (where a connection lands, and the routing loop a crossing
+//! closes), `filter_checks` (security group egress and NACL checks recorded in the
 //! walk), `filters` (rule evaluation), `routes` (route lookup), `steps` (what each hop met,
 //! put into words) and `walk` (the steps so far, and how a failed check ends them).
 
+mod crossing;
 mod filter_checks;
 mod filters;
 mod internet_egress;

@@ -18,10 +18,10 @@
 use std::net::Ipv4Addr;
 
 use super::filters::Direction;
-use super::walk::{Check, Walk};
+use super::walk::{Check, Passed, Walk};
 use super::{Leg, SourceOrigin, Step, Tracer, VpcNextHop, lookup_subnet, steps};
 use crate::reason::Reason;
-use crate::scenario::{Client, ClientLocation, PortRange, RouteTarget, Subnet};
+use crate::scenario::{Attachment, Client, ClientLocation, PortRange, RouteTarget, Subnet};
 
 impl<'s> Tracer<'s> {
     pub(super) fn to_public(
@@ -36,7 +36,8 @@ impl<'s> Tracer<'s> {
                 (client.ip, SourceOrigin::ClientAddress)
             }
             ClientLocation::Network(network) => {
-                self.network_to_internet(walk, client, network, address)?
+                let mut passed = Passed::starting_in(Attachment::Network(network));
+                self.network_to_internet(walk, &mut passed, client, network, None, address)?
             }
             ClientLocation::Subnet(_) => {
                 let Some((_, subnet)) = self.subnet_of(client) else {

@@ -7,20 +7,22 @@
 //! address. From a network, its most specific route names the connection. Internet clients
 //! never get here: `private` refuses them first.
 //!
-//! The connection must land in the cluster VPC itself: a peering lands in its other VPC, a
-//! VPN or Direct Connect in its VPC, a transit gateway in the attached VPC whose CIDRs hold
-//! the address. A packet that lands in another VPC goes no further: VPC peering is not
+//! Where each connection lands is `crossing`'s rule. A packet that lands in a network
+//! follows that network's most specific route on (SPEC section 3, "Networks route too"), so
+//! an office can carry traffic between two VPNs; a place reached twice is a routing loop.
+//! It must end in the cluster VPC itself. A packet that lands in another VPC goes no
+//! further: VPC peering is not
 //! transitive, and VPC peering and VPN / Direct Connect have no edge-to-edge routing (VPC
 //! peering guide, "Edge to edge routing through a gateway or private connection"). The
 //! [`Arrival`] returned is what the reply's return route must match.
 
 use std::net::Ipv4Addr;
 
-use super::walk::{Walk, unreachable_blocked};
+use super::walk::{Passed, Walk, unreachable_blocked};
 use super::{Step, Tracer, VpcNextHop, lookup_network, lookup_subnet, routes};
 use crate::reason::{Blocked, Reason};
 use crate::scenario::{
-    Attachment, Client, ClientLocation, ConnIx, ConnectionKind, RouteTarget, VpcIx,
+    Attachment, Client, ClientLocation, ConnIx, ConnectionKind, Network, NetworkRoute, RouteTarget,
 };
 
 /// How a private-address packet reached the cluster VPC.
@@ -79,7 +81,15 @@ impl<'s> Tracer<'s> {
                                 table,
                                 route,
                             });
-                            self.cross_connection(walk, Attachment::Vpc(subnet.vpc), conn, address)
+                            let from = Attachment::Vpc(subnet.vpc);
+                            self.cross_connection(
+                                walk,
+                                &mut Passed::starting_in(from),
+                                from,
+                                conn,
+                                None,
+                                address,
+                            )
                         }
                         _ => {
                             let target = match route.target {
@@ -99,95 +109,42 @@ impl<'s> Tracer<'s> {
                 let Some(network) = scenario.network(network_ix) else {
                     return Err(unreachable_blocked());
                 };
-                match lookup_network(&network.routes, address) {
-                    Some(route) => {
-                        walk.pass(Step::NetworkRoute { network, route });
-                        self.cross_connection(walk, Attachment::Network(network_ix), route.target, address)
-                    }
-                    None => {
-                        walk.block(
-                            network.id.clone(),
-                            Reason::NoRoute,
-                            format!("network {} has no route to {address} (the cluster VPC {} over a VPN, Direct Connect or transit gateway)", network.id, self.vpc_id(cluster_vpc)),
-                        )
-                    }
-                }
+                let route = self.network_route_to_cluster(walk, network, address)?;
+                let from = Attachment::Network(network_ix);
+                self.cross_connection(
+                    walk,
+                    &mut Passed::starting_in(from),
+                    from,
+                    route.target,
+                    Some((network, route)),
+                    address,
+                )
             }
         }
     }
 
-    /// Carries a packet from `from` over `conn` towards an ENI address in the cluster VPC.
+    /// Carries a packet from `from` over `conn` towards an ENI address in the cluster VPC,
+    /// through every network whose routes take it on; `by` is the network route that chose
+    /// `conn` (none for a subnet's route). Each crossing enters its landing place into
+    /// `passed`, so the walk ends: at the latest, the next crossing after every place was
+    /// passed closes a routing loop.
     fn cross_connection(
         &self,
         walk: &mut Walk<'s>,
-        from: Attachment,
-        conn: ConnIx,
+        passed: &mut Passed,
+        mut from: Attachment,
+        mut conn: ConnIx,
+        mut by: Option<(&'s Network, &'s NetworkRoute)>,
         address: Ipv4Addr,
     ) -> Result<Arrival, Blocked> {
         let scenario = self.scenario;
         let cluster_vpc = scenario.cluster.vpc;
-        let Some(connection) = scenario.connection(conn) else {
-            return Err(unreachable_blocked());
-        };
         let cluster_vpc_id = self.vpc_id(cluster_vpc);
-        // The place the connection delivers to, seen from `from`.
-        let landing: Option<VpcIx> = match &connection.kind {
-            ConnectionKind::Peering { vpcs } => vpcs
-                .iter()
-                .copied()
-                .find(|vpc| Attachment::Vpc(*vpc) != from),
-            ConnectionKind::Vpn { vpc, .. } | ConnectionKind::DirectConnect { vpc, .. } => {
-                (Attachment::Vpc(*vpc) != from).then_some(*vpc)
-            }
-            ConnectionKind::TransitGateway { attachments } => {
-                attachments.iter().find_map(|attachment| match attachment {
-                    Attachment::Vpc(vpc)
-                        if *attachment != from
-                            && scenario.vpc(*vpc).is_some_and(|v| v.contains(address)) =>
-                    {
-                        Some(*vpc)
-                    }
-                    _ => None,
-                })
-            }
-        };
-        match landing {
-            Some(vpc) if vpc == cluster_vpc => {
-                let Some(vpc) = scenario.vpc(vpc) else {
-                    return Err(unreachable_blocked());
-                };
-                walk.pass(Step::Delivered { connection, vpc });
-                Ok(Arrival::Via(conn))
-            }
-            Some(other) => {
-                let other_id = self.vpc_id(other);
-                let onward_peering = scenario.connections.iter().any(|c| {
-                    matches!(&c.kind, ConnectionKind::Peering { vpcs } if vpcs.contains(&other) && vpcs.contains(&cluster_vpc))
-                });
-                let (reason, why) = if onward_peering
-                    || matches!(connection.kind, ConnectionKind::Peering { .. })
-                {
-                    (
-                        Reason::PeeringNoTransit,
-                        format!(
-                            "{} {} lands in {other_id}, not the cluster VPC {cluster_vpc_id}, and {other_id} does not pass traffic on (VPC peering is not transitive; no edge-to-edge routing)",
-                            connection.kind.label(),
-                            connection.id
-                        ),
-                    )
-                } else {
-                    (
-                        Reason::NoRoute,
-                        format!(
-                            "{} {} lands in {other_id}, not the cluster VPC {cluster_vpc_id}",
-                            connection.kind.label(),
-                            connection.id
-                        ),
-                    )
-                };
-                walk.block(connection.id.clone(), reason, why)
-            }
-            None => {
+        loop {
+            let Some(connection) = scenario.connection(conn) else {
+                return Err(unreachable_blocked());
+            };
+            let Some(landing) = self.landing(from, connection, address) else {
                 let why = match &connection.kind {
                     ConnectionKind::TransitGateway { .. } => format!(
                         "transit gateway {} has no attachment whose CIDRs hold {address} (attach the cluster VPC {cluster_vpc_id})",
@@ -199,8 +156,86 @@ impl<'s> Tracer<'s> {
                         connection.id
                     ),
                 };
-                walk.block(connection.id.clone(), Reason::NoRoute, why)
+                return walk.block(connection.id.clone(), Reason::NoRoute, why);
+            };
+            self.enter(walk, passed, by, connection, landing)?;
+            let other = match landing {
+                Attachment::Vpc(vpc) if vpc == cluster_vpc => {
+                    let Some(vpc) = scenario.vpc(vpc) else {
+                        return Err(unreachable_blocked());
+                    };
+                    walk.pass(Step::Delivered { connection, vpc });
+                    return Ok(Arrival::Via(conn));
+                }
+                Attachment::Vpc(other) => other,
+                Attachment::Network(network_ix) => {
+                    let Some(network) = scenario.network(network_ix) else {
+                        return Err(unreachable_blocked());
+                    };
+                    walk.pass(Step::Carried {
+                        connection,
+                        network,
+                    });
+                    let route = self.network_route_to_cluster(walk, network, address)?;
+                    from = landing;
+                    conn = route.target;
+                    by = Some((network, route));
+                    continue;
+                }
+            };
+            // A VPC other than the cluster VPC passes nothing on: peering is not
+            // transitive, and traffic from a peering, VPN or Direct Connect has no
+            // edge-to-edge routing.
+            let other_id = self.vpc_id(other);
+            let onward_peering = scenario.connections.iter().any(|c| {
+                matches!(&c.kind, ConnectionKind::Peering { vpcs } if vpcs.contains(&other) && vpcs.contains(&cluster_vpc))
+            });
+            let (reason, why) = if onward_peering
+                || matches!(connection.kind, ConnectionKind::Peering { .. })
+            {
+                (
+                    Reason::PeeringNoTransit,
+                    format!(
+                        "{} {} lands in {other_id}, not the cluster VPC {cluster_vpc_id}, and {other_id} does not pass traffic on (VPC peering is not transitive; no edge-to-edge routing)",
+                        connection.kind.label(),
+                        connection.id
+                    ),
+                )
+            } else {
+                (
+                    Reason::NoRoute,
+                    format!(
+                        "{} {} lands in {other_id}, not the cluster VPC {cluster_vpc_id}",
+                        connection.kind.label(),
+                        connection.id
+                    ),
+                )
+            };
+            return walk.block(connection.id.clone(), reason, why);
+        }
+    }
+
+    /// The route a network takes towards an ENI address: its longest match, or `NO_ROUTE`.
+    fn network_route_to_cluster(
+        &self,
+        walk: &mut Walk<'s>,
+        network: &'s Network,
+        address: Ipv4Addr,
+    ) -> Result<&'s NetworkRoute, Blocked> {
+        match lookup_network(&network.routes, address) {
+            Some(route) => {
+                walk.pass(Step::NetworkRoute { network, route });
+                Ok(route)
             }
+            None => walk.block(
+                network.id.clone(),
+                Reason::NoRoute,
+                format!(
+                    "network {} has no route to {address} (the cluster VPC {} over a VPN, Direct Connect or transit gateway)",
+                    network.id,
+                    self.vpc_id(self.scenario.cluster.vpc)
+                ),
+            ),
         }
     }
 }

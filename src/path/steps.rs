@@ -122,6 +122,11 @@ pub enum Step<'s> {
         network: &'s Network,
         route: &'s NetworkRoute,
     },
+    /// A connection that carries the flow into a network, whose routes take it on.
+    Carried {
+        connection: &'s Connection,
+        network: &'s Network,
+    },
     /// A connection that delivers into the cluster VPC.
     Delivered {
         connection: &'s Connection,
@@ -281,6 +286,18 @@ impl Step<'_> {
                         .connection(route.target)
                         .map(|c| c.id.as_str())
                         .unwrap_or_default()
+                ),
+                true,
+            ),
+            Step::Carried {
+                connection,
+                network,
+            } => (
+                connection.id.clone(),
+                format!(
+                    "{} carries the flow to network {}",
+                    connection.kind.label(),
+                    network.id
                 ),
                 true,
             ),

@@ -7,6 +7,7 @@
 
 use super::Step;
 use crate::reason::{Blocked, Reason};
+use crate::scenario::Attachment;
 
 /// The steps walked so far; a failed check ends the walk with `Err(Blocked)`.
 pub(super) struct Walk<'s> {
@@ -55,5 +56,33 @@ pub(super) fn unreachable_blocked() -> Blocked {
     Blocked {
         reason: Reason::NoRoute,
         blocked_by: "the scenario references an element that does not exist".to_owned(),
+    }
+}
+
+/// The VPCs and networks a path has passed through, starting with the client's own.
+///
+/// Every crossing of a connection enters the place it lands in here, and a place entered
+/// twice is a routing loop: a walk therefore passes each place at most once and ends after
+/// at most as many crossings as the scenario has places, whatever its routes say.
+pub(super) struct Passed {
+    places: Vec<Attachment>,
+}
+
+impl Passed {
+    pub(super) fn starting_in(place: Attachment) -> Self {
+        Passed {
+            places: vec![place],
+        }
+    }
+
+    /// Enters `place`; `false` when the path already passed through it (a routing loop).
+    #[must_use]
+    pub(super) fn enter(&mut self, place: Attachment) -> bool {
+        if self.places.contains(&place) {
+            false
+        } else {
+            self.places.push(place);
+            true
+        }
     }
 }

@@ -62,7 +62,16 @@ pub fn text(analysis: &Analysis<'_>, flow: &Flow<'_>) -> String {
             .unwrap_or(0);
         for hop in &hops {
             let mark = if hop.ok { "✓" } else { "✗" };
-            let _ = writeln!(out, "  {mark} {:<width$}  {}", hop.at, hop.detail);
+            // Padded by hand: a `{:<width$}` width above u16::MAX panics in `format!`, and
+            // a label is as long as the scenario's IDs make it.
+            let pad = width.saturating_sub(hop.at.chars().count());
+            let _ = writeln!(
+                out,
+                "  {mark} {}{}  {}",
+                hop.at,
+                " ".repeat(pad),
+                hop.detail
+            );
         }
         if let Some(blocked) = &target.blocked
             && hops

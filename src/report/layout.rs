@@ -75,7 +75,10 @@ impl Grid {
     /// How many lines each cell of `column` (its header first) takes at `width`.
     fn heights(&self, column: usize, width: usize) -> Vec<usize> {
         let header = self.header.get(column).map(String::as_str);
-        let cells = self.rows.iter().map(|row| row.get(column).map(|cell| cell.text.as_str()));
+        let cells = self
+            .rows
+            .iter()
+            .map(|row| row.get(column).map(|cell| cell.text.as_str()));
         std::iter::once(header)
             .chain(cells)
             .map(|text| text.map_or(1, |text| wrap::lines(text, width, 0).len()))
@@ -315,7 +318,10 @@ mod tests {
         let unwrapped = grid().render(Style::default());
         assert_eq!(grid().render(at(200)), unwrapped);
         let widest = unwrapped.lines().map(wrap::width).max().unwrap_or(0);
-        assert_eq!(grid().render(at(u16::try_from(widest).unwrap_or(0))), unwrapped);
+        assert_eq!(
+            grid().render(at(u16::try_from(widest).unwrap_or(0))),
+            unwrapped
+        );
     }
 
     #[test]
@@ -340,16 +346,16 @@ mod tests {
     fn spare_columns_go_where_they_shorten_the_table() {
         let grid = Grid {
             header: vec!["a".into(), "b".into()],
-            rows: vec![vec![
-                Cell::plain("one two three four"),
-                Cell::plain("x y"),
-            ]],
+            rows: vec![vec![Cell::plain("one two three four"), Cell::plain("x y")]],
         };
         // Narrowest: 5 and 1 columns, four lines tall; seven to spare. "x y" on one line
         // would not make the table shorter, so the first cell gets 2 columns (three lines),
         // then 3 more (two lines); the last 2 unwrap "x y", which saves a line of it.
         assert_eq!(grid.share(&[18, 3], vec![5, 1], 5 + 1 + 7 + 7), vec![10, 3]);
         assert_eq!(grid.share(&[18, 3], vec![5, 1], 5 + 1 + 7 + 6), vec![10, 1]);
-        assert_eq!(grid.share(&[18, 3], vec![5, 1], 5 + 1 + 7 + 20), vec![18, 3]);
+        assert_eq!(
+            grid.share(&[18, 3], vec![5, 1], 5 + 1 + 7 + 20),
+            vec![18, 3]
+        );
     }
 }

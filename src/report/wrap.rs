@@ -179,8 +179,10 @@ mod tests {
                 "  10.120.1.30",
             ]
         );
-        assert_eq!(wrapped.join(" ").split_whitespace().collect::<Vec<_>>(),
-            text.split(' ').collect::<Vec<_>>());
+        assert_eq!(
+            wrapped.join(" ").split_whitespace().collect::<Vec<_>>(),
+            text.split(' ').collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -205,10 +207,7 @@ mod tests {
 
     #[test]
     fn leading_and_inner_runs_of_spaces_are_kept_on_a_line() {
-        assert_eq!(
-            lines("  error   EKS013 x", 80, 4),
-            ["  error   EKS013 x"]
-        );
+        assert_eq!(lines("  error   EKS013 x", 80, 4), ["  error   EKS013 x"]);
         assert_eq!(lines("name  (file.yaml)  ", 80, 2), ["name  (file.yaml)"]);
     }
 
@@ -218,7 +217,10 @@ mod tests {
         filler.extend(pieces("blocked: NO_ROUTE", Tone::Bad, 12, 0));
         assert_eq!(
             filler.finish(),
-            ["\u{1b}[31mblocked:\u{1b}[39m", "\u{1b}[31mNO_ROUTE\u{1b}[39m"]
+            [
+                "\u{1b}[31mblocked:\u{1b}[39m",
+                "\u{1b}[31mNO_ROUTE\u{1b}[39m"
+            ]
         );
     }
 

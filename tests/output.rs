@@ -136,7 +136,7 @@ fn a_pipe_gets_plain_unwrapped_tables_even_without_no_color() {
 }
 
 #[test]
-fn a_terminal_table_is_coloured_and_wraps_to_its_width() {
+fn a_terminal_table_is_coloured_and_fits_its_width() {
     use eksflow::report::{Style, table};
     let text = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/public-and-private.yaml"),
@@ -148,14 +148,10 @@ fn a_terminal_table_is_coloured_and_wraps_to_its_width() {
         let terminal = Style::for_output(true, None, Some("xterm-256color"), Some(width));
         let coloured = table::check(&analysis, terminal);
         assert!(coloured.contains("\u{1b}["), "no colour on a terminal");
-        let table_lines: Vec<&str> = coloured
-            .lines()
-            .filter(|line| line.starts_with(['┌', '│', '├', '└']))
-            .collect();
-        assert!(!table_lines.is_empty());
-        for line in table_lines {
+        for line in coloured.lines() {
+            // Only a word wider than the terminal (the endpoint name) may stick out.
             assert!(
-                columns(line) <= usize::from(width),
+                columns(line) <= usize::from(width) || !line.trim().contains(' '),
                 "wider than {width}: {line}"
             );
         }

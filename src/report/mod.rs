@@ -5,24 +5,34 @@ pub(crate) mod cells;
 pub mod diff;
 pub mod dig;
 pub mod json;
+mod layout;
 pub mod lint;
 pub mod markdown;
 pub mod table;
 pub mod trace;
+mod wrap;
 
 /// How human-facing output may look; decided by the CLI from the terminal and `NO_COLOR`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Style {
     /// Colour verdicts (only on a terminal, never with `NO_COLOR` set).
     pub color: bool,
-    /// Wrap tables to this many columns (a terminal's width); `None` never wraps.
+    /// Fit output to this many columns (a terminal's width); `None` never wraps. Widths
+    /// under [`Style::MIN_WIDTH`] are treated as `None`.
     pub width: Option<u16>,
 }
 
 impl Style {
+    /// The narrowest width output is fitted to. A terminal that reports fewer columns has not
+    /// really told its size: a pseudo-terminal whose size was never set reports 0 (and
+    /// comfy-table then made every column one character wide), and no flow table can be read
+    /// in a dozen columns anyway. Such a terminal gets the full lines, like a pipe.
+    pub const MIN_WIDTH: u16 = 20;
+
     /// The style for standard output: colour only on a terminal, and never with `NO_COLOR`
-    /// set to a non-empty value (<https://no-color.org>) or `TERM=dumb`; tables wrap to the
-    /// terminal's width, and a pipe or file gets the full, unwrapped lines.
+    /// set to a non-empty value (<https://no-color.org>) or `TERM=dumb`; output fits the
+    /// terminal's width, and a pipe or file, or a terminal that reports no size (or one under
+    /// [`Style::MIN_WIDTH`]), gets the full, unwrapped lines.
     pub fn for_output(
         terminal: bool,
         no_color: Option<&std::ffi::OsStr>,
@@ -33,8 +43,15 @@ impl Style {
         let dumb = term == Some("dumb");
         Style {
             color: terminal && !no_color && !dumb,
-            width: if terminal { terminal_width } else { None },
+            width: terminal_width.filter(|&width| terminal && width >= Style::MIN_WIDTH),
         }
+    }
+
+    /// The width to fit output to, if any: `width` when it is at least [`Style::MIN_WIDTH`].
+    pub(crate) fn wrap_width(self) -> Option<usize> {
+        self.width
+            .filter(|&width| width >= Style::MIN_WIDTH)
+            .map(usize::from)
     }
 }
 
@@ -66,5 +83,21 @@ mod tests {
         );
         assert_eq!(Style::for_output(false, None, None, Some(72)).width, None);
         assert_eq!(Style::for_output(true, None, None, None).width, None);
+    }
+
+    #[test]
+    fn a_terminal_that_reports_no_size_or_a_tiny_one_gets_unwrapped_lines() {
+        // A pseudo-terminal whose size was never set answers TIOCGWINSZ with 0 columns.
+        assert_eq!(Style::for_output(true, None, None, Some(0)).width, None);
+        assert_eq!(Style::for_output(true, None, None, Some(19)).width, None);
+        assert_eq!(
+            Style::for_output(true, None, None, Some(20)).width,
+            Some(20)
+        );
+        let built = Style {
+            color: false,
+            width: Some(0),
+        };
+        assert_eq!(built.wrap_width(), None, "a Style built by hand, too");
     }
 }

@@ -2,54 +2,30 @@
 
 use std::fmt::Write;
 
-use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
-
 use super::Style;
 use super::cells;
+use super::layout::{Cell, Grid, prose};
+use super::wrap::Tone;
 use crate::analysis::{Analysis, Flow};
 use crate::checked::Checked;
 use crate::rules::{Finding, Severity};
 
-fn new_table(style: Style, header: &[&str]) -> Table {
-    let mut table = Table::new();
-    table.load_preset(presets::UTF8_FULL_CONDENSED);
-    table.set_header(header.to_vec());
-    match style.width {
-        Some(width) => {
-            table.set_content_arrangement(ContentArrangement::Dynamic);
-            table.set_width(width);
-        }
-        None => {
-            table.set_content_arrangement(ContentArrangement::Disabled);
-        }
-    }
-    // Styling is decided by the caller, not by comfy-table's own terminal detection, so the
-    // output is the same for the same `Style` everywhere (and snapshot tests are stable).
-    if style.color {
-        table.enforce_styling();
+fn verdict_tone(flow: &Flow) -> Tone {
+    if flow.reachable() {
+        Tone::Good
     } else {
-        table.force_no_tty();
-    }
-    table
-}
-
-fn verdict_cell(flow: &Flow, style: Style) -> Cell {
-    let cell = Cell::new(cells::verdict(flow));
-    match (style.color, flow.reachable()) {
-        (false, _) => cell,
-        (true, true) => cell.fg(Color::Green),
-        (true, false) => cell.fg(Color::Red),
+        Tone::Bad
     }
 }
 
-fn expectation_cell(flow: &Flow, style: Style) -> Cell {
+fn expectation_cell(flow: &Flow) -> Cell {
     let text = cells::expectation(flow);
-    let cell = Cell::new(text);
-    match (style.color, text) {
-        (true, "FAILED") => cell.fg(Color::Red),
-        (true, "met") => cell.fg(Color::Green),
-        _ => cell,
-    }
+    let tone = match text {
+        "FAILED" => Tone::Bad,
+        "met" => Tone::Good,
+        _ => Tone::Plain,
+    };
+    Cell::toned(text, tone)
 }
 
 /// `check`'s report for one scenario: heading, flow table, blocked flows, findings, summary.
@@ -57,37 +33,49 @@ pub fn check(checked: &Checked<'_>, style: Style) -> String {
     let analysis = &checked.analysis;
     let scenario = analysis.scenario;
     let mut out = String::new();
-    let _ = writeln!(out, "{}  ({})", scenario.name, scenario.source.file);
-    let _ = writeln!(out, "{}", cells::heading(analysis));
+    let title = format!("{}  ({})", scenario.name, scenario.source.file);
+    prose(&mut out, &title, style, 2);
+    prose(&mut out, &cells::heading(analysis), style, 2);
     if analysis.flows.is_empty() {
-        let _ = writeln!(out, "\nno clients: add `clients:` to see flows");
-    } else {
-        let mut table = new_table(
+        out.push('\n');
+        prose(
+            &mut out,
+            "no clients: add `clients:` to see flows",
             style,
-            &[
-                "client",
-                "source",
-                "DNS server",
-                "answered by",
-                "addresses",
-                "endpoint",
-                "verdict",
-                "expect",
-            ],
+            2,
         );
-        for flow in &analysis.flows {
-            table.add_row(vec![
-                Cell::new(&flow.client.name),
-                Cell::new(flow.source),
-                Cell::new(cells::dns_server(flow)),
-                Cell::new(flow.dns.answered_by.as_str()),
-                Cell::new(cells::addresses(flow)),
-                Cell::new(cells::endpoint(flow)),
-                verdict_cell(flow, style),
-                expectation_cell(flow, style),
-            ]);
-        }
-        let _ = writeln!(out, "{table}");
+    } else {
+        let header = [
+            "client",
+            "source",
+            "DNS server",
+            "answered by",
+            "addresses",
+            "endpoint",
+            "verdict",
+            "expect",
+        ];
+        let rows = analysis
+            .flows
+            .iter()
+            .map(|flow| {
+                vec![
+                    Cell::plain(&flow.client.name),
+                    Cell::plain(flow.source.to_string()),
+                    Cell::plain(cells::dns_server(flow)),
+                    Cell::plain(flow.dns.answered_by.as_str()),
+                    Cell::plain(cells::addresses(flow)),
+                    Cell::plain(cells::endpoint(flow)),
+                    Cell::toned(cells::verdict(flow), verdict_tone(flow)),
+                    expectation_cell(flow),
+                ]
+            })
+            .collect();
+        let grid = Grid {
+            header: header.iter().map(|&text| text.to_owned()).collect(),
+            rows,
+        };
+        let _ = writeln!(out, "{}", grid.render(style));
     }
     let blocked: Vec<&Flow> = analysis
         .flows
@@ -98,21 +86,23 @@ pub fn check(checked: &Checked<'_>, style: Style) -> String {
         let _ = writeln!(out, "\nblocked:");
         for flow in blocked {
             if let Some(blocked) = &flow.blocked {
-                let _ = writeln!(
-                    out,
+                let line = format!(
                     "  {}: {} — {}",
                     flow.client.name, blocked.reason, blocked.blocked_by
                 );
+                prose(&mut out, &line, style, 4);
             }
         }
     }
-    write_findings(&mut out, &checked.findings, &scenario.source.file);
-    let _ = writeln!(out, "\n{}", cells::summary(checked));
+    write_findings(&mut out, &checked.findings, &scenario.source.file, style);
+    out.push('\n');
+    prose(&mut out, &cells::summary(checked), style, 2);
     out
 }
 
-/// Findings as `severity CODE FILE:LINE:COL path: message` lines.
-pub fn write_findings(out: &mut String, findings: &[Finding], file: &str) {
+/// Findings as `severity CODE FILE:LINE:COL path: message` lines, wrapped at spaces to the
+/// style's width.
+pub fn write_findings(out: &mut String, findings: &[Finding], file: &str, style: Style) {
     if findings.is_empty() {
         return;
     }
@@ -122,14 +112,14 @@ pub fn write_findings(out: &mut String, findings: &[Finding], file: &str) {
             Some(position) => format!("{file}:{}:{}", position.line, position.column),
             None => file.to_owned(),
         };
-        let _ = writeln!(
-            out,
+        let line = format!(
             "  {} {} {location} {}: {}",
             severity_word(finding.severity),
             finding.code,
             finding.path,
             finding.message
         );
+        prose(out, &line, style, 4);
     }
 }
 
@@ -150,15 +140,16 @@ pub fn compare(modes: &[Checked<'_>], style: Style) -> String {
         return out;
     };
     let scenario = first.scenario;
-    let _ = writeln!(out, "{}  ({})", scenario.name, scenario.source.file);
-    let _ = writeln!(
-        out,
+    let title = format!("{}  ({})", scenario.name, scenario.source.file);
+    prose(&mut out, &title, style, 2);
+    let heading = format!(
         "cluster {} ({}) · scenario mode {} · endpoint {}",
         scenario.cluster.name,
         scenario.cluster.region,
         scenario.cluster.access,
         super::json::endpoint_name(first)
     );
+    prose(&mut out, &heading, style, 2);
     let mut header = vec!["client".to_owned()];
     header.extend(analyses.iter().map(|analysis| {
         if analysis.mode == scenario.cluster.access {
@@ -167,32 +158,26 @@ pub fn compare(modes: &[Checked<'_>], style: Style) -> String {
             analysis.mode.to_string()
         }
     }));
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut table = new_table(style, &header);
-    for (i, client) in scenario.clients.iter().enumerate() {
-        let mut row = vec![Cell::new(&client.name)];
-        for analysis in &analyses {
-            if let Some(flow) = analysis.flows.get(i) {
+    let rows = scenario
+        .clients
+        .iter()
+        .enumerate()
+        .map(|(i, client)| {
+            let mut row = vec![Cell::plain(&client.name)];
+            row.extend(analyses.iter().filter_map(|analysis| {
+                let flow = analysis.flows.get(i)?;
                 let text = format!("{} · {}", cells::endpoint(flow), cells::verdict(flow));
-                let cell = Cell::new(text);
-                row.push(match (style.color, flow.reachable()) {
-                    (false, _) => cell,
-                    (true, true) => cell.fg(Color::Green),
-                    (true, false) => cell.fg(Color::Red),
-                });
-            }
-        }
-        table.add_row(row);
-    }
-    let _ = writeln!(out, "{table}");
+                Some(Cell::toned(text, verdict_tone(flow)))
+            }));
+            row
+        })
+        .collect();
+    let _ = writeln!(out, "{}", Grid { header, rows }.render(style));
     if let Some(own) = own_mode(modes) {
-        write_findings(&mut out, &own.findings, &scenario.source.file);
-        let _ = writeln!(
-            out,
-            "\n{} (scenario): {}",
-            own.analysis.mode,
-            cells::summary(own)
-        );
+        write_findings(&mut out, &own.findings, &scenario.source.file, style);
+        out.push('\n');
+        let summary = format!("{} (scenario): {}", own.analysis.mode, cells::summary(own));
+        prose(&mut out, &summary, style, 2);
     }
     out
 }

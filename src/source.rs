@@ -148,6 +148,16 @@ pub fn display_name(path: &str) -> String {
 pub fn load(path: &str, options: Options<'_>) -> Loaded {
     let file = display_name(path);
     if path != STDIN && Path::new(path).is_dir() {
+        if !has_json(Path::new(path)) {
+            return Loaded {
+                file: file.clone(),
+                what: What::Unknown,
+                documents: vec![Err(vec![Diagnostic::file(
+                    &file,
+                    "is a directory: `check` takes files, or a directory of AWS CLI output (`*.json`, see scripts/collect-aws.sh); `lint` walks directories",
+                )])],
+            };
+        }
         let documents = imported(&file, Kind::Aws, None, options, || {
             import::read(Kind::Aws, path)
         });
@@ -179,7 +189,9 @@ pub fn load_text(file: &str, text: &str, options: Options<'_>) -> Loaded {
             import::read_str(kind, file, text)
         }),
         What::Unknown if options.skip_unknown => Vec::new(),
-        What::Unknown => vec![Err(vec![not_recognised(file, text)])],
+        // Nothing but comments and document markers: the scenario loader says it is empty.
+        What::Unknown if is_blank(text) => scenario::load_str(file, text),
+        What::Unknown => vec![Err(vec![not_recognised(file)])],
     };
     Loaded {
         file: file.to_owned(),
@@ -188,20 +200,30 @@ pub fn load_text(file: &str, text: &str, options: Options<'_>) -> Loaded {
     }
 }
 
+/// Whether `dir` holds a `*.json` file (AWS CLI output is one response a file).
+fn has_json(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|entry| entry.path().extension().is_some_and(|ext| ext == "json"))
+    })
+}
+
 /// One line for a file named on the command line that is no kind eksflow reads: what it
 /// is not, and the two ways on.
-fn not_recognised(file: &str, text: &str) -> Diagnostic {
-    let blank = text.trim().is_empty();
-    if blank {
-        return Diagnostic::file(
-            file,
-            "empty file: no scenario in it (see README, \"Your first scenario\")",
-        );
-    }
+fn not_recognised(file: &str) -> Diagnostic {
     Diagnostic::file(
         file,
         "not a scenario (no `version:` or `cluster:`), nor an eksctl ClusterConfig, Terraform plan or state, CloudFormation template or AWS CLI output: write a scenario (README, \"Your first scenario\") or name the source's kind with `eksflow import KIND FILE`",
     )
+}
+
+/// Only blank lines, comments and document markers.
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|line| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with('#') || line == "---" || line == "..."
+    })
 }
 
 /// Appends `--clients` to each scenario of a scenario file: its clients, networks and DNS

@@ -322,7 +322,7 @@ fn json_findings_are_the_objects_check_prints() {
     // Every finding of the after side is new here, so `added` must equal `check`'s list.
     let diff = diff_files(BASE, DROPS_NAT);
     let now = load(DROPS_NAT);
-    let after = analysis::analyse(&now[0], None);
+    let after = eksflow::checked::check(&now[0], None);
     let check: Value =
         serde_json::from_str(&report::json::to_string(&report::json::scenario(&after))).unwrap();
     assert_eq!(

@@ -103,7 +103,7 @@ fn missing_files_and_directories_are_reported_and_the_rest_still_run() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(
         stderr,
-        "no-such-file.yaml: no such file\nscenarios: is a directory: `check` takes scenario files (`lint` walks directories)\n"
+        "no-such-file.yaml: no such file\nscenarios: is a directory: `check` takes files, or a directory of AWS CLI output (`*.json`, see scripts/collect-aws.sh); `lint` walks directories\n"
     );
     assert!(
         String::from_utf8(output.stdout)
@@ -165,7 +165,7 @@ fn a_byte_order_mark_crlf_line_ends_and_tabs_after_values_are_fine() {
         String::from_utf8_lossy(&output.stderr)
     );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(json["scenario"], "valid base");
+    assert_eq!(json[0]["scenario"], "valid base");
 }
 
 #[test]
@@ -186,7 +186,7 @@ fn a_cidr_with_host_bits_loads_and_is_left_to_the_rules() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let finding = &json["findings"][0];
+    let finding = &json[0]["findings"][0];
     assert_eq!(finding["code"], "EKS002");
     assert_eq!(finding["path"], "cluster.publicAccessCidrs[0]");
     assert_eq!(finding["line"], 8);

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use eksflow::analysis::{self, Analysis};
+use eksflow::checked::{self as analysis, Checked as Analysis};
 use eksflow::report::{Style, table};
 use eksflow::scenario::{self, Scenario};
 use unicode_width::UnicodeWidthStr;
@@ -44,7 +44,7 @@ fn at(width: u16) -> Style {
 
 /// `check` then `compare`, as the two commands print them.
 fn both(scenario: &Scenario, style: Style) -> String {
-    let analysis = analysis::analyse(scenario, None);
+    let analysis = analysis::check(scenario, None);
     let modes = analysis::compare(scenario);
     format!(
         "$ eksflow check\n{}\n$ eksflow compare\n{}",
@@ -159,7 +159,7 @@ fn assert_whole(text: &str, unwrapped: &str, analyses: &[Analysis<'_>], check: b
 #[test]
 fn at_every_width_lines_fit_and_no_word_is_split() {
     for (name, scenario) in bundled() {
-        let analysis = analysis::analyse(&scenario, None);
+        let analysis = analysis::check(&scenario, None);
         let modes = analysis::compare(&scenario);
         let unwrapped_check = table::check(&analysis, Style::default());
         let unwrapped_compare = table::compare(&modes, Style::default());
@@ -219,7 +219,7 @@ fn the_three_layouts_each_show_up() {
         .iter()
         .find(|(name, _)| name == "transit-gateway")
         .unwrap();
-    let analysis = analysis::analyse(scenario, None);
+    let analysis = analysis::check(scenario, None);
     let check = |width| table::check(&analysis, at(width));
     // Wide enough for the table as it is: one row per client, one line per row.
     assert!(check(200).contains("│ prometheus    ┆ 10.120.1.30 ┆"));

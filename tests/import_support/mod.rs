@@ -142,11 +142,13 @@ pub fn check_accepts(label: &str, yaml: impl Into<Vec<u8>>) -> serde_json::Value
         String::from_utf8_lossy(&yaml)
     );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    // Always an array (SPEC section 5); an import writes one scenario per cluster.
+    let scenario = json[0].clone();
     assert!(
-        json["flows"].is_array(),
+        scenario["flows"].is_array(),
         "{label}: not a check report: {json}"
     );
-    json
+    scenario
 }
 
 /// The cluster's `publicAccessCidrs`, as written.
@@ -182,7 +184,7 @@ pub fn assert_noted(scenario: &Scenario, words: &[&str]) {
 
 /// The codes of the findings `check` reports for `scenario` in its own mode.
 pub fn finding_codes(scenario: &Scenario) -> Vec<&'static str> {
-    eksflow::analysis::analyse(scenario, None)
+    eksflow::checked::check(scenario, None)
         .findings
         .iter()
         .map(|f| f.code.as_str())

@@ -79,9 +79,10 @@ fn lint_1000_files(bencher: divan::Bencher) {
     let paths = vec![dir.to_string_lossy().into_owned()];
     let selection = eksflow::lint::Selection::default();
     bencher.bench(|| {
-        let (files, _) = eksflow::lint::collect_files(&paths);
-        let reports = eksflow::lint::lint_files(&files, &selection);
-        let totals = eksflow::lint::totals(&reports);
+        let walk = eksflow::lint::walk(&paths, &eksflow::lint::WalkOptions::default());
+        let loads = eksflow::lint::load(&walk.inputs, None);
+        let reports = eksflow::lint::check(&loads, &selection);
+        let totals = eksflow::lint::totals(&reports, loads.skipped);
         eksflow::report::lint::text::render(&reports, totals, false).len()
     });
     let _ = std::fs::remove_dir_all(&dir);

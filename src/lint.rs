@@ -179,7 +179,10 @@ pub fn load(inputs: &[Input], clients: Option<&ExtraClients>) -> Loads {
     let cluster_dirs: BTreeSet<&Path> = found
         .iter()
         .filter_map(|found| match found {
-            Found::AwsFile { dir, has_cluster: true } => Some(dir.as_path()),
+            Found::AwsFile {
+                dir,
+                has_cluster: true,
+            } => Some(dir.as_path()),
             _ => None,
         })
         .collect();
@@ -216,7 +219,10 @@ enum Found {
     Loaded(Box<Loaded>),
     /// AWS CLI output found in a walk: read with its directory when the directory holds a
     /// cluster (`has_cluster` on the `describe-cluster` response), else skipped.
-    AwsFile { dir: PathBuf, has_cluster: bool },
+    AwsFile {
+        dir: PathBuf,
+        has_cluster: bool,
+    },
     /// No kind eksflow reads.
     Skipped,
 }

@@ -89,7 +89,10 @@ fn looks_like_scenario(text: &str) -> bool {
             continue;
         };
         let keys: Vec<&str> = mapping.keys().filter_map(|key| key.as_str()).collect();
-        let known = keys.iter().filter(|key| SCENARIO_FIELDS.contains(key)).count();
+        let known = keys
+            .iter()
+            .filter(|key| SCENARIO_FIELDS.contains(key))
+            .count();
         // `version`, or `cluster` beside another scenario field: AWS CLI `describe-cluster`
         // output is `{"cluster": …}` alone.
         let anchored = keys.contains(&"version") || (keys.contains(&"cluster") && known >= 2);
@@ -98,9 +101,10 @@ fn looks_like_scenario(text: &str) -> bool {
         }
     }
     !parsed_any
-        && text.lines().take(10_000).any(|line| {
-            line.starts_with("version:") || line.starts_with("cluster:")
-        })
+        && text
+            .lines()
+            .take(10_000)
+            .any(|line| line.starts_with("version:") || line.starts_with("cluster:"))
 }
 
 /// How to load inputs.
@@ -228,7 +232,12 @@ fn is_blank(text: &str) -> bool {
 
 /// Appends `--clients` to each scenario of a scenario file: its clients, networks and DNS
 /// servers go after the file's own, so every path the user wrote keeps its position.
-fn with_clients(documents: Vec<Document>, file: &str, text: &str, options: Options<'_>) -> Vec<Document> {
+fn with_clients(
+    documents: Vec<Document>,
+    file: &str,
+    text: &str,
+    options: Options<'_>,
+) -> Vec<Document> {
     let Some(extra) = options.clients else {
         return documents;
     };
@@ -262,15 +271,17 @@ fn with_clients(documents: Vec<Document>, file: &str, text: &str, options: Optio
                 }
             }
             let merged = serde_yaml::to_string(&value).map_err(|error| {
-                vec![Diagnostic::file(file, format!("--clients: cannot merge: {error}"))]
+                vec![Diagnostic::file(
+                    file,
+                    format!("--clients: cannot merge: {error}"),
+                )]
             })?;
             let mut loaded = scenario::load_one(file, &merged)?;
             let own = DocumentSpans::new(Arc::clone(&spans), index);
             // A merged client's path is not in the user's file: its position falls back to
             // the nearest ancestor there (`clients`).
-            loaded.source.origin = Some(Arc::new(SourceMap::new(own, |path| {
-                Some(path.to_owned())
-            })));
+            loaded.source.origin =
+                Some(Arc::new(SourceMap::new(own, |path| Some(path.to_owned()))));
             Ok(loaded)
         })
         .collect()
@@ -333,7 +344,10 @@ fn imported(
 /// The two sides of a Terraform plan (`eksflow diff PLAN`): its `prior_state` (what exists
 /// now; `None` for a plan with none, where every flow is new) and its planned values, each
 /// imported as `eksflow import` would.
-pub fn plan_sides(path: &str, options: Options<'_>) -> Result<(Option<Loaded>, Loaded), Diagnostic> {
+pub fn plan_sides(
+    path: &str,
+    options: Options<'_>,
+) -> Result<(Option<Loaded>, Loaded), Diagnostic> {
     let file = display_name(path);
     let text = scenario::read_source(path).map_err(|mut diagnostic| {
         diagnostic.file = file.clone();

@@ -7,7 +7,12 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let word = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|candidate| (strsim::levenshtein(&word, &candidate.to_lowercase()), candidate))
+        .map(|candidate| {
+            (
+                strsim::levenshtein(&word, &candidate.to_lowercase()),
+                candidate,
+            )
+        })
         .filter(|(distance, candidate)| *distance <= (candidate.chars().count() / 3).max(1))
         .min()
         .map(|(_, candidate)| candidate)
@@ -27,8 +32,14 @@ mod tests {
     #[test]
     fn a_near_miss_is_suggested_and_a_stranger_is_not() {
         assert_eq!(closest("admn", ["admin", "node-a"]), Some("admin"));
-        assert_eq!(closest("eksctrl", ["terraform", "eksctl", "aws"]), Some("eksctl"));
-        assert_eq!(closest("publicaccesscidrs", ["publicAccessCidrs"]), Some("publicAccessCidrs"));
+        assert_eq!(
+            closest("eksctrl", ["terraform", "eksctl", "aws"]),
+            Some("eksctl")
+        );
+        assert_eq!(
+            closest("publicaccesscidrs", ["publicAccessCidrs"]),
+            Some("publicAccessCidrs")
+        );
         assert_eq!(closest("zzz", ["admin"]), None);
     }
 }

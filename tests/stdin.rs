@@ -45,9 +45,9 @@ fn run_json(args: &[&str], stdin: Vec<u8>) -> (i32, serde_json::Value) {
 #[test]
 fn check_reads_an_import_from_standard_input() {
     let (_, json) = run_json(&["check", "-", "--format", "json"], imported());
-    assert_eq!(json["file"], "<stdin>");
-    assert_eq!(json["flows"][0]["client"], "argocd");
-    assert_eq!(json["flows"][0]["reachable"], true);
+    assert_eq!(json[0]["file"], "<stdin>");
+    assert_eq!(json[0]["flows"][0]["client"], "argocd");
+    assert_eq!(json[0]["flows"][0]["reachable"], true);
 }
 
 #[test]

@@ -16,11 +16,11 @@
 use std::net::Ipv4Addr;
 
 use eksflow::checked;
-use eksflow::source::{self, What};
 use eksflow::import::{self, Kind, Options};
 use eksflow::lint::{self, FileReport, Selection};
 use eksflow::report::{self, Style};
 use eksflow::scenario::{self, Scenario};
+use eksflow::source::{self, What};
 use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::{Name, RData, Record, rdata::A};
 
@@ -64,7 +64,10 @@ pub fn scenario(data: &[u8]) -> ScenarioOutcome {
     let reports = lint::check(&loads, &Selection::default());
     if source::recognise(&text) == What::Scenario {
         let linted: usize = reports.iter().map(|report| report.scenarios.len()).sum();
-        assert_eq!(linted, outcome.loaded, "lint and check load different scenarios");
+        assert_eq!(
+            linted, outcome.loaded,
+            "lint and check load different scenarios"
+        );
     }
     lint_reports(&reports);
     outcome
@@ -86,7 +89,9 @@ fn reports(scenario: &Scenario) -> usize {
         let _ = report::table::check(&checked, style);
     }
     let _ = report::markdown::check(&checked);
-    json(&report::json::to_string(&[report::json::scenario(&checked)]));
+    json(&report::json::to_string(&[report::json::scenario(
+        &checked,
+    )]));
     for flow in &own.flows {
         let _ = report::trace::text(own, flow);
         json(&report::json::to_string(&report::json::flow_view(

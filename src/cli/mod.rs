@@ -497,7 +497,10 @@ fn diff(
         skip_unknown: false,
     };
     let (before_loaded, after_loaded) = match after {
-        Some(after) => (Some(source::load(before, options)), source::load(after, options)),
+        Some(after) => (
+            Some(source::load(before, options)),
+            source::load(after, options),
+        ),
         None => match source::plan_sides(before, options) {
             Ok(sides) => sides,
             Err(diagnostic) => {
@@ -528,7 +531,8 @@ fn diff(
     if load_failed {
         return Outcome::Invalid;
     }
-    let (before_checked, after_checked) = (check_all(&before_scenarios), check_all(&after_scenarios));
+    let (before_checked, after_checked) =
+        (check_all(&before_scenarios), check_all(&after_scenarios));
     let before_name = source::display_name(before);
     let after_name = source::display_name(after.unwrap_or(before));
     let diff = eksflow::diff::diff(

@@ -74,8 +74,11 @@ impl Source {
 /// `vpc.publicAccessCIDRs[0]` in an eksctl config).
 pub struct SourceMap {
     spans: DocumentSpans,
-    translate: Box<dyn Fn(&str) -> Option<String> + Send + Sync>,
+    translate: Box<Translate>,
 }
+
+/// Scenario path → source path, when the source has one.
+type Translate = dyn Fn(&str) -> Option<String> + Send + Sync;
 
 impl SourceMap {
     pub fn new(

@@ -12,7 +12,6 @@ use serde::Serialize;
 use crate::diff::{Diff, FlowChange, FlowSummary, ScenarioDiff};
 use crate::report::json::{FindingJson, finding};
 
-
 #[derive(Debug, Serialize)]
 pub struct DiffJson<'a> {
     before: &'a str,

@@ -69,7 +69,11 @@ pub fn render(reports: &[FileReport<'_>], codes: &[Code], deny_warnings: bool) -
                     failure: (failed_expectation || failed_node).then(|| {
                         // A node group that cannot reach the API is EKS008; any other
                         // failed expectation is EKS013.
-                        let code = if failed_node { Code::Eks008 } else { Code::Eks013 };
+                        let code = if failed_node {
+                            Code::Eks008
+                        } else {
+                            Code::Eks013
+                        };
                         (code.as_str().to_owned(), verdict.clone())
                     }),
                     error: None,
@@ -109,7 +113,7 @@ pub fn render(reports: &[FileReport<'_>], codes: &[Code], deny_warnings: bool) -
         all_tests += cases.len();
         all_failures += failures;
         all_errors += errors;
-        let file = escape(&report.file);
+        let file = escape(report.file);
         let _ = writeln!(
             suites,
             "  <testsuite name=\"{file}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\">",

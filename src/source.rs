@@ -357,7 +357,7 @@ pub fn plan_sides(
         Diagnostic::file(
             &file,
             format!(
-                "`diff` with one input takes a Terraform plan (`terraform show -json PLAN`), and this is not JSON (line {} column {}: {error}); to compare two inputs, give both",
+                "`diff` with one input takes a Terraform plan (`terraform show -json PLAN`), and this is not JSON (line {} column {}: {error}); to compare two inputs, give both: `eksflow diff BEFORE AFTER`",
                 error.line(),
                 error.column()
             ),
@@ -370,29 +370,27 @@ pub fn plan_sides(
         ));
     }
     let after = load_text(&file, &text, options);
-    let before = plan
-        .get("prior_state")
-        .filter(|prior| prior.get("values").is_some())
-        .map(|prior| {
-            // The prior state is a state document of its own (`format_version`, `values`):
-            // the state reader reads it as it reads `terraform show -json` of a state.
-            let state = serde_json::json!({
-                "format_version": prior.get("format_version").cloned().unwrap_or_else(|| "1.0".into()),
-                "values": prior.get("values").cloned().unwrap_or_default(),
-            });
-            let state = state.to_string();
-            let inventory = import::read_str(Kind::Terraform, &file, &state);
-            // A plan that creates the cluster has a prior state without one: nothing to
-            // compare, so every flow of the plan is `added`.
-            let documents = match inventory {
-                Ok(inventory) if inventory.clusters.is_empty() => Vec::new(),
-                read => imported(&file, Kind::Terraform, None, options, || read),
-            };
-            Loaded {
-                file: file.clone(),
-                what: What::Import(Kind::Terraform),
-                documents,
-            }
-        });
+    let before = match import::read_plan_prior_str(&file, &text) {
+        Ok(None) => None,
+        // A plan that creates the cluster has a prior state without one: nothing to
+        // compare, so every flow of the plan is `added`.
+        Ok(Some(inventory)) if inventory.clusters.is_empty() => Some(Vec::new()),
+        Ok(Some(mut inventory)) => {
+            // Both sides name the plan alike, so an EKS019 note the two share is the same
+            // finding on both sides, not one removed and one added.
+            inventory.source = format!("terraform plan ({file})");
+            Some(imported(&file, Kind::Terraform, None, options, || {
+                Ok(inventory)
+            }))
+        }
+        Err(error) => Some(imported(&file, Kind::Terraform, None, options, || {
+            Err(error)
+        })),
+    }
+    .map(|documents| Loaded {
+        file: file.clone(),
+        what: What::Import(Kind::Terraform),
+        documents,
+    });
     Ok((before, after))
 }

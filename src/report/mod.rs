@@ -5,12 +5,12 @@ pub(crate) mod cells;
 pub mod diff;
 pub mod dig;
 pub mod json;
-mod layout;
+pub(crate) mod layout;
 pub mod lint;
 pub mod markdown;
 pub mod table;
 pub mod trace;
-mod wrap;
+pub(crate) mod wrap;
 
 /// How human-facing output may look; decided by the CLI from the terminal and `NO_COLOR`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

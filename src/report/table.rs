@@ -103,10 +103,21 @@ pub fn check(checked: &Checked<'_>, style: Style) -> String {
 /// Findings as `severity CODE FILE:LINE:COL path: message` lines, wrapped at spaces to the
 /// style's width.
 pub fn write_findings(out: &mut String, findings: &[Finding], file: &str, style: Style) {
+    write_findings_under(out, "findings", findings, file, style);
+}
+
+/// [`write_findings`] under another heading (`diff`: "findings added").
+pub(crate) fn write_findings_under(
+    out: &mut String,
+    title: &str,
+    findings: &[Finding],
+    file: &str,
+    style: Style,
+) {
     if findings.is_empty() {
         return;
     }
-    let _ = writeln!(out, "\nfindings:");
+    let _ = writeln!(out, "\n{title}:");
     for finding in findings {
         let location = match finding.position {
             Some(position) => format!("{file}:{}:{}", position.line, position.column),

@@ -97,8 +97,22 @@ impl SourceMap {
         SourceMap::new(DocumentSpans::default(), |_| None)
     }
 
+    /// The position of the source element `path` came from: its value when the source
+    /// writes it, else the key of its nearest written ancestor (`ResourcesVpcConfig:` for a
+    /// `PublicAccessCidrs` the template leaves out), which is the line to add it under.
     pub fn position(&self, path: &str) -> Option<Position> {
-        self.spans.value(&(self.translate)(path)?)
+        let source = (self.translate)(path)?;
+        if self.spans.has(&source) {
+            return self.spans.value(&source);
+        }
+        let mut ancestor = super::spans::parent_path(&source);
+        while let Some(current) = ancestor {
+            if self.spans.has(current) {
+                return self.spans.key(current);
+            }
+            ancestor = super::spans::parent_path(current);
+        }
+        self.spans.value(&source)
     }
 }
 

@@ -3,12 +3,12 @@
 
 use std::fmt::Write;
 
-use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
-
 use super::{addresses, answered_by, endpoint, expectation, headline, mode, pair, sides, verdict};
 use crate::diff::{ChangeKind, Diff, FlowChange};
 use crate::report::Style;
-use crate::rules::{Finding, Severity};
+use crate::report::layout::{Cell, Grid, prose};
+use crate::report::table::write_findings_under;
+use crate::report::wrap::Tone;
 
 const HEADER: [&str; 8] = [
     "client",
@@ -21,103 +21,56 @@ const HEADER: [&str; 8] = [
     "expect",
 ];
 
-/// The whole diff as terminal text.
+/// The whole diff as terminal text, fitted to the terminal as `check`'s table is.
 pub fn render(diff: &Diff, style: Style) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", sides(diff));
+    prose(&mut out, &sides(diff), style, 2);
     for scenario in diff.scenarios.iter().filter(|s| !s.is_empty()) {
-        let _ = writeln!(
-            out,
-            "\n{}  (cluster {})",
-            scenario.scenario, scenario.cluster
-        );
+        out.push('\n');
+        let title = format!("{}  (cluster {})", scenario.scenario, scenario.cluster);
+        prose(&mut out, &title, style, 2);
         if !scenario.changes.is_empty() {
-            let mut table = new_table(style);
-            for change in &scenario.changes {
-                table.add_row(row(change, style));
-            }
-            let _ = writeln!(out, "{table}");
+            let grid = Grid {
+                header: HEADER.iter().map(|h| (*h).to_owned()).collect(),
+                rows: scenario.changes.iter().map(row).collect(),
+            };
+            let _ = writeln!(out, "{}", grid.render(style));
         }
-        write_findings(
+        write_findings_under(
             &mut out,
             "findings added",
             &scenario.findings.added,
             &diff.after,
+            style,
         );
-        write_findings(
+        write_findings_under(
             &mut out,
             "findings removed",
             &scenario.findings.removed,
             &diff.before,
+            style,
         );
     }
-    let _ = writeln!(out, "\n{}", headline(&diff.summary()));
+    out.push('\n');
+    prose(&mut out, &headline(&diff.summary()), style, 2);
     out
 }
 
-fn new_table(style: Style) -> Table {
-    let mut table = Table::new();
-    table.load_preset(presets::UTF8_FULL_CONDENSED);
-    table.set_header(HEADER.to_vec());
-    match style.width {
-        Some(width) => {
-            table.set_content_arrangement(ContentArrangement::Dynamic);
-            table.set_width(width);
-        }
-        None => {
-            table.set_content_arrangement(ContentArrangement::Disabled);
-        }
-    }
-    // As `report::table`: styling follows `Style`, not comfy-table's own terminal detection.
-    if style.color {
-        table.enforce_styling();
-    } else {
-        table.force_no_tty();
-    }
-    table
-}
-
-fn row(change: &FlowChange, style: Style) -> Vec<Cell> {
+fn row(change: &FlowChange) -> Vec<Cell> {
     let (before, after) = (change.before.as_ref(), change.after.as_ref());
-    let kind = Cell::new(change.kind.as_str());
-    let kind = match (style.color, change.kind) {
-        (true, ChangeKind::Broken(_)) => kind.fg(Color::Red),
-        (true, ChangeKind::Fixed(_)) => kind.fg(Color::Green),
-        (true, ChangeKind::Changed) => kind.fg(Color::Yellow),
-        _ => kind,
+    let tone = match change.kind {
+        ChangeKind::Broken(_) => Tone::Bad,
+        ChangeKind::Fixed(_) => Tone::Good,
+        _ => Tone::Plain,
     };
     vec![
-        Cell::new(&change.client),
-        kind,
-        Cell::new(pair(before, after, mode)),
-        Cell::new(pair(before, after, answered_by)),
-        Cell::new(pair(before, after, addresses)),
-        Cell::new(pair(before, after, endpoint)),
-        Cell::new(pair(before, after, verdict)),
-        Cell::new(pair(before, after, expectation)),
+        Cell::plain(&change.client),
+        Cell::toned(change.kind.as_str(), tone),
+        Cell::plain(pair(before, after, mode)),
+        Cell::plain(pair(before, after, answered_by)),
+        Cell::plain(pair(before, after, addresses)),
+        Cell::plain(pair(before, after, endpoint)),
+        Cell::plain(pair(before, after, verdict)),
+        Cell::plain(pair(before, after, expectation)),
     ]
-}
-
-/// `  error   EKS001 FILE:LINE:COL path: message`, as `check` lists findings.
-fn write_findings(out: &mut String, title: &str, findings: &[Finding], file: &str) {
-    if findings.is_empty() {
-        return;
-    }
-    let _ = writeln!(out, "\n{title}:");
-    for finding in findings {
-        let location = match finding.position {
-            Some(position) => format!("{file}:{}:{}", position.line, position.column),
-            None => file.to_owned(),
-        };
-        let severity = match finding.severity {
-            Severity::Error => "error  ",
-            Severity::Warning => "warning",
-            Severity::Info => "info   ",
-        };
-        let _ = writeln!(
-            out,
-            "  {severity} {} {location} {}: {}",
-            finding.code, finding.path, finding.message
-        );
-    }
 }

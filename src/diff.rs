@@ -115,10 +115,8 @@ impl ChangeKind {
 pub enum Cause {
     /// The client lost (or gained) the API server.
     Reachability,
-    /// The client's `expect` went from met to failed (or back). When a client has an
-    /// expectation on both sides and its outcome flips, the expectation decides, even
-    /// against reachability: a lockdown that the client's `expect: { reachable: false }`
-    /// asks for is a fix, not a break.
+    /// The client's `expect` went from met to failed (or back) while its reachability did
+    /// not get worse.
     Expectation,
 }
 
@@ -402,14 +400,14 @@ fn flow_changes(
 
 /// How one client's flow changed, or `None` when the diff has nothing to say about it.
 ///
-/// Reachability and the client's `expect` (when it has one on both sides) each point one
-/// way: worse, better or neither. When they agree, or the expectation is silent, the
-/// reachability decides and is the cause (a node that loses the API also fails its
-/// `expect: { reachable: true }`; the cause a reviewer needs is the lost API). When an
-/// expectation flips and reachability does not follow it, the expectation decides (see
-/// [`Cause::Expectation`]). Any other difference in the answer, the endpoint or the reason
-/// is `changed`. A mode change alone, or an `expect` added or removed, is not a change to
-/// API access.
+/// SPEC section 5: `broken` is reachable before and not after, or an expectation met before
+/// and failed after; `fixed` the reverse. Losing the API server is `broken` whatever the
+/// expectation says (a lockdown the client's `expect: { reachable: false }` asks for still
+/// takes a reviewer's look, and exits 1), and the lost API is the cause a reviewer needs. An
+/// expectation that fails while reachability holds is `broken` by the expectation. Only
+/// then does a gain count as `fixed`. Any other difference in the answer, the endpoint or
+/// the reason is `changed`. A mode change alone, or an `expect` added or removed, is not a
+/// change to API access.
 pub fn classify(before: &FlowSummary, after: &FlowSummary) -> Option<ChangeKind> {
     let expectation = match (before.expectation_met, after.expectation_met) {
         (Some(true), Some(false)) => Some(ChangeKind::Broken(Cause::Expectation)),
@@ -421,11 +419,11 @@ pub fn classify(before: &FlowSummary, after: &FlowSummary) -> Option<ChangeKind>
         (false, true) => Some(ChangeKind::Fixed(Cause::Reachability)),
         _ => None,
     };
-    match (expectation, reachability) {
-        (Some(ChangeKind::Broken(_)), Some(kind @ ChangeKind::Broken(_)))
-        | (Some(ChangeKind::Fixed(_)), Some(kind @ ChangeKind::Fixed(_)))
-        | (None, Some(kind))
-        | (Some(kind), _) => Some(kind),
+    match (reachability, expectation) {
+        (Some(kind @ ChangeKind::Broken(_)), _)
+        | (_, Some(kind @ ChangeKind::Broken(_)))
+        | (Some(kind), _)
+        | (None, Some(kind)) => Some(kind),
         (None, None) if before.differs_from(after) => Some(ChangeKind::Changed),
         (None, None) => None,
     }
@@ -575,13 +573,14 @@ mod tests {
     }
 
     #[test]
-    fn a_lockdown_the_expectation_asks_for_is_fixed_not_broken() {
+    fn a_lockdown_is_broken_even_when_the_expectation_asks_for_it() {
         // `expect: { reachable: false }`: reachable before (failed), blocked after (met).
+        // SPEC section 5: reachable before, not after, is `broken`.
         let before = expecting(public(), false);
         let after = expecting(blocked(public(), Reason::PublicCidrDeny), true);
         assert_eq!(
             classify(&before, &after),
-            Some(ChangeKind::Fixed(Cause::Expectation))
+            Some(ChangeKind::Broken(Cause::Reachability))
         );
     }
 

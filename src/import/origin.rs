@@ -13,9 +13,13 @@ use crate::scenario::spans::DocumentSpans;
 /// The map for one imported cluster of `text`.
 pub fn source_map(kind: Kind, text: &str, cluster: &str, spans: DocumentSpans) -> SourceMap {
     match kind {
-        Kind::Eksctl => SourceMap::new(spans, |path| Some(eksctl(path))),
+        Kind::Eksctl => SourceMap::new(spans, |path| Some(eksctl(path))).with_fallback("metadata"),
         Kind::CloudFormation => match cloudformation_cluster(text, cluster) {
-            Some(id) => SourceMap::new(spans, move |path| Some(cloudformation(&id, path))),
+            Some(id) => {
+                let resource = format!("Resources.{id}");
+                SourceMap::new(spans, move |path| Some(cloudformation(&id, path)))
+                    .with_fallback(resource)
+            }
             None => SourceMap::unknown(),
         },
         Kind::Terraform | Kind::Aws => SourceMap::unknown(),

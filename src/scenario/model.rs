@@ -75,6 +75,9 @@ impl Source {
 pub struct SourceMap {
     spans: DocumentSpans,
     translate: Box<Translate>,
+    /// Where a path points when neither it nor an ancestor is written in the source: the
+    /// element that defines the cluster.
+    fallback: Option<String>,
 }
 
 /// Scenario path → source path, when the source has one.
@@ -88,7 +91,15 @@ impl SourceMap {
         SourceMap {
             spans,
             translate: Box::new(translate),
+            fallback: None,
         }
+    }
+
+    /// The same map, pointing at `path` when the source writes neither an element nor its
+    /// ancestors.
+    pub fn with_fallback(mut self, path: impl Into<String>) -> Self {
+        self.fallback = Some(path.into());
+        self
     }
 
     /// No position: a source whose lines the importer does not know (JSON plans, AWS CLI
@@ -105,14 +116,18 @@ impl SourceMap {
         if self.spans.has(&source) {
             return self.spans.value(&source);
         }
-        let mut ancestor = super::spans::parent_path(&source);
+        // The document itself (`""`) is no element to point at: the fallback is better.
+        let mut ancestor = super::spans::parent_path(&source).filter(|a| !a.is_empty());
         while let Some(current) = ancestor {
             if self.spans.has(current) {
                 return self.spans.key(current);
             }
-            ancestor = super::spans::parent_path(current);
+            ancestor = super::spans::parent_path(current).filter(|a| !a.is_empty());
         }
-        self.spans.value(&source)
+        match &self.fallback {
+            Some(fallback) if self.spans.has(fallback) => self.spans.key(fallback),
+            _ => self.spans.value(&source),
+        }
     }
 }
 

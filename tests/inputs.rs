@@ -544,3 +544,39 @@ fn diff_with_one_input_that_is_not_a_plan_says_how_to_use_it() {
         run.stderr
     );
 }
+
+/// Every real public file with a cluster (copies of `../shared/realworld`, provenance in each
+/// folder's PROVENANCE.md) goes straight through `check`: analysed, whatever the verdicts.
+#[test]
+fn every_real_file_with_a_cluster_passes_straight_through_check() {
+    let real = [
+        "tests/fixtures/import/eksctl/02-custom-vpc-cidr-no-nodes.yaml",
+        "tests/fixtures/import/eksctl/37-outposts-fully-private.yaml",
+        "tests/fixtures/import/eksctl/38-cluster-subnets-sgs.yaml",
+        "tests/fixtures/import/eksctl/49-control-plane-on-private-subnets.yaml",
+        "tests/fixtures/import/eksctl/cmdutils-cluster-with-vpc-private-access.yaml",
+        "tests/fixtures/import/eksctl/cmdutils-cluster-without-vpc-private-access.yaml",
+        "tests/fixtures/import/cloudformation/aws-cdk-eks-cluster-private-endpoint-test.template.json",
+        "tests/fixtures/import/cloudformation/aws-cloudformation-templates-EKS-template.yaml",
+        "tests/fixtures/import/cloudformation/eksctl-cluster-example-1.json",
+        "tests/fixtures/import/terraform/realworld/checkov-plan_data_resource_partial_values.tfplan.json",
+        "tests/fixtures/import/terraform/realworld/checkov-plan_nested_child_modules.tfplan.json",
+        "tests/fixtures/import/terraform/realworld/checkov-plan_root_module_resources_no_values.tfplan.json",
+        "tests/fixtures/import/terraform/realworld/checkov-runner-plan.tfplan.json",
+        "tests/fixtures/import/aws/realworld",
+    ];
+    for file in real {
+        assert!(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(file).exists(),
+            "{file} is missing"
+        );
+        let run = run(&["check", file, "--format", "json"]);
+        assert!(run.code == 0 || run.code == 1, "{file}: exit {}: {}", run.code, run.stderr);
+        assert!(run.stderr.is_empty(), "{file}: {}", run.stderr);
+        let json = json_of(&run);
+        assert!(!json.as_array().unwrap().is_empty(), "{file}: no scenario");
+        for scenario in json.as_array().unwrap() {
+            assert_eq!(scenario["file"], file);
+        }
+    }
+}

@@ -580,3 +580,20 @@ fn every_real_file_with_a_cluster_passes_straight_through_check() {
         }
     }
 }
+
+#[test]
+fn clicolor_force_colours_a_pipe_and_no_color_wins() {
+    let forced = eksflow()
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .args(["check", "scenarios/public.yaml"])
+        .output()
+        .unwrap();
+    assert!(forced.stdout.windows(2).any(|w| w == b"\x1b["), "no colour");
+    let plain = eksflow()
+        .env("CLICOLOR_FORCE", "1")
+        .args(["check", "scenarios/public.yaml"])
+        .output()
+        .unwrap();
+    assert!(!plain.stdout.contains(&0x1b), "NO_COLOR=1 must win");
+}

@@ -109,17 +109,23 @@ fn with_clients(
     }
 }
 
-/// Terminal styling for standard output: colour only on a terminal without `NO_COLOR`
-/// (<https://no-color.org>), wrapping to the terminal's width.
+/// Terminal styling for standard output: colour only on a terminal, as `NO_COLOR`
+/// (<https://no-color.org>), `CLICOLOR`, `CLICOLOR_FORCE` and `TERM=dumb` say; fitted to
+/// the terminal's width when it reports one (`terminal_size` asks the terminal itself).
 fn style() -> Style {
-    let terminal = std::io::stdout().is_terminal();
+    let stdout = std::io::stdout();
+    let terminal = stdout.is_terminal();
+    let width = terminal_size::terminal_size_of(&stdout).map(|(width, _)| width.0);
     Style::for_output(
         terminal,
         std::env::var_os("NO_COLOR").as_deref(),
         std::env::var("TERM").ok().as_deref(),
-        terminal
-            .then(|| comfy_table::Table::new().width())
-            .flatten(),
+        width,
+    )
+    .with_clicolor(
+        anstyle_query::clicolor(),
+        anstyle_query::clicolor_force(),
+        anstyle_query::no_color(),
     )
 }
 

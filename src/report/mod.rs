@@ -47,6 +47,22 @@ impl Style {
         }
     }
 
+    /// [`Style::for_output`] with the CLICOLOR convention (<https://bixense.com/clicolors/>)
+    /// applied: `CLICOLOR=0` turns colour off on a terminal, `CLICOLOR_FORCE` (set and not
+    /// `0`) turns it on even in a pipe. `NO_COLOR` still wins over both (no-color.org: it
+    /// "should prevent the addition of ANSI color"). Widths are unaffected: a forced colour
+    /// does not make a pipe a terminal.
+    pub fn with_clicolor(self, clicolor: Option<bool>, clicolor_force: bool, no_color: bool) -> Style {
+        let color = if no_color {
+            false
+        } else if clicolor_force {
+            true
+        } else {
+            self.color && clicolor != Some(false)
+        };
+        Style { color, ..self }
+    }
+
     /// The width to fit output to, if any: `width` when it is at least [`Style::MIN_WIDTH`].
     pub(crate) fn wrap_width(self) -> Option<usize> {
         self.width
@@ -58,6 +74,21 @@ impl Style {
 #[cfg(test)]
 mod tests {
     use super::Style;
+
+    #[test]
+    fn clicolor_turns_colour_off_clicolor_force_on_and_no_color_wins() {
+        let terminal = Style {
+            color: true,
+            width: Some(80),
+        };
+        let pipe = Style::default();
+        assert!(!terminal.with_clicolor(Some(false), false, false).color);
+        assert!(terminal.with_clicolor(Some(true), false, false).color);
+        assert!(pipe.with_clicolor(None, true, false).color, "forced in a pipe");
+        assert_eq!(pipe.with_clicolor(None, true, false).width, None);
+        assert!(!pipe.with_clicolor(None, true, true).color, "NO_COLOR wins");
+        assert!(!pipe.with_clicolor(Some(true), false, false).color);
+    }
     use std::ffi::OsStr;
 
     #[test]

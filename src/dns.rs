@@ -485,7 +485,8 @@ impl<'s> Resolver<'s> {
         let zone = vpc_ix == scenario.cluster.vpc
             && self.access.private_access()
             && vpc.enable_dns_hostnames;
-        let rule = most_specific_forward_rule(&vpc.forward_rules, self.name()).map(|(_, rule)| rule);
+        let rule =
+            most_specific_forward_rule(&vpc.forward_rules, self.name()).map(|(_, rule)| rule);
         match rule {
             Some(rule) if !zone || overrides_private_hosted_zone(rule, self.name()) => {
                 let targets = join_ips(&rule.target_ips);

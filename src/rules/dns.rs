@@ -77,10 +77,10 @@ pub(super) const EKS018: Rule = Rule {
           and clients that reach the cluster VPC's Resolver through an inbound endpoint, get \
           whatever the rule's target DNS servers answer instead of the ENI addresses.",
     example: "vpcs:\n  - id: vpc-main\n    resolver:\n      forwardRules:\n        - { domain: 0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com, targetIps: [192.168.0.2] }",
-    fix: "Disassociate the rule from the cluster VPC, keeping it on the VPCs and networks that \
-          need it (the private hosted zone answers only inside the cluster VPC). A rule for a \
-          broader domain, such as eks.amazonaws.com, leaves the private hosted zone in charge \
-          of the endpoint name.",
+    fix: "Disassociate the rule from the cluster VPC and keep it on the other VPCs that need it \
+          (the private hosted zone answers only inside the cluster VPC). A rule for a broader \
+          domain, such as eks.amazonaws.com, leaves the private hosted zone in charge of the \
+          endpoint name.",
     references: &[
         AUTODEFINED_RULES,
         DOMAIN_NAME_MATCHES,

@@ -6,8 +6,15 @@
 //! - The EKS private hosted zone is associated only with the cluster VPC and is honoured only
 //!   when that VPC has `enableDnsSupport` and `enableDnsHostnames` true (EKS user guide,
 //!   cluster-endpoint, "Private access").
-//! - A Resolver forward rule wins over a private hosted zone for the same name ("the Resolver
-//!   rule takes precedence", Route 53 developer guide, hosted-zone-private-considerations).
+//! - A VPC's Resolver applies, among its forward rules and the rule it creates for each
+//!   private hosted zone associated with the VPC, the one with the most specific domain
+//!   (Route 53 developer guide, "How Resolver determines whether the domain name in a query
+//!   matches any rules"). The EKS zone's rule is for the endpoint hostname, so the zone
+//!   "continue[s] to resolve if you create conditional forwarding rules for less specific
+//!   domain names such as '.' (dot) or 'com'", and only a forward rule for the hostname
+//!   itself overrides it, winning the tie ("If you want to override an autodefined rule, you
+//!   can create a conditional forwarding rule for the same domain name": "Domain names that
+//!   Resolver creates autodefined system rules for").
 //! - A query arriving at a Resolver inbound endpoint is resolved as if it came from the
 //!   endpoint's VPC: its rules and its private hosted zones apply (Route 53 developer guide,
 //!   resolver: "Creating an inbound endpoint doesn't change the behavior of Resolver").
@@ -23,8 +30,8 @@ use hickory_proto::rr::{Name, RData, Record, rdata::A};
 
 use crate::reason::{Blocked, Reason};
 use crate::scenario::{
-    ClientLocation, DhcpDnsServer, DnsServerIx, EndpointAccess, ForwardTarget, NetworkIx, Scenario,
-    VpcIx,
+    ClientLocation, DhcpDnsServer, DnsServerIx, EndpointAccess, ForwardRule, ForwardTarget,
+    NetworkIx, Scenario, VpcIx,
 };
 
 /// Forwarding deeper than this many hops is a resolution failure (SPEC section 3).
@@ -472,32 +479,50 @@ impl<'s> Resolver<'s> {
                 ),
             });
         }
-        let rule = vpc
-            .forward_rules
-            .iter()
-            .filter(|rule| rule.domain.zone_of(self.name()))
-            .max_by_key(|rule| rule.domain.num_labels());
-        if let Some(rule) = rule {
-            q.trail.push(format!(
-                "{label}: {} matches, forwards to {}",
-                rule.describe(),
-                join_ips(&rule.target_ips)
-            ));
-            let targets: Vec<ForwardTarget> = rule
-                .target_ips
-                .iter()
-                .map(|ip| ForwardTarget::Ip(*ip))
-                .collect();
-            return self.forward(&targets, Asker::Vpc(vpc_ix), hops, q);
-        }
-        if vpc_ix == scenario.cluster.vpc && self.access.private_access() {
-            if vpc.enable_dns_hostnames {
+        // The EKS private hosted zone's rule is one more candidate, for the endpoint hostname
+        // itself, associated only with the cluster VPC and honoured only with both DNS flags
+        // on (enableDnsSupport is known true here).
+        let zone = vpc_ix == scenario.cluster.vpc
+            && self.access.private_access()
+            && vpc.enable_dns_hostnames;
+        let rule =
+            most_specific_forward_rule(&vpc.forward_rules, self.name()).map(|(_, rule)| rule);
+        match rule {
+            Some(rule) if !zone || overrides_private_hosted_zone(rule, self.name()) => {
+                let targets = join_ips(&rule.target_ips);
+                q.trail.push(if zone {
+                    format!(
+                        "{label}: {} names the endpoint hostname itself and, on the tie, overrides the EKS private hosted zone: forwards to {targets}",
+                        rule.describe()
+                    )
+                } else {
+                    format!("{label}: {} matches, forwards to {targets}", rule.describe())
+                });
+                let targets: Vec<ForwardTarget> = rule
+                    .target_ips
+                    .iter()
+                    .map(|ip| ForwardTarget::Ip(*ip))
+                    .collect();
+                return self.forward(&targets, Asker::Vpc(vpc_ix), hops, q);
+            }
+            Some(rule) => {
+                q.trail.push(format!(
+                    "{label}: the EKS private hosted zone (associated with {}) is more specific than {}, and answers with the ENI addresses",
+                    vpc.id,
+                    rule.describe()
+                ));
+                return Outcome::Answer(AnsweredBy::PrivateHostedZone, scenario.eni_ips());
+            }
+            None if zone => {
                 q.trail.push(format!(
                     "{label}: the EKS private hosted zone (associated with {}) answers with the ENI addresses",
                     vpc.id
                 ));
                 return Outcome::Answer(AnsweredBy::PrivateHostedZone, scenario.eni_ips());
             }
+            None => {}
+        }
+        if vpc_ix == scenario.cluster.vpc && self.access.private_access() {
             q.trail.push(format!(
                 "{label}: {} has enableDnsHostnames false, so the EKS private hosted zone is ignored; resolving publicly",
                 vpc.id
@@ -637,6 +662,30 @@ impl<'s> Resolver<'s> {
             Outcome::Answer(AnsweredBy::PublicDns, self.scenario.eni_ips())
         }
     }
+}
+
+/// The forward rule, with its index, that a VPC's Resolver would apply to `name` were no
+/// private hosted zone in play: the matching rule with the most specific domain (Route 53
+/// developer guide, resolver-overview-forward-vpc-to-network-domain-name-matches). A rule
+/// matches its domain and every subdomain; `.` matches every name.
+pub fn most_specific_forward_rule<'r>(
+    rules: &'r [ForwardRule],
+    name: &Name,
+) -> Option<(usize, &'r ForwardRule)> {
+    rules
+        .iter()
+        .enumerate()
+        .filter(|(_, rule)| rule.domain.zone_of(name))
+        .max_by_key(|(_, rule)| rule.domain.num_labels())
+}
+
+/// Whether a forward rule matching the endpoint name is for the endpoint hostname itself,
+/// the domain of the EKS private hosted zone: the only forward rule that overrides the zone,
+/// which wins over rules for less specific domains (`.`, `com`, `eks.amazonaws.com`) and
+/// loses the tie with a rule "for the same domain name" (Route 53 developer guide,
+/// resolver-overview-forward-vpc-to-network-autodefined-rules).
+pub fn overrides_private_hosted_zone(rule: &ForwardRule, endpoint: &Name) -> bool {
+    rule.domain.zone_of(endpoint) && rule.domain.num_labels() == endpoint.num_labels()
 }
 
 fn join_ips(ips: &[Ipv4Addr]) -> String {

@@ -458,7 +458,7 @@ vpcs:
     resolver:
       forwardRules:
         - { domain: ".", targetIps: [192.168.0.2] }
-        - { domain: eu-west-1.eks.amazonaws.com, targetIps: [8.8.8.8] }
+        - { domain: 415D7A009211B3C089E0AEAA6B1F9AF1.gr7.eu-west-1.eks.amazonaws.com, targetIps: [8.8.8.8] }
 connections:
   - { id: vpn-z, type: vpn, vpc: vpc-a, network: office }
   - { id: tgw-a, type: transit-gateway, attachments: [vpc-a, office] }

@@ -2,7 +2,7 @@
 
 use super::{Code, Finding, Rule, Severity, docs};
 use crate::analysis::Analysis;
-use crate::dns::{AnsweredBy, Resolver};
+use crate::dns::{AnsweredBy, Resolver, most_specific_forward_rule, overrides_private_hosted_zone};
 use crate::path::EndpointKind;
 use crate::scenario::{Attachment, ClientLocation, ConnectionKind, DhcpDnsServer, VpcIx};
 
@@ -56,19 +56,37 @@ pub(super) const EKS012: Rule = Rule {
     references: &[docs::ROADMAP_221, docs::CLUSTER_ENDPOINT, docs::RESOLVER],
 };
 
+/// Route 53 developer guide, the pages on how Resolver picks among rules; with the
+/// private hosted zone considerations they are what EKS018 rests on.
+const AUTODEFINED_RULES: &str = "Route 53 developer guide, Domain names that Resolver creates autodefined system rules for: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-overview-forward-vpc-to-network-autodefined-rules.html";
+const DOMAIN_NAME_MATCHES: &str = "Route 53 developer guide, How Resolver determines whether the domain name in a query matches any rules: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-overview-forward-vpc-to-network-domain-name-matches.html";
+
 pub(super) const EKS018: Rule = Rule {
     code: Code::Eks018,
     name: "resolver-rule-hides-private-hosted-zone",
     severity: Severity::Warning,
-    summary: "a Route 53 Resolver forward rule in the cluster VPC matches the endpoint name, so the private hosted zone is never consulted",
-    why: "\"If you have a private hosted zone and a Resolver rule that routes traffic to your \
-          network for the same domain name, the Resolver rule takes precedence.\" A forward rule \
-          for amazonaws.com, eks.amazonaws.com or `.` sends the cluster's own nodes to the \
-          target DNS servers instead of the EKS private hosted zone.",
-    example: "vpcs:\n  - id: vpc-main\n    resolver:\n      forwardRules: [{ domain: amazonaws.com, targetIps: [192.168.0.2] }]",
-    fix: "Narrow the forward rule to the domains that live on premises, or add a system rule for \
-          eks.amazonaws.com so the cluster VPC's Resolver answers it.",
-    references: &[docs::PHZ_CONSIDERATIONS, docs::RESOLVER],
+    summary: "a Route 53 Resolver forward rule in the cluster VPC is for the endpoint hostname itself, so it overrides the private hosted zone",
+    why: "A VPC's Resolver applies the rule with the most specific domain among its forward \
+          rules and the rules it creates for the private hosted zones associated with the VPC. \
+          The EKS private hosted zone is for the endpoint hostname, so it \"continue[s] to \
+          resolve if you create conditional forwarding rules for less specific domain names \
+          such as '.' (dot) or 'com'\": rules for `.`, amazonaws.com or eks.amazonaws.com do \
+          not hide it. A forward rule for the hostname itself ties with the zone's rule, and \
+          the forward rule wins (\"If you want to override an autodefined rule, you can create \
+          a conditional forwarding rule for the same domain name\"): the cluster's own nodes, \
+          and clients that reach the cluster VPC's Resolver through an inbound endpoint, get \
+          whatever the rule's target DNS servers answer instead of the ENI addresses.",
+    example: "vpcs:\n  - id: vpc-main\n    resolver:\n      forwardRules:\n        - { domain: 0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com, targetIps: [192.168.0.2] }",
+    fix: "Disassociate the rule from the cluster VPC and keep it on the other VPCs that need it \
+          (the private hosted zone answers only inside the cluster VPC). A rule for a broader \
+          domain, such as eks.amazonaws.com, leaves the private hosted zone in charge of the \
+          endpoint name.",
+    references: &[
+        AUTODEFINED_RULES,
+        DOMAIN_NAME_MATCHES,
+        docs::PHZ_CONSIDERATIONS,
+        docs::RESOLVER,
+    ],
 };
 
 pub(super) fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
@@ -103,20 +121,19 @@ pub(super) fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
             }
         }
         dhcp_bypass(analysis, vpc_ix, findings);
-        // The rule the Resolver applies: the longest matching domain (as in `dns.rs`).
-        if let Some((i, rule)) = vpc
-            .forward_rules
-            .iter()
-            .enumerate()
-            .filter(|(_, rule)| rule.domain.zone_of(&scenario.cluster.endpoint))
-            .max_by_key(|(_, rule)| rule.domain.num_labels())
+        // The rule the Resolver applies is the most specific (as in `dns.rs`); only one for
+        // the endpoint hostname itself hides the zone. A broader rule is not reported: the
+        // zone still answers the endpoint name, and the resolve trail says which rule it beat.
+        let endpoint = &scenario.cluster.endpoint;
+        if let Some((i, rule)) = most_specific_forward_rule(&vpc.forward_rules, endpoint)
+            .filter(|(_, rule)| overrides_private_hosted_zone(rule, endpoint))
         {
             findings.push(Finding::new(
                 scenario,
                 Code::Eks018,
                 format!("{}.resolver.forwardRules[{i}]", vpc.path),
                 format!(
-                    "{} in {} covers the endpoint name, and a Resolver rule takes precedence over the EKS private hosted zone: queries from the cluster VPC go to {}",
+                    "{} in {} is for the endpoint hostname itself and overrides the EKS private hosted zone (on a tie the forward rule wins): queries from the cluster VPC go to {}",
                     rule.describe(),
                     vpc.id,
                     rule.target_ips.iter().map(|ip| ip.to_string()).collect::<Vec<_>>().join(", ")

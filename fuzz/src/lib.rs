@@ -363,3 +363,132 @@ pub fn dns_answer(data: &[u8]) -> Option<Vec<Ipv4Addr>> {
     let _ = report::dig::sections(&decoded);
     Some(answers.into_iter().map(|(ip, _)| ip).collect())
 }
+
+/// The command line itself, as the binary runs it (`src/cli`, included from the binary's
+/// source so the fuzzer drives exactly the code `eksflow` runs).
+#[path = "../../src/cli/mod.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod cli;
+
+/// Where `cli` writes the input files: one directory per process, emptied for every input.
+fn cli_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("eksflow-fuzz-cli-{}", std::process::id()))
+}
+
+/// Splits a `cli` input: one selector byte, then up to three files separated by
+/// `CLI_SEPARATOR` (the dictionary holds it, so the fuzzer finds it).
+pub const CLI_SEPARATOR: &[u8] = b"\n---8<---\n";
+
+/// The whole command line on files in a temporary directory: the first byte picks the
+/// command (`check`, `compare`, `trace`, `resolve`, `lint DIR`, `diff A B`, `diff PLAN`,
+/// `import`), the second its format and flags; the rest is up to three files, named by the
+/// third byte's bits `.yaml` or `.json`, the third used as `--clients` when asked. Every
+/// command runs through `cli::run` exactly as parsed from arguments; the promise is that it
+/// returns an exit code (0, 1 or 2) without a panic, a hang or unbounded memory.
+pub fn command_line(data: &[u8]) -> u8 {
+    let [command, flags, names, rest @ ..] = data else {
+        return 2;
+    };
+    let dir = cli_dir();
+    let _ = std::fs::remove_dir_all(&dir);
+    if std::fs::create_dir_all(dir.join("tree")).is_err() {
+        return 2;
+    }
+    let mut files = Vec::new();
+    for (i, part) in split(rest, CLI_SEPARATOR).into_iter().take(3).enumerate() {
+        let extension = if names & (1 << i) == 0 { "yaml" } else { "json" };
+        let path = dir.join("tree").join(format!("input-{i}.{extension}"));
+        if std::fs::write(&path, part).is_err() {
+            return 2;
+        }
+        files.push(path.to_string_lossy().into_owned());
+    }
+    let file = |i: usize| files.get(i).cloned().unwrap_or_else(|| "-".to_owned());
+    let formats = ["table", "json", "markdown"];
+    let format = formats[usize::from(*flags) % formats.len()].to_owned();
+    let mut args: Vec<String> = vec!["eksflow".to_owned()];
+    match command % 8 {
+        0 => args.extend(["check".into(), file(0), "--format".into(), format]),
+        1 => args.extend(["compare".into(), file(0), "--format".into(), format]),
+        2 => args.extend(["trace".into(), file(0), "--client".into(), "admin".into()]),
+        3 => args.extend(["resolve".into(), file(0), "--client".into(), "admin".into()]),
+        4 => {
+            let lint_formats = ["text", "json", "sarif", "junit", "github", "markdown"];
+            let lint_format = lint_formats[usize::from(*flags) % lint_formats.len()];
+            args.extend([
+                "lint".into(),
+                dir.join("tree").to_string_lossy().into_owned(),
+                "--format".into(),
+                lint_format.into(),
+            ]);
+        }
+        5 => args.extend(["diff".into(), file(0), file(1), "--format".into(), format]),
+        6 => args.extend(["diff".into(), file(0), "--format".into(), format]),
+        _ => args.extend(["import".into(), file(0)]),
+    }
+    if flags & 0x80 != 0 && files.len() == 3 && command % 8 != 7 {
+        args.extend(["--clients".into(), file(2)]);
+    }
+    if flags & 0x40 != 0 && matches!(command % 8, 0 | 2 | 3) {
+        args.extend(["--mode".into(), "private".into()]);
+    }
+    let parsed = match <cli::Args as clap::Parser>::try_parse_from(&args) {
+        Ok(parsed) => parsed,
+        Err(_) => return 2,
+    };
+    let code = cli::run_code(parsed);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(code <= 2, "exit code {code} for {args:?}");
+    code
+}
+
+fn split<'a>(data: &'a [u8], separator: &[u8]) -> Vec<&'a [u8]> {
+    let mut parts = Vec::new();
+    let mut rest = data;
+    while let Some(at) = rest.windows(separator.len()).position(|w| w == separator) {
+        parts.push(&rest[..at]);
+        rest = &rest[at + separator.len()..];
+    }
+    parts.push(rest);
+    parts
+}
+
+/// `diff` of two inputs (split at `CLI_SEPARATOR`), in memory: both sides loaded as
+/// `eksflow diff` loads them, diffed, and rendered in every format. Returns whether the
+/// change breaks something, after checking that the JSON report is JSON and agrees.
+pub fn diff(data: &[u8]) -> Option<bool> {
+    let parts = split(data, CLI_SEPARATOR);
+    let [before, after] = parts.as_slice() else {
+        return None;
+    };
+    let options = source::Options::default();
+    let load = |name: &str, bytes: &[u8]| {
+        source::load_text(name, &String::from_utf8_lossy(bytes), options)
+    };
+    let (before, after) = (load("before.yaml", before), load("after.yaml", after));
+    if before.failed() || after.failed() {
+        return None;
+    }
+    let scenarios = |loaded: source::Loaded| -> Vec<Scenario> {
+        loaded.documents.into_iter().filter_map(Result::ok).collect()
+    };
+    let (before, after) = (scenarios(before), scenarios(after));
+    let (before_checked, after_checked) = (check_all(&before), check_all(&after));
+    let diff = eksflow::diff::diff(
+        eksflow::diff::Side { file: "before.yaml", analyses: &before_checked },
+        eksflow::diff::Side { file: "after.yaml", analyses: &after_checked },
+    );
+    let text = report::diff::json::render(&diff);
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|error| panic!("`diff --format json` is not JSON ({error}):\n{text}"));
+    assert_eq!(value["breaks"], diff.breaks(), "JSON and model disagree");
+    for style in [Style::default(), Style { color: true, width: Some(60) }] {
+        let _ = report::diff::table::render(&diff, style);
+    }
+    let _ = report::diff::markdown::render(&diff);
+    Some(diff.breaks())
+}
+
+fn check_all(all: &[Scenario]) -> Vec<checked::Checked<'_>> {
+    all.iter().map(|scenario| checked::check(scenario, None)).collect()
+}

@@ -21,6 +21,11 @@ use eksflow::scenario::Scenario;
 use eksflow::source;
 
 pub fn run(args: Args) -> ExitCode {
+    ExitCode::from(run_code(args))
+}
+
+/// [`run`], as the exit code's number (the fuzz harness drives the command line with it).
+pub fn run_code(args: Args) -> u8 {
     let outcome = match args.command {
         Command::Check {
             files,
@@ -92,7 +97,7 @@ pub fn run(args: Args) -> ExitCode {
             resolve(&file, &client, mode, short, extra)
         }),
     };
-    ExitCode::from(outcome.exit_code())
+    outcome.exit_code()
 }
 
 /// Reads the `--clients` file, if any, before running `command` with it.

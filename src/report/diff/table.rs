@@ -7,6 +7,7 @@ use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::{addresses, answered_by, endpoint, expectation, headline, mode, pair, sides, verdict};
 use crate::diff::{ChangeKind, Diff, FlowChange};
+use crate::escape;
 use crate::report::Style;
 use crate::rules::{Finding, Severity};
 
@@ -24,12 +25,15 @@ const HEADER: [&str; 8] = [
 /// The whole diff as terminal text.
 pub fn render(diff: &Diff, style: Style) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", sides(diff));
+    // Every value from the input is escaped where it is placed: the table's own colours
+    // are escape sequences, so there is no escaping the finished text.
+    let _ = writeln!(out, "{}", escape::text(&sides(diff)));
     for scenario in diff.scenarios.iter().filter(|s| !s.is_empty()) {
         let _ = writeln!(
             out,
             "\n{}  (cluster {})",
-            scenario.scenario, scenario.cluster
+            escape::text(&scenario.scenario),
+            escape::text(&scenario.cluster)
         );
         if !scenario.changes.is_empty() {
             let mut table = new_table(style);
@@ -51,7 +55,7 @@ pub fn render(diff: &Diff, style: Style) -> String {
             &diff.before,
         );
     }
-    let _ = writeln!(out, "\n{}", headline(&diff.summary()));
+    let _ = writeln!(out, "\n{}", escape::text(&headline(&diff.summary())));
     out
 }
 
@@ -86,15 +90,16 @@ fn row(change: &FlowChange, style: Style) -> Vec<Cell> {
         (true, ChangeKind::Changed) => kind.fg(Color::Yellow),
         _ => kind,
     };
+    let text = |text: String| Cell::new(escape::text(&text));
     vec![
-        Cell::new(&change.client),
+        text(change.client.clone()),
         kind,
-        Cell::new(pair(before, after, mode)),
-        Cell::new(pair(before, after, answered_by)),
-        Cell::new(pair(before, after, addresses)),
-        Cell::new(pair(before, after, endpoint)),
-        Cell::new(pair(before, after, verdict)),
-        Cell::new(pair(before, after, expectation)),
+        text(pair(before, after, mode)),
+        text(pair(before, after, answered_by)),
+        text(pair(before, after, addresses)),
+        text(pair(before, after, endpoint)),
+        text(pair(before, after, verdict)),
+        text(pair(before, after, expectation)),
     ]
 }
 
@@ -114,10 +119,10 @@ fn write_findings(out: &mut String, title: &str, findings: &[Finding], file: &st
             Severity::Warning => "warning",
             Severity::Info => "info   ",
         };
-        let _ = writeln!(
-            out,
+        let line = format!(
             "  {severity} {} {location} {}: {}",
             finding.code, finding.path, finding.message
         );
+        let _ = writeln!(out, "{}", escape::text(&line));
     }
 }

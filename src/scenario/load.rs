@@ -214,6 +214,56 @@ fn path_excerpts(path: &str) -> String {
         .join(".")
 }
 
+/// The core-schema tags that only say what a plain scalar or collection already is; every
+/// other tag changes what a value means.
+const PLAIN_TAGS: [&str; 7] = ["str", "int", "float", "bool", "null", "map", "seq"];
+
+/// Values written with a YAML tag that serde_yaml would quietly drop, so the scenario would
+/// load with something other than what the file says: `!!binary aGVsbG8=` reads as the text
+/// `aGVsbG8=`, not as the bytes it stands for, and the YAML 1.1 types (`!!timestamp`,
+/// `!!set`, `!!omap`, …) as plain text or mappings. A scenario holds text, numbers and
+/// booleans: such a value is refused, at its position. Other tags (`!Ref`) are already
+/// refused by the deserializer as the wrong type. Only files with a `!!` or a verbatim
+/// core tag pay for this pass; it reads no further than the first syntax error.
+fn value_tags(file: &str, text: &str) -> Vec<Diagnostic> {
+    const MOST: usize = 10;
+    if !text.contains("!!") && !text.contains("tag:yaml.org,2002:") {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for event in saphyr_parser::Parser::new_from_str(text) {
+        let Ok((event, span)) = event else { break };
+        let tag = match &event {
+            saphyr_parser::Event::Scalar(_, _, _, tag)
+            | saphyr_parser::Event::SequenceStart(_, tag)
+            | saphyr_parser::Event::MappingStart(_, tag) => tag.as_deref(),
+            _ => None,
+        };
+        let Some(tag) = tag.filter(|tag| tag.is_yaml_core_schema()) else {
+            continue;
+        };
+        if PLAIN_TAGS.contains(&tag.suffix.as_str()) {
+            continue;
+        }
+        found.push(Diagnostic {
+            file: file.to_owned(),
+            position: Some(Position {
+                line: span.start.line(),
+                column: span.start.col() + 1,
+            }),
+            path: String::new(),
+            message: format!(
+                "YAML tag `!!{}` is not supported: a scenario holds text, numbers and booleans, and eksflow would read this value as something other than it says; write the value without the tag",
+                tag.suffix
+            ),
+        });
+        if found.len() >= MOST {
+            break;
+        }
+    }
+    found
+}
+
 fn load_text(file: &str, text: &str) -> Vec<Document> {
     // A UTF-8 byte order mark is legal at the start of a YAML stream but serde_yaml rejects it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -237,6 +287,10 @@ fn load_text(file: &str, text: &str) -> Vec<Document> {
     }
     if let Err(diagnostic) = limits::check_text(file, text) {
         return vec![Err(vec![diagnostic])];
+    }
+    let tagged = value_tags(file, text);
+    if !tagged.is_empty() {
+        return vec![Err(tagged)];
     }
 
     let spans = Arc::new(FileSpans::new(Arc::from(text)));

@@ -96,7 +96,7 @@ pub fn walk(paths: &[String], options: &WalkOptions) -> Walk {
             || (!fs_path.is_dir() && fs_path.symlink_metadata().is_ok())
             // A directory reached through a link out of the working directory is not
             // walked: loading it as a named input refuses it with the reason.
-            || (path != STDIN && linked_outside(fs_path).is_some())
+            || linked_outside(fs_path).is_some()
         {
             found.inputs.push(Input {
                 path: PathBuf::from(path),
@@ -129,7 +129,9 @@ fn linked_outside(path: &Path) -> Option<PathBuf> {
     if !through_link {
         return None;
     }
-    let root = std::env::current_dir().and_then(|dir| dir.canonicalize()).ok()?;
+    let root = std::env::current_dir()
+        .and_then(|dir| dir.canonicalize())
+        .ok()?;
     // A broken link is reported by the read itself (no such file).
     let target = path.canonicalize().ok()?;
     (!target.starts_with(&root)).then_some(target)

@@ -13,7 +13,6 @@ fn cell(text: &str) -> String {
     escape::text(&text.replace('|', "\\|").replace('\n', " ")).into_owned()
 }
 
-
 fn row(out: &mut String, cells: &[String]) {
     let _ = writeln!(
         out,

@@ -88,11 +88,7 @@ pub fn text(analysis: &Analysis<'_>, flow: &Flow<'_>) -> String {
                 .last()
                 .is_none_or(|hop| hop.detail != blocked.blocked_by)
         {
-            let _ = writeln!(
-                out,
-                "  blocked by: {}",
-                escape::text(&blocked.blocked_by)
-            );
+            let _ = writeln!(out, "  blocked by: {}", escape::text(&blocked.blocked_by));
         }
     }
     let verdict = if flow.reachable() {

@@ -197,7 +197,10 @@ fn excerpts(message: &str) -> String {
 /// A field path with each key longer than [`EXCERPT_CHARS`] cut short (a key can be a
 /// secret too: `ghp_…: x` in a file that is not a scenario).
 fn path_excerpts(path: &str) -> String {
-    if !path.split('.').any(|key| key.chars().count() > EXCERPT_CHARS) {
+    if !path
+        .split('.')
+        .any(|key| key.chars().count() > EXCERPT_CHARS)
+    {
         return path.to_owned();
     }
     path.split('.')
@@ -725,7 +728,8 @@ pub fn load_one(file: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
 mod tests {
     use super::{EXCERPT_CHARS, excerpts, path_excerpts};
 
-    const TOKEN: &str = "https://x-access-token:ghp_abcdefghijklmnopqrstuvwxyz0123456789ABCD@github.com";
+    const TOKEN: &str =
+        "https://x-access-token:ghp_abcdefghijklmnopqrstuvwxyz0123456789ABCD@github.com";
 
     #[test]
     fn a_long_quoted_value_is_cut_to_a_short_excerpt() {

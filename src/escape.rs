@@ -14,8 +14,23 @@ fn unsafe_char(c: char) -> bool {
 }
 
 /// `value` with every unsafe character written as `\u{…}`; borrowed when nothing needs it.
+/// Escaping is idempotent (the escaped form holds no unsafe character), so text escaped
+/// where it is measured can go through a renderer's final pass again unchanged.
 pub fn text(value: &str) -> Cow<'_, str> {
-    if !value.chars().any(unsafe_char) {
+    escaped(value, unsafe_char)
+}
+
+/// A whole rendered report, as [`text`] but keeping its line ends: the renderer's own
+/// newlines stay, every other unsafe character from the input is shown. The last line of
+/// defence for renderers that write no control characters of their own (Markdown, trace,
+/// dig, workflow commands); a newline inside an input value was already escaped by [`text`]
+/// where the value was placed, or shows as a line break, never as a terminal command.
+pub fn lines(value: &str) -> Cow<'_, str> {
+    escaped(value, |c| c != '\n' && unsafe_char(c))
+}
+
+fn escaped(value: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !value.chars().any(&unsafe_char) {
         return Cow::Borrowed(value);
     }
     let mut out = String::with_capacity(value.len() + 8);
@@ -39,5 +54,20 @@ mod tests {
         assert_eq!(text("vpc-\u{1b}]0;pwned\u{7}"), "vpc-\\u{1b}]0;pwned\\u{7}");
         assert_eq!(text("a\u{202e}b"), "a\\u{202e}b");
         assert_eq!(text("plain 10.0.1.10 — ✅"), "plain 10.0.1.10 — ✅");
+    }
+
+    #[test]
+    fn escaping_twice_is_escaping_once() {
+        let once = text("a\u{1b}[2J\u{7}\nb");
+        assert_eq!(text(&once), once);
+        assert_eq!(super::lines(&once), once);
+    }
+
+    #[test]
+    fn a_report_keeps_its_own_line_ends() {
+        assert_eq!(
+            super::lines("one\u{1b}[31m\ntwo\r\n"),
+            "one\\u{1b}[31m\ntwo\\u{d}\n"
+        );
     }
 }

@@ -92,7 +92,12 @@ pub fn walk(paths: &[String], options: &WalkOptions) -> Walk {
     let mut found = Walk::default();
     for path in paths {
         let fs_path = Path::new(path);
-        if path == STDIN || (!fs_path.is_dir() && fs_path.symlink_metadata().is_ok()) {
+        if path == STDIN
+            || (!fs_path.is_dir() && fs_path.symlink_metadata().is_ok())
+            // A directory reached through a link out of the working directory is not
+            // walked: loading it as a named input refuses it with the reason.
+            || linked_outside(fs_path).is_some()
+        {
             found.inputs.push(Input {
                 path: PathBuf::from(path),
                 named: true,
@@ -107,6 +112,29 @@ pub fn walk(paths: &[String], options: &WalkOptions) -> Walk {
         }
     }
     found
+}
+
+/// Where `path` really is, when a symbolic link on the way to it (the path itself or a
+/// directory it is written under) leads out of the working directory: `lint` lints a tree,
+/// and a link committed into that tree must not read a file from elsewhere on the machine
+/// (`~/.git-credentials`, a runner's token) and quote it into a public CI log. A path
+/// written with no link in it is read wherever it is: the user named it.
+fn linked_outside(path: &Path) -> Option<PathBuf> {
+    let through_link = path.ancestors().any(|ancestor| {
+        !ancestor.as_os_str().is_empty()
+            && ancestor
+                .symlink_metadata()
+                .is_ok_and(|metadata| metadata.file_type().is_symlink())
+    });
+    if !through_link {
+        return None;
+    }
+    let root = std::env::current_dir()
+        .and_then(|dir| dir.canonicalize())
+        .ok()?;
+    // A broken link is reported by the read itself (no such file).
+    let target = path.canonicalize().ok()?;
+    (!target.starts_with(&root)).then_some(target)
 }
 
 fn walk_dir(root: &Path, options: &WalkOptions, found: &mut Walk) {
@@ -233,7 +261,24 @@ fn load_input(input: &Input, clients: Option<&ExtraClients>) -> Found {
         clients,
         skip_unknown: !input.named,
     };
-    let text = match crate::scenario::read_source(&input.path.to_string_lossy()) {
+    // Walked entries are never links (the walk does not follow them, and keeps only
+    // regular files); a named one must stay inside the working directory.
+    let refused = if input.named && input.path != Path::new(STDIN) {
+        linked_outside(&input.path).map(|_| {
+            Diagnostic::file(
+                &name,
+                "is reached through a symbolic link that leads out of the working directory: \
+                 `lint` does not follow links out of the tree it lints (name the target itself)",
+            )
+        })
+    } else {
+        None
+    };
+    let read = match refused {
+        Some(diagnostic) => Err(diagnostic),
+        None => crate::scenario::read_source(&input.path.to_string_lossy()),
+    };
+    let text = match read {
         Ok(text) => text,
         Err(mut diagnostic) if input.named => {
             diagnostic.file = name.clone();

@@ -9,6 +9,7 @@ use hickory_proto::op::{Message, MessageType, OpCode, Query, ResponseCode};
 use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 
 use crate::analysis::{Analysis, Flow};
+use crate::escape;
 
 /// The wire-format round trip of the answer to one client's query.
 pub fn message(analysis: &Analysis<'_>, flow: &Flow) -> Result<(Message, usize), String> {
@@ -76,19 +77,21 @@ pub fn text(analysis: &Analysis<'_>, flow: &Flow, short: bool) -> Result<String,
         out,
         "; <<>> eksflow {} <<>> {qname} A (client {}, mode {})",
         env!("CARGO_PKG_VERSION"),
-        flow.client.name,
+        escape::text(&flow.client.name),
         analysis.mode
     );
     out.push_str(&sections(&message));
     let _ = writeln!(out);
-    let server = &flow.dns.server;
+    // dig's own tabs are kept, so each value from the input is escaped where it is placed
+    // (the endpoint name is a hickory `Name`, whose Display escapes what is not printable).
+    let server = escape::text(&flow.dns.server);
     if server == "public-dns" {
         let _ = writeln!(out, ";; SERVER: public DNS (a public recursive resolver)");
     } else {
         let _ = writeln!(
             out,
             ";; SERVER: {server}#53({server}) — {}",
-            flow.dns.server_label
+            escape::text(&flow.dns.server_label)
         );
     }
     let _ = writeln!(out, ";; ANSWERED BY: {}", flow.dns.answered_by.as_str());
@@ -96,7 +99,8 @@ pub fn text(analysis: &Analysis<'_>, flow: &Flow, short: bool) -> Result<String,
         let _ = writeln!(
             out,
             ";; FAILURE: {}: {}",
-            failure.reason, failure.blocked_by
+            failure.reason,
+            escape::text(&failure.blocked_by)
         );
     }
     let _ = writeln!(

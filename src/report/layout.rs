@@ -6,6 +6,7 @@ use comfy_table::{Color, ContentArrangement, Table, presets};
 
 use super::Style;
 use super::wrap::{self, Filler, Tone};
+use crate::escape;
 
 /// One cell of a [`Grid`]: its words and how they are coloured on a terminal.
 #[derive(Debug, Clone)]
@@ -55,8 +56,33 @@ impl Grid {
         widths.iter().map(|&width| width.max(1)).collect()
     }
 
-    /// The grid laid out for `style`, without a final line end.
+    /// The grid laid out for `style`, without a final line end. Text from the input is
+    /// escaped here, before any width is measured, so columns fit what is printed.
     pub(crate) fn render(&self, style: Style) -> String {
+        self.escaped().layout(style)
+    }
+
+    /// The grid with every header and cell through [`escape::text`].
+    fn escaped(&self) -> Grid {
+        Grid {
+            header: self
+                .header
+                .iter()
+                .map(|text| escape::text(text).into_owned())
+                .collect(),
+            rows: self
+                .rows
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .map(|cell| Cell::toned(escape::text(&cell.text), cell.tone))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    fn layout(&self, style: Style) -> String {
         let Some(limit) = style.wrap_width() else {
             return self.table(style, None);
         };
@@ -268,8 +294,12 @@ impl Rate {
 }
 
 /// Writes a line of prose, wrapped at spaces to the style's width with continuation lines
-/// indented by `indent`; as it is when the style does not wrap.
+/// indented by `indent`; as it is when the style does not wrap. Text from the input is
+/// escaped first ([`escape::text`]: a newline in a value is shown, not obeyed), and
+/// wrapped as escaped.
 pub(crate) fn prose(out: &mut String, text: &str, style: Style, indent: usize) {
+    let text = escape::text(text);
+    let text = text.as_ref();
     match style.wrap_width() {
         None => {
             out.push_str(text);

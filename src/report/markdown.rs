@@ -5,10 +5,12 @@ use std::fmt::Write;
 use super::cells;
 use crate::analysis::Analysis;
 use crate::checked::Checked;
+use crate::escape;
 
-/// Escapes a table cell: pipes would end the cell, newlines the row.
+/// Escapes a table cell: pipes would end the cell, newlines the row, and control
+/// characters from the input are shown ([`escape::text`]), not sent to a terminal.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    escape::text(&text.replace('|', "\\|").replace('\n', " ")).into_owned()
 }
 
 fn row(out: &mut String, cells: &[String]) {
@@ -39,11 +41,12 @@ pub fn check(checked: &Checked<'_>) -> String {
     let _ = writeln!(
         out,
         "`{}` — {}\n",
-        scenario.source.file,
-        cells::heading(analysis)
+        escape::text(&scenario.source.file),
+        escape::text(&cells::heading(analysis))
     );
     if let Some(description) = &scenario.description {
-        let _ = writeln!(out, "{}\n", description.trim());
+        // The one value whose line ends are kept: a description is Markdown prose.
+        let _ = writeln!(out, "{}\n", escape::lines(description.trim()));
     }
     header(
         &mut out,
@@ -89,13 +92,17 @@ pub fn check(checked: &Checked<'_>) -> String {
             let _ = writeln!(
                 out,
                 "- `{}` — `{}`: {}",
-                flow.client.name, blocked.reason, blocked.blocked_by
+                escape::text(&flow.client.name),
+                blocked.reason,
+                escape::text(&blocked.blocked_by)
             );
         }
     }
     write_findings(&mut out, &checked.findings);
     let _ = writeln!(out, "\n_{}_", cells::summary(checked));
-    out
+    // Values are escaped where they are placed (a newline in one would start a line of
+    // its own); this pass is the backstop for any placed without.
+    escape::lines(&out).into_owned()
 }
 
 pub fn compare(modes: &[Checked<'_>]) -> String {
@@ -109,7 +116,8 @@ pub fn compare(modes: &[Checked<'_>]) -> String {
     let _ = writeln!(
         out,
         "`{}` — scenario mode `{}`\n",
-        scenario.source.file, scenario.cluster.access
+        escape::text(&scenario.source.file),
+        scenario.cluster.access
     );
     let mut names = vec!["client".to_owned()];
     names.extend(analyses.iter().map(|a| a.mode.to_string()));
@@ -138,7 +146,7 @@ pub fn compare(modes: &[Checked<'_>]) -> String {
             cells::summary(own)
         );
     }
-    out
+    escape::lines(&out).into_owned()
 }
 
 /// The findings table, under a **Findings** heading.

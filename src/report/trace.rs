@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use crate::analysis::{Analysis, Flow};
+use crate::escape;
 use crate::scenario::ClientLocation;
 
 pub fn text(analysis: &Analysis<'_>, flow: &Flow<'_>) -> String {
@@ -21,27 +22,35 @@ pub fn text(analysis: &Analysis<'_>, flow: &Flow<'_>) -> String {
     };
     let _ = writeln!(
         out,
-        "client {} ({}, {place}) → {}:443",
-        flow.client.name,
+        "client {} ({}, {}) → {}:443",
+        escape::text(&flow.client.name),
         flow.source,
-        super::json::endpoint_name(analysis)
+        escape::text(&place),
+        escape::text(&super::json::endpoint_name(analysis))
     );
     let _ = writeln!(
         out,
         "mode {} · scenario {} ({})",
-        analysis.mode, scenario.name, scenario.source.file
+        analysis.mode,
+        escape::text(&scenario.name),
+        escape::text(&scenario.source.file)
     );
     let _ = writeln!(
         out,
         "\nDNS: asked {} → answered by {}",
-        super::cells::dns_server(flow),
+        escape::text(&super::cells::dns_server(flow)),
         flow.dns.answered_by.as_str()
     );
     for step in &flow.dns.trail {
-        let _ = writeln!(out, "  · {step}");
+        let _ = writeln!(out, "  · {}", escape::text(&step.to_string()));
     }
     if let Some(failure) = &flow.dns.failure {
-        let _ = writeln!(out, "  ✗ {}: {}", failure.reason, failure.blocked_by);
+        let _ = writeln!(
+            out,
+            "  ✗ {}: {}",
+            failure.reason,
+            escape::text(&failure.blocked_by)
+        );
     }
     for target in &flow.targets {
         let verdict = match &target.blocked {
@@ -55,22 +64,23 @@ pub fn text(analysis: &Analysis<'_>, flow: &Flow<'_>) -> String {
             target.endpoint.as_str()
         );
         let hops = target.hops(scenario, flow.client);
-        let width = hops
+        // Labels are measured as printed, escaped, so the details line up.
+        let labels: Vec<_> = hops.iter().map(|hop| escape::text(&hop.at)).collect();
+        let width = labels
             .iter()
-            .map(|hop| hop.at.chars().count())
+            .map(|at| at.chars().count())
             .max()
             .unwrap_or(0);
-        for hop in &hops {
+        for (hop, at) in hops.iter().zip(&labels) {
             let mark = if hop.ok { "✓" } else { "✗" };
             // Padded by hand: a `{:<width$}` width above u16::MAX panics in `format!`, and
             // a label is as long as the scenario's IDs make it.
-            let pad = width.saturating_sub(hop.at.chars().count());
+            let pad = width.saturating_sub(at.chars().count());
             let _ = writeln!(
                 out,
-                "  {mark} {}{}  {}",
-                hop.at,
+                "  {mark} {at}{}  {}",
                 " ".repeat(pad),
-                hop.detail
+                escape::text(&hop.detail)
             );
         }
         if let Some(blocked) = &target.blocked
@@ -78,7 +88,7 @@ pub fn text(analysis: &Analysis<'_>, flow: &Flow<'_>) -> String {
                 .last()
                 .is_none_or(|hop| hop.detail != blocked.blocked_by)
         {
-            let _ = writeln!(out, "  blocked by: {}", blocked.blocked_by);
+            let _ = writeln!(out, "  blocked by: {}", escape::text(&blocked.blocked_by));
         }
     }
     let verdict = if flow.reachable() {
@@ -94,5 +104,6 @@ pub fn text(analysis: &Analysis<'_>, flow: &Flow<'_>) -> String {
             if expectation.met { "met" } else { "FAILED" }
         );
     }
-    out
+    // The backstop: values are escaped where they are placed.
+    escape::lines(&out).into_owned()
 }

@@ -30,14 +30,32 @@ pub fn read_source(path: &str) -> Result<String, Diagnostic> {
             .read_to_end(&mut bytes)
     } else {
         let fs_path = Path::new(path);
-        if fs_path.is_dir() {
-            return Err(Diagnostic::file(
-                path,
-                "is a directory: `check` takes scenario files (`lint` walks directories)",
-            ));
+        // Looked at before opening: opening a FIFO blocks until something writes to it,
+        // and a device or socket is no file to read either.
+        match std::fs::metadata(fs_path) {
+            Ok(metadata) if metadata.is_dir() => {
+                return Err(Diagnostic::file(
+                    path,
+                    "is a directory: `check` takes scenario files (`lint` walks directories)",
+                ));
+            }
+            Ok(metadata) if !metadata.is_file() => {
+                return Err(Diagnostic::file(path, not_a_file(&metadata.file_type())));
+            }
+            Ok(_) => {}
+            Err(error) => return Err(Diagnostic::file(path, describe_io_error(&error))),
         }
         match std::fs::File::open(fs_path) {
-            Ok(file) => file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes),
+            // Checked again on what was opened, in case the path changed in between.
+            Ok(file) => match file.metadata() {
+                Ok(metadata) if metadata.is_file() => {
+                    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
+                }
+                Ok(metadata) => {
+                    return Err(Diagnostic::file(path, not_a_file(&metadata.file_type())));
+                }
+                Err(error) => Err(error),
+            },
             Err(error) => return Err(Diagnostic::file(path, describe_io_error(&error))),
         }
     };
@@ -74,6 +92,30 @@ pub fn read_source(path: &str) -> Result<String, Diagnostic> {
     })
 }
 
+/// Why a path that is neither a regular file nor a directory is not read: named by kind,
+/// with the way to pipe a scenario in instead.
+fn not_a_file(kind: &std::fs::FileType) -> String {
+    #[cfg(unix)]
+    let what = {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            "a named pipe (FIFO)"
+        } else if kind.is_socket() {
+            "a socket"
+        } else if kind.is_block_device() || kind.is_char_device() {
+            "a device"
+        } else {
+            "something other than a regular file"
+        }
+    };
+    #[cfg(not(unix))]
+    let what = {
+        let _ = kind;
+        "something other than a regular file"
+    };
+    format!("is {what}: eksflow reads regular files only (use `-` to read standard input)")
+}
+
 fn describe_io_error(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_owned(),
@@ -83,7 +125,149 @@ fn describe_io_error(error: &std::io::Error) -> String {
 }
 
 /// Loads every document of a scenario file's text. `file` is the name used in messages.
+///
+/// Messages quote the input (`invalid type: string "…"`, `` `…` is not a CIDR block``); a
+/// quoted value longer than [`EXCERPT_CHARS`] is cut short, so a file that is not what it
+/// seems (a credentials file, a token in a misplaced field) never has more than a short
+/// excerpt of it printed into a CI log.
 pub fn load_str(file: &str, text: &str) -> Vec<Document> {
+    let mut documents = load_text(file, text);
+    for document in &mut documents {
+        if let Err(diagnostics) = document {
+            for diagnostic in diagnostics {
+                diagnostic.message = excerpts(&diagnostic.message);
+                diagnostic.path = path_excerpts(&diagnostic.path);
+            }
+        }
+    }
+    documents
+}
+
+/// The most characters of a value quoted in a load error.
+pub const EXCERPT_CHARS: usize = 40;
+
+/// `message` with every `"…"` or `` `…` `` quotation longer than [`EXCERPT_CHARS`]
+/// cut to that many characters and `…`. A backslash escape (serde quotes a string with
+/// Rust's `{:?}`: `\"`, `\u{1b}`) counts as one character and is never cut in half.
+fn excerpts(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '"' && c != '`' {
+            continue;
+        }
+        let close = c;
+        let mut kept = 0;
+        let mut cut = false;
+        while let Some(c) = chars.next() {
+            if c == close {
+                break;
+            }
+            // One quoted character, with the rest of its escape when it starts one.
+            let mut unit = String::from(c);
+            if c == '\\' && close == '"' {
+                match chars.next() {
+                    Some('u') => {
+                        unit.push('u');
+                        for c in chars.by_ref() {
+                            unit.push(c);
+                            if c == '}' {
+                                break;
+                            }
+                        }
+                    }
+                    Some(next) => unit.push(next),
+                    None => {}
+                }
+            }
+            if kept < EXCERPT_CHARS {
+                out.push_str(&unit);
+                kept += 1;
+            } else if !cut {
+                out.push('…');
+                cut = true;
+            }
+        }
+        out.push(close);
+    }
+    out
+}
+
+/// A field path with each key longer than [`EXCERPT_CHARS`] cut short (a key can be a
+/// secret too: `ghp_…: x` in a file that is not a scenario).
+fn path_excerpts(path: &str) -> String {
+    if !path
+        .split('.')
+        .any(|key| key.chars().count() > EXCERPT_CHARS)
+    {
+        return path.to_owned();
+    }
+    path.split('.')
+        .map(|key| {
+            if key.chars().count() > EXCERPT_CHARS {
+                let mut short: String = key.chars().take(EXCERPT_CHARS).collect();
+                short.push('…');
+                short
+            } else {
+                key.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The core-schema tags that only say what a plain scalar or collection already is; every
+/// other tag changes what a value means.
+const PLAIN_TAGS: [&str; 7] = ["str", "int", "float", "bool", "null", "map", "seq"];
+
+/// Values written with a YAML tag that serde_yaml would quietly drop, so the scenario would
+/// load with something other than what the file says: `!!binary aGVsbG8=` reads as the text
+/// `aGVsbG8=`, not as the bytes it stands for, and the YAML 1.1 types (`!!timestamp`,
+/// `!!set`, `!!omap`, …) as plain text or mappings. A scenario holds text, numbers and
+/// booleans: such a value is refused, at its position. Other tags (`!Ref`) are already
+/// refused by the deserializer as the wrong type. Only files with a `!!` or a verbatim
+/// core tag pay for this pass; it reads no further than the first syntax error.
+fn value_tags(file: &str, text: &str) -> Vec<Diagnostic> {
+    const MOST: usize = 10;
+    if !text.contains("!!") && !text.contains("tag:yaml.org,2002:") {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for event in saphyr_parser::Parser::new_from_str(text) {
+        let Ok((event, span)) = event else { break };
+        let tag = match &event {
+            saphyr_parser::Event::Scalar(_, _, _, tag)
+            | saphyr_parser::Event::SequenceStart(_, tag)
+            | saphyr_parser::Event::MappingStart(_, tag) => tag.as_deref(),
+            _ => None,
+        };
+        let Some(tag) = tag.filter(|tag| tag.is_yaml_core_schema()) else {
+            continue;
+        };
+        if PLAIN_TAGS.contains(&tag.suffix.as_str()) {
+            continue;
+        }
+        found.push(Diagnostic {
+            file: file.to_owned(),
+            position: Some(Position {
+                line: span.start.line(),
+                column: span.start.col() + 1,
+            }),
+            path: String::new(),
+            message: format!(
+                "YAML tag `!!{}` is not supported: a scenario holds text, numbers and booleans, and eksflow would read this value as something other than it says; write the value without the tag",
+                tag.suffix
+            ),
+        });
+        if found.len() >= MOST {
+            break;
+        }
+    }
+    found
+}
+
+fn load_text(file: &str, text: &str) -> Vec<Document> {
     // A UTF-8 byte order mark is legal at the start of a YAML stream but serde_yaml rejects it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if is_blank(text) {
@@ -106,6 +290,10 @@ pub fn load_str(file: &str, text: &str) -> Vec<Document> {
     }
     if let Err(diagnostic) = limits::check_text(file, text) {
         return vec![Err(vec![diagnostic])];
+    }
+    let tagged = value_tags(file, text);
+    if !tagged.is_empty() {
+        return vec![Err(tagged)];
     }
 
     let spans = Arc::new(FileSpans::new(Arc::from(text)));
@@ -533,5 +721,49 @@ pub fn load_one(file: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
             file,
             format!("expected one scenario, found {n} documents"),
         )]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{EXCERPT_CHARS, excerpts, path_excerpts};
+
+    const TOKEN: &str =
+        "https://x-access-token:ghp_abcdefghijklmnopqrstuvwxyz0123456789ABCD@github.com";
+
+    #[test]
+    fn a_long_quoted_value_is_cut_to_a_short_excerpt() {
+        let message = format!("invalid type: string {TOKEN:?}, expected a mapping");
+        let short = excerpts(&message);
+        assert_eq!(
+            short,
+            "invalid type: string \"https://x-access-token:ghp_abcdefghijklm…\", expected a mapping"
+        );
+        assert!(!short.contains("0123456789ABCD"));
+        let message = format!("`{TOKEN}` is not an IPv4 address");
+        assert_eq!(
+            excerpts(&message),
+            "`https://x-access-token:ghp_abcdefghijklm…` is not an IPv4 address"
+        );
+    }
+
+    #[test]
+    fn short_quotations_and_escapes_are_kept_whole() {
+        let message = "unknown field `nmae`; did you mean `name`? (see \"Scenario reference\")";
+        assert_eq!(excerpts(message), message);
+        let escaped = format!("{:?}", "\u{1b}".repeat(EXCERPT_CHARS + 1));
+        let short = excerpts(&format!("string {escaped}"));
+        assert!(short.ends_with("\\u{1b}…\""), "{short}");
+        assert_eq!(short.matches("\\u{1b}").count(), EXCERPT_CHARS);
+    }
+
+    #[test]
+    fn a_long_key_in_a_path_is_cut_short() {
+        let path = format!("clients[0].{}", "k".repeat(60));
+        assert_eq!(
+            path_excerpts(&path),
+            format!("clients[0].{}…", "k".repeat(EXCERPT_CHARS))
+        );
+        assert_eq!(path_excerpts("cluster.vpc"), "cluster.vpc");
     }
 }

@@ -6,23 +6,29 @@ use std::fmt::Write;
 
 use super::{addresses, answered_by, endpoint, expectation, headline, mode, pair, verdict};
 use crate::diff::{ChangeKind, Diff, FlowChange};
+use crate::escape;
 use crate::rules::{Finding, Severity};
 
 /// The whole diff as a Markdown comment.
 pub fn render(diff: &Diff) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}\n", headline(&diff.summary()));
+    let _ = writeln!(out, "{}\n", escape::text(&headline(&diff.summary())));
     if diff.before == diff.after {
-        let _ = writeln!(out, "`{}`: before → after", diff.before);
+        let _ = writeln!(out, "`{}`: before → after", escape::text(&diff.before));
     } else {
-        let _ = writeln!(out, "`{}` → `{}`", diff.before, diff.after);
+        let _ = writeln!(
+            out,
+            "`{}` → `{}`",
+            escape::text(&diff.before),
+            escape::text(&diff.after)
+        );
     }
     for scenario in diff.scenarios.iter().filter(|s| !s.is_empty()) {
         let _ = writeln!(
             out,
             "\n### {} (cluster `{}`)",
             cell(&scenario.scenario),
-            scenario.cluster
+            escape::text(&scenario.cluster)
         );
         if !scenario.changes.is_empty() {
             let _ = writeln!(
@@ -37,7 +43,8 @@ pub fn render(diff: &Diff) -> String {
         write_findings(&mut out, "Findings added", &scenario.findings.added);
         write_findings(&mut out, "Findings removed", &scenario.findings.removed);
     }
-    out
+    // The backstop: values are escaped where they are placed.
+    escape::lines(&out).into_owned()
 }
 
 fn row(out: &mut String, change: &FlowChange) {
@@ -83,13 +90,14 @@ fn write_findings(out: &mut String, title: &str, findings: &[Finding]) {
             out,
             "- {severity} `{}` `{}`{line}: {}",
             finding.code,
-            finding.path,
-            finding.message.replace('\n', " ")
+            escape::text(&finding.path),
+            escape::text(&finding.message.replace('\n', " "))
         );
     }
 }
 
-/// Escapes a table cell: pipes would end the cell, newlines the row.
+/// Escapes a table cell: pipes would end the cell, newlines the row; control characters
+/// from the input are shown ([`escape::text`]).
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    escape::text(&text.replace('|', "\\|").replace('\n', " ")).into_owned()
 }

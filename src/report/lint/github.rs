@@ -3,12 +3,17 @@
 
 use std::fmt::Write;
 
+use crate::escape;
 use crate::lint::FileReport;
 use crate::rules::Severity;
 
-/// Escapes a workflow command's message (`%`, CR, LF).
+/// Escapes a workflow command's message (`%`, CR, LF), after showing its other control
+/// characters ([`escape::lines`]): the runner prints a message into the job's log, where
+/// an escape sequence would act on the reader's terminal. A line end stays `%0A`, which
+/// the runner decodes inside the one annotation.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    escape::lines(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -57,5 +62,6 @@ mod tests {
     fn escapes_what_workflow_commands_reserve() {
         assert_eq!(escape_data("100% done\nnext"), "100%25 done%0Anext");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(escape_data("x\u{1b}[2J"), "x\\u{1b}[2J");
     }
 }

@@ -4,25 +4,42 @@
 
 use std::fmt::Write;
 
+use crate::escape;
 use crate::lint::FileReport;
 use crate::rules::{Code, Severity};
 
-/// Escapes text for XML attributes and content.
+/// Text for XML content: its control characters shown as `\u{…}` ([`escape::lines`]; the
+/// report is printed into CI logs), markup escaped, and every character XML 1.0 does not
+/// allow even as a reference (U+FFFE, U+FFFF) shown the same way, so the document parses
+/// whatever the input held. Line ends are kept.
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let shown = escape::lines(text);
+    let mut out = String::with_capacity(shown.len());
+    for c in shown.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // XML 1.0 forbids most control characters even escaped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            c if !xml_char(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
             c => out.push(c),
         }
     }
     out
+}
+
+/// Text for an XML attribute: as [`escape`], with line ends as references (a parser turns
+/// a literal one into a space).
+fn attribute(text: &str) -> String {
+    escape(text).replace('\n', "&#10;")
+}
+
+/// XML 1.0's `Char`: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }
 
 struct Case {
@@ -113,7 +130,7 @@ pub fn render(reports: &[FileReport<'_>], codes: &[Code], deny_warnings: bool) -
         all_tests += cases.len();
         all_failures += failures;
         all_errors += errors;
-        let file = escape(report.file);
+        let file = attribute(report.file);
         let _ = writeln!(
             suites,
             "  <testsuite name=\"{file}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\">",
@@ -123,7 +140,7 @@ pub fn render(reports: &[FileReport<'_>], codes: &[Code], deny_warnings: bool) -
             let _ = write!(
                 suites,
                 "    <testcase classname=\"{file}\" name=\"{}\"",
-                escape(&case.name)
+                attribute(&case.name)
             );
             if case.failure.is_none() && case.error.is_none() && case.output.is_none() {
                 suites.push_str("/>\n");
@@ -135,8 +152,8 @@ pub fn render(reports: &[FileReport<'_>], codes: &[Code], deny_warnings: bool) -
                 let _ = writeln!(
                     suites,
                     "      <failure type=\"{}\" message=\"{}\">{}</failure>",
-                    escape(kind),
-                    escape(message),
+                    attribute(kind),
+                    attribute(message),
                     escape(text)
                 );
             }
@@ -144,7 +161,7 @@ pub fn render(reports: &[FileReport<'_>], codes: &[Code], deny_warnings: bool) -
                 let _ = writeln!(
                     suites,
                     "      <error type=\"EKS000\" message=\"{}\"/>",
-                    escape(text)
+                    attribute(text)
                 );
             }
             if let Some(text) = &case.output {
@@ -165,6 +182,16 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_control_characters() {
-        assert_eq!(escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot; ");
+        assert_eq!(
+            escape("a<b & \"c\"\u{1}\u{1b}[2J"),
+            "a&lt;b &amp; &quot;c&quot;\\u{1}\\u{1b}[2J"
+        );
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_shown_not_written() {
+        assert_eq!(escape("a\u{fffe}b\u{ffff}"), "a\\u{fffe}b\\u{ffff}");
+        assert_eq!(escape("ok \u{fffd} \u{10000}"), "ok \u{fffd} \u{10000}");
+        assert_eq!(attribute("one\ntwo"), "one&#10;two");
     }
 }

@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use crate::escape;
 use crate::lint::{FileReport, Totals};
 
 pub fn render(reports: &[FileReport<'_>], totals: Totals) -> String {
@@ -9,7 +10,7 @@ pub fn render(reports: &[FileReport<'_>], totals: Totals) -> String {
     let _ = writeln!(out, "{}\n", super::text::summary(totals));
     for report in reports {
         if !report.invalid.is_empty() {
-            let _ = writeln!(out, "## `{}` — invalid\n", report.file);
+            let _ = writeln!(out, "## `{}` — invalid\n", escape::text(report.file));
             for diagnostic in &report.invalid {
                 let _ = writeln!(out, "- `{diagnostic}`");
             }
@@ -20,5 +21,6 @@ pub fn render(reports: &[FileReport<'_>], totals: Totals) -> String {
             out.push('\n');
         }
     }
-    out
+    // The backstop: values are escaped where they are placed (diagnostics by their Display).
+    escape::lines(&out).into_owned()
 }

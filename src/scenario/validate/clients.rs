@@ -16,6 +16,39 @@ use crate::scenario::raw::RawScenario;
 use crate::scenario::spans::{join_index, join_key};
 
 impl Validator<'_> {
+    /// A client in a subnet at the address an EKS-owned ENI holds: AWS gives one private
+    /// address in a subnet to one interface, so no instance can be there, and a flow from
+    /// the ENI's own address to itself is nothing the model can follow. (A client in a
+    /// network at such an address is a network overlapping the VPC: EKS014 reports that.)
+    pub(super) fn clients_at_eni_addresses(&mut self, raw: &RawScenario, cluster: &Cluster) {
+        for (i, raw_client) in raw.clients.iter().enumerate() {
+            let (Some(from), Some(ip)) = (&raw_client.from, &raw_client.ip) else {
+                continue;
+            };
+            let Ok(ip) = ip.trim().parse::<Ipv4Addr>() else {
+                continue;
+            };
+            if from.0 == "internet" {
+                continue;
+            }
+            let Some(eni) = cluster.enis.iter().position(|eni| eni.ip == ip) else {
+                continue;
+            };
+            let in_subnet = matches!(
+                self.ids.get(from.0.as_str()),
+                Some((Element::Subnet(subnet), _))
+                    if cluster.enis.get(eni).is_some_and(|e| e.subnet == *subnet)
+            );
+            if in_subnet {
+                let message = format!(
+                    "{ip} is the address of an EKS-owned ENI (cluster.enis[{eni}]) in subnet `{}`: one address in a subnet belongs to one network interface",
+                    from.0
+                );
+                self.problem(&join_key(&join_index("clients", i), "ip"), message);
+            }
+        }
+    }
+
     pub(super) fn clients(&mut self, raw: &RawScenario, scenario: &Scenario) -> Vec<Client> {
         let mut out: Vec<Client> = Vec::with_capacity(raw.clients.len());
         let mut names: HashMap<String, String> = HashMap::with_capacity(raw.clients.len());

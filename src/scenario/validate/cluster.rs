@@ -96,8 +96,11 @@ impl Validator<'_> {
                 ip,
             });
         }
+        self.public_endpoint_ips_at_enis(raw);
         let endpoint = match &raw.endpoint {
-            Some(text) => self.domain(text, "cluster.endpoint"),
+            Some(text) => self
+                .domain(text, "cluster.endpoint")
+                .and_then(|name| self.endpoint_name(name, text)),
             None => {
                 let derived = name
                     .as_deref()
@@ -131,6 +134,63 @@ impl Validator<'_> {
             security_groups,
             enis,
         })
+    }
+}
+
+/// The DNS zones EKS names API endpoints in (SPEC 7.2): IPv4 clusters, and IPv6 clusters
+/// made before October 2024, under `eks.amazonaws.com` (`eks.amazonaws.com.cn` in China);
+/// dual-stack endpoints under `api.aws` (`api.amazonwebservices.com.cn`).
+const ENDPOINT_ZONES: [&str; 4] = [
+    "eks.amazonaws.com.",
+    "eks.amazonaws.com.cn.",
+    "api.aws.",
+    "api.amazonwebservices.com.cn.",
+];
+
+impl Validator<'_> {
+    /// `cluster.endpoint` names a host inside one of [`ENDPOINT_ZONES`]: the resolver model
+    /// (the EKS private hosted zone, forward rules for `.` or `com` that do not hide it) is
+    /// about such a name, and `.` or `eks.amazonaws.com` itself is no cluster's endpoint.
+    fn endpoint_name(&mut self, name: Name, text: &str) -> Option<Name> {
+        let inside = ENDPOINT_ZONES.iter().any(|zone| {
+            Name::from_ascii(zone)
+                .is_ok_and(|zone| zone.zone_of(&name) && name.num_labels() > zone.num_labels())
+        });
+        if inside {
+            return Some(name);
+        }
+        let message = format!(
+            "`{text}` is not an EKS API endpoint hostname: EKS names endpoints under eks.amazonaws.com (<id>.gr7.<region>.eks.amazonaws.com), api.aws, eks.amazonaws.com.cn or api.amazonwebservices.com.cn; leave cluster.endpoint out to derive one"
+        );
+        self.problem("cluster.endpoint", message);
+        None
+    }
+
+    /// An address in `publicEndpointIps` that an EKS-owned ENI holds: public DNS would
+    /// answer with the cluster's private address as if it were public, and the one address
+    /// would be checked both against the allowlist and against the ENI security groups.
+    /// The public endpoint's addresses are AWS public addresses, never the ENIs'.
+    fn public_endpoint_ips_at_enis(&mut self, raw: &RawCluster) {
+        let Some(list) = &raw.public_endpoint_ips else {
+            return;
+        };
+        let enis: Vec<(usize, Ipv4Addr)> = raw
+            .enis
+            .iter()
+            .enumerate()
+            .filter_map(|(i, eni)| Some((i, eni.ip.as_ref()?.trim().parse().ok()?)))
+            .collect();
+        for (i, text) in list.iter().enumerate() {
+            let Ok(ip) = text.trim().parse::<Ipv4Addr>() else {
+                continue;
+            };
+            if let Some((eni, _)) = enis.iter().find(|(_, eni_ip)| *eni_ip == ip) {
+                let message = format!(
+                    "{ip} is the address of an EKS-owned ENI (cluster.enis[{eni}]): the public endpoint answers from AWS public addresses, never from the cluster's private ones"
+                );
+                self.problem(&join_index("cluster.publicEndpointIps", i), message);
+            }
+        }
     }
 }
 

@@ -185,6 +185,7 @@ impl<'a> Validator<'a> {
             // Node groups need the cluster, but not a clean file: their problems are
             // reported with the others.
             Some(cluster) => {
+                self.clients_at_eni_addresses(&raw, &cluster);
                 let (node_groups, implicit) = self.node_groups(&raw, &scenario, &cluster);
                 if !self.problems.is_empty() {
                     return Err(sorted(self.problems));

@@ -160,7 +160,8 @@ impl Validator<'_> {
 
     pub(super) fn protocol(&mut self, value: &Option<Scalar>, parent: &str) -> Option<Protocol> {
         let text = &self.required(value, parent, "protocol")?.0;
-        let protocol = Protocol::parse(text);
+        // Spaces around a value are insignificant, as for addresses, blocks and ports.
+        let protocol = Protocol::parse(text.trim());
         if protocol.is_none() {
             let message = format!("unknown protocol `{text}`: expected tcp, udp, icmp or all");
             self.problem(&join_key(parent, "protocol"), message);

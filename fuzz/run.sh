@@ -15,6 +15,9 @@ fi
 max_len=
 case $target in
 scenario | import_eksctl | import_clients) max_len=-max_len=16384 ;;
+# Long enough for a 64 KiB label (a 65,536-character ID once panicked `trace`), and for
+# two scenarios side by side.
+command_line | diff) max_len=-max_len=196608 ;;
 esac
 # No sanitizer: eksflow forbids unsafe code, so AddressSanitizer would only slow the search.
 # shellcheck disable=SC2086

@@ -52,6 +52,12 @@ fn kept(target: &str, name: &str) -> Vec<u8> {
 
 /// The kept inputs and the tests that pin their outcome; a new file needs a line here.
 const KEPT_INPUTS: &[(&str, &str)] = &[
+    ("command_line", "check-json-vpn-office.bin"),
+    ("command_line", "diff-plan-json.bin"),
+    ("command_line", "diff-two-scenarios-markdown.bin"),
+    ("command_line", "lint-sarif-scenario-and-eksctl.bin"),
+    ("command_line", "trace-with-clients-private.bin"),
+    ("diff", "allowlist-drops-nat.yaml"),
     ("dns_wire", "answer-custom-name.bin"),
     ("dns_wire", "answer-servfail.bin"),
     ("dns_wire", "answer-two-enis.bin"),
@@ -81,6 +87,8 @@ fn every_kept_input_is_listed_and_replays_without_breaking_a_promise() {
         "import_aws",
         "import_clients",
         "dns_wire",
+        "command_line",
+        "diff",
     ] {
         for path in files(&format!("{KEPT}/{target}"), &[""]) {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -95,6 +103,12 @@ fn every_kept_input_is_listed_and_replays_without_breaking_a_promise() {
                 "dns_wire" => {
                     harness::dns_decode(&data);
                     harness::dns_answer(&data);
+                }
+                "command_line" => {
+                    harness::command_line(&data);
+                }
+                "diff" => {
+                    harness::diff(&data);
                 }
                 _ => {
                     let kind = Kind::parse(target.trim_start_matches("import_")).unwrap();
@@ -111,6 +125,24 @@ fn every_kept_input_is_listed_and_replays_without_breaking_a_promise() {
         .collect();
     listed.sort();
     assert_eq!(found, listed, "tests/fixtures/fuzz and KEPT_INPUTS differ");
+}
+
+#[test]
+fn the_command_line_seeds_exit_as_the_commands_do() {
+    let code = |name: &str| harness::command_line(&kept("command_line", name));
+    // A clean bundled scenario; an allowlist finding (EKS013 errors) and an eksctl EKS006;
+    // a diff that breaks the nodes; a plan whose nodes are blocked (errors added); a trace
+    // with a merged client that has no expectation.
+    assert_eq!(code("check-json-vpn-office.bin"), 0);
+    assert_eq!(code("lint-sarif-scenario-and-eksctl.bin"), 1);
+    assert_eq!(code("diff-two-scenarios-markdown.bin"), 1);
+    assert_eq!(code("diff-plan-json.bin"), 1);
+    assert_eq!(code("trace-with-clients-private.bin"), 0);
+}
+
+#[test]
+fn the_diff_seed_breaks() {
+    assert_eq!(harness::diff(&kept("diff", "allowlist-drops-nat.yaml")), Some(true));
 }
 
 // ---- bugs the fuzzers found -------------------------------------------------------------

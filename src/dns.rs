@@ -572,10 +572,11 @@ impl<'s> Resolver<'s> {
             // Every target counts against the query budget, a server or not, and the ones
             // left are summed up in one line: work and trail stay bounded per resolution.
             if q.asked >= MAX_DNS_QUERIES {
+                let left = targets.len().saturating_sub(tried);
                 let outcome = q.give_up(
                     format!(
-                        "{} more forwarding targets not asked, {MAX_DNS_QUERIES} servers already tried",
-                        targets.len().saturating_sub(tried)
+                        "{left} more forwarding target{} not asked, {MAX_DNS_QUERIES} servers already tried",
+                        if left == 1 { "" } else { "s" }
                     ),
                     format!(
                         "forwarding fanned out to more than {MAX_DNS_QUERIES} servers without an answer"

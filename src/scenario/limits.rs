@@ -136,8 +136,9 @@ impl FileBudget {
 
 /// All the JSON files of one AWS CLI output directory together; each is also capped at
 /// [`MAX_FILE_BYTES`]. `scripts/collect-aws.sh` writes about 30 files, a few MiB for a large
-/// account; without a total, 20 files of 100,000 route tables took 941 MiB.
-pub const MAX_AWS_DIRECTORY_BYTES: u64 = 64 * 1024 * 1024;
+/// account. Importing costs about 16 times the input (26 MB of route tables: 428 MiB), so
+/// without a total 20 files of 100,000 route tables took 941 MiB and more.
+pub const MAX_AWS_DIRECTORY_BYTES: u64 = 2 * MAX_FILE_BYTES;
 
 /// Text that CloudFormation intrinsic functions (`Fn::Sub`, `Fn::Join`, `Ref`, ...) may
 /// produce for one template, counted as string bytes plus the size of each value made.

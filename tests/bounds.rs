@@ -129,7 +129,13 @@ fn scenario(cluster: &str, enis: usize) -> String {
     );
     for i in 0..enis {
         let ip = 10 + i;
-        writeln!(text, "    - {{ subnet: subnet-a, ip: 10.0.{}.{} }}", ip / 250, ip % 250 + 4).unwrap();
+        writeln!(
+            text,
+            "    - {{ subnet: subnet-a, ip: 10.0.{}.{} }}",
+            ip / 250,
+            ip % 250 + 4
+        )
+        .unwrap();
     }
     text.push_str(
         "vpcs:\n  - id: vpc-a\n    cidrs: [10.0.0.0/16]\n    enableDnsHostnames: true\n    subnets:\n      - { id: subnet-a, cidr: 10.0.0.0/17, az: eu-west-1a }\n      - { id: subnet-b, cidr: 10.0.128.0/24, az: eu-west-1b }\n    securityGroups:\n      - id: sg-cluster\n        ingress: [{ protocol: all, sourceSecurityGroup: sg-cluster }]\n",
@@ -183,7 +189,14 @@ fn ten_thousand_enis_for_a_hundred_clients_are_refused_at_the_answer_limit() {
 fn ten_thousand_public_endpoint_ips_for_a_thousand_clients_are_refused() {
     let mut ips = String::new();
     for i in 0..10_000 {
-        write!(ips, "{}3.{}.{}.1", if i > 0 { ", " } else { "" }, i / 250, i % 250).unwrap();
+        write!(
+            ips,
+            "{}3.{}.{}.1",
+            if i > 0 { ", " } else { "" },
+            i / 250,
+            i % 250
+        )
+        .unwrap();
     }
     let mut text = scenario(&format!("  publicEndpointIps: [{ips}]\n"), 2)
         .replace("endpointAccess: private", "endpointAccess: public");
@@ -212,7 +225,9 @@ fn forwarder(targets: usize, clients: usize) -> String {
         .map(|i| format!("172.16.{}.{}", i / 250, i % 250 + 1))
         .collect();
     let mut text = scenario("", 2);
-    text.push_str("networks:\n  - { id: office, cidrs: [192.168.0.0/16], dnsServers: [192.168.255.2] }\n");
+    text.push_str(
+        "networks:\n  - { id: office, cidrs: [192.168.0.0/16], dnsServers: [192.168.255.2] }\n",
+    );
     writeln!(
         text,
         "dnsServers:\n  - ip: 192.168.255.2\n    forward:\n      - {{ domain: eks.amazonaws.com, to: [{}] }}",

@@ -232,9 +232,7 @@ impl Scenario<'_> {
     }
 
     pub(super) fn included_subnet(&self, id: &str) -> Option<&SubnetDef> {
-        self.subnet_index
-            .get(id)
-            .and_then(|&i| self.subnets.get(i))
+        self.subnet_index.get(id).and_then(|&i| self.subnets.get(i))
     }
 
     pub(super) fn included_vpc(&self, id: &str) -> bool {

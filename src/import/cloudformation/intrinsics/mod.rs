@@ -35,9 +35,9 @@ use std::collections::{HashMap, HashSet};
 use serde_yaml::{Mapping, Value};
 
 use self::notes::Note;
-use crate::scenario::limits::MAX_INTRINSIC_OUTPUT_BYTES;
 pub(super) use self::references::{cluster_security_group_id, is_eks_cluster};
 pub(super) use self::short_form::long_form;
+use crate::scenario::limits::MAX_INTRINSIC_OUTPUT_BYTES;
 
 /// Deeper nesting than this is a template that refers to itself (or is not worth reading).
 const MAX_DEPTH: usize = 64;

@@ -593,7 +593,25 @@ impl<'s> Resolver<'s> {
         q: &mut Query,
     ) -> Outcome {
         let mut first_failure = None;
-        for target in targets {
+        for (tried, target) in targets.iter().enumerate() {
+            // Every target counts against the query budget, a server or not, and the ones
+            // left are summed up in one line: work and trail stay bounded per resolution.
+            if q.asked >= MAX_DNS_QUERIES {
+                let left = targets.len().saturating_sub(tried);
+                let outcome = q.give_up(
+                    format!(
+                        "{left} more forwarding target{} not asked, {MAX_DNS_QUERIES} servers already tried",
+                        if left == 1 { "" } else { "s" }
+                    ),
+                    format!(
+                        "forwarding fanned out to more than {MAX_DNS_QUERIES} servers without an answer"
+                    ),
+                );
+                if let (None, Outcome::Fail(blocked)) = (&first_failure, outcome) {
+                    first_failure = Some(blocked);
+                }
+                break;
+            }
             let attempt = match target {
                 ForwardTarget::AmazonProvidedDns => match asker {
                     Asker::Vpc(vpc) => {
@@ -612,6 +630,7 @@ impl<'s> Resolver<'s> {
                     }
                     _ => {
                         let why = "a forwarder targets AmazonProvidedDNS, but the forwarding server is not in a VPC".to_owned();
+                        q.asked += 1;
                         q.trail.push(why.clone());
                         Outcome::Fail(Blocked {
                             reason: Reason::DnsServerUnknown,
@@ -621,7 +640,10 @@ impl<'s> Resolver<'s> {
                 },
                 ForwardTarget::Ip(ip) => match self.identify(*ip, asker, &mut q.trail) {
                     Ok(server) => self.ask(&server, &ip.to_string(), hops + 1, q),
-                    Err(blocked) => Outcome::Fail(blocked),
+                    Err(blocked) => {
+                        q.asked += 1;
+                        Outcome::Fail(blocked)
+                    }
                 },
             };
             match attempt {

@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use super::inventory::*;
 use super::{ImportError, read_text};
+use crate::scenario::limits::{MAX_AWS_DIRECTORY_BYTES, MAX_FILE_BYTES};
 
 pub fn read(source: &str) -> Result<Inventory, ImportError> {
     let path = Path::new(source);
@@ -43,9 +44,22 @@ pub fn read(source: &str) -> Result<Inventory, ImportError> {
             "no .json files: collect them with scripts/collect-aws.sh",
         ));
     }
+    let mut total: u64 = 0;
     for file in files {
         let name = file.to_string_lossy().into_owned();
         let text = read_text(&name)?;
+        total = total.saturating_add(text.len() as u64);
+        if total > MAX_AWS_DIRECTORY_BYTES {
+            return Err(ImportError::new(
+                &name,
+                "",
+                format!(
+                    "the directory's JSON files add up to more than {} MiB, the most eksflow reads from one AWS CLI output directory (each file is at most {} MiB); collect one cluster's VPCs only",
+                    MAX_AWS_DIRECTORY_BYTES / 1024 / 1024,
+                    MAX_FILE_BYTES / 1024 / 1024
+                ),
+            ));
+        }
         match serde_json::from_str::<Value>(&text) {
             Ok(json) => {
                 if !reader.read(&name, &json, &mut inventory) {

@@ -6,6 +6,7 @@
 //! Where AWS has a quota, the limit is AWS's own ceiling, so no real configuration is refused.
 
 use super::diagnostic::Diagnostic;
+use super::model::Scenario;
 use super::spans::Position;
 
 /// The largest scenario file eksflow reads. A hand-written or imported scenario is a few
@@ -40,6 +41,111 @@ pub const MAX_SG_RULES: usize = 1_000;
 /// [`crate::dns::MAX_FORWARD_HOPS`] long, but servers that each forward to several others fan
 /// out exponentially; real DNS gives up long before.
 pub const MAX_DNS_QUERIES: usize = 64;
+
+/// Addresses in one answer for the endpoint name: `cluster.enis` and
+/// `cluster.publicEndpointIps` each. EKS creates 2–4 ENIs ("Amazon EKS creates 2–4 elastic
+/// network interfaces in the subnets that you specify", EKS user guide, network-reqs), and an
+/// endpoint answer is at most four A and four AAAA records (SPEC 8.4). Between 5 and this
+/// many ENIs the scenario loads and EKS011 reports it; past it, every client would trace
+/// thousands of addresses no endpoint answers with.
+pub const MAX_ENDPOINT_ADDRESSES: usize = 8;
+
+/// Target IPs per Route 53 Resolver forward rule: AWS allows 6 ("IP addresses per rule: 6",
+/// Route 53 developer guide, "Quotas on Route 53 Resolver").
+pub const MAX_RULE_TARGETS: usize = 6;
+
+/// Targets per conditional forwarder of a DNS server in `dnsServers`. No AWS quota applies
+/// (the server is the customer's); one resolution asks at most [`MAX_DNS_QUERIES`] servers,
+/// so a target past that could never be asked.
+pub const MAX_FORWARDER_TARGETS: usize = MAX_DNS_QUERIES;
+
+/// Scenario documents per file. One file describes a few clusters; 10,000 small documents
+/// cost `compare --format json` 590 MiB, because every report is held until printed.
+pub const MAX_DOCUMENTS: usize = 1_000;
+
+/// Client × address pairs per file, summed over its documents: each client traces every
+/// address of the answer it gets (up to the larger of `enis` and `publicEndpointIps`), and
+/// `compare` does so in three modes, holding every hop until printed. This is
+/// [`MAX_CLIENTS`] times the 4 ENIs EKS creates: the largest real scenario, 10,000 clients of
+/// a 4-ENI cluster, is 717 MiB for `compare --format json`.
+pub const MAX_TRACED_PAIRS: usize = MAX_CLIENTS * 4;
+
+/// The client × address pairs one scenario traces in each mode (see [`MAX_TRACED_PAIRS`]).
+pub fn traced_pairs(scenario: &Scenario) -> usize {
+    let cluster = &scenario.cluster;
+    let addresses = cluster
+        .enis
+        .len()
+        .max(cluster.public_endpoint_ips.len())
+        .max(1);
+    scenario.clients.len().saturating_mul(addresses)
+}
+
+/// What one file's documents have used of the per-file limits, while the file loads.
+#[derive(Debug, Default)]
+pub struct FileBudget {
+    documents: usize,
+    pairs: usize,
+}
+
+impl FileBudget {
+    /// The problem that ends the file when one more document would be past
+    /// [`MAX_DOCUMENTS`]; `start` finds where that document begins.
+    pub fn next_document(
+        &mut self,
+        file: &str,
+        start: impl FnOnce() -> Option<Position>,
+    ) -> Option<Diagnostic> {
+        self.documents += 1;
+        (self.documents > MAX_DOCUMENTS).then(|| Diagnostic {
+            file: file.to_owned(),
+            position: start(),
+            path: String::new(),
+            message: format!(
+                "more than {MAX_DOCUMENTS} scenario documents in one file: eksflow reads at most {MAX_DOCUMENTS}; split the file"
+            ),
+        })
+    }
+
+    /// Charges a loaded scenario's client × address pairs against [`MAX_TRACED_PAIRS`]; past
+    /// it, the scenario is refused with a problem at its `clients`.
+    pub fn charge(&mut self, scenario: Scenario) -> Result<Scenario, Vec<Diagnostic>> {
+        let pairs = traced_pairs(&scenario);
+        self.pairs = self.pairs.saturating_add(pairs);
+        if self.pairs <= MAX_TRACED_PAIRS {
+            return Ok(scenario);
+        }
+        let addresses = pairs.checked_div(scenario.clients.len()).unwrap_or(0);
+        let before = self.pairs.saturating_sub(pairs);
+        let earlier = if before > 0 {
+            format!(", {before} more in the file's earlier documents")
+        } else {
+            String::new()
+        };
+        Err(vec![Diagnostic {
+            file: scenario.source.file.clone(),
+            position: scenario.source.spans.key("clients"),
+            path: "clients".to_owned(),
+            message: format!(
+                "{} clients × {addresses} endpoint addresses = {pairs} flows to trace{earlier}: eksflow traces at most {MAX_TRACED_PAIRS} per file ({MAX_CLIENTS} clients × the 4 ENIs EKS creates); split the scenario or the file",
+                scenario.clients.len()
+            ),
+        }])
+    }
+}
+
+/// All the JSON files of one AWS CLI output directory together; each is also capped at
+/// [`MAX_FILE_BYTES`]. `scripts/collect-aws.sh` writes about 30 files, a few MiB for a large
+/// account. Importing costs about 16 times the input (26 MB of route tables: 428 MiB), so
+/// without a total 20 files of 100,000 route tables took 941 MiB and more.
+pub const MAX_AWS_DIRECTORY_BYTES: u64 = 2 * MAX_FILE_BYTES;
+
+/// Text that CloudFormation intrinsic functions (`Fn::Sub`, `Fn::Join`, `Ref`, ...) may
+/// produce for one template, counted as string bytes plus the size of each value made.
+/// CloudFormation accepts templates of at most 1 MB ("Template body size in an Amazon S3
+/// object: 1 MB", CloudFormation user guide, quotas) and parameter values of at most 4,096
+/// bytes; `Fn::Sub: "${Big}"` 10,000 times over a 100 KB default made 1.6 GB.
+pub const MAX_INTRINSIC_OUTPUT_BYTES: usize = 16 * 1024 * 1024;
 
 /// Checks the raw text before any YAML parser sees it: line length and flow nesting depth.
 /// Both scans are linear and allocation-free.

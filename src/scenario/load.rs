@@ -305,8 +305,15 @@ fn load_text(file: &str, text: &str) -> Vec<Document> {
     // going after an error.
     let most_documents = text.matches("---").count() + text.matches("...").count() + 2;
     let undefined_alias = undefined_alias(file, text, most_documents);
+    let mut budget = limits::FileBudget::default();
     for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
         if index >= most_documents {
+            break;
+        }
+        if let Some(diagnostic) =
+            budget.next_document(file, || spans.starts().get(index).copied().flatten())
+        {
+            documents.push((index, Err(vec![diagnostic])));
             break;
         }
         if let Some((bad, diagnostic)) = &undefined_alias
@@ -323,7 +330,8 @@ fn load_text(file: &str, text: &str) -> Vec<Document> {
                 for diagnostic in unknown {
                     validator.push(diagnostic);
                 }
-                documents.push((index, validator.validate(*raw)));
+                let loaded = validator.validate(*raw);
+                documents.push((index, loaded.and_then(|s| budget.charge(s))));
             }
             Parsed::Null => {}
             Parsed::Error(diagnostic, syntax) => {
@@ -342,7 +350,9 @@ fn load_text(file: &str, text: &str) -> Vec<Document> {
                             for problem in recovered.problems {
                                 validator.push(problem);
                             }
-                            validator.validate(*recovered.raw)
+                            validator
+                                .validate(*recovered.raw)
+                                .and_then(|s| budget.charge(s))
                         }
                         None => Err(vec![diagnostic]),
                     };

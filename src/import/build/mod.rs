@@ -118,11 +118,15 @@ struct Scenario<'a> {
     cluster: &'a ClusterDef,
     /// What the import assumed or could not see, for `imported.missing`.
     missing: Vec<String>,
+    /// The same notes, to keep each once without a scan per note.
+    noted: std::collections::HashSet<String>,
     /// Elements left out of this scenario on purpose.
     left_out: Vec<String>,
     cluster_vpc: String,
     vpcs: Vec<VpcDef>,
     subnets: Vec<SubnetDef>,
+    /// Position of each of `subnets` by ID (`scope`), so lookups stay constant-time.
+    subnet_index: std::collections::HashMap<String, usize>,
     /// Synthesised elements, by ID, with the reason.
     synthesised_vpc: Option<String>,
     cluster_sg: String,
@@ -139,10 +143,12 @@ impl<'a> Scenario<'a> {
             inventory,
             cluster,
             missing: Vec::new(),
+            noted: std::collections::HashSet::new(),
             left_out: Vec::new(),
             cluster_vpc: String::new(),
             vpcs: Vec::new(),
             subnets: Vec::new(),
+            subnet_index: std::collections::HashMap::new(),
             synthesised_vpc: None,
             cluster_sg: String::new(),
             synthesised_cluster_sg: false,
@@ -154,7 +160,7 @@ impl<'a> Scenario<'a> {
     }
 
     fn note(&mut self, text: String) {
-        if !self.missing.contains(&text) {
+        if self.noted.insert(text.clone()) {
             self.missing.push(text);
         }
     }

@@ -23,8 +23,9 @@ impl Scenario<'_> {
         default_acl: Option<&str>,
     ) -> Vec<Item> {
         let mut acl_items = Vec::new();
+        let included: HashSet<&str> = subnets.iter().map(|s| s.id.as_str()).collect();
         for acl in acls {
-            let used = subnets.iter().any(|s| acl.subnets.contains(&s.id))
+            let used = acl.subnets.iter().any(|s| included.contains(s.as_str()))
                 || (acl.default && default_acl == Some(acl.id.as_str()));
             if allows_everything(acl) || !used {
                 continue;

@@ -184,11 +184,12 @@ impl Scenario<'_> {
             self.vpcs.push(vpc);
         }
 
+        self.index_subnets();
         // The cluster needs subnets: synthesise two when none of its own are usable.
         let usable = cluster
             .subnets
             .iter()
-            .filter(|id| self.subnets.iter().any(|s| &s.id == *id))
+            .filter(|id| self.included_subnet(id).is_some())
             .count();
         if usable == 0 {
             let block = self
@@ -217,12 +218,21 @@ impl Scenario<'_> {
                     "{}: the cluster's subnets are not known; two subnets in {vpc_id} are assumed for its ENIs",
                     cluster.origin
                 ));
+                self.index_subnets();
             }
         }
     }
 
+    /// Indexes `subnets` by ID, the first of each ID winning, as a scan in order would.
+    fn index_subnets(&mut self) {
+        self.subnet_index.clear();
+        for (i, subnet) in self.subnets.iter().enumerate() {
+            self.subnet_index.entry(subnet.id.clone()).or_insert(i);
+        }
+    }
+
     pub(super) fn included_subnet(&self, id: &str) -> Option<&SubnetDef> {
-        self.subnets.iter().find(|s| s.id == id)
+        self.subnet_index.get(id).and_then(|&i| self.subnets.get(i))
     }
 
     pub(super) fn included_vpc(&self, id: &str) -> bool {

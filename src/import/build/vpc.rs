@@ -4,6 +4,8 @@
 //! written out, the main table and default ACL included, because the scenario has no
 //! implicit association: without one a subnet keeps only the local routes.
 
+use std::collections::HashMap;
+
 use super::Scenario;
 use super::connections::Connections;
 use super::labels::label;
@@ -90,6 +92,20 @@ impl Scenario<'_> {
             .iter()
             .find(|a| a.default && !allows_everything(a))
             .map(|a| a.id.clone());
+        // The first table and ACL that list each subnet, indexed once: a VPC of thousands of
+        // subnets in one table stays linear.
+        let mut table_of: HashMap<&str, &RouteTableDef> = HashMap::new();
+        for table in &tables {
+            for subnet in &table.subnets {
+                table_of.entry(subnet.as_str()).or_insert(table);
+            }
+        }
+        let mut acl_of: HashMap<&str, &NetworkAclDef> = HashMap::new();
+        for acl in &acls {
+            for subnet in &acl.subnets {
+                acl_of.entry(subnet.as_str()).or_insert(acl);
+            }
+        }
         let mut subnet_items = Vec::new();
         let mut unassociated = false;
         for subnet in &subnets {
@@ -103,23 +119,24 @@ impl Scenario<'_> {
             if let Some(az) = &subnet.az {
                 map.push("az", text(az));
             }
-            let table = tables
-                .iter()
-                .find(|t| t.subnets.contains(&subnet.id))
+            let table = table_of
+                .get(subnet.id.as_str())
                 .map(|t| t.id.clone())
                 .or(main.clone());
             match table {
                 Some(table) => map.push("routeTable", text(&table)),
                 None => unassociated = true,
             }
-            let acl = acls
-                .iter()
-                .find(|a| a.subnets.contains(&subnet.id))
+            let explicit = acl_of.get(subnet.id.as_str());
+            let acl = explicit
                 .filter(|a| !allows_everything(a))
                 .map(|a| a.id.clone())
                 .or_else(|| {
-                    let explicit = acls.iter().any(|a| a.subnets.contains(&subnet.id));
-                    if explicit { None } else { default_acl.clone() }
+                    if explicit.is_some() {
+                        None
+                    } else {
+                        default_acl.clone()
+                    }
                 });
             if let Some(acl) = acl {
                 map.push("networkAcl", text(&acl));

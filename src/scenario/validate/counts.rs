@@ -27,8 +27,61 @@ impl Validator<'_> {
                 ),
             );
         }
+        if let Some(cluster) = &raw.cluster {
+            let public = cluster.public_endpoint_ips.as_deref().unwrap_or_default();
+            for (field, count) in [
+                ("cluster.enis", cluster.enis.len()),
+                ("cluster.publicEndpointIps", public.len()),
+            ] {
+                if count > limits::MAX_ENDPOINT_ADDRESSES {
+                    self.problem(
+                        field,
+                        format!(
+                            "{count} addresses: the endpoint answers with a handful (EKS creates 2 to 4 ENIs); eksflow reads at most {}",
+                            limits::MAX_ENDPOINT_ADDRESSES
+                        ),
+                    );
+                }
+            }
+        }
+        for (s, server) in raw.dns_servers.iter().enumerate() {
+            for (f, forwarder) in server.forward.iter().enumerate() {
+                if forwarder.to.len() > limits::MAX_FORWARDER_TARGETS {
+                    let path = join_key(
+                        &join_index(&join_key(&join_index("dnsServers", s), "forward"), f),
+                        "to",
+                    );
+                    self.problem(
+                        &path,
+                        format!(
+                            "{} forwarding targets: one resolution asks at most {} servers, so eksflow reads at most {} per forwarder",
+                            forwarder.to.len(),
+                            limits::MAX_DNS_QUERIES,
+                            limits::MAX_FORWARDER_TARGETS
+                        ),
+                    );
+                }
+            }
+        }
         for (v, vpc) in raw.vpcs.iter().enumerate() {
             let vpc_path = join_index("vpcs", v);
+            let rules = vpc.resolver.iter().flat_map(|r| r.forward_rules.iter());
+            for (r, rule) in rules.enumerate() {
+                if rule.target_ips.len() > limits::MAX_RULE_TARGETS {
+                    let path = join_key(
+                        &join_index(&join_key(&vpc_path, "resolver.forwardRules"), r),
+                        "targetIps",
+                    );
+                    self.problem(
+                        &path,
+                        format!(
+                            "{} target IPs: Route 53 Resolver allows at most {} per rule",
+                            rule.target_ips.len(),
+                            limits::MAX_RULE_TARGETS
+                        ),
+                    );
+                }
+            }
             for (t, table) in vpc.route_tables.iter().enumerate() {
                 if table.routes.len() > limits::MAX_ROUTES {
                     let path = join_key(

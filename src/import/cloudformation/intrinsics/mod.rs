@@ -37,6 +37,7 @@ use serde_yaml::{Mapping, Value};
 use self::notes::Note;
 pub(super) use self::references::{cluster_security_group_id, is_eks_cluster};
 pub(super) use self::short_form::long_form;
+use crate::scenario::limits::MAX_INTRINSIC_OUTPUT_BYTES;
 
 /// Deeper nesting than this is a template that refers to itself (or is not worth reading).
 const MAX_DEPTH: usize = 64;
@@ -78,6 +79,8 @@ pub struct Evaluator<'t> {
     pending_conditions: HashSet<String>,
     cluster_names: HashMap<String, String>,
     depth: usize,
+    /// What the functions have produced so far, against [`MAX_INTRINSIC_OUTPUT_BYTES`].
+    produced: usize,
 }
 
 impl<'t> Evaluator<'t> {
@@ -90,6 +93,7 @@ impl<'t> Evaluator<'t> {
             pending_conditions: HashSet::new(),
             cluster_names: HashMap::new(),
             depth: 0,
+            produced: 0,
         }
     }
 
@@ -147,7 +151,39 @@ impl<'t> Evaluator<'t> {
         Ok(self.evaluate(value, path)?.unwrap_or(Value::Null))
     }
 
+    /// Calls function `name`, and charges what it returns against the output budget.
     fn function(&mut self, name: &str, argument: &Value, path: &str) -> Outcome<Option<Value>> {
+        let value = self.call(name, argument, path)?;
+        if let Some(value) = &value {
+            self.produce(weight(value), path)?;
+        }
+        Ok(value)
+    }
+
+    /// Counts `bytes` more of function output; past [`MAX_INTRINSIC_OUTPUT_BYTES`] for the
+    /// template, the value at `path` is a problem. Functions that build one large value
+    /// (`Fn::Sub`, `Fn::Join`, `Fn::Split`) call this before they build it.
+    fn produce(&mut self, bytes: usize, path: &str) -> Outcome<()> {
+        self.produced = self.produced.saturating_add(bytes);
+        if self.produced > MAX_INTRINSIC_OUTPUT_BYTES {
+            return Err(problem(
+                path,
+                format!(
+                    "intrinsic functions produce more than {} MiB for this template (a template CloudFormation accepts is at most 1 MB, a parameter value at most 4,096 bytes): a value repeated or joined many times over?",
+                    MAX_INTRINSIC_OUTPUT_BYTES / 1024 / 1024
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// What `bytes` more would bring the output to, without counting them: for a function
+    /// that builds its value piece by piece.
+    fn would_exceed(&self, bytes: usize) -> bool {
+        self.produced.saturating_add(bytes) > MAX_INTRINSIC_OUTPUT_BYTES
+    }
+
+    fn call(&mut self, name: &str, argument: &Value, path: &str) -> Outcome<Option<Value>> {
         let value = match name {
             "Ref" => return self.reference(argument, path),
             "Fn::If" => return self.if_then_else(argument, path),
@@ -187,6 +223,22 @@ impl<'t> Evaluator<'t> {
             }
         };
         Ok(Some(value))
+    }
+}
+
+/// The memory a value takes, roughly: its strings' bytes plus one [`Value`] per node.
+fn weight(value: &Value) -> usize {
+    let node = std::mem::size_of::<Value>();
+    match value {
+        Value::String(text) => node.saturating_add(text.len()),
+        Value::Sequence(items) => items
+            .iter()
+            .fold(node, |sum, item| sum.saturating_add(weight(item))),
+        Value::Mapping(map) => map.iter().fold(node, |sum, (key, item)| {
+            sum.saturating_add(weight(key)).saturating_add(weight(item))
+        }),
+        Value::Tagged(tagged) => node.saturating_add(weight(&tagged.value)),
+        _ => node,
     }
 }
 

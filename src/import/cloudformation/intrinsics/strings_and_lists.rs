@@ -49,7 +49,12 @@ impl Evaluator<'_> {
             match &value {
                 Value::Null => known = false,
                 other => match scalar_text(other) {
-                    Some(text) => out.push_str(&text),
+                    Some(text) => {
+                        if self.would_exceed(out.len().saturating_add(text.len())) {
+                            self.produce(out.len().saturating_add(text.len()), path)?;
+                        }
+                        out.push_str(&text);
+                    }
                     None => {
                         return Err(problem(
                             path,
@@ -98,13 +103,23 @@ impl Evaluator<'_> {
             };
         };
         let mut parts = Vec::with_capacity(items.len());
+        let mut length = delimiter
+            .len()
+            .saturating_mul(items.len().saturating_sub(1));
         for item in items {
             match item {
                 Value::Null => return Ok(Value::Null),
-                other => parts.push(scalar_text(other).ok_or_else(|| {
-                    problem(path, "Fn::Join: every value joined must be a string")
-                })?),
+                other => {
+                    let part = scalar_text(other).ok_or_else(|| {
+                        problem(path, "Fn::Join: every value joined must be a string")
+                    })?;
+                    length = length.saturating_add(part.len());
+                    parts.push(part);
+                }
             }
+        }
+        if self.would_exceed(length) {
+            self.produce(length, path)?;
         }
         Ok(Value::String(parts.join(&delimiter)))
     }
@@ -151,11 +166,20 @@ impl Evaluator<'_> {
         let delimiter = self.argument(delimiter, path)?;
         let text = self.argument(text, path)?;
         match (scalar_text(&delimiter), scalar_text(&text)) {
-            (Some(delimiter), Some(text)) if !delimiter.is_empty() => Ok(Value::Sequence(
-                text.split(delimiter.as_str())
-                    .map(|part| Value::String(part.to_owned()))
-                    .collect(),
-            )),
+            (Some(delimiter), Some(text)) if !delimiter.is_empty() => {
+                let pieces = text.matches(delimiter.as_str()).count().saturating_add(1);
+                let size = std::mem::size_of::<Value>()
+                    .saturating_mul(pieces)
+                    .saturating_add(text.len());
+                if self.would_exceed(size) {
+                    self.produce(size, path)?;
+                }
+                Ok(Value::Sequence(
+                    text.split(delimiter.as_str())
+                        .map(|part| Value::String(part.to_owned()))
+                        .collect(),
+                ))
+            }
             _ if delimiter.is_null() || text.is_null() => Ok(Value::Null),
             _ => Err(problem(
                 path,

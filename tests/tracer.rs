@@ -836,18 +836,20 @@ fn egress<'a>(hub: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a s
 }
 
 fn allowlist_source(flow: &common::Traced) -> (String, Option<String>) {
-    let Some(Step::Allowlist { source, origin, .. }) = flow.targets[0]
+    flow.targets[0]
         .steps
         .iter()
-        .find(|step| matches!(step, Step::Allowlist { .. }))
-    else {
-        panic!("no allowlist step");
-    };
-    let nat = match origin {
-        eksflow::path::SourceOrigin::Nat(nat) => Some(nat.id.clone()),
-        _ => None,
-    };
-    (source.to_string(), nat)
+        .find_map(|step| match step {
+            Step::Allowlist { source, origin, .. } => Some((
+                source.to_string(),
+                match origin {
+                    eksflow::path::SourceOrigin::Nat(nat) => Some(nat.id.clone()),
+                    _ => None,
+                },
+            )),
+            _ => None,
+        })
+        .expect("an allowlist step")
 }
 
 #[test]

@@ -338,3 +338,117 @@ impl Validator<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::{Attachment, ConnectionKind, load_one};
+
+    const BASE: &str = "version: 1
+name: tgw
+cluster:
+  name: c
+  region: eu-west-1
+  vpc: vpc-a
+  securityGroups: [sg-a]
+  enis:
+    - { subnet: subnet-a, ip: 10.0.1.10 }
+    - { subnet: subnet-a, ip: 10.0.1.11 }
+vpcs:
+  - id: vpc-a
+    cidrs: [10.0.0.0/16]
+    subnets:
+      - { id: subnet-a, cidr: 10.0.1.0/24, az: eu-west-1a }
+    securityGroups:
+      - id: sg-a
+  - id: vpc-b
+    cidrs: [10.1.0.0/16]
+    subnets:
+      - { id: subnet-b, cidr: 10.1.1.0/24, az: eu-west-1a }
+networks:
+  - { id: office, cidrs: [192.168.0.0/16] }
+connections:
+";
+
+    fn problems(connections: &str) -> Vec<String> {
+        match load_one("t.yaml", &format!("{BASE}{connections}")) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems
+                .iter()
+                .map(|p| format!("{}: {}", p.path, p.message))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_vpc_attachment_names_its_subnets_and_a_static_route_an_attachment() {
+        let text = format!(
+            "{BASE}  - id: tgw
+    type: transit-gateway
+    attachments: [vpc-a, {{ vpc: vpc-b, subnets: [subnet-b] }}, office]
+    routes: [{{ destination: 0.0.0.0/0, target: vpc-b }}]
+"
+        );
+        let scenario = load_one("t.yaml", &text).unwrap_or_else(|p| panic!("{p:?}"));
+        let Some(ConnectionKind::TransitGateway {
+            attachments,
+            routes,
+        }) = scenario.connections.first().map(|c| &c.kind)
+        else {
+            panic!("not a transit gateway");
+        };
+        let subnets: Vec<usize> = attachments.iter().map(|a| a.subnets.len()).collect();
+        assert_eq!(subnets, [0, 1, 0]);
+        assert!(matches!(
+            attachments.get(2).map(|a| a.place),
+            Some(Attachment::Network(_))
+        ));
+        assert_eq!(routes.len(), 1);
+    }
+
+    #[test]
+    fn a_static_route_to_a_place_not_attached_is_refused() {
+        let found = problems(
+            "  - { id: tgw, type: transit-gateway, attachments: [vpc-a, vpc-b], routes: [{ destination: 0.0.0.0/0, target: office }] }\n",
+        );
+        assert_eq!(
+            found,
+            [
+                "connections[0].routes[0].target: `office` is not an attachment of this transit gateway: a static route targets one of its attachments"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_attachment_subnet_of_another_vpc_is_refused() {
+        let found = problems(
+            "  - { id: tgw, type: transit-gateway, attachments: [{ vpc: vpc-a, subnets: [subnet-b] }, vpc-b] }\n",
+        );
+        assert_eq!(
+            found,
+            [
+                "connections[0].attachments[0].subnets[0]: subnet `subnet-b` is not in vpc-a: the subnets of a VPC attachment are subnets of that VPC"
+            ]
+        );
+    }
+
+    #[test]
+    fn routes_do_not_apply_to_a_peering_and_unknown_attachment_fields_are_reported() {
+        let found = problems(
+            "  - { id: pcx, type: peering, vpcs: [vpc-a, vpc-b], routes: [] }\n  - { id: tgw, type: transit-gateway, attachments: [{ vpc: vpc-a, subnet: [subnet-a] }, vpc-b] }\n",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with("connections[0].routes: `routes` does not apply")),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with("connections[1].attachments[0].subnet:")
+                    && p.contains("subnets")),
+            "{found:?}"
+        );
+    }
+}

@@ -177,6 +177,15 @@ fn every_bundled_scenario_gives_the_verdicts_its_comments_promise() {
             ],
         ),
         (
+            "scenarios/centralised-egress.yaml",
+            0,
+            vec![
+                v("node-a", "public", true, None),
+                v("etl-job", "public", false, Some("NO_RETURN_ROUTE")),
+                v("office-admin", "public", true, None),
+            ],
+        ),
+        (
             "scenarios/nacl-return-traffic.yaml",
             0,
             vec![

@@ -711,12 +711,12 @@ fn peering_transit_gateway_and_vpn_become_connections_that_routes_use() {
             ConnectionKind::Peering { vpcs } => {
                 format!("peering {} {}", vpc_id(vpcs[0]), vpc_id(vpcs[1]))
             }
-            ConnectionKind::TransitGateway { attachments } => {
+            ConnectionKind::TransitGateway { attachments, .. } => {
                 let names: Vec<String> = attachments
                     .iter()
-                    .map(|a| match a {
-                        Attachment::Vpc(v) => vpc_id(*v),
-                        Attachment::Network(n) => scenario.network(*n).unwrap().id.clone(),
+                    .map(|a| match a.place {
+                        Attachment::Vpc(v) => vpc_id(v),
+                        Attachment::Network(n) => scenario.network(n).unwrap().id.clone(),
                     })
                     .collect();
                 format!("transit-gateway {}", names.join(" "))

@@ -383,14 +383,14 @@ fn a_transit_gateway_with_two_vpc_attachments_becomes_a_connection_routes_use() 
     assert_eq!(scenario.connections.len(), 1, "{yaml}");
     let connection = &scenario.connections[0];
     assert_eq!(connection.id, "aws_ec2_transit_gateway.hub");
-    let scenario::ConnectionKind::TransitGateway { attachments } = &connection.kind else {
+    let scenario::ConnectionKind::TransitGateway { attachments, .. } = &connection.kind else {
         panic!("not a transit gateway: {:?}", connection.kind);
     };
     let attached: Vec<String> = attachments
         .iter()
-        .map(|a| match a {
-            scenario::Attachment::Vpc(v) => scenario.vpc(*v).unwrap().id.clone(),
-            scenario::Attachment::Network(n) => scenario.network(*n).unwrap().id.clone(),
+        .map(|a| match a.place {
+            scenario::Attachment::Vpc(v) => scenario.vpc(v).unwrap().id.clone(),
+            scenario::Attachment::Network(n) => scenario.network(n).unwrap().id.clone(),
         })
         .collect();
     assert_eq!(attached, ["aws_vpc.cluster", "aws_vpc.shared"]);

@@ -571,7 +571,12 @@ fn every_real_file_with_a_cluster_passes_straight_through_check() {
             "{file} is missing"
         );
         let run = run(&["check", file, "--format", "json"]);
-        assert!(run.code == 0 || run.code == 1, "{file}: exit {}: {}", run.code, run.stderr);
+        assert!(
+            run.code == 0 || run.code == 1,
+            "{file}: exit {}: {}",
+            run.code,
+            run.stderr
+        );
         assert!(run.stderr.is_empty(), "{file}: {}", run.stderr);
         let json = json_of(&run);
         assert!(!json.as_array().unwrap().is_empty(), "{file}: no scenario");

@@ -575,7 +575,7 @@ fn a_node_groups_public_ip_is_its_source_through_the_internet_gateway() {
 
 // ---- networks route too: loops and edge-to-edge routing -------------------------------
 
-use eksflow::path::Step;
+use eksflow::path::{Step, TransitHop};
 
 /// The steps of the first target, each as the element it happened at (an ID) and whether
 /// it was a pass or the block: the structure of the path, without its sentences.
@@ -593,6 +593,9 @@ fn path_of(flow: &common::Traced) -> Vec<(&'static str, String)> {
                 Step::ConnectionToInternet { .. } => "to internet",
                 Step::NetworkEgress { .. } => "egress",
                 Step::Allowlist { .. } => "allowlist",
+                Step::TransitRoute { reply: false, .. } => "transit route",
+                Step::TransitRoute { reply: true, .. } => "transit reply",
+                Step::AttachmentRoute { .. } => "attachment route",
                 Step::Blocked { .. } => "blocked",
                 _ => "filter",
             };
@@ -776,4 +779,348 @@ fn the_forced_tunnel_fixture_loops_for_the_node_and_is_edge_to_edge_for_the_offi
     assert_eq!(reason(&admin), Some("NO_EDGE_TO_EDGE"));
     assert!(node.expectation.is_some_and(|e| e.met));
     assert!(admin.expectation.is_some_and(|e| e.met));
+}
+
+// ---- centralised egress through a transit gateway --------------------------------------
+
+/// An egress VPC on tgw-hub: its attachment subnet sends 0.0.0.0/0 to a NAT gateway, whose
+/// public subnet routes the spoke vpc-shared back to the transit gateway; the transit gateway
+/// sends 0.0.0.0/0 to the egress VPC (static), and vpc-shared sends 0.0.0.0/0 to it.
+const EGRESS_VPC: &str = "  - id: vpc-egress
+    cidrs: [10.9.0.0/16]
+    internetGateway: igw-egress
+    subnets:
+      - { id: subnet-egress-pub, cidr: 10.9.0.0/24, az: eu-west-1a, routeTable: rt-egress-pub }
+      - { id: subnet-egress-tgw, cidr: 10.9.1.0/24, az: eu-west-1a, routeTable: rt-egress-tgw }
+      - { id: subnet-egress-tgw-b, cidr: 10.9.2.0/24, az: eu-west-1b, routeTable: rt-egress-pub }
+    natGateways:
+      - { id: nat-egress, subnet: subnet-egress-pub, publicIp: 198.51.100.90 }
+    routeTables:
+      - id: rt-egress-pub
+        routes:
+          - { destination: 0.0.0.0/0, target: igw-egress }
+          - { destination: 10.2.0.0/16, target: tgw-hub }
+      - id: rt-egress-tgw
+        routes:
+          - { destination: 0.0.0.0/0, target: nat-egress }
+connections:
+";
+
+const HUB: &str = "  - { id: tgw-hub, type: transit-gateway, attachments: [vpc-main, vpc-shared] }";
+
+const HUB_WITH_EGRESS: &str = "  - id: tgw-hub
+    type: transit-gateway
+    attachments: [vpc-main, vpc-shared, { vpc: vpc-egress, subnets: [subnet-egress-tgw] }]
+    routes: [{ destination: 0.0.0.0/0, target: vpc-egress }]";
+
+const SPOKE_DEFAULT: (&str, &str) = (
+    "          - { destination: 10.0.0.0/16, target: tgw-hub }\n    securityGroups:\n      - id: sg-shared",
+    "          - { destination: 10.0.0.0/16, target: tgw-hub }\n          - { destination: 0.0.0.0/0, target: tgw-hub }\n    securityGroups:\n      - id: sg-shared",
+);
+
+const ALLOW_EGRESS_NAT: (&str, &str) = (
+    "publicAccessCidrs: [198.51.100.20/32, 203.0.113.0/24]",
+    "publicAccessCidrs: [198.51.100.20/32, 203.0.113.0/24, 198.51.100.90/32]",
+);
+
+/// The centralised egress edits, with `hub` as the transit gateway and `extra` on top.
+fn egress<'a>(hub: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut edits = vec![
+        ("connections:\n", EGRESS_VPC),
+        (HUB, hub),
+        SPOKE_DEFAULT,
+        ALLOW_EGRESS_NAT,
+    ];
+    edits.extend_from_slice(extra);
+    edits
+}
+
+fn allowlist_source(flow: &common::Traced) -> (String, Option<String>) {
+    flow.targets[0]
+        .steps
+        .iter()
+        .find_map(|step| match step {
+            Step::Allowlist { source, origin, .. } => Some((
+                source.to_string(),
+                match origin {
+                    eksflow::path::SourceOrigin::Nat(nat) => Some(nat.id.clone()),
+                    _ => None,
+                },
+            )),
+            _ => None,
+        })
+        .expect("an allowlist step")
+}
+
+#[test]
+fn a_spoke_reaches_the_public_endpoint_through_the_egress_vpcs_nat_gateway() {
+    let flow = flow_mode(&egress(HUB_WITH_EGRESS, &[]), "shared", Public);
+    assert!(flow.reachable(), "{:?}", flow.blocked);
+    assert_eq!(flow.endpoint, Some(EndpointKind::Public));
+    assert_eq!(
+        path_of(&flow),
+        path(&[
+            ("route", "rt-shared"),
+            ("transit route", "tgw-hub"),
+            ("attachment route", "rt-egress-tgw"),
+            ("allowlist", "publicAccessCidrs"),
+            ("transit reply", "tgw-hub"),
+        ])
+    );
+    // The NAT gateway of the egress VPC translates, and its subnet routes the reply back.
+    let steps = &flow.targets[0].steps;
+    assert!(steps.iter().any(
+        |step| matches!(step, Step::Nat { nat, vpc, .. } if nat.id == "nat-egress" && vpc.id == "vpc-egress")
+    ));
+    assert!(steps.iter().any(|step| matches!(
+        step,
+        Step::ReturnRoute { subnet, route: Some(route), .. }
+            if subnet.id == "subnet-egress-pub" && route.destination.to_string() == "10.2.0.0/16"
+    )));
+    // The transit gateway chose its static 0.0.0.0/0, and propagation routes the reply.
+    let transit: Vec<(String, bool)> = steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::TransitRoute { route, .. } => Some((
+                route.destination().to_string(),
+                matches!(route, TransitHop::Static(_)),
+            )),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        transit,
+        [
+            ("0.0.0.0/0".to_owned(), true),
+            ("10.2.0.0/16".to_owned(), false)
+        ]
+    );
+}
+
+#[test]
+fn the_allowlist_sees_the_egress_nat_gateways_ip() {
+    let allowed = flow_mode(&egress(HUB_WITH_EGRESS, &[]), "shared", Public);
+    assert_eq!(
+        allowlist_source(&allowed),
+        ("198.51.100.90".to_owned(), Some("nat-egress".to_owned()))
+    );
+    // Without the egress NAT gateway's IP, the public endpoint refuses the spoke, naming it.
+    let mut edits = egress(HUB_WITH_EGRESS, &[]);
+    edits.retain(|edit| *edit != ALLOW_EGRESS_NAT);
+    let refused = flow_mode(&edits, "shared", Public);
+    assert_eq!(reason(&refused), Some("PUBLIC_CIDR_DENY"));
+    assert!(blocked_by(&refused).contains("198.51.100.90"));
+    assert!(blocked_by(&refused).contains("NAT gateway nat-egress"));
+}
+
+#[test]
+fn a_spoke_node_group_refused_by_the_allowlist_names_the_egress_nat_ip() {
+    // The cluster VPC's own private subnets egress centrally: 0.0.0.0/0 to the transit
+    // gateway instead of nat-a, and the egress VPC routes vpc-main's replies back.
+    let mut edits = egress(
+        HUB_WITH_EGRESS,
+        &[
+            (
+                "          - { destination: 0.0.0.0/0, target: nat-a }\n",
+                "          - { destination: 0.0.0.0/0, target: tgw-hub }\n",
+            ),
+            (
+                "target: igw-egress }\n",
+                "target: igw-egress }\n          - { destination: 10.0.0.0/16, target: tgw-hub }\n",
+            ),
+            (
+                "clients:\n",
+                "nodeGroups:\n  - { name: workers, subnets: [subnet-nodes] }\nclients:\n",
+            ),
+        ],
+    );
+    edits.retain(|edit| *edit != ALLOW_EGRESS_NAT);
+    let scenario: &'static eksflow::scenario::Scenario =
+        Box::leak(Box::new(common::load(&common::edited(&edits))));
+    let analysis = eksflow::analysis::analyse(scenario, Some(Public));
+    let findings = eksflow::rules::check(&analysis);
+    let eks008: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.code == eksflow::rules::Code::Eks008)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(eks008.len(), 1, "{eks008:?}");
+    assert!(eks008[0].contains("PUBLIC_CIDR_DENY"), "{}", eks008[0]);
+    assert!(eks008[0].contains("198.51.100.90"), "{}", eks008[0]);
+    assert!(eks008[0].contains("nat-egress"), "{}", eks008[0]);
+}
+
+#[test]
+fn a_bare_vpc_attachment_uses_the_main_route_table_with_only_local_routes() {
+    let bare = "  - id: tgw-hub
+    type: transit-gateway
+    attachments: [vpc-main, vpc-shared, vpc-egress]
+    routes: [{ destination: 0.0.0.0/0, target: vpc-egress }]";
+    let flow = flow_mode(&egress(bare, &[]), "shared", Public);
+    assert_eq!(reason(&flow), Some("NO_ROUTE"));
+    assert_eq!(
+        path_of(&flow),
+        path(&[
+            ("route", "rt-shared"),
+            ("transit route", "tgw-hub"),
+            ("blocked", "main (vpc-egress)"),
+        ])
+    );
+}
+
+#[test]
+fn the_attachment_subnet_in_the_clients_availability_zone_routes_the_traffic() {
+    // subnet-egress-tgw-b (eu-west-1b) is listed first and routes to the internet gateway;
+    // the client sits in eu-west-1a, so the transit gateway uses subnet-egress-tgw.
+    let hub = "  - id: tgw-hub
+    type: transit-gateway
+    attachments: [vpc-main, vpc-shared, { vpc: vpc-egress, subnets: [subnet-egress-tgw-b, subnet-egress-tgw] }]
+    routes: [{ destination: 0.0.0.0/0, target: vpc-egress }]";
+    let flow = flow_mode(&egress(hub, &[]), "shared", Public);
+    assert!(flow.reachable(), "{:?}", flow.blocked);
+    assert!(
+        flow.targets[0].steps.iter().any(
+            |step| matches!(step, Step::AttachmentRoute { subnet, .. } if subnet.id == "subnet-egress-tgw")
+        )
+    );
+}
+
+#[test]
+fn an_internet_gateway_does_not_translate_traffic_from_a_transit_gateway() {
+    let hub = "  - id: tgw-hub
+    type: transit-gateway
+    attachments: [vpc-main, vpc-shared, { vpc: vpc-egress, subnets: [subnet-egress-tgw-b] }]
+    routes: [{ destination: 0.0.0.0/0, target: vpc-egress }]";
+    let flow = flow_mode(&egress(hub, &[]), "shared", Public);
+    assert_eq!(reason(&flow), Some("NO_PUBLIC_IP"));
+    assert_eq!(
+        path_of(&flow),
+        path(&[
+            ("route", "rt-shared"),
+            ("transit route", "tgw-hub"),
+            ("attachment route", "rt-egress-pub"),
+            ("blocked", "igw-egress"),
+        ])
+    );
+}
+
+#[test]
+fn no_tgw_route_is_no_route() {
+    let no_static = "  - id: tgw-hub
+    type: transit-gateway
+    attachments: [vpc-main, vpc-shared, { vpc: vpc-egress, subnets: [subnet-egress-tgw] }]";
+    let flow = flow_mode(&egress(no_static, &[]), "shared", Public);
+    assert_eq!(reason(&flow), Some("NO_ROUTE"));
+    assert_eq!(
+        path_of(&flow),
+        path(&[("route", "rt-shared"), ("blocked", "tgw-hub")])
+    );
+    assert!(blocked_by(&flow).contains("no static route"));
+}
+
+#[test]
+fn a_static_tgw_route_beats_propagation_by_longest_prefix() {
+    // 0.0.0.0/0 (static) is less specific than vpc-main's propagated 10.0.0.0/16: the spoke
+    // still reaches the private endpoint directly.
+    let private = flow_mode(&egress(HUB_WITH_EGRESS, &[]), "shared", Private);
+    assert!(private.reachable(), "{:?}", private.blocked);
+    assert!(private.targets[0].steps.iter().any(
+        |step| matches!(step, Step::Delivered { connection, vpc } if connection.id == "tgw-hub" && vpc.id == "vpc-main")
+    ));
+    // A static 10.0.1.0/24 is more specific than the propagated 10.0.0.0/16: the ENI in
+    // subnet-a is sent to the egress VPC, whose attachment subnet only has the NAT gateway.
+    // A static 10.0.0.0/16 ties with the propagated route, and the static one wins.
+    for (destination, blocked) in [
+        ("10.0.1.0/24", [true, false]),
+        ("10.0.0.0/16", [true, true]),
+    ] {
+        let hub = format!(
+            "  - id: tgw-hub
+    type: transit-gateway
+    attachments: [vpc-main, vpc-shared, {{ vpc: vpc-egress, subnets: [subnet-egress-tgw] }}]
+    routes: [{{ destination: {destination}, target: vpc-egress }}]"
+        );
+        let hub: &'static str = Box::leak(hub.into_boxed_str());
+        let flow = flow_mode(&egress(hub, &[]), "shared", Private);
+        let verdicts: Vec<bool> = flow.targets.iter().map(|t| !t.reachable()).collect();
+        assert_eq!(verdicts, blocked, "{destination}");
+        let first = &flow.targets[0];
+        assert_eq!(first.blocked.as_ref().unwrap().reason.code(), "NO_ROUTE");
+        assert!(
+            first
+                .steps
+                .iter()
+                .any(|step| matches!(step, Step::Blocked { at, .. } if at == "rt-egress-tgw"))
+        );
+    }
+}
+
+#[test]
+fn the_nat_gateways_subnet_needs_a_route_back_to_the_transit_gateway() {
+    let flow = flow_mode(
+        &egress(
+            HUB_WITH_EGRESS,
+            &[(
+                "target: igw-egress }\n          - { destination: 10.2.0.0/16, target: tgw-hub }\n",
+                "target: igw-egress }\n",
+            )],
+        ),
+        "shared",
+        Public,
+    );
+    assert_eq!(reason(&flow), Some("NO_RETURN_ROUTE"));
+    assert_eq!(
+        flow.targets[0]
+            .steps
+            .last()
+            .map(|step| step.hop(context(&flow)).at),
+        Some("rt-egress-pub (return)".to_owned())
+    );
+}
+
+#[test]
+fn an_egress_vpc_routing_back_to_the_transit_gateway_is_a_routing_loop() {
+    let flow = flow_mode(
+        &egress(
+            HUB_WITH_EGRESS,
+            &[(
+                "          - { destination: 0.0.0.0/0, target: nat-egress }",
+                "          - { destination: 0.0.0.0/0, target: tgw-hub }",
+            )],
+        ),
+        "shared",
+        Public,
+    );
+    assert_eq!(reason(&flow), Some("ROUTING_LOOP"));
+    assert_eq!(
+        path_of(&flow),
+        path(&[
+            ("route", "rt-shared"),
+            ("transit route", "tgw-hub"),
+            ("attachment route", "rt-egress-tgw"),
+            ("transit route", "tgw-hub"),
+            ("blocked", "tgw-hub"),
+        ])
+    );
+}
+
+#[test]
+fn a_static_route_that_sends_the_reply_elsewhere_is_no_return_route() {
+    // The request to the ENIs follows vpc-main's propagated route; the reply to 10.2.1.30
+    // meets a static 10.2.0.0/16 to the egress VPC, which wins the tie with propagation.
+    let hub = "  - id: tgw-hub
+    type: transit-gateway
+    attachments: [vpc-main, vpc-shared, { vpc: vpc-egress, subnets: [subnet-egress-tgw] }]
+    routes: [{ destination: 10.2.0.0/16, target: vpc-egress }]";
+    let flow = flow_mode(&egress(hub, &[]), "shared", Private);
+    assert_eq!(reason(&flow), Some("NO_RETURN_ROUTE"));
+    assert!(blocked_by(&flow).contains("not back to vpc-shared"));
+}
+
+fn context(flow: &common::Traced) -> eksflow::path::Context<'_> {
+    eksflow::path::Context {
+        scenario: flow.scenario,
+        client: flow.flow.client,
+        address: flow.targets[0].address,
+    }
 }

@@ -1,10 +1,8 @@
 //! Where a connection carries a packet, and the routing loop a crossing can close.
 //!
 //! A peering lands in its other VPC; a VPN or Direct Connect in the network at its far end
-//! (from its VPC) or in its VPC (from its network); a transit gateway, by its propagated
-//! routes (the AWS default), in the attachment whose CIDRs hold the destination — a VPC
-//! before a network — never back in the attachment it came from (Transit Gateway guide,
-//! "Route propagation").
+//! (from its VPC) or in its VPC (from its network); a transit gateway in the attachment its
+//! most specific route leads to, static or propagated (`transit`).
 //!
 //! Networks route (SPEC section 3, "Networks route too"): traffic arriving in a network
 //! follows the network's longest matching route, so a path may cross several connections.
@@ -14,6 +12,7 @@
 use std::net::Ipv4Addr;
 
 use super::Tracer;
+use super::transit::transit_lookup;
 use super::walk::{Passed, Walk};
 use crate::reason::{Blocked, Reason};
 use crate::scenario::{Attachment, Connection, ConnectionKind, Network, NetworkRoute};
@@ -41,23 +40,9 @@ impl<'s> Tracer<'s> {
                     Some(Attachment::Vpc(*vpc))
                 }
             }
-            ConnectionKind::TransitGateway { attachments } => {
-                let others = || attachments.iter().copied().filter(move |a| *a != from);
-                others()
-                    .find(|attachment| match attachment {
-                        Attachment::Vpc(vpc) => {
-                            scenario.vpc(*vpc).is_some_and(|v| v.contains(destination))
-                        }
-                        Attachment::Network(_) => false,
-                    })
-                    .or_else(|| {
-                        others().find(|attachment| match attachment {
-                            Attachment::Network(network) => scenario
-                                .network(*network)
-                                .is_some_and(|n| n.contains(destination)),
-                            Attachment::Vpc(_) => false,
-                        })
-                    })
+            ConnectionKind::TransitGateway { .. } => {
+                transit_lookup(scenario, &connection.kind, from, destination)
+                    .map(|hop| hop.target())
             }
         }
     }

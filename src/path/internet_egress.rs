@@ -9,7 +9,13 @@
 //!   gateway's public IP as the source;
 //! - a VPN or Direct Connect (forced tunnelling): the network at the far end routes it on,
 //!   as below;
-//! - a peering connection or a transit gateway, the local route, or no route: blocked.
+//! - a transit gateway (centralised egress, SPEC section 3): the gateway's most specific
+//!   route takes it to an attachment (`transit`); in a VPC, the route table of the
+//!   attachment subnet it enters through routes it on, by these same rules — a NAT gateway
+//!   there carries it, and its public IP is the source (Transit Gateway guide, "Example:
+//!   Centralized outbound routing to the internet"); an internet gateway does not, since the
+//!   packet has no public IP of its own; in a network, that network's routes take it on;
+//! - a peering connection, the local route, or no route: blocked.
 //!
 //! A network routes what its clients send and what arrives over a connection alike (SPEC
 //! section 3, "Networks route too"): its longest matching route for the address takes the
@@ -30,146 +36,177 @@
 use std::net::Ipv4Addr;
 
 use super::filters::Direction;
+use super::transit::transit_lookup;
 use super::walk::{Passed, Walk, unreachable_blocked};
 use super::{Leg, SourceOrigin, Step, Tracer, VpcNextHop, lookup_network, lookup_subnet, routes};
 use crate::reason::{Blocked, Reason};
 use crate::scenario::{
-    Attachment, Client, Connection, ConnectionKind, Network, NetworkIx, NetworkRoute, PortRange,
-    RouteTarget, Subnet, VpcIx,
+    Attachment, Client, Connection, ConnectionKind, NatIx, Network, NetworkIx, NetworkRoute,
+    PortRange, RouteTarget, Subnet, VpcIx,
 };
 
+/// Where a request for a public address is routed from: the client's own subnet, or the VPC
+/// a transit gateway delivered it into, through the attachment subnet `subnet` (`None`: a
+/// bare VPC attachment, routed by the main route table).
+#[derive(Clone, Copy)]
+enum Entry<'s> {
+    Client(&'s Subnet),
+    Transit {
+        connection: &'s Connection,
+        vpc: VpcIx,
+        subnet: Option<&'s Subnet>,
+        came_from: Attachment,
+    },
+}
+
+/// How a request leaves for the internet: the source address the internet sees, and, for a
+/// NAT gateway reached over a transit gateway, what the reply needs on its way back.
+pub(super) struct Egress<'s> {
+    pub(super) source: Ipv4Addr,
+    pub(super) origin: SourceOrigin<'s>,
+    pub(super) central: Option<CentralNat<'s>>,
+}
+
+impl<'s> Egress<'s> {
+    pub(super) fn direct(source: Ipv4Addr, origin: SourceOrigin<'s>) -> Self {
+        Egress {
+            source,
+            origin,
+            central: None,
+        }
+    }
+}
+
+/// A NAT gateway in another VPC that a transit gateway carried the request to (centralised
+/// egress): its subnet must route the reply back to `connection`, and the gateway must route
+/// it on to `came_from`, where the request entered it.
+pub(super) struct CentralNat<'s> {
+    pub(super) connection: &'s Connection,
+    pub(super) nat_subnet: &'s Subnet,
+    pub(super) entry_subnet: &'s Subnet,
+    pub(super) came_from: Attachment,
+}
+
 impl<'s> Tracer<'s> {
-    /// From a subnet to a public address: returns the source address the internet sees.
+    /// From a subnet to a public address: how the request leaves for the internet.
     pub(super) fn subnet_to_internet(
         &self,
         walk: &mut Walk<'s>,
         client: &'s Client,
         subnet: &'s Subnet,
         address: Ipv4Addr,
-    ) -> Result<(Ipv4Addr, SourceOrigin<'s>), Blocked> {
+    ) -> Result<Egress<'s>, Blocked> {
+        let mut passed = Passed::starting_in(Attachment::Vpc(subnet.vpc));
+        self.vpc_to_internet(walk, &mut passed, client, Entry::Client(subnet), address)
+    }
+
+    /// The route table of the entry's subnet sends the request on: to an internet gateway, a
+    /// NAT gateway, or over a connection.
+    fn vpc_to_internet(
+        &self,
+        walk: &mut Walk<'s>,
+        passed: &mut Passed,
+        client: &'s Client,
+        entry: Entry<'s>,
+        address: Ipv4Addr,
+    ) -> Result<Egress<'s>, Blocked> {
         let scenario = self.scenario;
-        let (table, next) = lookup_subnet(scenario, subnet, address);
-        let table_name = routes::table_name(scenario, subnet, table);
-        let route = match next {
-            VpcNextHop::Local => {
+        let (subnet, vpc_ix) = match entry {
+            Entry::Client(subnet) => (Some(subnet), subnet.vpc),
+            Entry::Transit { subnet, vpc, .. } => (subnet, vpc),
+        };
+        let (table, next) = match subnet {
+            Some(subnet) => lookup_subnet(scenario, subnet, address),
+            // The main route table of a bare attachment: only the local routes.
+            None if scenario.vpc(vpc_ix).is_some_and(|v| v.contains(address)) => {
+                (None, VpcNextHop::Local)
+            }
+            None => (None, VpcNextHop::None),
+        };
+        let table_name = match subnet {
+            Some(subnet) => routes::table_name(scenario, subnet, table),
+            None => format!("main ({})", self.vpc_id(vpc_ix)),
+        };
+        let route = match (next, entry, subnet) {
+            (VpcNextHop::Route(route), _, _) => route,
+            (VpcNextHop::Local, _, _) => {
                 return walk.block(
                     table_name.clone(),
                     Reason::NoRoute,
-                    format!("{address} falls inside {}'s own CIDRs, so route table {table_name} keeps it local; the public endpoint is not there", self.vpc_id(subnet.vpc)),
+                    format!("{address} falls inside {}'s own CIDRs, so route table {table_name} keeps it local; the public endpoint is not there", self.vpc_id(vpc_ix)),
                 );
             }
-            VpcNextHop::None => {
+            (VpcNextHop::None, Entry::Client(subnet), _) => {
                 return walk.block(
                     table_name.clone(),
                     Reason::NoRoute,
                     format!("route table {table_name} of subnet {} has no route to {address} (no 0.0.0.0/0 to an internet or NAT gateway)", subnet.id),
                 );
             }
-            VpcNextHop::Route(route) => route,
+            (VpcNextHop::None, Entry::Transit { connection, .. }, None) => {
+                let vpc_id = self.vpc_id(vpc_ix);
+                return walk.block(
+                    table_name,
+                    Reason::NoRoute,
+                    format!("transit gateway {} delivers {address} into {vpc_id} through a bare VPC attachment, routed by the VPC's main route table, which holds only the local routes: nothing routes it on (name the attachment's subnets: {{vpc: {vpc_id}, subnets: [...]}})", connection.id),
+                );
+            }
+            (VpcNextHop::None, Entry::Transit { connection, .. }, Some(subnet)) => {
+                return walk.block(
+                    table_name.clone(),
+                    Reason::NoRoute,
+                    format!("route table {table_name} of attachment subnet {} has no route to {address}, so traffic from transit gateway {} goes no further in {} (centralised egress routes 0.0.0.0/0 there to a NAT gateway)", subnet.id, connection.id, self.vpc_id(vpc_ix)),
+                );
+            }
         };
+        match (entry, subnet) {
+            (Entry::Client(subnet), _) => walk.pass(Step::Route {
+                subnet,
+                table,
+                route,
+            }),
+            (Entry::Transit { connection, .. }, Some(subnet)) => walk.pass(Step::AttachmentRoute {
+                connection,
+                subnet,
+                table,
+                route,
+            }),
+            // The main route table of a bare attachment holds no route to follow.
+            (Entry::Transit { .. }, None) => return Err(unreachable_blocked()),
+        }
         match route.target {
             RouteTarget::Local => Err(unreachable_blocked()),
             RouteTarget::InternetGateway => {
-                let Some(vpc) = scenario.vpc(subnet.vpc) else {
+                let Some(vpc) = scenario.vpc(vpc_ix) else {
                     return Err(unreachable_blocked());
                 };
                 let igw = vpc.internet_gateway.clone().unwrap_or_default();
-                walk.pass(Step::Route {
-                    subnet,
-                    table,
-                    route,
-                });
-                match client.public_ip {
-                    Some(public_ip) => {
+                match (entry, client.public_ip) {
+                    (Entry::Client(_), Some(public_ip)) => {
                         walk.pass(Step::InternetGateway { vpc, public_ip });
-                        Ok((public_ip, SourceOrigin::InstancePublicIp))
+                        Ok(Egress::direct(public_ip, SourceOrigin::InstancePublicIp))
                     }
-                    None => {
+                    (Entry::Client(_), None) => {
                         walk.block(
                             igw.clone(),
                             Reason::NoPublicIp,
                             format!("client {} routes to internet gateway {igw} but has no publicIp; an internet gateway only carries traffic of instances with a public IPv4 address (use a NAT gateway for private subnets)", client.name),
                         )
                     }
+                    (Entry::Transit { connection, .. }, _) => walk.block(
+                        igw.clone(),
+                        Reason::NoPublicIp,
+                        format!("traffic from transit gateway {} reaches internet gateway {igw} with the private source {} of client {}; an internet gateway only translates addresses of instances in {} with a public IPv4 address (route the attachment subnet's 0.0.0.0/0 to a NAT gateway)", connection.id, client.ip, client.name, vpc.id),
+                    ),
                 }
             }
             RouteTarget::Nat(nat_ix) => {
-                let Some(nat) = scenario.nat_gateway(nat_ix) else {
-                    return Err(unreachable_blocked());
-                };
-                walk.pass(Step::Route {
-                    subnet,
-                    table,
-                    route,
-                });
-                let Some(nat_subnet) = scenario.subnet(nat.subnet) else {
-                    return Err(unreachable_blocked());
-                };
-                let same_subnet = std::ptr::eq(nat_subnet, subnet);
-                if !same_subnet {
-                    self.nacl(
-                        walk,
-                        nat_subnet,
-                        Direction::Inbound,
-                        client.ip,
-                        PortRange::HTTPS,
-                        Leg::RequestIntoNat,
-                    )?;
-                }
-                let Some(public_ip) = nat.public_ip else {
-                    return walk.block(
-                        nat.id.clone(),
-                        Reason::NatNoInternet,
-                        format!("NAT gateway {} has no publicIp (a private NAT gateway), so it cannot reach the internet", nat.id),
-                    );
-                };
-                let (nat_table, nat_next) = lookup_subnet(scenario, nat_subnet, address);
-                let nat_table_name = routes::table_name(scenario, nat_subnet, nat_table);
-                match nat_next {
-                    VpcNextHop::Route(nat_route)
-                        if nat_route.target == RouteTarget::InternetGateway =>
-                    {
-                        let Some(vpc) = scenario.vpc(nat_subnet.vpc) else {
-                            return Err(unreachable_blocked());
-                        };
-                        walk.pass(Step::Nat {
-                            nat,
-                            public_ip,
-                            subnet: nat_subnet,
-                            table: nat_table,
-                            route: nat_route,
-                            vpc,
-                        });
-                    }
-                    _ => {
-                        return walk.block(
-                            nat.id.clone(),
-                            Reason::NatNoInternet,
-                            format!("NAT gateway {} sits in subnet {} whose route table {nat_table_name} has no route to an internet gateway for {address}; the NAT gateway cannot reach the internet", nat.id, nat_subnet.id),
-                        );
-                    }
-                }
-                if !same_subnet {
-                    self.nacl(
-                        walk,
-                        nat_subnet,
-                        Direction::Outbound,
-                        address,
-                        PortRange::HTTPS,
-                        Leg::RequestOutOfNat,
-                    )?;
-                }
-                Ok((public_ip, SourceOrigin::Nat(nat)))
+                self.through_nat(walk, client, entry, subnet, nat_ix, address)
             }
             RouteTarget::Connection(conn) => {
                 let Some(connection) = scenario.connection(conn) else {
                     return Err(unreachable_blocked());
                 };
-                walk.pass(Step::Route {
-                    subnet,
-                    table,
-                    route,
-                });
                 match &connection.kind {
                     ConnectionKind::Peering { .. } => {
                         walk.block(
@@ -181,26 +218,164 @@ impl<'s> Tracer<'s> {
                     ConnectionKind::Vpn { network, .. }
                     | ConnectionKind::DirectConnect { network, .. } => {
                         // Forced tunnelling: the network at the far end routes the flow on.
-                        let mut passed = Passed::starting_in(Attachment::Vpc(subnet.vpc));
                         let landing = Attachment::Network(*network);
-                        self.enter(walk, &mut passed, None, connection, landing)?;
+                        self.enter(walk, passed, None, connection, landing)?;
                         self.network_to_internet(
                             walk,
-                            &mut passed,
+                            passed,
                             client,
                             *network,
                             Some(connection),
                             address,
                         )
                     }
-                    ConnectionKind::TransitGateway { .. } => {
-                        walk.block(
-                            connection.id.clone(),
-                            Reason::NoRoute,
-                            format!("route to {address} goes to transit gateway {}, which has no attachment for it (centralised internet egress through a transit gateway is not modelled)", connection.id),
-                        )
-                    }
+                    ConnectionKind::TransitGateway { .. } => self.transit_to_internet(
+                        walk,
+                        passed,
+                        client,
+                        Attachment::Vpc(vpc_ix),
+                        connection,
+                        address,
+                    ),
                 }
+            }
+        }
+    }
+
+    /// A NAT gateway the route table of `from` (the client's subnet, or the attachment subnet
+    /// a transit gateway delivered into) sends the request to: it needs a public IP and its
+    /// subnet a route to an internet gateway; its public IP becomes the source.
+    fn through_nat(
+        &self,
+        walk: &mut Walk<'s>,
+        client: &'s Client,
+        entry: Entry<'s>,
+        from: Option<&'s Subnet>,
+        nat_ix: NatIx,
+        address: Ipv4Addr,
+    ) -> Result<Egress<'s>, Blocked> {
+        let scenario = self.scenario;
+        let Some(nat) = scenario.nat_gateway(nat_ix) else {
+            return Err(unreachable_blocked());
+        };
+        let Some(nat_subnet) = scenario.subnet(nat.subnet) else {
+            return Err(unreachable_blocked());
+        };
+        let same_subnet = from.is_some_and(|from| std::ptr::eq(nat_subnet, from));
+        if !same_subnet {
+            self.nacl(
+                walk,
+                nat_subnet,
+                Direction::Inbound,
+                client.ip,
+                PortRange::HTTPS,
+                Leg::RequestIntoNat,
+            )?;
+        }
+        let Some(public_ip) = nat.public_ip else {
+            return walk.block(
+                nat.id.clone(),
+                Reason::NatNoInternet,
+                format!("NAT gateway {} has no publicIp (a private NAT gateway), so it cannot reach the internet", nat.id),
+            );
+        };
+        let (nat_table, nat_next) = lookup_subnet(scenario, nat_subnet, address);
+        let nat_table_name = routes::table_name(scenario, nat_subnet, nat_table);
+        match nat_next {
+            VpcNextHop::Route(nat_route) if nat_route.target == RouteTarget::InternetGateway => {
+                let Some(vpc) = scenario.vpc(nat_subnet.vpc) else {
+                    return Err(unreachable_blocked());
+                };
+                walk.pass(Step::Nat {
+                    nat,
+                    public_ip,
+                    subnet: nat_subnet,
+                    table: nat_table,
+                    route: nat_route,
+                    vpc,
+                });
+            }
+            _ => {
+                return walk.block(
+                    nat.id.clone(),
+                    Reason::NatNoInternet,
+                    format!("NAT gateway {} sits in subnet {} whose route table {nat_table_name} has no route to an internet gateway for {address}; the NAT gateway cannot reach the internet", nat.id, nat_subnet.id),
+                );
+            }
+        }
+        if !same_subnet {
+            self.nacl(
+                walk,
+                nat_subnet,
+                Direction::Outbound,
+                address,
+                PortRange::HTTPS,
+                Leg::RequestOutOfNat,
+            )?;
+        }
+        let central = match (entry, from) {
+            (
+                Entry::Transit {
+                    connection,
+                    came_from,
+                    ..
+                },
+                Some(entry_subnet),
+            ) => Some(CentralNat {
+                connection,
+                nat_subnet,
+                entry_subnet,
+                came_from,
+            }),
+            _ => None,
+        };
+        Ok(Egress {
+            source: public_ip,
+            origin: SourceOrigin::Nat(nat),
+            central,
+        })
+    }
+
+    /// A route from `from` to transit gateway `connection`: the gateway's most specific route
+    /// for the address takes the request to an attachment — a VPC, where the attachment
+    /// subnet's route table routes it on (not edge-to-edge restricted: this is centralised
+    /// egress), or a network, whose routes take it on.
+    fn transit_to_internet(
+        &self,
+        walk: &mut Walk<'s>,
+        passed: &mut Passed,
+        client: &'s Client,
+        from: Attachment,
+        connection: &'s Connection,
+        address: Ipv4Addr,
+    ) -> Result<Egress<'s>, Blocked> {
+        let Some(hop) = transit_lookup(self.scenario, &connection.kind, from, address) else {
+            return walk.block(
+                connection.id.clone(),
+                Reason::NoRoute,
+                format!("transit gateway {} has no route for {address}: no static route covers it and no attachment's CIDRs hold it (centralised egress needs a static 0.0.0.0/0 route to the egress VPC's attachment)", connection.id),
+            );
+        };
+        walk.pass(Step::TransitRoute {
+            connection,
+            route: hop,
+            reply: false,
+        });
+        let landing = hop.target();
+        self.enter(walk, passed, None, connection, landing)?;
+        match landing {
+            Attachment::Vpc(vpc) => {
+                let subnet = self.entry_subnet(&connection.kind, vpc, client);
+                let entry = Entry::Transit {
+                    connection,
+                    vpc,
+                    subnet,
+                    came_from: from,
+                };
+                self.vpc_to_internet(walk, passed, client, entry, address)
+            }
+            Attachment::Network(network) => {
+                self.network_to_internet(walk, passed, client, network, Some(connection), address)
             }
         }
     }
@@ -219,7 +394,7 @@ impl<'s> Tracer<'s> {
         mut network_ix: NetworkIx,
         mut arrived: Option<&'s Connection>,
         address: Ipv4Addr,
-    ) -> Result<(Ipv4Addr, SourceOrigin<'s>), Blocked> {
+    ) -> Result<Egress<'s>, Blocked> {
         let scenario = self.scenario;
         loop {
             let Some(network) = scenario.network(network_ix) else {
@@ -238,7 +413,14 @@ impl<'s> Tracer<'s> {
             let Some(connection) = scenario.connection(route.target) else {
                 return Err(unreachable_blocked());
             };
-            let landing = self.landing(Attachment::Network(network_ix), connection, address);
+            let from = Attachment::Network(network_ix);
+            if let ConnectionKind::TransitGateway { .. } = connection.kind
+                && transit_lookup(scenario, &connection.kind, from, address)
+                    .is_some_and(|hop| matches!(hop.target(), Attachment::Vpc(_)))
+            {
+                return self.transit_to_internet(walk, passed, client, from, connection, address);
+            }
+            let landing = self.landing(from, connection, address);
             let Some(landing) = landing else {
                 return walk.block(
                     connection.id.clone(),
@@ -278,7 +460,7 @@ impl<'s> Tracer<'s> {
         connection: &Connection,
         vpc: VpcIx,
         address: Ipv4Addr,
-    ) -> Result<(Ipv4Addr, SourceOrigin<'s>), Blocked> {
+    ) -> Result<Egress<'s>, Blocked> {
         let vpc_id = self.vpc_id(vpc);
         let (reason, why) = match connection.kind {
             ConnectionKind::Vpn { .. } | ConnectionKind::DirectConnect { .. } => (
@@ -317,11 +499,11 @@ impl<'s> Tracer<'s> {
         network: &'s Network,
         arrived: Option<&'s Connection>,
         address: Ipv4Addr,
-    ) -> Result<(Ipv4Addr, SourceOrigin<'s>), Blocked> {
+    ) -> Result<Egress<'s>, Blocked> {
         match (network.internet_egress_ip, arrived) {
             (Some(egress), None) => {
                 walk.pass(Step::NetworkEgress { network, egress });
-                Ok((egress, SourceOrigin::NetworkEgress(network)))
+                Ok(Egress::direct(egress, SourceOrigin::NetworkEgress(network)))
             }
             (Some(egress), Some(connection)) => {
                 walk.pass(Step::ConnectionToInternet {
@@ -329,7 +511,7 @@ impl<'s> Tracer<'s> {
                     network,
                     egress,
                 });
-                Ok((egress, SourceOrigin::NetworkEgress(network)))
+                Ok(Egress::direct(egress, SourceOrigin::NetworkEgress(network)))
             }
             (None, None) => walk.block(
                 network.id.clone(),

@@ -13,6 +13,8 @@
 //!   `internet_egress` (internet gateway, NAT gateway, a network's egress IP);
 //! - `private`: to an EKS-owned ENI address, reaching the cluster VPC through
 //!   `route_to_cluster` (local route, peering, transit gateway, VPN, Direct Connect);
+//! - `transit`: how a transit gateway routes (static and propagated routes) and the
+//!   attachment subnet where its traffic enters a VPC, which centralised egress relies on;
 //! - `kubelet`: the control plane → node kubelet connection (TCP 10250).
 //!
 //! What they share: `crossing` (where a connection lands, and the routing loop a crossing
@@ -30,6 +32,7 @@ mod public;
 mod route_to_cluster;
 mod routes;
 mod steps;
+mod transit;
 mod walk;
 
 use std::net::Ipv4Addr;
@@ -39,6 +42,7 @@ pub use filters::{
 };
 pub use routes::{VpcNextHop, lookup_network, lookup_subnet};
 pub use steps::{Context, Leg, SourceOrigin, Step};
+pub use transit::TransitHop;
 
 use crate::reason::Blocked;
 use crate::scenario::{

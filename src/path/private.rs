@@ -20,11 +20,13 @@ use std::net::Ipv4Addr;
 
 use super::filters::{Direction, sg_ingress_allows};
 use super::route_to_cluster::Arrival;
+use super::transit::transit_lookup;
 use super::walk::{Check, Walk, unreachable_blocked};
 use super::{HTTPS, Leg, Step, Tracer, VpcNextHop, lookup_subnet, routes};
 use crate::reason::Reason;
 use crate::scenario::{
-    Client, ClientLocation, ConnectionKind, PortRange, RouteTarget, SgIx, Subnet,
+    Attachment, Client, ClientLocation, ConnIx, ConnectionKind, PortRange, RouteTarget, SgIx,
+    Subnet,
 };
 
 impl<'s> Tracer<'s> {
@@ -86,7 +88,7 @@ impl<'s> Tracer<'s> {
         }
         let source_groups = match arrival {
             Arrival::Local => client.security_groups.clone(),
-            Arrival::Via(conn) => match scenario.connection(conn).map(|c| &c.kind) {
+            Arrival::Via { conn, .. } => match scenario.connection(conn).map(|c| &c.kind) {
                 Some(ConnectionKind::Peering { .. }) => client.security_groups.clone(),
                 _ => Vec::new(),
             },
@@ -195,7 +197,7 @@ impl<'s> Tracer<'s> {
                 });
                 Ok(())
             }
-            (Arrival::Via(conn), VpcNextHop::Route(route))
+            (Arrival::Via { conn, from }, VpcNextHop::Route(route))
                 if route.target == RouteTarget::Connection(conn) =>
             {
                 walk.pass(Step::ReturnRoute {
@@ -203,9 +205,9 @@ impl<'s> Tracer<'s> {
                     table,
                     route: Some(route),
                 });
-                Ok(())
+                self.transit_return(walk, client, conn, from)
             }
-            (Arrival::Via(conn), next) => {
+            (Arrival::Via { conn, .. }, next) => {
                 let found = match next {
                     VpcNextHop::Route(route) => format!(
                         "its route for {} goes to {}",
@@ -222,6 +224,45 @@ impl<'s> Tracer<'s> {
                 )
             }
             (Arrival::Local, _) => Ok(()),
+        }
+    }
+
+    /// A reply sent back over a transit gateway must be routed by it back to `from`, where the
+    /// request entered it: a static route for the client's address elsewhere diverts it. Only
+    /// a failure adds a step (a transit gateway that routes the reply back is what the
+    /// request's crossing already showed, in the ordinary case).
+    fn transit_return(
+        &self,
+        walk: &mut Walk<'s>,
+        client: &'s Client,
+        conn: ConnIx,
+        from: Attachment,
+    ) -> Check {
+        let scenario = self.scenario;
+        let Some(connection) = scenario.connection(conn) else {
+            return Err(unreachable_blocked());
+        };
+        if !matches!(connection.kind, ConnectionKind::TransitGateway { .. }) {
+            return Ok(());
+        }
+        let back_to = self.place_id(from);
+        match transit_lookup(
+            scenario,
+            &connection.kind,
+            Attachment::Vpc(scenario.cluster.vpc),
+            client.ip,
+        ) {
+            Some(hop) if hop.target() == from => Ok(()),
+            Some(hop) => walk.block(
+                connection.id.clone(),
+                Reason::NoReturnRoute,
+                format!("transit gateway {} routes the reply to {} by {} to {}, not back to {back_to}, where the request came from", connection.id, client.ip, hop.destination(), self.place_id(hop.target())),
+            ),
+            None => walk.block(
+                connection.id.clone(),
+                Reason::NoReturnRoute,
+                format!("transit gateway {} has no route back to {} in {back_to}", connection.id, client.ip),
+            ),
         }
     }
 

@@ -8,6 +8,9 @@
 //!   endpoint sees;
 //! - the public endpoint: public access must be on, and that source must be in
 //!   `publicAccessCidrs`;
+//! - the reply through a NAT gateway a transit gateway carried the request to (centralised
+//!   egress): that NAT gateway's subnet NACL, its subnet's route back to the transit
+//!   gateway, and the transit gateway's route back to where the request came from;
 //! - the reply, for a client in a subnet: through the NAT gateway's subnet NACL (inbound from
 //!   the endpoint, outbound to the client) when the NAT gateway sits in another subnet of the
 //!   client's VPC, then the client subnet's NACL inbound.
@@ -18,8 +21,10 @@
 use std::net::Ipv4Addr;
 
 use super::filters::Direction;
+use super::internet_egress::{CentralNat, Egress};
+use super::transit::transit_lookup;
 use super::walk::{Check, Passed, Walk};
-use super::{Leg, SourceOrigin, Step, Tracer, VpcNextHop, lookup_subnet, steps};
+use super::{Leg, SourceOrigin, Step, Tracer, VpcNextHop, lookup_subnet, routes, steps};
 use crate::reason::Reason;
 use crate::scenario::{Attachment, Client, ClientLocation, PortRange, RouteTarget, Subnet};
 
@@ -30,10 +35,10 @@ impl<'s> Tracer<'s> {
         client: &'s Client,
         address: Ipv4Addr,
     ) -> Check {
-        let source = match client.location {
+        let egress = match client.location {
             ClientLocation::Internet => {
                 walk.pass(Step::Internet);
-                (client.ip, SourceOrigin::ClientAddress)
+                Egress::direct(client.ip, SourceOrigin::ClientAddress)
             }
             ClientLocation::Network(network) => {
                 let mut passed = Passed::starting_in(Attachment::Network(network));
@@ -55,7 +60,10 @@ impl<'s> Tracer<'s> {
                 self.subnet_to_internet(walk, client, subnet, address)?
             }
         };
-        self.allowlist(walk, client, source, address)?;
+        self.allowlist(walk, client, (egress.source, egress.origin), address)?;
+        if let Some(central) = egress.central {
+            self.central_nat_reply(walk, client, &central, address)?;
+        }
         if let Some((_, subnet)) = self.subnet_of(client) {
             if let Some(nat_subnet) = self.nat_subnet_for(subnet, address)
                 && nat_subnet.vpc == subnet.vpc
@@ -88,6 +96,97 @@ impl<'s> Tracer<'s> {
             )?;
         }
         Ok(())
+    }
+
+    /// The reply through a NAT gateway a transit gateway carried the request to: the NAT
+    /// gateway's subnet NACL (unless the attachment shares that subnet), then its route table
+    /// must send the client's address back to the transit gateway, and the transit gateway
+    /// must route it back to where the request came from (the Transit Gateway guide's
+    /// centralised egress example routes the spoke CIDRs from the NAT gateway's subnet to the
+    /// transit gateway).
+    fn central_nat_reply(
+        &self,
+        walk: &mut Walk<'s>,
+        client: &'s Client,
+        central: &CentralNat<'s>,
+        address: Ipv4Addr,
+    ) -> Check {
+        let scenario = self.scenario;
+        let CentralNat {
+            connection,
+            nat_subnet,
+            entry_subnet,
+            came_from,
+        } = *central;
+        if !std::ptr::eq(nat_subnet, entry_subnet) {
+            self.nacl(
+                walk,
+                nat_subnet,
+                Direction::Inbound,
+                address,
+                PortRange::EPHEMERAL,
+                Leg::ReplyToNat,
+            )?;
+            self.nacl(
+                walk,
+                nat_subnet,
+                Direction::Outbound,
+                client.ip,
+                PortRange::EPHEMERAL,
+                Leg::ReplyToClient,
+            )?;
+        }
+        let (table, next) = lookup_subnet(scenario, nat_subnet, client.ip);
+        let table_name = routes::table_name(scenario, nat_subnet, table);
+        match next {
+            VpcNextHop::Route(route)
+                if matches!(route.target, RouteTarget::Connection(conn)
+                    if scenario.connection(conn).is_some_and(|c| std::ptr::eq(c, connection))) =>
+            {
+                walk.pass(Step::ReturnRoute {
+                    subnet: nat_subnet,
+                    table,
+                    route: Some(route),
+                });
+            }
+            other => {
+                let found = match other {
+                    VpcNextHop::Route(route) => format!(
+                        "its route for {} goes to {}",
+                        route.destination,
+                        steps::target_name(scenario, nat_subnet, route.target)
+                    ),
+                    VpcNextHop::Local => "it keeps that address local".to_owned(),
+                    VpcNextHop::None => "it has no route for that address".to_owned(),
+                };
+                return walk.block(
+                    format!("{table_name} (return)"),
+                    Reason::NoReturnRoute,
+                    format!("route table {table_name} of NAT gateway subnet {} has no route back to {} via transit gateway {} ({found}), so the NAT gateway cannot return the reply", nat_subnet.id, client.ip, connection.id),
+                );
+            }
+        }
+        let back_to = self.place_id(came_from);
+        match transit_lookup(scenario, &connection.kind, Attachment::Vpc(nat_subnet.vpc), client.ip) {
+            Some(hop) if hop.target() == came_from => {
+                walk.pass(Step::TransitRoute {
+                    connection,
+                    route: hop,
+                    reply: true,
+                });
+                Ok(())
+            }
+            Some(hop) => walk.block(
+                connection.id.clone(),
+                Reason::NoReturnRoute,
+                format!("transit gateway {} routes the reply to {} by {} to {}, not back to {back_to}, where the request came from", connection.id, client.ip, hop.destination(), self.place_id(hop.target())),
+            ),
+            None => walk.block(
+                connection.id.clone(),
+                Reason::NoReturnRoute,
+                format!("transit gateway {} has no route back to {} in {back_to}", connection.id, client.ip),
+            ),
+        }
     }
 
     /// The subnet of the NAT gateway the client's route table uses for `address`, if any.

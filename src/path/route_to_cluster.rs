@@ -10,19 +10,22 @@
 //! Where each connection lands is `crossing`'s rule. A packet that lands in a network
 //! follows that network's most specific route on (SPEC section 3, "Networks route too"), so
 //! an office can carry traffic between two VPNs; a place reached twice is a routing loop.
-//! It must end in the cluster VPC itself. A packet that lands in another VPC goes no
-//! further: VPC peering is not
-//! transitive, and VPC peering and VPN / Direct Connect have no edge-to-edge routing (VPC
-//! peering guide, "Edge to edge routing through a gateway or private connection"). The
-//! [`Arrival`] returned is what the reply's return route must match.
+//! It must end in the cluster VPC itself. A packet a transit gateway lands in another VPC
+//! follows the route table of the attachment subnet it entered through (`transit`), which
+//! may send it over another connection. A packet that lands in another VPC over a peering,
+//! VPN or Direct Connect goes no further: VPC peering is not transitive, and VPC peering and
+//! VPN / Direct Connect have no edge-to-edge routing (VPC peering guide, "Edge to edge
+//! routing through a gateway or private connection"). The [`Arrival`] returned is what the
+//! reply's return route must match.
 
 use std::net::Ipv4Addr;
 
 use super::walk::{Passed, Walk, unreachable_blocked};
-use super::{Step, Tracer, VpcNextHop, lookup_network, lookup_subnet, routes};
+use super::{Step, Tracer, VpcNextHop, lookup_network, lookup_subnet, routes, steps};
 use crate::reason::{Blocked, Reason};
 use crate::scenario::{
-    Attachment, Client, ClientLocation, ConnIx, ConnectionKind, Network, NetworkRoute, RouteTarget,
+    Attachment, Client, ClientLocation, ConnIx, Connection, ConnectionKind, Network, NetworkRoute,
+    RouteTarget, VpcIx,
 };
 
 /// How a private-address packet reached the cluster VPC.
@@ -30,8 +33,8 @@ use crate::scenario::{
 pub(super) enum Arrival {
     /// From inside the cluster VPC.
     Local,
-    /// Over a connection.
-    Via(ConnIx),
+    /// Over connection `conn`, which the packet entered from `from`.
+    Via { conn: ConnIx, from: Attachment },
 }
 
 impl<'s> Tracer<'s> {
@@ -84,6 +87,7 @@ impl<'s> Tracer<'s> {
                             let from = Attachment::Vpc(subnet.vpc);
                             self.cross_connection(
                                 walk,
+                                client,
                                 &mut Passed::starting_in(from),
                                 from,
                                 conn,
@@ -113,6 +117,7 @@ impl<'s> Tracer<'s> {
                 let from = Attachment::Network(network_ix);
                 self.cross_connection(
                     walk,
+                    client,
                     &mut Passed::starting_in(from),
                     from,
                     route.target,
@@ -128,9 +133,11 @@ impl<'s> Tracer<'s> {
     /// `conn` (none for a subnet's route). Each crossing enters its landing place into
     /// `passed`, so the walk ends: at the latest, the next crossing after every place was
     /// passed closes a routing loop.
+    #[allow(clippy::too_many_arguments)]
     fn cross_connection(
         &self,
         walk: &mut Walk<'s>,
+        client: &'s Client,
         passed: &mut Passed,
         mut from: Attachment,
         mut conn: ConnIx,
@@ -165,7 +172,19 @@ impl<'s> Tracer<'s> {
                         return Err(unreachable_blocked());
                     };
                     walk.pass(Step::Delivered { connection, vpc });
-                    return Ok(Arrival::Via(conn));
+                    return Ok(Arrival::Via { conn, from });
+                }
+                // Traffic a transit gateway delivers into another VPC follows the route table
+                // of the attachment subnet it enters through: a route there over another
+                // connection takes it on (`Passed` ends any loop).
+                Attachment::Vpc(other)
+                    if matches!(connection.kind, ConnectionKind::TransitGateway { .. }) =>
+                {
+                    let next = self.attachment_route(walk, connection, other, client, address)?;
+                    from = landing;
+                    conn = next;
+                    by = None;
+                    continue;
                 }
                 Attachment::Vpc(other) => other,
                 Attachment::Network(network_ix) => {
@@ -212,6 +231,58 @@ impl<'s> Tracer<'s> {
                 )
             };
             return walk.block(connection.id.clone(), reason, why);
+        }
+    }
+
+    /// The route of the attachment subnet where transit gateway `connection` delivered an ENI
+    /// address's packet into `vpc`, which is not the cluster VPC: it must send it over another
+    /// connection (the one returned); anything else ends the walk.
+    fn attachment_route(
+        &self,
+        walk: &mut Walk<'s>,
+        connection: &'s Connection,
+        vpc: VpcIx,
+        client: &'s Client,
+        address: Ipv4Addr,
+    ) -> Result<ConnIx, Blocked> {
+        let scenario = self.scenario;
+        let vpc_id = self.vpc_id(vpc);
+        let cluster_vpc_id = self.vpc_id(scenario.cluster.vpc);
+        let lands = format!(
+            "transit gateway {} lands {address} in {vpc_id}, not the cluster VPC {cluster_vpc_id}",
+            connection.id
+        );
+        let Some(subnet) = self.entry_subnet(&connection.kind, vpc, client) else {
+            return walk.block(
+                connection.id.clone(),
+                Reason::NoRoute,
+                format!("{lands}; a bare VPC attachment is routed by the VPC's main route table, which holds only the local routes"),
+            );
+        };
+        let (table, next) = lookup_subnet(scenario, subnet, address);
+        let table_name = routes::table_name(scenario, subnet, table);
+        match next {
+            VpcNextHop::Route(route) => match route.target {
+                RouteTarget::Connection(next) => {
+                    walk.pass(Step::AttachmentRoute {
+                        connection,
+                        subnet,
+                        table,
+                        route,
+                    });
+                    Ok(next)
+                }
+                _ => walk.block(
+                    table_name,
+                    Reason::NoRoute,
+                    format!("{lands}, and route table {} of attachment subnet {} sends it to {}, which does not lead to a private address", routes::table_name(scenario, subnet, table), subnet.id, steps::target_name(scenario, subnet, route.target)),
+                ),
+            },
+            VpcNextHop::Local | VpcNextHop::None => walk.block(
+                connection.id.clone(),
+                Reason::NoRoute,
+                format!("{lands}, whose attachment subnet {} ({table_name}) routes it no further", subnet.id),
+            ),
         }
     }
 

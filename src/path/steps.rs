@@ -8,10 +8,11 @@ use std::net::Ipv4Addr;
 use ipnetwork::IpNetwork;
 
 use super::filters::{AclVerdict, Direction, SgMatch, evaluate_acl};
+use super::transit::TransitHop;
 use super::{Hop, routes};
 use crate::scenario::{
-    Client, Connection, NatGateway, Network, NetworkRoute, PortRange, Route, RouteTable,
-    RouteTarget, Scenario, SgIx, SgPeer, Subnet, Vpc,
+    Attachment, Client, Connection, NatGateway, Network, NetworkRoute, PortRange, Route,
+    RouteTable, RouteTarget, Scenario, SgIx, SgPeer, Subnet, Vpc,
 };
 
 /// Which packet of the TCP exchange a NACL check is about.
@@ -126,6 +127,21 @@ pub enum Step<'s> {
     Carried {
         connection: &'s Connection,
         network: &'s Network,
+    },
+    /// A transit gateway's route for the destination (or, with `reply`, for the client's
+    /// address on the way back).
+    TransitRoute {
+        connection: &'s Connection,
+        route: TransitHop<'s>,
+        reply: bool,
+    },
+    /// Traffic a transit gateway delivered into a VPC, routed on by the route table of the
+    /// attachment subnet it entered through.
+    AttachmentRoute {
+        connection: &'s Connection,
+        subnet: &'s Subnet,
+        table: Option<&'s RouteTable>,
+        route: &'s Route,
     },
     /// A connection that delivers into the cluster VPC.
     Delivered {
@@ -301,6 +317,43 @@ impl Step<'_> {
                 ),
                 true,
             ),
+            Step::TransitRoute {
+                connection,
+                route,
+                reply,
+            } => {
+                let target = place_name(scenario, route.target());
+                let how = match route {
+                    TransitHop::Static(_) => "static route".to_owned(),
+                    TransitHop::Propagated { .. } => format!("propagated by {target}"),
+                };
+                let detail = if *reply {
+                    format!(
+                        "reply: {} → {target} ({how}) back to {}",
+                        route.destination(),
+                        cx.client.ip
+                    )
+                } else {
+                    format!("{} → {target} ({how})", route.destination())
+                };
+                (connection.id.clone(), detail, true)
+            }
+            Step::AttachmentRoute {
+                connection,
+                subnet,
+                table,
+                route,
+            } => (
+                routes::table_name(scenario, subnet, *table),
+                format!(
+                    "traffic from {} enters attachment subnet {}: {} → {}",
+                    connection.id,
+                    subnet.id,
+                    route.destination,
+                    target_name(scenario, subnet, route.target)
+                ),
+                true,
+            ),
             Step::Delivered { connection, vpc } => (
                 connection.id.clone(),
                 format!("{} delivers to {}", connection.kind.label(), vpc.id),
@@ -422,6 +475,15 @@ pub fn describe_origin(client: &Client, origin: SourceOrigin<'_>) -> String {
             format!("the internet egress IP of network {}", network.id)
         }
     }
+}
+
+/// The ID of a VPC or network.
+fn place_name(scenario: &Scenario, place: Attachment) -> String {
+    match place {
+        Attachment::Vpc(vpc) => scenario.vpc(vpc).map(|v| v.id.clone()),
+        Attachment::Network(network) => scenario.network(network).map(|n| n.id.clone()),
+    }
+    .unwrap_or_default()
 }
 
 /// The name of a route target, seen from `subnet`'s VPC.

@@ -52,7 +52,12 @@ impl Style {
     /// `0`) turns it on even in a pipe. `NO_COLOR` still wins over both (no-color.org: it
     /// "should prevent the addition of ANSI color"). Widths are unaffected: a forced colour
     /// does not make a pipe a terminal.
-    pub fn with_clicolor(self, clicolor: Option<bool>, clicolor_force: bool, no_color: bool) -> Style {
+    pub fn with_clicolor(
+        self,
+        clicolor: Option<bool>,
+        clicolor_force: bool,
+        no_color: bool,
+    ) -> Style {
         let color = if no_color {
             false
         } else if clicolor_force {
@@ -84,7 +89,10 @@ mod tests {
         let pipe = Style::default();
         assert!(!terminal.with_clicolor(Some(false), false, false).color);
         assert!(terminal.with_clicolor(Some(true), false, false).color);
-        assert!(pipe.with_clicolor(None, true, false).color, "forced in a pipe");
+        assert!(
+            pipe.with_clicolor(None, true, false).color,
+            "forced in a pipe"
+        );
         assert_eq!(pipe.with_clicolor(None, true, false).width, None);
         assert!(!pipe.with_clicolor(None, true, true).color, "NO_COLOR wins");
         assert!(!pipe.with_clicolor(Some(true), false, false).color);

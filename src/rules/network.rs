@@ -65,9 +65,10 @@ fn overlapping_connections(scenario: &Scenario, findings: &mut Vec<Finding>) {
                 vpcs.iter().map(|v| Attachment::Vpc(*v)).collect(),
                 Severity::Error,
             ),
-            ConnectionKind::TransitGateway { attachments } => {
-                (attachments.clone(), Severity::Warning)
-            }
+            ConnectionKind::TransitGateway { attachments, .. } => (
+                attachments.iter().map(|a| a.place).collect(),
+                Severity::Warning,
+            ),
             ConnectionKind::Vpn { vpc, network }
             | ConnectionKind::DirectConnect { vpc, network } => (
                 vec![Attachment::Vpc(*vpc), Attachment::Network(*network)],

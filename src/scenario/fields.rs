@@ -61,7 +61,9 @@ pub fn known_fields(path: &str) -> &'static [&'static str] {
         "vpcs.subnets" => &["id", "cidr", "az", "routeTable", "networkAcl"],
         "vpcs.natGateways" => &["id", "subnet", "publicIp"],
         "vpcs.routeTables" => &["id", "routes"],
-        "vpcs.routeTables.routes" | "networks.routes" => &["destination", "target"],
+        "vpcs.routeTables.routes" | "networks.routes" | "connections.routes" => {
+            &["destination", "target"]
+        }
         "vpcs.securityGroups" => &["id", "ingress", "egress"],
         "vpcs.securityGroups.ingress" | "vpcs.securityGroups.egress" => &[
             "protocol",
@@ -78,7 +80,16 @@ pub fn known_fields(path: &str) -> &'static [&'static str] {
         "vpcs.resolver" => &["inboundEndpoints", "forwardRules"],
         "vpcs.resolver.inboundEndpoints" => &["id", "ips"],
         "vpcs.resolver.forwardRules" => &["id", "domain", "targetIps"],
-        "connections" => &["id", "type", "vpcs", "vpc", "network", "attachments"],
+        "connections" => &[
+            "id",
+            "type",
+            "vpcs",
+            "vpc",
+            "network",
+            "attachments",
+            "routes",
+        ],
+        "connections.attachments" => &["vpc", "subnets"],
         "networks" => &["id", "cidrs", "internetEgressIp", "routes", "dnsServers"],
         "dnsServers" => &["ip", "forward"],
         "dnsServers.forward" => &["domain", "to"],

@@ -554,10 +554,23 @@ pub struct Connection {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnectionKind {
-    Peering { vpcs: [VpcIx; 2] },
-    TransitGateway { attachments: Vec<Attachment> },
-    Vpn { vpc: VpcIx, network: NetworkIx },
-    DirectConnect { vpc: VpcIx, network: NetworkIx },
+    Peering {
+        vpcs: [VpcIx; 2],
+    },
+    /// A transit gateway with one route table: its static `routes`, and the routes each
+    /// attachment propagates (its CIDRs, the AWS default).
+    TransitGateway {
+        attachments: Vec<TgwAttachment>,
+        routes: Vec<TgwRoute>,
+    },
+    Vpn {
+        vpc: VpcIx,
+        network: NetworkIx,
+    },
+    DirectConnect {
+        vpc: VpcIx,
+        network: NetworkIx,
+    },
 }
 
 impl ConnectionKind {
@@ -576,7 +589,9 @@ impl ConnectionKind {
             ConnectionKind::Peering { vpcs } => {
                 matches!(place, Attachment::Vpc(vpc) if vpcs.contains(&vpc))
             }
-            ConnectionKind::TransitGateway { attachments } => attachments.contains(&place),
+            ConnectionKind::TransitGateway { attachments, .. } => attachments
+                .iter()
+                .any(|attachment| attachment.place == place),
             ConnectionKind::Vpn { vpc, network }
             | ConnectionKind::DirectConnect { vpc, network } => {
                 place == Attachment::Vpc(*vpc) || place == Attachment::Network(*network)
@@ -590,6 +605,26 @@ impl ConnectionKind {
 pub enum Attachment {
     Vpc(VpcIx),
     Network(NetworkIx),
+}
+
+/// One attachment of a transit gateway: a network, or a VPC with the subnets that hold the
+/// attachment's network interfaces (`{vpc, subnets}`). Traffic from the transit gateway
+/// enters the VPC there and follows that subnet's route table (Transit Gateway guide,
+/// "Amazon VPC attachments": "The specified subnets serve as the entry and exit points for
+/// transit gateway traffic"). A VPC written as a bare ID has no subnets listed: its traffic
+/// follows the VPC's main route table, which eksflow models with only the local routes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TgwAttachment {
+    pub place: Attachment,
+    pub subnets: Vec<SubnetIx>,
+}
+
+/// A static route of a transit gateway: `destination` to the attachment `target`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TgwRoute {
+    pub destination: Ipv4Network,
+    pub target: Attachment,
+    pub path: String,
 }
 
 #[derive(Debug, Clone)]

@@ -305,7 +305,49 @@ pub struct RawConnection {
     pub vpcs: Option<Vec<Text>>,
     pub vpc: Option<Text>,
     pub network: Option<Text>,
-    pub attachments: Option<Vec<Text>>,
+    pub attachments: Option<Vec<RawAttachment>>,
+    /// A transit gateway's static routes.
+    pub routes: Option<Vec<RawRoute>>,
+}
+
+/// One transit gateway attachment: a bare VPC or network ID, or `{vpc, subnets}`.
+#[derive(Debug, Clone)]
+pub enum RawAttachment {
+    Id(Text),
+    Vpc(RawVpcAttachment),
+}
+
+/// `{vpc: ID, subnets: [...]}`: a VPC attachment with the subnets that hold it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RawVpcAttachment {
+    pub vpc: Option<Text>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub subnets: Vec<Text>,
+}
+
+impl<'de> Deserialize<'de> for RawAttachment {
+    /// By hand rather than `#[serde(untagged)]`: an untagged enum buffers the value, and the
+    /// loader's unknown-field tracking (`serde_ignored`) would no longer see inside it.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawAttachment;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a VPC or network ID, or a mapping {vpc, subnets}")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawAttachment, E> {
+                Ok(RawAttachment::Id(Text(v.to_owned())))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawAttachment, A::Error> {
+                RawVpcAttachment::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawAttachment::Vpc)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Deserialize)]

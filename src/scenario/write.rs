@@ -445,13 +445,24 @@ impl Writer<'_> {
                 map.push("type", yaml::text("peering"));
                 map.push("vpcs", yaml::flow(vpcs.iter().map(|v| self.vpc_id(*v))));
             }
-            ConnectionKind::TransitGateway { attachments } => {
+            ConnectionKind::TransitGateway {
+                attachments,
+                routes,
+            } => {
                 map.push("type", yaml::text("transit-gateway"));
-                let ids = attachments.iter().map(|attachment| match attachment {
-                    Attachment::Vpc(vpc) => self.vpc_id(*vpc),
-                    Attachment::Network(network) => self.network_id(*network),
-                });
-                map.push("attachments", yaml::flow(ids));
+                map.push("attachments", self.tgw_attachments(attachments));
+                if !routes.is_empty() {
+                    let routes = routes
+                        .iter()
+                        .map(|route| {
+                            MapBuilder::new()
+                                .set("destination", yaml::text(&route.destination.to_string()))
+                                .set("target", yaml::text(self.place_id(route.target)))
+                                .build()
+                        })
+                        .collect();
+                    map.push("routes", list(routes));
+                }
             }
             ConnectionKind::Vpn { vpc, network }
             | ConnectionKind::DirectConnect { vpc, network } => {
@@ -465,6 +476,38 @@ impl Writer<'_> {
             }
         }
         map.build()
+    }
+
+    /// Bare IDs on one line, as before; a list with `{vpc, subnets}` items once any VPC
+    /// attachment names its subnets.
+    fn tgw_attachments(&self, attachments: &[TgwAttachment]) -> Value {
+        if attachments.iter().all(|a| a.subnets.is_empty()) {
+            return yaml::flow(attachments.iter().map(|a| self.place_id(a.place)));
+        }
+        let items = attachments
+            .iter()
+            .map(|attachment| {
+                let value = match attachment.place {
+                    Attachment::Vpc(vpc) if !attachment.subnets.is_empty() => MapBuilder::new()
+                        .set("vpc", yaml::text(self.vpc_id(vpc)))
+                        .set(
+                            "subnets",
+                            yaml::flow(attachment.subnets.iter().map(|s| self.subnet_id(*s))),
+                        )
+                        .build(),
+                    place => yaml::text(self.place_id(place)),
+                };
+                yaml::item(value, Vec::new())
+            })
+            .collect();
+        Value::List(items)
+    }
+
+    fn place_id(&self, place: Attachment) -> &str {
+        match place {
+            Attachment::Vpc(vpc) => self.vpc_id(vpc),
+            Attachment::Network(network) => self.network_id(network),
+        }
     }
 
     fn network(&self, network: &Network) -> Value {

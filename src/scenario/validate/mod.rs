@@ -145,7 +145,7 @@ impl<'a> Validator<'a> {
         let layout = self.register_all(&raw);
         let vpcs = self.vpcs(&raw, &layout);
         let networks = self.networks(&raw);
-        let connections = self.connections(&raw);
+        let connections = self.connections(&raw, &layout);
         let mut scenario = Scenario {
             name,
             description: raw.description.as_ref().map(|text| text.0.clone()),

@@ -54,7 +54,7 @@ fn kept(target: &str, name: &str) -> Vec<u8> {
 const KEPT_INPUTS: &[(&str, &str)] = &[
     ("command_line", "check-json-vpn-office.bin"),
     ("command_line", "diff-plan-json.bin"),
-    ("command_line", "diff-two-scenarios-markdown.bin"),
+    ("command_line", "diff-two-scenarios-json.bin"),
     ("command_line", "lint-sarif-scenario-and-eksctl.bin"),
     ("command_line", "trace-with-clients-private.bin"),
     ("diff", "allowlist-drops-nat.yaml"),
@@ -135,14 +135,17 @@ fn the_command_line_seeds_exit_as_the_commands_do() {
     // with a merged client that has no expectation.
     assert_eq!(code("check-json-vpn-office.bin"), 0);
     assert_eq!(code("lint-sarif-scenario-and-eksctl.bin"), 1);
-    assert_eq!(code("diff-two-scenarios-markdown.bin"), 1);
+    assert_eq!(code("diff-two-scenarios-json.bin"), 1);
     assert_eq!(code("diff-plan-json.bin"), 1);
     assert_eq!(code("trace-with-clients-private.bin"), 0);
 }
 
 #[test]
 fn the_diff_seed_breaks() {
-    assert_eq!(harness::diff(&kept("diff", "allowlist-drops-nat.yaml")), Some(true));
+    assert_eq!(
+        harness::diff(&kept("diff", "allowlist-drops-nat.yaml")),
+        Some(true)
+    );
 }
 
 // ---- bugs the fuzzers found -------------------------------------------------------------

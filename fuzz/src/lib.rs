@@ -396,7 +396,11 @@ pub fn command_line(data: &[u8]) -> u8 {
     }
     let mut files = Vec::new();
     for (i, part) in split(rest, CLI_SEPARATOR).into_iter().take(3).enumerate() {
-        let extension = if names & (1 << i) == 0 { "yaml" } else { "json" };
+        let extension = if names & (1 << i) == 0 {
+            "yaml"
+        } else {
+            "json"
+        };
         let path = dir.join("tree").join(format!("input-{i}.{extension}"));
         if std::fs::write(&path, part).is_err() {
             return 2;
@@ -470,19 +474,35 @@ pub fn diff(data: &[u8]) -> Option<bool> {
         return None;
     }
     let scenarios = |loaded: source::Loaded| -> Vec<Scenario> {
-        loaded.documents.into_iter().filter_map(Result::ok).collect()
+        loaded
+            .documents
+            .into_iter()
+            .filter_map(Result::ok)
+            .collect()
     };
     let (before, after) = (scenarios(before), scenarios(after));
     let (before_checked, after_checked) = (check_all(&before), check_all(&after));
     let diff = eksflow::diff::diff(
-        eksflow::diff::Side { file: "before.yaml", analyses: &before_checked },
-        eksflow::diff::Side { file: "after.yaml", analyses: &after_checked },
+        eksflow::diff::Side {
+            file: "before.yaml",
+            analyses: &before_checked,
+        },
+        eksflow::diff::Side {
+            file: "after.yaml",
+            analyses: &after_checked,
+        },
     );
     let text = report::diff::json::render(&diff);
     let value: serde_json::Value = serde_json::from_str(&text)
         .unwrap_or_else(|error| panic!("`diff --format json` is not JSON ({error}):\n{text}"));
     assert_eq!(value["breaks"], diff.breaks(), "JSON and model disagree");
-    for style in [Style::default(), Style { color: true, width: Some(60) }] {
+    for style in [
+        Style::default(),
+        Style {
+            color: true,
+            width: Some(60),
+        },
+    ] {
         let _ = report::diff::table::render(&diff, style);
     }
     let _ = report::diff::markdown::render(&diff);
@@ -490,5 +510,7 @@ pub fn diff(data: &[u8]) -> Option<bool> {
 }
 
 fn check_all(all: &[Scenario]) -> Vec<checked::Checked<'_>> {
-    all.iter().map(|scenario| checked::check(scenario, None)).collect()
+    all.iter()
+        .map(|scenario| checked::check(scenario, None))
+        .collect()
 }

@@ -35,23 +35,20 @@ impl Outcome {
     }
 }
 
-/// `check`: an input that did not load makes the run invalid; else any failed scenario
-/// fails it.
-pub fn check(results: &[Checked<'_>], load_failed: bool) -> Outcome {
+/// `check` and `compare`: an input that did not load makes the run invalid; else a failed
+/// scenario (for `compare`, see [`compare_failed`]) fails it.
+pub fn analysed(failed: bool, load_failed: bool) -> Outcome {
     if load_failed {
         return Outcome::Invalid;
     }
-    Outcome::from_failed(results.iter().any(Checked::failed))
+    Outcome::from_failed(failed)
 }
 
-/// `compare`: `check`'s verdict on the column of each scenario's own mode (its expectations
-/// are written for that mode); the other two columns are "what if" and never fail a run.
-pub fn compare(all: &[[Checked<'_>; 3]], load_failed: bool) -> Outcome {
-    let own: Vec<&Checked<'_>> = all.iter().filter_map(|modes| own_mode(modes)).collect();
-    if load_failed {
-        return Outcome::Invalid;
-    }
-    Outcome::from_failed(own.iter().any(|checked| checked.failed()))
+/// `compare` fails a scenario by `check`'s verdict on the column of its own mode (its
+/// expectations are written for that mode); the other two columns are "what if" and never
+/// fail a run.
+pub fn compare_failed(modes: &[Checked<'_>; 3]) -> bool {
+    own_mode(modes).is_some_and(Checked::failed)
 }
 
 /// The column of the scenario's own mode.

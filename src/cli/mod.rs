@@ -173,65 +173,72 @@ fn check(
 ) -> Outcome {
     let files: Vec<&str> = files.iter().map(String::as_str).collect();
     let (scenarios, load_failed) = load(&files, clients);
-    let results: Vec<Checked<'_>> = scenarios
-        .iter()
-        .map(|scenario| checked::check(scenario, mode.map(Into::into)))
-        .collect();
+    let mode = mode.map(Into::into);
+    // One scenario at a time: checked, rendered, written, dropped.
+    let failed = std::cell::Cell::new(false);
+    let each = scenarios.iter().map(|scenario| {
+        let checked = checked::check(scenario, mode);
+        failed.set(failed.get() || checked.failed());
+        checked
+    });
     match format {
         // Always an array (SPEC section 5): a script's shape never depends on how many
         // clusters an input held.
         Format::Json => {
-            let views: Vec<_> = results.iter().map(report::json::scenario).collect();
-            print(&format!("{}\n", report::json::to_string(&views)));
+            let views = each.map(report::json::Owned);
+            write_json(&report::json::Sequence::new(views));
         }
         Format::Table => {
             let style = style();
-            let text: Vec<String> = results
-                .iter()
-                .map(|checked| report::table::check(checked, style))
-                .collect();
-            print(&text.join("\n"));
+            print_joined(each.map(|checked| report::table::check(&checked, style)));
         }
-        Format::Markdown => {
-            let text: Vec<String> = results.iter().map(report::markdown::check).collect();
-            print(&text.join("\n"));
-        }
+        Format::Markdown => print_joined(each.map(|checked| report::markdown::check(&checked))),
     }
-    policy::check(&results, load_failed)
+    policy::analysed(failed.get(), load_failed)
 }
 
 fn compare(file: &str, format: Format, clients: Option<&ExtraClients>) -> Outcome {
     let (scenarios, load_failed) = load(&[file], clients);
-    let all: Vec<[Checked<'_>; 3]> = scenarios.iter().map(checked::compare).collect();
+    let failed = std::cell::Cell::new(false);
+    let each = scenarios.iter().map(|scenario| {
+        let modes = checked::compare(scenario);
+        failed.set(failed.get() || policy::compare_failed(&modes));
+        modes
+    });
     match format {
+        // One scenario: its three modes; a stream of several: one such array each.
+        Format::Json if scenarios.len() == 1 => {
+            for modes in each {
+                write_json(&modes.map(report::json::Owned));
+            }
+        }
         Format::Json => {
-            let views: Vec<Vec<_>> = all
-                .iter()
-                .map(|modes| modes.iter().map(report::json::scenario).collect())
-                .collect();
-            let text = match views.as_slice() {
-                [one] => report::json::to_string(one),
-                _ => report::json::to_string(&views),
-            };
-            print(&format!("{text}\n"));
+            let views = each.map(|modes| modes.map(report::json::Owned));
+            write_json(&report::json::Sequence::new(views));
         }
         Format::Table => {
             let style = style();
-            let text: Vec<String> = all
-                .iter()
-                .map(|modes| report::table::compare(modes, style))
-                .collect();
-            print(&text.join("\n"));
+            print_joined(each.map(|modes| report::table::compare(&modes, style)));
         }
-        Format::Markdown => {
-            let text: Vec<String> = all
-                .iter()
-                .map(|modes| report::markdown::compare(modes))
-                .collect();
-            print(&text.join("\n"));
-        }
+        Format::Markdown => print_joined(each.map(|modes| report::markdown::compare(&modes))),
     }
-    policy::compare(&all, load_failed)
+    policy::analysed(failed.get(), load_failed)
+}
+
+/// Prints each report as it is made, a blank line between two.
+fn print_joined(reports: impl Iterator<Item = String>) {
+    for (i, text) in reports.enumerate() {
+        if i > 0 {
+            print("\n");
+        }
+        print(&text);
+    }
+}
+
+/// Writes a JSON report to standard output as it is serialised. A closed pipe
+/// (`eksflow check … | head`) is not an error worth a word.
+fn write_json<T: serde::Serialize>(value: &T) {
+    let _ = report::json::write(value, std::io::stdout().lock());
 }
 
 /// Finds the client called `name`, or explains which clients there are (with a "did you

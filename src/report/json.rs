@@ -15,8 +15,28 @@ pub struct ScenarioJson<'a> {
     cluster: &'a str,
     endpoint: String,
     mode: &'static str,
-    flows: Vec<FlowJson<'a>>,
+    /// Built one flow at a time while serialising: the views (and their hop sentences) of
+    /// 10,000 clients never exist at once.
+    flows: Streamed<'a>,
     findings: Vec<FindingJson<'a>>,
+}
+
+/// The flows of one analysis, serialised lazily.
+#[derive(Debug)]
+struct Streamed<'a> {
+    scenario: &'a Scenario,
+    flows: &'a [Flow<'a>],
+}
+
+impl Serialize for Streamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.flows.len()))?;
+        for flow in self.flows {
+            seq.serialize_element(&flow_view(self.scenario, flow))?;
+        }
+        seq.end()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -94,11 +114,10 @@ pub fn scenario<'a>(checked: &'a Checked<'a>) -> ScenarioJson<'a> {
         cluster: &scenario.cluster.name,
         endpoint: endpoint_name(analysis),
         mode: analysis.mode.as_str(),
-        flows: analysis
-            .flows
-            .iter()
-            .map(|flow| flow_view(scenario, flow))
-            .collect(),
+        flows: Streamed {
+            scenario,
+            flows: &analysis.flows,
+        },
         findings: checked.findings.iter().map(finding).collect(),
     }
 }
@@ -171,6 +190,51 @@ pub(crate) fn finding(finding: &Finding) -> FindingJson<'_> {
 }
 
 /// Pretty JSON text for any of the views above.
+/// Writes `value` as pretty JSON and a newline to `out` as it is produced (no string of the
+/// whole report is built). `to_string` plus a newline, byte for byte.
+pub fn write<T: Serialize, W: std::io::Write>(value: &T, out: W) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// A checked scenario that serialises as its [`scenario`] object: owned, so a
+/// [`Sequence`] can make, write and drop one at a time.
+#[derive(Debug)]
+pub struct Owned<'s>(pub Checked<'s>);
+
+impl Serialize for Owned<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        scenario(&self.0).serialize(serializer)
+    }
+}
+
+/// A sequence serialised from an iterator, one element at a time: each element is made,
+/// written and dropped before the next (`check --format json` on many scenarios).
+#[derive(Debug)]
+pub struct Sequence<I>(std::cell::RefCell<Option<I>>);
+
+impl<I> Sequence<I> {
+    pub fn new(items: I) -> Self {
+        Sequence(std::cell::RefCell::new(Some(items)))
+    }
+}
+
+impl<I: Iterator<Item = T>, T: Serialize> Serialize for Sequence<I> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(None)?;
+        // Serialised once; a second call (none in eksflow) gets an empty array.
+        let items = self.0.borrow_mut().take();
+        for item in items.into_iter().flatten() {
+            seq.serialize_element(&item)?;
+        }
+        seq.end()
+    }
+}
+
 pub fn to_string<T: Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value)
         .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))

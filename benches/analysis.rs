@@ -80,10 +80,9 @@ fn lint_1000_files(bencher: divan::Bencher) {
     let selection = eksflow::lint::Selection::default();
     bencher.bench(|| {
         let walk = eksflow::lint::walk(&paths, &eksflow::lint::WalkOptions::default());
-        let loads = eksflow::lint::load(&walk.inputs, None);
-        let reports = eksflow::lint::check(&loads, &selection);
-        let totals = eksflow::lint::totals(&reports, loads.skipped);
-        eksflow::report::lint::text::render(&reports, totals, false).len()
+        let keep = eksflow::lint::Keep::Messages;
+        let linted = eksflow::lint::run(&walk.inputs, None, &selection, &keep);
+        eksflow::report::lint::text::render(&linted.files, linted.totals, false).len()
     });
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -187,64 +187,211 @@ fn walk_dir(root: &Path, options: &WalkOptions, found: &mut Walk) {
     }
 }
 
-/// Every input loaded: its scenarios (imported in memory where needed), or its problems.
-#[derive(Debug, Default)]
-pub struct Loads {
-    pub files: Vec<Loaded>,
-    /// Files found in a directory that are no kind eksflow reads.
-    pub skipped: usize,
+/// What a lint run keeps of each file besides its messages: the fragment its report format
+/// builds from the file's flows, made while the file's scenarios are alive.
+#[derive(Debug, Clone)]
+pub enum Keep {
+    /// Messages only (`text`, `json`, `sarif`, `github`).
+    Messages,
+    /// The file's JUnit suite, with these rules as cases.
+    Junit {
+        codes: Vec<Code>,
+        deny_warnings: bool,
+    },
+    /// The file's Markdown section (findings and flow tables).
+    Markdown,
 }
 
-/// Loads every input on every core, in the order of `inputs`. AWS CLI output found in a
-/// walk is read per directory, as `eksflow import aws DIR` would: a directory holding a
-/// `describe-cluster` response is one input; AWS CLI files in a directory without one are
-/// skipped (there is no cluster to analyse).
-pub fn load(inputs: &[Input], clients: Option<&ExtraClients>) -> Loads {
+/// One linted file once its scenarios are gone: what the report needs of it.
+#[derive(Debug)]
+pub struct FileResult {
+    pub file: String,
+    messages: Vec<OwnedMessage>,
+    invalid: bool,
+    counts: Counts,
+    pub junit: Option<crate::report::lint::junit::Suite>,
+    pub markdown: Option<String>,
+}
+
+impl FileResult {
+    /// Every message of the file, load problems first, then findings in file order.
+    pub fn messages(&self) -> Vec<Message<'_>> {
+        self.messages
+            .iter()
+            .map(|message| Message {
+                code: message.code,
+                severity: message.severity,
+                message: &message.message,
+                file: &self.file,
+                position: message.position,
+                path: &message.path,
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug)]
+struct OwnedMessage {
+    code: Code,
+    severity: Severity,
+    message: String,
+    position: Option<Position>,
+    path: String,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+/// A whole lint run: each file's result in a stable order, and the totals.
+#[derive(Debug, Default)]
+pub struct Linted {
+    pub files: Vec<FileResult>,
+    pub totals: Totals,
+}
+
+/// Lints every input on every core: each worker loads a file, checks each scenario once,
+/// keeps what the report needs and drops the scenarios before the next file, so memory
+/// grows with the report, not with the inputs. Results come back in the order of `inputs`.
+/// AWS CLI output found in a walk is read per directory, as `eksflow import aws DIR` would:
+/// a directory holding a `describe-cluster` response is one input (after the files); AWS
+/// CLI files in a directory without one are skipped (there is no cluster to analyse).
+pub fn run(
+    inputs: &[Input],
+    clients: Option<&ExtraClients>,
+    selection: &Selection,
+    keep: &Keep,
+) -> Linted {
     let found: Vec<Found> = inputs
         .par_iter()
-        .map(|input| load_input(input, clients))
+        .map(|input| match load_input(input, clients) {
+            Found::Loaded(loaded) => Found::Linted(Box::new(lint_loaded(&loaded, selection, keep))),
+            other => other,
+        })
         .collect();
-    let cluster_dirs: BTreeSet<&Path> = found
+    let cluster_dirs: BTreeSet<PathBuf> = found
         .iter()
         .filter_map(|found| match found {
             Found::AwsFile {
                 dir,
                 has_cluster: true,
-            } => Some(dir.as_path()),
+            } => Some(dir.clone()),
             _ => None,
         })
         .collect();
-    let mut loads = Loads::default();
-    for found in &found {
+    let mut linted = Linted::default();
+    for found in found {
         match found {
+            Found::Linted(result) => linted.files.push(*result),
+            Found::AwsFile { dir, .. } if cluster_dirs.contains(&dir) => {}
+            Found::AwsFile { .. } | Found::Skipped => linted.totals.skipped += 1,
             Found::Loaded(_) => {}
-            Found::AwsFile { dir, .. } if cluster_dirs.contains(dir.as_path()) => {}
-            Found::AwsFile { .. } | Found::Skipped => loads.skipped += 1,
         }
     }
-    let dirs: Vec<PathBuf> = cluster_dirs.iter().map(|dir| dir.to_path_buf()).collect();
-    loads.files = found
-        .into_iter()
-        .filter_map(|found| match found {
-            Found::Loaded(loaded) => Some(*loaded),
-            _ => None,
+    let dirs: Vec<PathBuf> = cluster_dirs.into_iter().collect();
+    let from_dirs: Vec<FileResult> = dirs
+        .par_iter()
+        .map(|dir| {
+            let loaded = source::load(
+                &dir.to_string_lossy(),
+                source::Options {
+                    clients,
+                    skip_unknown: true,
+                },
+            );
+            lint_loaded(&loaded, selection, keep)
         })
         .collect();
-    for dir in dirs {
-        loads.files.push(source::load(
-            &dir.to_string_lossy(),
-            source::Options {
-                clients,
-                skip_unknown: true,
-            },
-        ));
+    linted.files.extend(from_dirs);
+    linted.totals.files = linted.files.len();
+    for file in &linted.files {
+        linted.totals.invalid_files += usize::from(file.invalid);
+        linted.totals.errors += file.counts.errors;
+        linted.totals.warnings += file.counts.warnings;
+        linted.totals.infos += file.counts.infos;
     }
-    loads
+    linted
+}
+
+/// Lints text in memory as one named file (standard input, the fuzz harness, tests).
+pub fn run_text(file: &str, text: &str, selection: &Selection, keep: &Keep) -> Linted {
+    let loaded = source::load_text(
+        file,
+        text,
+        source::Options {
+            clients: None,
+            skip_unknown: false,
+        },
+    );
+    let result = lint_loaded(&loaded, selection, keep);
+    let mut totals = Totals {
+        files: 1,
+        invalid_files: usize::from(result.invalid),
+        ..Totals::default()
+    };
+    totals.errors = result.counts.errors;
+    totals.warnings = result.counts.warnings;
+    totals.infos = result.counts.infos;
+    Linted {
+        files: vec![result],
+        totals,
+    }
+}
+
+/// Checks one loaded file and keeps what the report needs.
+fn lint_loaded(loaded: &Loaded, selection: &Selection, keep: &Keep) -> FileResult {
+    let report = file_report(loaded, selection);
+    let messages = report
+        .messages()
+        .into_iter()
+        .map(|message| OwnedMessage {
+            code: message.code,
+            severity: message.severity,
+            message: message.message.to_owned(),
+            position: message.position,
+            path: message.path.to_owned(),
+        })
+        .collect();
+    let mut counts = Counts::default();
+    for finding in report
+        .scenarios
+        .iter()
+        .flat_map(|checked| &checked.findings)
+    {
+        match finding.severity {
+            Severity::Error => counts.errors += 1,
+            Severity::Warning => counts.warnings += 1,
+            Severity::Info => counts.infos += 1,
+        }
+    }
+    FileResult {
+        file: loaded.file.clone(),
+        messages,
+        invalid: !report.invalid.is_empty(),
+        counts,
+        junit: match keep {
+            Keep::Junit {
+                codes,
+                deny_warnings,
+            } => Some(crate::report::lint::junit::suite(
+                &report,
+                codes,
+                *deny_warnings,
+            )),
+            _ => None,
+        },
+        markdown: matches!(keep, Keep::Markdown)
+            .then(|| crate::report::lint::markdown::file(&report)),
+    }
 }
 
 /// What one input came to.
 enum Found {
     Loaded(Box<Loaded>),
+    Linted(Box<FileResult>),
     /// AWS CLI output found in a walk: read with its directory when the directory holds a
     /// cluster (`has_cluster` on the `describe-cluster` response), else skipped.
     AwsFile {
@@ -319,26 +466,20 @@ pub struct FileReport<'s> {
     pub invalid: Vec<&'s Diagnostic>,
 }
 
-/// Checks every loaded scenario once, on every core, keeping the selected findings.
-pub fn check<'s>(loads: &'s Loads, selection: &Selection) -> Vec<FileReport<'s>> {
-    loads
-        .files
-        .par_iter()
-        .map(|loaded| {
-            let mut report = FileReport {
-                file: &loaded.file,
-                scenarios: Vec::new(),
-                invalid: Vec::new(),
-            };
-            for document in &loaded.documents {
-                match document {
-                    Ok(scenario) => report.scenarios.push(check_one(scenario, selection)),
-                    Err(diagnostics) => report.invalid.extend(diagnostics),
-                }
-            }
-            report
-        })
-        .collect()
+/// One file's scenarios, each checked once with the selected findings, and its problems.
+pub fn file_report<'s>(loaded: &'s Loaded, selection: &Selection) -> FileReport<'s> {
+    let mut report = FileReport {
+        file: &loaded.file,
+        scenarios: Vec::new(),
+        invalid: Vec::new(),
+    };
+    for document in &loaded.documents {
+        match document {
+            Ok(scenario) => report.scenarios.push(check_one(scenario, selection)),
+            Err(diagnostics) => report.invalid.extend(diagnostics),
+        }
+    }
+    report
 }
 
 fn check_one<'s>(scenario: &'s Scenario, selection: &Selection) -> Checked<'s> {
@@ -395,43 +536,4 @@ pub struct Totals {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
-}
-
-pub fn totals(reports: &[FileReport<'_>], skipped: usize) -> Totals {
-    let mut totals = Totals {
-        files: reports.len(),
-        skipped,
-        ..Totals::default()
-    };
-    for report in reports {
-        if !report.invalid.is_empty() {
-            totals.invalid_files += 1;
-        }
-        for checked in &report.scenarios {
-            for finding in &checked.findings {
-                match finding.severity {
-                    Severity::Error => totals.errors += 1,
-                    Severity::Warning => totals.warnings += 1,
-                    Severity::Info => totals.infos += 1,
-                }
-            }
-        }
-    }
-    totals
-}
-
-/// Lints text in memory as one named file (the fuzz harness and tests).
-pub fn lint_text(file: &str, text: &str) -> Loads {
-    let loaded = source::load_text(
-        file,
-        text,
-        source::Options {
-            clients: None,
-            skip_unknown: false,
-        },
-    );
-    Loads {
-        files: vec![loaded],
-        skipped: 0,
-    }
 }

@@ -17,7 +17,7 @@ use std::net::Ipv4Addr;
 
 use eksflow::checked;
 use eksflow::import::{self, Kind, Options};
-use eksflow::lint::{self, FileReport, Selection};
+use eksflow::lint::{self, Selection};
 use eksflow::report::{self, Style};
 use eksflow::scenario::{self, Scenario};
 use eksflow::source::{self, What};
@@ -60,16 +60,16 @@ pub fn scenario(data: &[u8]) -> ScenarioOutcome {
             }
         }
     }
-    let loads = lint::lint_text(SCENARIO_FILE, &text);
-    let reports = lint::check(&loads, &Selection::default());
     if source::recognise(&text) == What::Scenario {
-        let linted: usize = reports.iter().map(|report| report.scenarios.len()).sum();
+        let loaded = source::load_text(SCENARIO_FILE, &text, source::Options::default());
+        let report = lint::file_report(&loaded, &Selection::default());
         assert_eq!(
-            linted, outcome.loaded,
+            report.scenarios.len(),
+            outcome.loaded,
             "lint and check load different scenarios"
         );
     }
-    lint_reports(&reports);
+    lint_reports(&text);
     outcome
 }
 
@@ -114,24 +114,35 @@ fn reports(scenario: &Scenario) -> usize {
     own.flows.len()
 }
 
-/// Every `lint` format of `reports`, as `lint` renders them.
-fn lint_reports(reports: &[FileReport<'_>]) {
+/// Every `lint` format of `text` linted as one file, as `lint` renders them.
+fn lint_reports(text: &str) {
     let selection = Selection::default();
     let codes = selection.codes();
-    let totals = lint::totals(reports, 0);
+    let linted = lint::run_text(SCENARIO_FILE, text, &selection, &lint::Keep::Messages);
+    let (files, totals) = (&linted.files, linted.totals);
     for quiet in [false, true] {
-        let _ = report::lint::text::render(reports, totals, quiet);
+        let _ = report::lint::text::render(files, totals, quiet);
     }
-    json(&report::lint::json::render(reports));
-    json(&report::lint::sarif::render(reports, &codes));
+    json(&report::lint::json::render(files));
+    json(&report::lint::sarif::render(files, &codes));
     for deny_warnings in [false, true] {
-        let xml = report::lint::junit::render(reports, &codes, deny_warnings);
+        let keep = lint::Keep::Junit {
+            codes: codes.clone(),
+            deny_warnings,
+        };
+        let junit = lint::run_text(SCENARIO_FILE, text, &selection, &keep);
+        let suites: Vec<_> = junit
+            .files
+            .iter()
+            .filter_map(|f| f.junit.as_ref())
+            .collect();
+        let xml = report::lint::junit::render(&suites);
         if let Err(error) = roxmltree::Document::parse(&xml) {
             panic!("`lint --format junit` is not well-formed XML ({error}):\n{xml}");
         }
     }
-    let github = report::lint::github::render(reports);
-    let messages: usize = reports.iter().map(|report| report.messages().len()).sum();
+    let github = report::lint::github::render(files);
+    let messages: usize = files.iter().map(|file| file.messages().len()).sum();
     assert_eq!(
         github.lines().count(),
         messages,
@@ -140,7 +151,8 @@ fn lint_reports(reports: &[FileReport<'_>]) {
     for line in github.lines() {
         assert!(line.starts_with("::"), "not a workflow command: {line:?}");
     }
-    let _ = report::lint::markdown::render(reports, totals);
+    let markdown = lint::run_text(SCENARIO_FILE, text, &selection, &lint::Keep::Markdown);
+    let _ = report::lint::markdown::render(&markdown.files, markdown.totals);
 }
 
 /// A JSON report must be JSON.

@@ -356,18 +356,30 @@ fn lint(
         }
         return Outcome::Invalid;
     }
-    let loads = lint::load(&walk.inputs, clients);
-    let reports = lint::check(&loads, &selection);
-    let totals = lint::totals(&reports, loads.skipped);
     let codes = selection.codes();
+    let keep = match format {
+        LintFormat::Junit => lint::Keep::Junit {
+            codes: codes.clone(),
+            deny_warnings,
+        },
+        LintFormat::Markdown => lint::Keep::Markdown,
+        _ => lint::Keep::Messages,
+    };
+    let linted = lint::run(&walk.inputs, clients, &selection, &keep);
+    let (files, totals) = (&linted.files, linted.totals);
     // Load problems are reported once, as EKS000 in the report itself.
     let text = match format {
-        LintFormat::Text => report::lint::text::render(&reports, totals, quiet),
-        LintFormat::Json => report::lint::json::render(&reports),
-        LintFormat::Sarif => report::lint::sarif::render(&reports, &codes),
-        LintFormat::Junit => report::lint::junit::render(&reports, &codes, deny_warnings),
-        LintFormat::Github => report::lint::github::render(&reports),
-        LintFormat::Markdown => report::lint::markdown::render(&reports, totals),
+        LintFormat::Text => report::lint::text::render(files, totals, quiet),
+        LintFormat::Json => report::lint::json::render(files),
+        LintFormat::Sarif => report::lint::sarif::render(files, &codes),
+        LintFormat::Junit => report::lint::junit::render(
+            &files
+                .iter()
+                .filter_map(|file| file.junit.as_ref())
+                .collect::<Vec<_>>(),
+        ),
+        LintFormat::Github => report::lint::github::render(files),
+        LintFormat::Markdown => report::lint::markdown::render(files, totals),
     };
     print(&text);
     policy::lint(totals, deny_warnings)

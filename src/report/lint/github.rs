@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::escape;
-use crate::lint::FileReport;
+use crate::lint::FileResult;
 use crate::rules::Severity;
 
 /// Escapes a workflow command's message (`%`, CR, LF), after showing its other control
@@ -23,7 +23,7 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(reports: &[FileReport]) -> String {
+pub fn render(reports: &[FileResult]) -> String {
     let mut out = String::new();
     for report in reports {
         for message in report.messages() {

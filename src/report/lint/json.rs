@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::lint::FileReport;
+use crate::lint::FileResult;
 
 #[derive(Debug, Serialize)]
 struct MessageJson<'a> {
@@ -15,10 +15,10 @@ struct MessageJson<'a> {
     path: &'a str,
 }
 
-pub fn render(reports: &[FileReport]) -> String {
+pub fn render(reports: &[FileResult]) -> String {
     let messages: Vec<MessageJson<'_>> = reports
         .iter()
-        .flat_map(FileReport::messages)
+        .flat_map(FileResult::messages)
         .map(|message| MessageJson {
             code: message.code.as_str(),
             severity: message.severity.as_str(),

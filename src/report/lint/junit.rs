@@ -49,10 +49,30 @@ struct Case {
     output: Option<String>,
 }
 
-pub fn render(reports: &[FileReport<'_>], codes: &[Code], deny_warnings: bool) -> String {
+/// One file's `<testsuite>`, made while its scenarios are alive, kept after they are gone.
+#[derive(Debug, Clone, Default)]
+pub struct Suite {
+    xml: String,
+    tests: usize,
+    failures: usize,
+    errors: usize,
+}
+
+/// The whole report from every file's suite, in file order.
+pub fn render(suites: &[&Suite]) -> String {
+    let (all_tests, all_failures, all_errors) = suites.iter().fold((0, 0, 0), |(t, f, e), s| {
+        (t + s.tests, f + s.failures, e + s.errors)
+    });
+    let body: String = suites.iter().map(|suite| suite.xml.as_str()).collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"eksflow\" tests=\"{all_tests}\" failures=\"{all_failures}\" errors=\"{all_errors}\">\n{body}</testsuites>\n"
+    )
+}
+
+/// The suite of one file: a case per load problem, per client flow and per rule that ran.
+pub fn suite(report: &FileReport<'_>, codes: &[Code], deny_warnings: bool) -> Suite {
     let mut suites = String::new();
-    let (mut all_tests, mut all_failures, mut all_errors) = (0, 0, 0);
-    for report in reports {
+    {
         let mut cases = Vec::new();
         for diagnostic in &report.invalid {
             cases.push(Case {
@@ -127,9 +147,7 @@ pub fn render(reports: &[FileReport<'_>], codes: &[Code], deny_warnings: bool) -
         }
         let failures = cases.iter().filter(|c| c.failure.is_some()).count();
         let errors = cases.iter().filter(|c| c.error.is_some()).count();
-        all_tests += cases.len();
-        all_failures += failures;
-        all_errors += errors;
+        let tests = cases.len();
         let file = attribute(report.file);
         let _ = writeln!(
             suites,
@@ -170,10 +188,13 @@ pub fn render(reports: &[FileReport<'_>], codes: &[Code], deny_warnings: bool) -
             suites.push_str("    </testcase>\n");
         }
         suites.push_str("  </testsuite>\n");
+        Suite {
+            xml: suites,
+            tests,
+            failures,
+            errors,
+        }
     }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"eksflow\" tests=\"{all_tests}\" failures=\"{all_failures}\" errors=\"{all_errors}\">\n{suites}</testsuites>\n"
-    )
 }
 
 #[cfg(test)]

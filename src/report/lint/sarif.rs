@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::lint::FileReport;
+use crate::lint::FileResult;
 use crate::rules::{Code, Severity};
 
 fn level(severity: Severity) -> &'static str {
@@ -20,7 +20,7 @@ fn uri(file: &str) -> String {
     file.strip_prefix("./").map(str::to_owned).unwrap_or(file)
 }
 
-pub fn render(reports: &[FileReport], codes: &[Code]) -> String {
+pub fn render(reports: &[FileResult], codes: &[Code]) -> String {
     let mut rules: Vec<Code> = vec![Code::Eks000];
     rules.extend(codes.iter().copied().filter(|code| *code != Code::Eks000));
     let descriptors: Vec<Value> = rules
@@ -43,7 +43,7 @@ pub fn render(reports: &[FileReport], codes: &[Code]) -> String {
         .collect();
     let results: Vec<Value> = reports
         .iter()
-        .flat_map(FileReport::messages)
+        .flat_map(FileResult::messages)
         .map(|message| {
             let rule_index = rules
                 .iter()

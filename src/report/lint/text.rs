@@ -4,10 +4,10 @@ use std::fmt::Write;
 
 use super::location;
 use crate::escape;
-use crate::lint::{FileReport, Totals};
+use crate::lint::{FileResult, Totals};
 use crate::report::cells::plural;
 
-pub fn render(reports: &[FileReport], totals: Totals, quiet: bool) -> String {
+pub fn render(reports: &[FileResult], totals: Totals, quiet: bool) -> String {
     let mut out = String::new();
     for report in reports {
         for message in report.messages() {

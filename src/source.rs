@@ -51,60 +51,130 @@ const SCENARIO_FIELDS: &[&str] = &[
     "imported",
 ];
 
-/// Tells a scenario from the sources `import` reads, by content. A scenario has `version`,
-/// or `cluster` and another scenario field, among fields that are mostly scenario fields; a file that does not parse
-/// counts as a scenario when a line starts with `version:` or `cluster:`, so a broken
-/// scenario is still reported rather than skipped.
+/// Tells a scenario from the sources `import` reads, by content, without parsing YAML: the
+/// top-level keys of a YAML file are the lines that start a `key:` in column 0 (every kind
+/// eksflow reads writes its top level in block style), so recognising a file costs a scan of
+/// its lines, and the one parse is the loader's. JSON is parsed (JSON has no such lines),
+/// once; a file that starts as a flow mapping but is no JSON is parsed as YAML.
+///
+/// A scenario has `version`, or `cluster` and another scenario field, among top-level keys
+/// that are mostly scenario fields (in some document of the file); Terraform has
+/// `format_version` with `planned_values`, `values` or `resource_changes`; CloudFormation
+/// `Resources`; eksctl `kind: ClusterConfig`; AWS CLI output is JSON with `cluster`, `Vpcs`,
+/// `Subnets` or `RouteTables` (`{"cluster": …}` alone is `describe-cluster`, not a
+/// scenario). A file whose YAML is broken is still a scenario when it has such keys, so its
+/// problems are reported rather than skipped.
 pub fn recognise(text: &str) -> What {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let detected = import::detect_str("", text).ok();
-    if let Some(kind) = detected.filter(|kind| *kind != Kind::Aws) {
-        return What::Import(kind);
+    if looks_like_json(text) {
+        if let Ok(json) = serde_json::from_str::<serde_json::Value>(text) {
+            let keys: Vec<&str> = json
+                .as_object()
+                .map(|object| object.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            return classify(&keys, false);
+        }
+        // A flow-style YAML document: rare enough to parse.
+        return recognise_parsed(text);
     }
-    // A scenario has a `cluster` too, as AWS CLI `describe-cluster` output does: the
-    // scenario's fields decide first, and AWS CLI output is only ever JSON.
-    if looks_like_scenario(text) {
+    let mut keys: Vec<&str> = Vec::new();
+    let mut eksctl = false;
+    for line in text.lines() {
+        if line == "---" || line.starts_with("--- ") {
+            // A new document: judge the one before on its own.
+            if classify_yaml(&keys, eksctl) != What::Unknown {
+                break;
+            }
+            keys.clear();
+            eksctl = false;
+            continue;
+        }
+        let Some(key) = top_level_key(line) else {
+            continue;
+        };
+        if key == "kind"
+            && line
+                .split_once(':')
+                .is_some_and(|(_, v)| v.trim() == "ClusterConfig")
+        {
+            eksctl = true;
+        }
+        keys.push(key);
+    }
+    classify_yaml(&keys, eksctl)
+}
+
+/// [`classify`] for YAML: AWS CLI output is JSON, so a YAML `cluster:` is not it.
+fn classify_yaml(keys: &[&str], eksctl: bool) -> What {
+    match classify(keys, eksctl) {
+        What::Import(Kind::Aws) => What::Unknown,
+        what => what,
+    }
+}
+
+/// `key` of a line `key: …` or `key:` in column 0 (plain or quoted), not a comment.
+fn top_level_key(line: &str) -> Option<&str> {
+    let first = line.chars().next()?;
+    if first.is_whitespace() || matches!(first, '#' | '-' | '{' | '[' | '&' | '*' | '!' | '|' | '>')
+    {
+        return None;
+    }
+    let (key, _) = line.split_once(':')?;
+    let key = key.trim_end().trim_matches(|c| c == '"' || c == '\'');
+    (!key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+    .then_some(key)
+}
+
+/// The kind a document's top-level keys say.
+fn classify(keys: &[&str], eksctl: bool) -> What {
+    let has = |key: &str| keys.contains(&key);
+    if eksctl {
+        return What::Import(Kind::Eksctl);
+    }
+    if has("format_version") && (has("planned_values") || has("values") || has("resource_changes"))
+    {
+        return What::Import(Kind::Terraform);
+    }
+    if has("Resources") {
+        return What::Import(Kind::CloudFormation);
+    }
+    let known = keys
+        .iter()
+        .filter(|key| SCENARIO_FIELDS.contains(key))
+        .count();
+    let anchored = has("version") || (has("cluster") && known >= 2);
+    if anchored && known * 2 >= keys.len() {
         return What::Scenario;
     }
-    match detected {
-        Some(Kind::Aws) if looks_like_json(text) => What::Import(Kind::Aws),
-        _ => What::Unknown,
+    if has("cluster") || has("Vpcs") || has("Subnets") || has("RouteTables") {
+        return What::Import(Kind::Aws);
     }
+    What::Unknown
+}
+
+/// [`recognise`] for a flow-style YAML document, by its parsed top-level keys.
+fn recognise_parsed(text: &str) -> What {
+    let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
+        return What::Unknown;
+    };
+    let keys: Vec<&str> = value
+        .as_mapping()
+        .map(|mapping| {
+            mapping
+                .keys()
+                .filter_map(serde_yaml::Value::as_str)
+                .collect()
+        })
+        .unwrap_or_default();
+    let eksctl = value.get("kind").and_then(serde_yaml::Value::as_str) == Some("ClusterConfig");
+    classify_yaml(&keys, eksctl)
 }
 
 fn looks_like_json(text: &str) -> bool {
     text.trim_start().starts_with(['{', '['])
-}
-
-fn looks_like_scenario(text: &str) -> bool {
-    let documents = serde_yaml::Deserializer::from_str(text).take(64);
-    let mut parsed_any = false;
-    for document in documents {
-        let Ok(value) = <serde_yaml::Value as serde::Deserialize>::deserialize(document) else {
-            // A YAML error: fall back to the text (below).
-            break;
-        };
-        parsed_any = true;
-        let Some(mapping) = value.as_mapping() else {
-            continue;
-        };
-        let keys: Vec<&str> = mapping.keys().filter_map(|key| key.as_str()).collect();
-        let known = keys
-            .iter()
-            .filter(|key| SCENARIO_FIELDS.contains(key))
-            .count();
-        // `version`, or `cluster` beside another scenario field: AWS CLI `describe-cluster`
-        // output is `{"cluster": …}` alone.
-        let anchored = keys.contains(&"version") || (keys.contains(&"cluster") && known >= 2);
-        if anchored && known * 2 >= keys.len() {
-            return true;
-        }
-    }
-    !parsed_any
-        && text
-            .lines()
-            .take(10_000)
-            .any(|line| line.starts_with("version:") || line.starts_with("cluster:"))
 }
 
 /// How to load inputs.
@@ -393,4 +463,53 @@ pub fn plan_sides(
         documents,
     });
     Ok((before, after))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_each_kind_by_its_top_level_keys() {
+        let eksctl = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: x\n";
+        assert_eq!(recognise(eksctl), What::Import(Kind::Eksctl));
+        let cfn = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Cluster:\n    Type: AWS::EKS::Cluster\n";
+        assert_eq!(recognise(cfn), What::Import(Kind::CloudFormation));
+        let plan = r#"{"format_version": "1.2", "planned_values": {}}"#;
+        assert_eq!(recognise(plan), What::Import(Kind::Terraform));
+        assert_eq!(
+            recognise(r#"{"cluster": {"name": "x"}}"#),
+            What::Import(Kind::Aws)
+        );
+        assert_eq!(
+            recognise("version: 1\nname: x\ncluster:\n  name: x\n"),
+            What::Scenario
+        );
+        assert_eq!(
+            recognise("{version: 1, name: x, cluster: {name: x}}"),
+            What::Scenario
+        );
+        // Broken YAML with a scenario's keys is still a scenario, to be reported.
+        assert_eq!(recognise("version: 1\ncluster: [\n"), What::Scenario);
+    }
+
+    #[test]
+    fn manifests_workflows_and_helm_values_are_none_of_ours() {
+        let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n";
+        assert_eq!(recognise(manifest), What::Unknown);
+        assert_eq!(recognise("on: push\njobs: {}\n"), What::Unknown);
+        // Helm values with a `cluster:` key and nothing else of a scenario's.
+        assert_eq!(
+            recognise("replicaCount: 2\ncluster: {name: web}\n"),
+            What::Unknown
+        );
+        // YAML `cluster:` is a scenario's field, never AWS CLI output (which is JSON).
+        assert_eq!(recognise("cluster:\n  name: x\n"), What::Unknown);
+    }
+
+    #[test]
+    fn the_scenario_in_a_later_document_is_found() {
+        let stream = "kind: ConfigMap\n---\nversion: 1\nname: x\ncluster: {}\n";
+        assert_eq!(recognise(stream), What::Scenario);
+    }
 }

@@ -72,41 +72,42 @@ pub fn recognise(text: &str) -> What {
                 .as_object()
                 .map(|object| object.keys().map(String::as_str).collect())
                 .unwrap_or_default();
-            return classify(&keys, false);
+            let integer_version = json.get("version").is_some_and(serde_json::Value::is_u64);
+            return classify(&keys, false, integer_version);
         }
         // A flow-style YAML document: rare enough to parse.
         return recognise_parsed(text);
     }
     let mut keys: Vec<&str> = Vec::new();
-    let mut eksctl = false;
+    let (mut eksctl, mut integer_version) = (false, false);
     for line in text.lines() {
         if line == "---" || line.starts_with("--- ") {
             // A new document: judge the one before on its own.
-            if classify_yaml(&keys, eksctl) != What::Unknown {
+            if classify_yaml(&keys, eksctl, integer_version) != What::Unknown {
                 break;
             }
             keys.clear();
-            eksctl = false;
+            (eksctl, integer_version) = (false, false);
             continue;
         }
         let Some(key) = top_level_key(line) else {
             continue;
         };
-        if key == "kind"
-            && line
-                .split_once(':')
-                .is_some_and(|(_, v)| v.trim() == "ClusterConfig")
-        {
-            eksctl = true;
+        let value = line.split_once(':').map_or("", |(_, value)| value);
+        let value = value.split(" #").next().unwrap_or_default().trim();
+        match key {
+            "kind" if value == "ClusterConfig" => eksctl = true,
+            "version" => integer_version = value.trim_matches(['"', '\'']).parse::<u64>().is_ok(),
+            _ => {}
         }
         keys.push(key);
     }
-    classify_yaml(&keys, eksctl)
+    classify_yaml(&keys, eksctl, integer_version)
 }
 
 /// [`classify`] for YAML: AWS CLI output is JSON, so a YAML `cluster:` is not it.
-fn classify_yaml(keys: &[&str], eksctl: bool) -> What {
-    match classify(keys, eksctl) {
+fn classify_yaml(keys: &[&str], eksctl: bool, integer_version: bool) -> What {
+    match classify(keys, eksctl, integer_version) {
         What::Import(Kind::Aws) => What::Unknown,
         what => what,
     }
@@ -128,8 +129,9 @@ fn top_level_key(line: &str) -> Option<&str> {
     .then_some(key)
 }
 
-/// The kind a document's top-level keys say.
-fn classify(keys: &[&str], eksctl: bool) -> What {
+/// The kind a document's top-level keys say. `integer_version`: its `version` is a number,
+/// as a scenario's is (`version: 1`; a Helm chart's `version: 0.1.0` is not).
+fn classify(keys: &[&str], eksctl: bool, integer_version: bool) -> What {
     let has = |key: &str| keys.contains(&key);
     if eksctl {
         return What::Import(Kind::Eksctl);
@@ -145,8 +147,10 @@ fn classify(keys: &[&str], eksctl: bool) -> What {
         .iter()
         .filter(|key| SCENARIO_FIELDS.contains(key))
         .count();
-    let anchored = has("version") || (has("cluster") && known >= 2);
-    if anchored && known * 2 >= keys.len() {
+    // `version: 1` and another scenario field is a scenario however many fields are
+    // misspelt (they are reported); `cluster` alone needs mostly scenario fields beside it.
+    if (integer_version && known >= 2) || (has("cluster") && known >= 2 && known * 2 >= keys.len())
+    {
         return What::Scenario;
     }
     if has("cluster") || has("Vpcs") || has("Subnets") || has("RouteTables") {
@@ -170,7 +174,8 @@ fn recognise_parsed(text: &str) -> What {
         })
         .unwrap_or_default();
     let eksctl = value.get("kind").and_then(serde_yaml::Value::as_str) == Some("ClusterConfig");
-    classify_yaml(&keys, eksctl)
+    let integer_version = value.get("version").is_some_and(serde_yaml::Value::is_u64);
+    classify_yaml(&keys, eksctl, integer_version)
 }
 
 fn looks_like_json(text: &str) -> bool {
@@ -491,6 +496,9 @@ mod tests {
         );
         // Broken YAML with a scenario's keys is still a scenario, to be reported.
         assert_eq!(recognise("version: 1\ncluster: [\n"), What::Scenario);
+        // Misspelt fields do not make a scenario something else.
+        let misspelt = "version: 1\nname: x\nclsuter: {}\nvpc: []\nclient: []\n";
+        assert_eq!(recognise(misspelt), What::Scenario);
     }
 
     #[test]
@@ -505,6 +513,9 @@ mod tests {
         );
         // YAML `cluster:` is a scenario's field, never AWS CLI output (which is JSON).
         assert_eq!(recognise("cluster:\n  name: x\n"), What::Unknown);
+        // A Helm chart: `version` is the chart's semver.
+        let chart = "apiVersion: v2\nname: web\ndescription: x\nversion: 0.1.0\nappVersion: 1.0\n";
+        assert_eq!(recognise(chart), What::Unknown);
     }
 
     #[test]

@@ -48,14 +48,12 @@ pub fn analysed(failed: bool, load_failed: bool) -> Outcome {
 /// expectations are written for that mode); the other two columns are "what if" and never
 /// fail a run.
 pub fn compare_failed(modes: &[Checked<'_>; 3]) -> bool {
-    own_mode(modes).is_some_and(Checked::failed)
+    modes.iter().any(fails_compare)
 }
 
-/// The column of the scenario's own mode.
-pub fn own_mode<'a, 's>(modes: &'a [Checked<'s>; 3]) -> Option<&'a Checked<'s>> {
-    modes
-        .iter()
-        .find(|checked| checked.analysis.mode == checked.analysis.scenario.cluster.access)
+/// Whether one column of `compare` fails the run: the scenario's own mode, failed.
+pub fn fails_compare(checked: &Checked<'_>) -> bool {
+    checked.analysis.mode == checked.analysis.scenario.cluster.access && checked.failed()
 }
 
 /// `trace`: the client's expectation decides.

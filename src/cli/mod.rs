@@ -17,7 +17,7 @@ use eksflow::lint::{self, Selection, WalkOptions};
 use eksflow::policy::{self, Outcome};
 use eksflow::report::{self, Style};
 use eksflow::rules::{self, Code, Severity};
-use eksflow::scenario::Scenario;
+use eksflow::scenario::{EndpointAccess, Scenario};
 use eksflow::source;
 
 pub fn run(args: Args) -> ExitCode {
@@ -200,29 +200,44 @@ fn check(
 fn compare(file: &str, format: Format, clients: Option<&ExtraClients>) -> Outcome {
     let (scenarios, load_failed) = load(&[file], clients);
     let failed = std::cell::Cell::new(false);
-    let each = scenarios.iter().map(|scenario| {
-        let modes = checked::compare(scenario);
-        failed.set(failed.get() || policy::compare_failed(&modes));
-        modes
-    });
     match format {
-        // One scenario: its three modes; a stream of several: one such array each.
-        Format::Json if scenarios.len() == 1 => {
-            for modes in each {
-                write_json(&modes.map(report::json::Owned));
-            }
-        }
-        Format::Json => {
-            let views = each.map(|modes| modes.map(report::json::Owned));
-            write_json(&report::json::Sequence::new(views));
-        }
-        Format::Table => {
+        // JSON: one mode at a time, checked, written and dropped. One scenario gives its
+        // three modes; a stream of several, one such array each.
+        Format::Json => match scenarios.as_slice() {
+            [one] => write_json(&report::json::Sequence::new(modes_json(one, &failed))),
+            all => write_json(&report::json::Sequence::new(all.iter().map(|scenario| {
+                report::json::Sequence::new(modes_json(scenario, &failed))
+            }))),
+        },
+        // A table and Markdown set the three modes side by side.
+        Format::Table | Format::Markdown => {
             let style = style();
-            print_joined(each.map(|modes| report::table::compare(&modes, style)));
+            print_joined(scenarios.iter().map(|scenario| {
+                let modes = checked::compare(scenario);
+                failed.set(failed.get() || policy::compare_failed(&modes));
+                match format {
+                    Format::Table => report::table::compare(&modes, style),
+                    _ => report::markdown::compare(&modes),
+                }
+            }));
         }
-        Format::Markdown => print_joined(each.map(|modes| report::markdown::compare(&modes))),
     }
     policy::analysed(failed.get(), load_failed)
+}
+
+/// The three modes of `scenario` for `compare --format json`, each checked when it is
+/// serialised; `failed` records the verdict of the scenario's own mode.
+fn modes_json<'s>(
+    scenario: &'s Scenario,
+    failed: &'s std::cell::Cell<bool>,
+) -> impl Iterator<Item = report::json::Owned<'s>> + 's {
+    EndpointAccess::ALL.into_iter().map(move |mode| {
+        let checked = checked::check(scenario, Some(mode));
+        if policy::fails_compare(&checked) {
+            failed.set(true);
+        }
+        report::json::Owned(checked)
+    })
 }
 
 /// Prints each report as it is made, a blank line between two.

@@ -364,6 +364,10 @@ impl Writer<'_> {
                 .vpc(table.vpc)
                 .and_then(|vpc| vpc.internet_gateway.clone())
                 .unwrap_or_default(),
+            RouteTarget::EgressOnlyInternetGateway => scenario
+                .vpc(table.vpc)
+                .and_then(|vpc| vpc.egress_only_internet_gateway.clone())
+                .unwrap_or_default(),
             RouteTarget::Nat(nat) => scenario
                 .nat_gateway(nat)
                 .map(|nat| nat.id.clone())

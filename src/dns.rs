@@ -782,6 +782,13 @@ pub fn is_public_ipv6(ip: std::net::Ipv6Addr) -> bool {
         || first & 0xfe00 == 0xfc00)
 }
 
+/// A unique local address (`fc00::/7`, RFC 4193): private, never routed on the internet.
+pub fn is_ula(ip: std::net::Ipv6Addr) -> bool {
+    ip.segments()
+        .first()
+        .is_some_and(|first| first & 0xfe00 == 0xfc00)
+}
+
 /// Whether an address is routable on the internet (not private, shared, loopback,
 /// link-local, multicast or reserved). Documentation ranges count as public (SPEC 2).
 pub fn is_public(ip: Ipv4Addr) -> bool {

@@ -53,7 +53,7 @@ impl<'s> Tracer<'s> {
         // peer. Decided after the route lookup, which tells how the packet travels.
         if let ClientLocation::Internet = client.location {
             if let IpAddr::V6(v6) = address
-                && !is_ula(v6)
+                && !crate::dns::is_ula(v6)
                 && scenario
                     .cluster_vpc()
                     .is_some_and(|vpc| vpc.internet_gateway.is_some())
@@ -358,11 +358,4 @@ impl<'s> Tracer<'s> {
             RouteTarget::Connection(conn) => self.connection_id(conn).to_owned(),
         }
     }
-}
-
-/// A unique local address (`fc00::/7`, RFC 4193): private, never routed on the internet.
-pub(crate) fn is_ula(ip: std::net::Ipv6Addr) -> bool {
-    ip.segments()
-        .first()
-        .is_some_and(|first| first & 0xfe00 == 0xfc00)
 }

@@ -109,7 +109,7 @@ fn a_node_whose_ipv6_block_is_not_allowlisted_falls_back_to_ipv4_through_nat() {
     assert_eq!(flow.family(), Some(Family::Ipv4));
     let first = flow.targets[0].blocked.as_ref().unwrap();
     assert_eq!(first.reason.code(), "PUBLIC_CIDR_DENY");
-    assert_eq!(flow.expectation.unwrap().met, true);
+    assert!(flow.expectation.unwrap().met);
 }
 
 #[test]

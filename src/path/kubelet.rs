@@ -50,7 +50,7 @@ impl<'s> Tracer<'s> {
                 groups: &cluster.security_groups,
                 found,
                 port: KUBELET,
-                to: to,
+                to,
             }),
             None => {
                 let names = scenario.sg_names(&cluster.security_groups);
@@ -120,7 +120,7 @@ impl<'s> Tracer<'s> {
                 groups: &node.security_groups,
                 found,
                 port: KUBELET,
-                from: from,
+                from,
             }),
             None => {
                 let names = scenario.sg_names(&node.security_groups);

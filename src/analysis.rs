@@ -2,12 +2,12 @@
 //! with the client's `expect`. The scenario-wide rules run on the result
 //! ([`crate::rules::check`]); [`crate::checked`] keeps the two together.
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use crate::dns::{Resolution, Resolver};
 use crate::path::{EndpointKind, KubeletPath, Target, Tracer};
 use crate::reason::{Blocked, Reason};
-use crate::scenario::{Client, EndpointAccess, ExpectedAnswer, Scenario};
+use crate::scenario::{Client, EndpointAccess, ExpectedAnswer, Family, Scenario};
 
 /// One client's flow to the API server.
 #[derive(Debug, Clone)]
@@ -18,7 +18,8 @@ pub struct Flow<'s> {
     pub dns: Resolution,
     /// Which endpoint the answer points at; `None` when nothing resolved.
     pub endpoint: Option<EndpointKind>,
-    /// One trace per resolved address, in answer order.
+    /// One trace per resolved address of a family the client has, in the order it tries
+    /// them: a dual-stack client every IPv6 address first, then every IPv4 one (SPEC 7.4).
     pub targets: Vec<Target<'s>>,
     /// Why the flow fails: the resolution failure, or the first target's block.
     pub blocked: Option<Blocked>,
@@ -30,6 +31,33 @@ impl Flow<'_> {
     pub fn reachable(&self) -> bool {
         self.targets.iter().any(Target::reachable)
     }
+
+    /// The family of the target that decides the verdict: the first reachable target, else
+    /// the first target; `None` with no target (SPEC 7.7).
+    pub fn family(&self) -> Option<Family> {
+        decisive_family(&self.targets)
+    }
+}
+
+fn decisive_family(targets: &[Target<'_>]) -> Option<Family> {
+    targets
+        .iter()
+        .find(|target| target.reachable())
+        .or_else(|| targets.first())
+        .map(Target::family)
+}
+
+/// The addresses `client` tries, in order: only families it has; a dual-stack client tries
+/// every IPv6 address first (answer order), then every IPv4 one, as kubectl's Go dialer and
+/// curl do (Go 1.5 release notes, net: Happy Eyeballs "giving the first address family a
+/// 300ms head start"; curl docs, "preferring IPv6 first").
+pub fn attempt_order(client: &Client, answered: &[IpAddr]) -> Vec<IpAddr> {
+    let v6 = answered.iter().filter(|ip| ip.is_ipv6());
+    let v4 = answered.iter().filter(|ip| ip.is_ipv4());
+    match client.ipv6 {
+        Some(_) => v6.chain(v4).copied().collect(),
+        None => v4.copied().collect(),
+    }
 }
 
 /// A client's `expect`, and whether the flow met it.
@@ -37,6 +65,7 @@ impl Flow<'_> {
 pub struct ExpectationResult {
     pub answer: Option<ExpectedAnswer>,
     pub reachable: Option<bool>,
+    pub family: Option<Family>,
     pub met: bool,
 }
 
@@ -109,8 +138,7 @@ pub fn analyse(scenario: &Scenario, mode: Option<EndpointAccess>) -> Analysis<'_
 /// Resolves and traces one client.
 pub fn flow<'s>(resolver: &Resolver<'_>, tracer: &Tracer<'s>, client: &'s Client) -> Flow<'s> {
     let dns = resolver.resolve(client.location);
-    let targets: Vec<Target<'s>> = dns
-        .addresses()
+    let targets: Vec<Target<'s>> = attempt_order(client, &dns.addresses())
         .into_iter()
         .map(|address| tracer.trace(client, address))
         .collect();
@@ -131,10 +159,14 @@ pub fn flow<'s>(resolver: &Resolver<'_>, tracer: &Tracer<'s>, client: &'s Client
             ExpectedAnswer::None => endpoint.is_none(),
         });
         let reachable_met = expect.reachable.is_none_or(|want| want == reachable);
+        let family_met = expect
+            .family
+            .is_none_or(|want| decisive_family(&targets) == Some(want));
         ExpectationResult {
             answer: expect.answer,
             reachable: expect.reachable,
-            met: answer_met && reachable_met,
+            family: expect.family,
+            met: answer_met && reachable_met && family_met,
         }
     });
     Flow {

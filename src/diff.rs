@@ -9,8 +9,6 @@
 //! A side may be empty: a Terraform plan with no prior state has no before, so every flow is
 //! `added`; a destroyed cluster has no after, so every flow is `removed`.
 
-use std::net::Ipv4Addr;
-
 use crate::analysis::Flow;
 use crate::checked::Checked;
 use crate::dns::AnsweredBy;
@@ -136,7 +134,7 @@ pub struct FlowSummary {
     pub mode: EndpointAccess,
     pub answered_by: AnsweredBy,
     /// The answered addresses, in answer order.
-    pub addresses: Vec<Ipv4Addr>,
+    pub addresses: Vec<std::net::IpAddr>,
     /// `None` when nothing resolved.
     pub endpoint: Option<EndpointKind>,
     pub reachable: bool,
@@ -472,7 +470,7 @@ mod tests {
                 EndpointKind::Public => AnsweredBy::PublicDns,
                 EndpointKind::Private => AnsweredBy::PrivateHostedZone,
             },
-            addresses: vec![Ipv4Addr::from(address)],
+            addresses: vec![std::net::Ipv4Addr::from(address).into()],
             endpoint: Some(endpoint),
             reachable: true,
             reason: None,

@@ -23,10 +23,19 @@
 //!   instances inside a VPC reach it.
 //! - In private mode, public DNS resolves the endpoint name to the private ENI addresses
 //!   (EKS user guide, cluster-endpoint, since December 2019).
+//! - A dual-stack endpoint (an `ipFamily: ipv6` cluster under `api.aws`, since October 2024)
+//!   answers AAAA records too: the cluster endpoints are "dual stack with both IPv4 and IPv6
+//!   addresses", and the EKS-owned network interfaces "are assigned an IPv4 and an IPv6
+//!   address" (EKS user guide, cluster-endpoint and network-reqs). The answer lists the A
+//!   records, then the AAAA records; in private mode public DNS answers the ENIs' IPv6
+//!   addresses as AAAA, mirroring the zone (SPEC 7.2, choice).
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
-use hickory_proto::rr::{Name, RData, Record, rdata::A};
+use hickory_proto::rr::{
+    Name, RData, Record,
+    rdata::{A, AAAA},
+};
 
 use crate::reason::{Blocked, Reason};
 use crate::scenario::{
@@ -87,12 +96,13 @@ pub struct Resolution {
 }
 
 impl Resolution {
-    /// The answered IPv4 addresses, in answer order.
-    pub fn addresses(&self) -> Vec<Ipv4Addr> {
+    /// The answered addresses, in answer order: A records, then AAAA records.
+    pub fn addresses(&self) -> Vec<IpAddr> {
         self.records
             .iter()
             .filter_map(|record| match &record.data {
-                RData::A(A(ip)) => Some(*ip),
+                RData::A(A(ip)) => Some(IpAddr::V4(*ip)),
+                RData::AAAA(AAAA(ip)) => Some(IpAddr::V6(*ip)),
                 _ => None,
             })
             .collect()
@@ -156,7 +166,7 @@ impl Query {
 }
 
 enum Outcome {
-    Answer(AnsweredBy, Vec<Ipv4Addr>),
+    Answer(AnsweredBy, Vec<IpAddr>),
     Fail(Blocked),
 }
 
@@ -216,7 +226,13 @@ impl<'s> Resolver<'s> {
             answered_by,
             records: addresses
                 .iter()
-                .map(|ip| Record::from_rdata(self.name().clone(), ENDPOINT_TTL, RData::A(A(*ip))))
+                .map(|ip| {
+                    let data = match ip {
+                        IpAddr::V4(v4) => RData::A(A(*v4)),
+                        IpAddr::V6(v6) => RData::AAAA(AAAA(*v6)),
+                    };
+                    Record::from_rdata(self.name().clone(), ENDPOINT_TTL, data)
+                })
                 .collect(),
             trail,
             failure,
@@ -489,7 +505,13 @@ impl<'s> Resolver<'s> {
             most_specific_forward_rule(&vpc.forward_rules, self.name()).map(|(_, rule)| rule);
         match rule {
             Some(rule) if !zone || overrides_private_hosted_zone(rule, self.name()) => {
-                let targets = join_ips(&rule.target_ips);
+                let targets = join_ips(
+                    &rule
+                        .target_ips
+                        .iter()
+                        .map(|ip| IpAddr::V4(*ip))
+                        .collect::<Vec<_>>(),
+                );
                 q.trail.push(if zone {
                     format!(
                         "{label}: {} names the endpoint hostname itself and, on the tie, overrides the EKS private hosted zone: forwards to {targets}",
@@ -511,14 +533,14 @@ impl<'s> Resolver<'s> {
                     vpc.id,
                     rule.describe()
                 ));
-                return Outcome::Answer(AnsweredBy::PrivateHostedZone, scenario.eni_ips());
+                return Outcome::Answer(AnsweredBy::PrivateHostedZone, self.eni_answer());
             }
             None if zone => {
                 q.trail.push(format!(
                     "{label}: the EKS private hosted zone (associated with {}) answers with the ENI addresses",
                     vpc.id
                 ));
-                return Outcome::Answer(AnsweredBy::PrivateHostedZone, scenario.eni_ips());
+                return Outcome::Answer(AnsweredBy::PrivateHostedZone, self.eni_answer());
             }
             None => {}
         }
@@ -669,20 +691,51 @@ impl<'s> Resolver<'s> {
             } else {
                 ""
             };
+            let mut answer: Vec<IpAddr> = cluster
+                .public_endpoint_ips
+                .iter()
+                .map(|ip| IpAddr::V4(*ip))
+                .collect();
+            let mut placeholder = placeholder.to_owned();
+            if cluster.dual_stack {
+                answer.extend(
+                    cluster
+                        .public_endpoint_ipv6
+                        .iter()
+                        .map(|ip| IpAddr::V6(*ip)),
+                );
+                if cluster.public_endpoint_ipv6_placeholder
+                    && !cluster.public_endpoint_ips_placeholder
+                {
+                    placeholder =
+                        " (IPv6 placeholders: publicEndpointIps has no IPv6 address)".to_owned();
+                }
+            }
             trail.push(format!(
                 "public DNS: {} → public endpoint {}{placeholder}",
                 self.name(),
-                join_ips(&cluster.public_endpoint_ips)
+                join_ips(&answer)
             ));
-            Outcome::Answer(AnsweredBy::PublicDns, cluster.public_endpoint_ips.clone())
+            Outcome::Answer(AnsweredBy::PublicDns, answer)
         } else {
+            let answer = self.eni_answer();
             trail.push(format!(
                 "public DNS: {} → private ENI addresses {} (private mode: public DNS returns the private IPs)",
                 self.name(),
-                join_ips(&self.scenario.eni_ips())
+                join_ips(&answer)
             ));
-            Outcome::Answer(AnsweredBy::PublicDns, self.scenario.eni_ips())
+            Outcome::Answer(AnsweredBy::PublicDns, answer)
         }
+    }
+
+    /// The ENI addresses as answered: A records, then AAAA records on a dual-stack endpoint.
+    fn eni_answer(&self) -> Vec<IpAddr> {
+        let scenario = self.scenario;
+        let mut answer: Vec<IpAddr> = scenario.eni_ips().into_iter().map(IpAddr::V4).collect();
+        if scenario.cluster.dual_stack {
+            answer.extend(scenario.eni_ipv6s().into_iter().map(IpAddr::V6));
+        }
+        answer
     }
 }
 
@@ -710,11 +763,30 @@ pub fn overrides_private_hosted_zone(rule: &ForwardRule, endpoint: &Name) -> boo
     rule.domain.zone_of(endpoint) && rule.domain.num_labels() == endpoint.num_labels()
 }
 
-fn join_ips(ips: &[Ipv4Addr]) -> String {
+fn join_ips(ips: &[IpAddr]) -> String {
     ips.iter()
         .map(|ip| ip.to_string())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Whether an IPv6 address is routable on the internet: not unspecified, loopback,
+/// link-local, multicast or unique local (`fc00::/7`). `2001:db8::/32` counts as public so
+/// examples can use it (SPEC 7.2), as the IPv4 documentation ranges do.
+pub fn is_public_ipv6(ip: std::net::Ipv6Addr) -> bool {
+    let first = ip.segments().first().copied().unwrap_or_default();
+    !(ip.is_unspecified()
+        || ip.is_loopback()
+        || ip.is_multicast()
+        || first & 0xffc0 == 0xfe80
+        || first & 0xfe00 == 0xfc00)
+}
+
+/// A unique local address (`fc00::/7`, RFC 4193): private, never routed on the internet.
+pub fn is_ula(ip: std::net::Ipv6Addr) -> bool {
+    ip.segments()
+        .first()
+        .is_some_and(|first| first & 0xfe00 == 0xfc00)
 }
 
 /// Whether an address is routable on the internet (not private, shared, loopback,

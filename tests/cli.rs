@@ -193,6 +193,17 @@ fn every_bundled_scenario_gives_the_verdicts_its_comments_promise() {
                 v("node-in-cp-subnet", "private", true, None),
             ],
         ),
+        (
+            // node-a's IPv6 attempt is refused (its own /64 is not allowlisted) and it gets in
+            // over IPv4 through the NAT gateway; node-b connects over IPv6.
+            "scenarios/dual-stack.yaml",
+            0,
+            vec![
+                v("node-a", "public", true, None),
+                v("node-b", "public", true, None),
+                v("laptop", "public", false, Some("PUBLIC_CIDR_DENY")),
+            ],
+        ),
     ];
     let bundled = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"))
         .unwrap()

@@ -60,6 +60,7 @@ fn routes(scenario: &Scenario, table: &str) -> Vec<(String, String)> {
         .map(|route| {
             let target = match route.target {
                 RouteTarget::InternetGateway => "igw".to_owned(),
+                RouteTarget::EgressOnlyInternetGateway => "eigw".to_owned(),
                 RouteTarget::Nat(nat) => scenario.nat_gateway(nat).unwrap().id.clone(),
                 RouteTarget::Connection(c) => scenario.connection(c).unwrap().id.clone(),
                 RouteTarget::Local => "local".to_owned(),

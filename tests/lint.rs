@@ -143,6 +143,24 @@ fn every_rule_has_a_fixture_that_triggers_it_at_the_right_line() {
                 .map(|line| expect("EKS020", "warning", line))
                 .collect(),
         ),
+        ("eks021.yaml", 1, vec![expect("EKS021", "error", 15)]),
+        ("eks022.yaml", 1, vec![expect("EKS022", "error", 7)]),
+        ("eks023.yaml", 1, vec![expect("EKS023", "error", 38)]),
+        (
+            "eks024.yaml",
+            0,
+            vec![
+                expect("EKS024", "warning", 10),
+                expect("EKS024", "warning", 14),
+                expect("EKS024", "warning", 15),
+            ],
+        ),
+        ("eks025.yaml", 0, vec![expect("EKS025", "warning", 38)]),
+        (
+            "eks026.yaml",
+            0,
+            vec![expect("EKS026", "info", 39), expect("EKS026", "info", 42)],
+        ),
     ];
     let mut fixtures: Vec<String> =
         std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rules"))
@@ -251,7 +269,7 @@ fn directories_are_walked_in_a_stable_order_and_an_invalid_file_does_not_stop_th
     assert_eq!(files, sorted);
     assert!(files.contains(&"tests/fixtures/rules/eks000.yaml"));
     assert!(files.contains(&"tests/fixtures/rules/eks018.yaml"));
-    assert!(out.ends_with("in 28 files; 1 file is invalid.\n"), "{out}");
+    assert!(out.ends_with("in 34 files; 1 file is invalid.\n"), "{out}");
     // The same run twice prints the same thing (workers finish in any order).
     assert_eq!(lint(&["tests/fixtures/rules"]).1, out);
 }
@@ -413,7 +431,7 @@ fn quiet_drops_the_summary_line_and_nothing_else() {
     let summary = out.strip_prefix(&quiet_out).unwrap();
     assert!(
         summary.starts_with("Found ")
-            && summary.ends_with(" in 28 files; 1 file is invalid.\n")
+            && summary.ends_with(" in 34 files; 1 file is invalid.\n")
             && summary.lines().count() == 1,
         "{summary}"
     );
@@ -943,6 +961,7 @@ fn the_bundled_scenarios_lint_with_exactly_the_findings_they_demonstrate() {
             ("custom-dhcp-dns.yaml", "EKS003"),
             ("custom-dhcp-dns.yaml", "EKS007"),
             ("dns-hostnames-off.yaml", "EKS006"),
+            ("dual-stack.yaml", "EKS026"),
             ("peered-vpc.yaml", "EKS012"),
             ("public-and-private.yaml", "EKS003"),
             ("vpn-office-public-dns.yaml", "EKS012"),

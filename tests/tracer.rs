@@ -1122,5 +1122,6 @@ fn context(flow: &common::Traced) -> eksflow::path::Context<'_> {
         scenario: flow.scenario,
         client: flow.flow.client,
         address: flow.targets[0].address,
+        source: flow.targets[0].source,
     }
 }

@@ -9,7 +9,7 @@
 //! Each crossing enters the place it lands in into the walk's [`Passed`] set; a place
 //! entered twice is a routing loop (`ROUTING_LOOP`), named after the route that closes it.
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use super::Tracer;
 use super::transit::transit_lookup;
@@ -23,7 +23,7 @@ impl<'s> Tracer<'s> {
         &self,
         from: Attachment,
         connection: &Connection,
-        destination: Ipv4Addr,
+        destination: IpAddr,
     ) -> Option<Attachment> {
         let scenario = self.scenario;
         match &connection.kind {

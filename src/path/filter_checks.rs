@@ -7,7 +7,7 @@
 //! and for the reply on the ephemeral ports 1024-65535; when no rule lets a reply through,
 //! the sentence says that return traffic needs those ports.
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use super::filters::{AclVerdict, Direction, evaluate_acl, sg_egress_allows};
 use super::walk::{Check, Walk};
@@ -22,7 +22,7 @@ impl<'s> Tracer<'s> {
         &self,
         walk: &mut Walk<'s>,
         client: &'s Client,
-        destination: Ipv4Addr,
+        destination: IpAddr,
         destination_groups: &[SgIx],
     ) -> Check {
         let ClientLocation::Subnet(_) = client.location else {
@@ -65,7 +65,7 @@ impl<'s> Tracer<'s> {
         walk: &mut Walk<'s>,
         subnet: &'s Subnet,
         direction: Direction,
-        peer: Ipv4Addr,
+        peer: IpAddr,
         ports: PortRange,
         leg: Leg,
     ) -> Check {

@@ -5,7 +5,7 @@
 //! the request and the reply are each checked, rules in number order, first match wins,
 //! implicit deny at the end (VPC user guide, "Control subnet traffic with network ACLs").
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use crate::scenario::{AclRule, NetworkAcl, PortRange, Scenario, SgIx, SgPeer, SgRule};
 
@@ -42,7 +42,7 @@ pub enum AclVerdict<'a> {
 pub fn evaluate_acl(
     acl: &NetworkAcl,
     direction: Direction,
-    peer: Ipv4Addr,
+    peer: IpAddr,
     ports: PortRange,
 ) -> AclVerdict<'_> {
     let rules = match direction {
@@ -119,7 +119,7 @@ pub fn sg_egress_allows<'a>(
     scenario: &'a Scenario,
     groups: &[SgIx],
     port: u16,
-    destination: Ipv4Addr,
+    destination: IpAddr,
     destination_groups: &[SgIx],
 ) -> Option<SgMatch<'a>> {
     for &group_ix in groups {
@@ -145,7 +145,7 @@ pub fn sg_ingress_allows<'a>(
     scenario: &'a Scenario,
     groups: &[SgIx],
     port: u16,
-    source: Ipv4Addr,
+    source: IpAddr,
     source_groups: &[SgIx],
 ) -> Option<SgMatch<'a>> {
     for &group_ix in groups {
@@ -163,7 +163,7 @@ pub fn sg_ingress_allows<'a>(
     None
 }
 
-fn rule_matches(rule: &SgRule, port: u16, peer: Ipv4Addr, peer_groups: &[SgIx]) -> bool {
+fn rule_matches(rule: &SgRule, port: u16, peer: IpAddr, peer_groups: &[SgIx]) -> bool {
     if !rule.protocol.matches_tcp() {
         return false;
     }
@@ -202,7 +202,7 @@ mod tests {
         }
     }
 
-    const PEER: Ipv4Addr = Ipv4Addr::new(10, 0, 1, 50);
+    const PEER: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 1, 50));
 
     #[test]
     fn nacl_first_matching_rule_wins() {

@@ -33,7 +33,7 @@
 //!   connection (VPC peering guide, "Edge to edge routing through a gateway or private
 //!   connection").
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use super::filters::Direction;
 use super::transit::transit_lookup;
@@ -62,13 +62,13 @@ enum Entry<'s> {
 /// How a request leaves for the internet: the source address the internet sees, and, for a
 /// NAT gateway reached over a transit gateway, what the reply needs on its way back.
 pub(super) struct Egress<'s> {
-    pub(super) source: Ipv4Addr,
+    pub(super) source: IpAddr,
     pub(super) origin: SourceOrigin<'s>,
     pub(super) central: Option<CentralNat<'s>>,
 }
 
 impl<'s> Egress<'s> {
-    pub(super) fn direct(source: Ipv4Addr, origin: SourceOrigin<'s>) -> Self {
+    pub(super) fn direct(source: IpAddr, origin: SourceOrigin<'s>) -> Self {
         Egress {
             source,
             origin,
@@ -94,7 +94,7 @@ impl<'s> Tracer<'s> {
         walk: &mut Walk<'s>,
         client: &'s Client,
         subnet: &'s Subnet,
-        address: Ipv4Addr,
+        address: IpAddr,
     ) -> Result<Egress<'s>, Blocked> {
         let mut passed = Passed::starting_in(Attachment::Vpc(subnet.vpc));
         self.vpc_to_internet(walk, &mut passed, client, Entry::Client(subnet), address)
@@ -108,7 +108,7 @@ impl<'s> Tracer<'s> {
         passed: &mut Passed,
         client: &'s Client,
         entry: Entry<'s>,
-        address: Ipv4Addr,
+        address: IpAddr,
     ) -> Result<Egress<'s>, Blocked> {
         let scenario = self.scenario;
         let (subnet, vpc_ix) = match entry {
@@ -118,7 +118,7 @@ impl<'s> Tracer<'s> {
         let (table, next) = match subnet {
             Some(subnet) => lookup_subnet(scenario, subnet, address),
             // The main route table of a bare attachment: only the local routes.
-            None if scenario.vpc(vpc_ix).is_some_and(|v| v.contains(address)) => {
+            None if scenario.vpc(vpc_ix).is_some_and(|v| v.holds(address)) => {
                 (None, VpcNextHop::Local)
             }
             None => (None, VpcNextHop::None),
@@ -176,6 +176,21 @@ impl<'s> Tracer<'s> {
         }
         match route.target {
             RouteTarget::Local => Err(unreachable_blocked()),
+            // IPv6 has no NAT: an internet gateway or egress-only internet gateway carries the
+            // client's own address ("It is routed using an internet gateway or egress-only
+            // internet gateway", EKS user guide, cni-ipv6), so no publicIp is needed.
+            RouteTarget::InternetGateway | RouteTarget::EgressOnlyInternetGateway
+                if address.is_ipv6() =>
+            {
+                let Some(vpc) = scenario.vpc(vpc_ix) else {
+                    return Err(unreachable_blocked());
+                };
+                let egress_only = route.target == RouteTarget::EgressOnlyInternetGateway;
+                walk.pass(Step::Ipv6Gateway { vpc, egress_only });
+                Ok(Egress::direct(walk.source, SourceOrigin::OwnIpv6))
+            }
+            // Validation refuses an IPv4 route to an egress-only internet gateway.
+            RouteTarget::EgressOnlyInternetGateway => Err(unreachable_blocked()),
             RouteTarget::InternetGateway => {
                 let Some(vpc) = scenario.vpc(vpc_ix) else {
                     return Err(unreachable_blocked());
@@ -183,6 +198,7 @@ impl<'s> Tracer<'s> {
                 let igw = vpc.internet_gateway.clone().unwrap_or_default();
                 match (entry, client.public_ip) {
                     (Entry::Client(_), Some(public_ip)) => {
+                        let public_ip = IpAddr::V4(public_ip);
                         walk.pass(Step::InternetGateway { vpc, public_ip });
                         Ok(Egress::direct(public_ip, SourceOrigin::InstancePublicIp))
                     }
@@ -196,13 +212,11 @@ impl<'s> Tracer<'s> {
                     (Entry::Transit { connection, .. }, _) => walk.block(
                         igw.clone(),
                         Reason::NoPublicIp,
-                        format!("traffic from transit gateway {} reaches internet gateway {igw} with the private source {} of client {}; an internet gateway only translates addresses of instances in {} with a public IPv4 address (route the attachment subnet's 0.0.0.0/0 to a NAT gateway)", connection.id, client.ip, client.name, vpc.id),
+                        format!("traffic from transit gateway {} reaches internet gateway {igw} with the private source {} of client {}; an internet gateway only translates addresses of instances in {} with a public IPv4 address (route the attachment subnet's 0.0.0.0/0 to a NAT gateway)", connection.id, walk.source, client.name, vpc.id),
                     ),
                 }
             }
-            RouteTarget::Nat(nat_ix) => {
-                self.through_nat(walk, client, entry, subnet, nat_ix, address)
-            }
+            RouteTarget::Nat(nat_ix) => self.through_nat(walk, entry, subnet, nat_ix, address),
             RouteTarget::Connection(conn) => {
                 let Some(connection) = scenario.connection(conn) else {
                     return Err(unreachable_blocked());
@@ -248,11 +262,10 @@ impl<'s> Tracer<'s> {
     fn through_nat(
         &self,
         walk: &mut Walk<'s>,
-        client: &'s Client,
         entry: Entry<'s>,
         from: Option<&'s Subnet>,
         nat_ix: NatIx,
-        address: Ipv4Addr,
+        address: IpAddr,
     ) -> Result<Egress<'s>, Blocked> {
         let scenario = self.scenario;
         let Some(nat) = scenario.nat_gateway(nat_ix) else {
@@ -267,12 +280,12 @@ impl<'s> Tracer<'s> {
                 walk,
                 nat_subnet,
                 Direction::Inbound,
-                client.ip,
+                walk.source,
                 PortRange::HTTPS,
                 Leg::RequestIntoNat,
             )?;
         }
-        let Some(public_ip) = nat.public_ip else {
+        let Some(public_ip) = nat.public_ip.map(IpAddr::V4) else {
             return walk.block(
                 nat.id.clone(),
                 Reason::NatNoInternet,
@@ -347,7 +360,7 @@ impl<'s> Tracer<'s> {
         client: &'s Client,
         from: Attachment,
         connection: &'s Connection,
-        address: Ipv4Addr,
+        address: IpAddr,
     ) -> Result<Egress<'s>, Blocked> {
         let Some(hop) = transit_lookup(self.scenario, &connection.kind, from, address) else {
             return walk.block(
@@ -393,7 +406,7 @@ impl<'s> Tracer<'s> {
         client: &'s Client,
         mut network_ix: NetworkIx,
         mut arrived: Option<&'s Connection>,
-        address: Ipv4Addr,
+        address: IpAddr,
     ) -> Result<Egress<'s>, Blocked> {
         let scenario = self.scenario;
         loop {
@@ -459,7 +472,7 @@ impl<'s> Tracer<'s> {
         route: &NetworkRoute,
         connection: &Connection,
         vpc: VpcIx,
-        address: Ipv4Addr,
+        address: IpAddr,
     ) -> Result<Egress<'s>, Blocked> {
         let vpc_id = self.vpc_id(vpc);
         let (reason, why) = match connection.kind {
@@ -498,9 +511,12 @@ impl<'s> Tracer<'s> {
         client: &'s Client,
         network: &'s Network,
         arrived: Option<&'s Connection>,
-        address: Ipv4Addr,
+        address: IpAddr,
     ) -> Result<Egress<'s>, Blocked> {
-        match (network.internet_egress_ip, arrived) {
+        if address.is_ipv6() {
+            return self.network_ipv6_egress(walk, client, network, arrived, address);
+        }
+        match (network.internet_egress_ip.map(IpAddr::V4), arrived) {
             (Some(egress), None) => {
                 walk.pass(Step::NetworkEgress { network, egress });
                 Ok(Egress::direct(egress, SourceOrigin::NetworkEgress(network)))
@@ -522,6 +538,42 @@ impl<'s> Tracer<'s> {
                 connection.id.clone(),
                 Reason::NoInternetEgress,
                 format!("route to {address} goes over {} to network {}, which has no internetEgressIp", connection.id, network.id),
+            ),
+        }
+    }
+
+    /// An IPv6 destination no route of `network` covers: the site needs `ipv6Internet`, and
+    /// its hosts leave with their own addresses (SPEC 7.5).
+    fn network_ipv6_egress(
+        &self,
+        walk: &mut Walk<'s>,
+        client: &'s Client,
+        network: &'s Network,
+        arrived: Option<&'s Connection>,
+        address: IpAddr,
+    ) -> Result<Egress<'s>, Blocked> {
+        match (network.ipv6_internet, arrived) {
+            (true, None) => {
+                walk.pass(Step::NetworkIpv6Egress { network });
+                Ok(Egress::direct(walk.source, SourceOrigin::OwnIpv6))
+            }
+            (true, Some(connection)) => {
+                walk.pass(Step::Carried {
+                    connection,
+                    network,
+                });
+                walk.pass(Step::NetworkIpv6Egress { network });
+                Ok(Egress::direct(walk.source, SourceOrigin::OwnIpv6))
+            }
+            (false, None) => walk.block(
+                network.id.clone(),
+                Reason::NoInternetEgress,
+                format!("network {} has no IPv6 internet access (ipv6Internet is false), so client {} cannot reach the public endpoint {address}", network.id, client.name),
+            ),
+            (false, Some(connection)) => walk.block(
+                connection.id.clone(),
+                Reason::NoInternetEgress,
+                format!("route to {address} goes over {} to network {}, which has no IPv6 internet access (ipv6Internet is false)", connection.id, network.id),
             ),
         }
     }

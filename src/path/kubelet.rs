@@ -11,6 +11,8 @@
 //! Network ACLs do not filter traffic between instances of the same subnet (VPC FAQ): when the
 //! ENI and the node share a subnet, one step says so and the NACL checks are skipped.
 
+use std::net::IpAddr;
+
 use super::filters::{Direction, sg_egress_allows, sg_ingress_allows};
 use super::walk::{Check, Walk, unreachable_blocked};
 use super::{KUBELET, Leg, Step, Tracer, VpcNextHop, lookup_subnet, routes};
@@ -23,6 +25,7 @@ impl<'s> Tracer<'s> {
         walk: &mut Walk<'s>,
         eni: &'s Eni,
         node: &'s Client,
+        (from, to): (IpAddr, IpAddr),
     ) -> Check {
         let scenario = self.scenario;
         let cluster = &scenario.cluster;
@@ -40,21 +43,21 @@ impl<'s> Tracer<'s> {
             scenario,
             &cluster.security_groups,
             KUBELET,
-            node.ip,
+            to,
             &node.security_groups,
         ) {
             Some(found) => walk.pass(Step::SgEgress {
                 groups: &cluster.security_groups,
                 found,
                 port: KUBELET,
-                to: node.ip,
+                to,
             }),
             None => {
                 let names = scenario.sg_names(&cluster.security_groups);
                 return walk.block(
                     names.clone(),
                     Reason::SgEgressDeny,
-                    format!("the cluster security groups {names} allow no egress to tcp/{KUBELET} at {} (node group {})", node.ip, node.name),
+                    format!("the cluster security groups {names} allow no egress to tcp/{KUBELET} at {} (node group {})", to, node.name),
                 );
             }
         }
@@ -67,12 +70,12 @@ impl<'s> Tracer<'s> {
                 walk,
                 eni_subnet,
                 Direction::Outbound,
-                node.ip,
+                to,
                 kubelet,
                 Leg::Request,
             )?;
         }
-        let (table, next) = lookup_subnet(scenario, eni_subnet, node.ip);
+        let (table, next) = lookup_subnet(scenario, eni_subnet, to);
         match next {
             VpcNextHop::Local => {
                 let Some(vpc) = scenario.vpc(eni_subnet.vpc) else {
@@ -91,7 +94,7 @@ impl<'s> Tracer<'s> {
                     Reason::NoRoute,
                     format!(
                         "route table {table_name} of ENI subnet {} has no local route to node {}",
-                        eni_subnet.id, node.ip
+                        eni_subnet.id, to
                     ),
                 );
             }
@@ -101,7 +104,7 @@ impl<'s> Tracer<'s> {
                 walk,
                 node_subnet,
                 Direction::Inbound,
-                eni.ip,
+                from,
                 kubelet,
                 Leg::Request,
             )?;
@@ -110,14 +113,14 @@ impl<'s> Tracer<'s> {
             scenario,
             &node.security_groups,
             KUBELET,
-            eni.ip,
+            from,
             &cluster.security_groups,
         ) {
             Some(found) => walk.pass(Step::SgIngress {
                 groups: &node.security_groups,
                 found,
                 port: KUBELET,
-                from: eni.ip,
+                from,
             }),
             None => {
                 let names = scenario.sg_names(&node.security_groups);
@@ -131,7 +134,7 @@ impl<'s> Tracer<'s> {
                     Reason::SgIngressDeny,
                     format!(
                         "the node security groups {names} allow no tcp/{KUBELET} from the control plane ({} or the cluster security groups {})",
-                        eni.ip,
+                        from,
                         scenario.sg_names(&cluster.security_groups)
                     ),
                 );
@@ -142,7 +145,7 @@ impl<'s> Tracer<'s> {
                 walk,
                 node_subnet,
                 Direction::Outbound,
-                eni.ip,
+                from,
                 PortRange::EPHEMERAL,
                 Leg::Reply,
             )?;
@@ -150,7 +153,7 @@ impl<'s> Tracer<'s> {
                 walk,
                 eni_subnet,
                 Direction::Inbound,
-                node.ip,
+                to,
                 PortRange::EPHEMERAL,
                 Leg::Reply,
             )?;

@@ -35,7 +35,7 @@ mod steps;
 mod transit;
 mod walk;
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 pub use filters::{
     AclVerdict, Direction, SgMatch, evaluate_acl, sg_egress_allows, sg_ingress_allows,
@@ -46,7 +46,7 @@ pub use transit::TransitHop;
 
 use crate::reason::Blocked;
 use crate::scenario::{
-    Client, ClientLocation, ConnIx, EndpointAccess, Eni, Scenario, Subnet, SubnetIx, VpcIx,
+    Client, ClientLocation, ConnIx, EndpointAccess, Eni, Family, Scenario, Subnet, SubnetIx, VpcIx,
 };
 use walk::Walk;
 
@@ -87,7 +87,9 @@ pub struct Hop {
 /// The path to one resolved address.
 #[derive(Debug, Clone)]
 pub struct Target<'s> {
-    pub address: Ipv4Addr,
+    pub address: IpAddr,
+    /// The client's own address of `address`'s family, which the packet leaves with.
+    pub source: IpAddr,
     pub endpoint: EndpointKind,
     /// Each check the packet met, in order; the last one failed when `blocked` is set.
     pub steps: Vec<Step<'s>>,
@@ -100,12 +102,17 @@ impl Target<'_> {
         self.blocked.is_none()
     }
 
+    pub fn family(&self) -> Family {
+        Family::of(self.address)
+    }
+
     /// The steps in words, for `client`'s flow in `scenario`.
     pub fn hops(&self, scenario: &Scenario, client: &Client) -> Vec<Hop> {
         let cx = Context {
             scenario,
             client,
             address: self.address,
+            source: self.source,
         };
         self.steps.iter().map(|step| step.hop(cx)).collect()
     }
@@ -114,8 +121,10 @@ impl Target<'_> {
 /// The control plane's connection to a node's kubelet (TCP 10250) from one EKS-owned ENI.
 #[derive(Debug, Clone)]
 pub struct KubeletPath<'s> {
-    /// The ENI the connection starts from.
-    pub eni: Ipv4Addr,
+    /// The ENI address the connection starts from (its IPv6 one on an IPv6 cluster).
+    pub eni: IpAddr,
+    /// The node address it goes to.
+    pub node: IpAddr,
     pub steps: Vec<Step<'s>>,
     pub blocked: Option<Blocked>,
 }
@@ -130,7 +139,8 @@ impl KubeletPath<'_> {
         let cx = Context {
             scenario,
             client: node,
-            address: node.ip,
+            address: self.node,
+            source: self.node,
         };
         self.steps.iter().map(|step| step.hop(cx)).collect()
     }
@@ -149,9 +159,9 @@ impl<'s> Tracer<'s> {
     }
 
     /// Which endpoint `address` belongs to under this mode.
-    pub fn endpoint_kind(&self, address: Ipv4Addr) -> EndpointKind {
+    pub fn endpoint_kind(&self, address: IpAddr) -> EndpointKind {
         let cluster = &self.scenario.cluster;
-        if cluster.enis.iter().any(|eni| eni.ip == address) {
+        if cluster.enis.iter().any(|eni| eni.has(address)) {
             EndpointKind::Private
         } else {
             EndpointKind::Public
@@ -159,10 +169,15 @@ impl<'s> Tracer<'s> {
     }
 
     /// Traces `client` → `address`:443.
-    pub fn trace(&self, client: &'s Client, address: Ipv4Addr) -> Target<'s> {
+    pub fn trace(&self, client: &'s Client, address: IpAddr) -> Target<'s> {
         let endpoint = self.endpoint_kind(address);
+        // Targets are only addresses of a family the client has (SPEC 7.4).
+        let source = client
+            .address(Family::of(address))
+            .unwrap_or(std::net::IpAddr::V4(client.ip));
         let mut walk = Walk {
             steps: Vec::with_capacity(12),
+            source,
         };
         let result = match endpoint {
             EndpointKind::Public => self.to_public(&mut walk, client, address),
@@ -170,6 +185,7 @@ impl<'s> Tracer<'s> {
         };
         Target {
             address,
+            source,
             endpoint,
             steps: walk.steps,
             blocked: result.err(),
@@ -179,13 +195,26 @@ impl<'s> Tracer<'s> {
     /// Traces the control plane → `node`:10250 from `eni`. The kubelet connection starts in
     /// the cluster VPC, so the route is always local; the filters are the cluster security
     /// groups' egress, both subnets' NACLs (both ways) and the node's security groups.
+    ///
+    /// On an IPv6 cluster the connection runs between the IPv6 addresses of ENI and node
+    /// (SPEC 7.4, choice: IPv6 clusters register nodes by their IPv6 address).
     pub fn kubelet(&self, eni: &'s Eni, node: &'s Client) -> KubeletPath<'s> {
+        let ipv4 = (IpAddr::V4(eni.ip), IpAddr::V4(node.ip));
+        let (from, to) = match self.scenario.cluster.ip_family {
+            Family::Ipv6 => eni
+                .address(Family::Ipv6)
+                .zip(node.address(Family::Ipv6))
+                .unwrap_or(ipv4),
+            Family::Ipv4 => ipv4,
+        };
         let mut walk = Walk {
             steps: Vec::with_capacity(8),
+            source: from,
         };
-        let blocked = self.kubelet_walk(&mut walk, eni, node).err();
+        let blocked = self.kubelet_walk(&mut walk, eni, node, (from, to)).err();
         KubeletPath {
-            eni: eni.ip,
+            eni: from,
+            node: to,
             steps: walk.steps,
             blocked,
         }

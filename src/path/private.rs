@@ -16,7 +16,7 @@
 //!   them there. This holds both ways: a client's egress rule naming a cluster security
 //!   group, and a cluster security group's ingress rule naming one of the client's.
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use super::filters::{Direction, sg_ingress_allows};
 use super::route_to_cluster::Arrival;
@@ -34,14 +34,14 @@ impl<'s> Tracer<'s> {
         &self,
         walk: &mut Walk<'s>,
         client: &'s Client,
-        address: Ipv4Addr,
+        address: IpAddr,
     ) -> Check {
         let scenario = self.scenario;
         let cluster = &scenario.cluster;
         let Some(eni_subnet) = cluster
             .enis
             .iter()
-            .find(|eni| eni.ip == address)
+            .find(|eni| eni.has(address))
             .and_then(|eni| scenario.subnet(eni.subnet))
         else {
             return Err(unreachable_blocked());
@@ -52,6 +52,14 @@ impl<'s> Tracer<'s> {
         // Where a security group reference can see the client: its own VPC, or a same-region
         // peer. Decided after the route lookup, which tells how the packet travels.
         if let ClientLocation::Internet = client.location {
+            if let IpAddr::V6(v6) = address
+                && !crate::dns::is_ula(v6)
+                && scenario
+                    .cluster_vpc()
+                    .is_some_and(|vpc| vpc.internet_gateway.is_some())
+            {
+                return self.internet_to_eni_ipv6(walk, client, eni_subnet, address);
+            }
             return walk.block(
                 "internet",
                 Reason::PrivateAddressFromInternet,
@@ -81,7 +89,7 @@ impl<'s> Tracer<'s> {
                 walk,
                 eni_subnet,
                 Direction::Inbound,
-                client.ip,
+                walk.source,
                 PortRange::HTTPS,
                 Leg::Request,
             )?;
@@ -97,14 +105,14 @@ impl<'s> Tracer<'s> {
             scenario,
             &cluster.security_groups,
             HTTPS,
-            client.ip,
+            walk.source,
             &source_groups,
         ) {
             Some(found) => walk.pass(Step::SgIngress {
                 groups: &cluster.security_groups,
                 found,
                 port: HTTPS,
-                from: client.ip,
+                from: walk.source,
             }),
             None => {
                 let names = scenario.sg_names(&cluster.security_groups);
@@ -129,7 +137,7 @@ impl<'s> Tracer<'s> {
                 return walk.block(
                     names_or_none.clone(),
                     Reason::SgIngressDeny,
-                    format!("the cluster security groups {names_or_none} on the EKS ENIs allow no tcp/443 from {} (client {}){groups_note}", client.ip, client.name),
+                    format!("the cluster security groups {names_or_none} on the EKS ENIs allow no tcp/443 from {} (client {}){groups_note}", walk.source, client.name),
                 );
             }
         }
@@ -138,12 +146,12 @@ impl<'s> Tracer<'s> {
                 walk,
                 eni_subnet,
                 Direction::Outbound,
-                client.ip,
+                walk.source,
                 PortRange::EPHEMERAL,
                 Leg::Reply,
             )?;
         }
-        self.return_route(walk, client, eni_subnet, arrival)?;
+        self.return_route(walk, eni_subnet, arrival)?;
         if let Some(subnet) = client_subnet
             && !same_subnet
         {
@@ -157,6 +165,89 @@ impl<'s> Tracer<'s> {
             )?;
         }
         Ok(())
+    }
+
+    /// From the internet to an ENI's IPv6 address (SPEC 7.5, choice: AWS routing, nothing
+    /// EKS-specific): a global IPv6 address in a VPC with an internet gateway can be reached
+    /// from outside, so the packet meets the ENI subnet NACL, the cluster security groups,
+    /// the NACL on the way back, and the reply must be routed to the internet gateway. An
+    /// egress-only gateway will not do: it "prevents hosts outside of your VPC from
+    /// initiating an IPv6 connection" (EC2 API, CreateEgressOnlyInternetGateway).
+    fn internet_to_eni_ipv6(
+        &self,
+        walk: &mut Walk<'s>,
+        client: &'s Client,
+        eni_subnet: &'s Subnet,
+        address: IpAddr,
+    ) -> Check {
+        let scenario = self.scenario;
+        let cluster = &scenario.cluster;
+        walk.pass(Step::Internet);
+        self.nacl(
+            walk,
+            eni_subnet,
+            Direction::Inbound,
+            walk.source,
+            PortRange::HTTPS,
+            Leg::Request,
+        )?;
+        match sg_ingress_allows(scenario, &cluster.security_groups, HTTPS, walk.source, &[]) {
+            Some(found) => walk.pass(Step::SgIngress {
+                groups: &cluster.security_groups,
+                found,
+                port: HTTPS,
+                from: walk.source,
+            }),
+            None => {
+                let names = scenario.sg_names(&cluster.security_groups);
+                let names = if names.is_empty() {
+                    "(none)".to_owned()
+                } else {
+                    names
+                };
+                return walk.block(
+                    names.clone(),
+                    Reason::SgIngressDeny,
+                    format!("the cluster security groups {names} on the EKS ENIs allow no tcp/443 from {} (client {} on the internet, to {address})", walk.source, client.name),
+                );
+            }
+        }
+        self.nacl(
+            walk,
+            eni_subnet,
+            Direction::Outbound,
+            walk.source,
+            PortRange::EPHEMERAL,
+            Leg::Reply,
+        )?;
+        let (table, next) = lookup_subnet(scenario, eni_subnet, walk.source);
+        let table_name = routes::table_name(scenario, eni_subnet, table);
+        match next {
+            VpcNextHop::Route(route) if route.target == RouteTarget::InternetGateway => {
+                walk.pass(Step::ReturnRoute {
+                    subnet: eni_subnet,
+                    table,
+                    route: Some(route),
+                });
+                Ok(())
+            }
+            next => {
+                let found = match next {
+                    VpcNextHop::Route(route) => format!(
+                        "its route for {} goes to {}",
+                        route.destination,
+                        self.describe_target(route.target)
+                    ),
+                    VpcNextHop::Local => "it keeps that address local".to_owned(),
+                    VpcNextHop::None => "it has no route for that address".to_owned(),
+                };
+                walk.block(
+                    format!("{table_name} (return)"),
+                    Reason::NoReturnRoute,
+                    format!("route table {table_name} of ENI subnet {} has no route back to {} through the internet gateway ({found}); an egress-only internet gateway does not carry replies to connections started outside the VPC", eni_subnet.id, walk.source),
+                )
+            }
+        }
     }
 
     /// The cluster security groups an egress rule of the client may reference (same VPC or a
@@ -178,15 +269,9 @@ impl<'s> Tracer<'s> {
 
     /// The ENI subnet's route table must send the reply back over the connection the request
     /// came in on.
-    fn return_route(
-        &self,
-        walk: &mut Walk<'s>,
-        client: &'s Client,
-        eni_subnet: &'s Subnet,
-        arrival: Arrival,
-    ) -> Check {
+    fn return_route(&self, walk: &mut Walk<'s>, eni_subnet: &'s Subnet, arrival: Arrival) -> Check {
         let scenario = self.scenario;
-        let (table, next) = lookup_subnet(scenario, eni_subnet, client.ip);
+        let (table, next) = lookup_subnet(scenario, eni_subnet, walk.source);
         let table_name = routes::table_name(scenario, eni_subnet, table);
         match (arrival, next) {
             (Arrival::Local, VpcNextHop::Local) => {
@@ -205,7 +290,7 @@ impl<'s> Tracer<'s> {
                     table,
                     route: Some(route),
                 });
-                self.transit_return(walk, client, conn, from)
+                self.transit_return(walk, conn, from)
             }
             (Arrival::Via { conn, .. }, next) => {
                 let found = match next {
@@ -220,7 +305,7 @@ impl<'s> Tracer<'s> {
                 walk.block(
                     format!("{table_name} (return)"),
                     Reason::NoReturnRoute,
-                    format!("route table {table_name} of ENI subnet {} has no route back to {} via {} ({found})", eni_subnet.id, client.ip, self.connection_id(conn)),
+                    format!("route table {table_name} of ENI subnet {} has no route back to {} via {} ({found})", eni_subnet.id, walk.source, self.connection_id(conn)),
                 )
             }
             (Arrival::Local, _) => Ok(()),
@@ -231,13 +316,7 @@ impl<'s> Tracer<'s> {
     /// request entered it: a static route for the client's address elsewhere diverts it. Only
     /// a failure adds a step (a transit gateway that routes the reply back is what the
     /// request's crossing already showed, in the ordinary case).
-    fn transit_return(
-        &self,
-        walk: &mut Walk<'s>,
-        client: &'s Client,
-        conn: ConnIx,
-        from: Attachment,
-    ) -> Check {
+    fn transit_return(&self, walk: &mut Walk<'s>, conn: ConnIx, from: Attachment) -> Check {
         let scenario = self.scenario;
         let Some(connection) = scenario.connection(conn) else {
             return Err(unreachable_blocked());
@@ -250,18 +329,18 @@ impl<'s> Tracer<'s> {
             scenario,
             &connection.kind,
             Attachment::Vpc(scenario.cluster.vpc),
-            client.ip,
+            walk.source,
         ) {
             Some(hop) if hop.target() == from => Ok(()),
             Some(hop) => walk.block(
                 connection.id.clone(),
                 Reason::NoReturnRoute,
-                format!("transit gateway {} routes the reply to {} by {} to {}, not back to {back_to}, where the request came from", connection.id, client.ip, hop.destination(), self.place_id(hop.target())),
+                format!("transit gateway {} routes the reply to {} by {} to {}, not back to {back_to}, where the request came from", connection.id, walk.source, hop.destination(), self.place_id(hop.target())),
             ),
             None => walk.block(
                 connection.id.clone(),
                 Reason::NoReturnRoute,
-                format!("transit gateway {} has no route back to {} in {back_to}", connection.id, client.ip),
+                format!("transit gateway {} has no route back to {} in {back_to}", connection.id, walk.source),
             ),
         }
     }
@@ -271,6 +350,7 @@ impl<'s> Tracer<'s> {
         match target {
             RouteTarget::Local => "local".to_owned(),
             RouteTarget::InternetGateway => "an internet gateway".to_owned(),
+            RouteTarget::EgressOnlyInternetGateway => "an egress-only internet gateway".to_owned(),
             RouteTarget::Nat(nat) => scenario
                 .nat_gateway(nat)
                 .map(|n| n.id.clone())

@@ -18,7 +18,7 @@
 //! A NAT gateway's own subnet NACL sees the flow twice (client → NAT, NAT → internet) and
 //! the NAT uses source ports 1024-65535 (VPC user guide, "Ephemeral ports").
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use super::filters::Direction;
 use super::internet_egress::{CentralNat, Egress};
@@ -33,12 +33,12 @@ impl<'s> Tracer<'s> {
         &self,
         walk: &mut Walk<'s>,
         client: &'s Client,
-        address: Ipv4Addr,
+        address: IpAddr,
     ) -> Check {
         let egress = match client.location {
             ClientLocation::Internet => {
                 walk.pass(Step::Internet);
-                Egress::direct(client.ip, SourceOrigin::ClientAddress)
+                Egress::direct(walk.source, SourceOrigin::ClientAddress)
             }
             ClientLocation::Network(network) => {
                 let mut passed = Passed::starting_in(Attachment::Network(network));
@@ -62,7 +62,7 @@ impl<'s> Tracer<'s> {
         };
         self.allowlist(walk, client, (egress.source, egress.origin), address)?;
         if let Some(central) = egress.central {
-            self.central_nat_reply(walk, client, &central, address)?;
+            self.central_nat_reply(walk, &central, address)?;
         }
         if let Some((_, subnet)) = self.subnet_of(client) {
             if let Some(nat_subnet) = self.nat_subnet_for(subnet, address)
@@ -81,7 +81,7 @@ impl<'s> Tracer<'s> {
                     walk,
                     nat_subnet,
                     Direction::Outbound,
-                    client.ip,
+                    walk.source,
                     PortRange::EPHEMERAL,
                     Leg::ReplyToClient,
                 )?;
@@ -107,9 +107,8 @@ impl<'s> Tracer<'s> {
     fn central_nat_reply(
         &self,
         walk: &mut Walk<'s>,
-        client: &'s Client,
         central: &CentralNat<'s>,
-        address: Ipv4Addr,
+        address: IpAddr,
     ) -> Check {
         let scenario = self.scenario;
         let CentralNat {
@@ -131,12 +130,12 @@ impl<'s> Tracer<'s> {
                 walk,
                 nat_subnet,
                 Direction::Outbound,
-                client.ip,
+                walk.source,
                 PortRange::EPHEMERAL,
                 Leg::ReplyToClient,
             )?;
         }
-        let (table, next) = lookup_subnet(scenario, nat_subnet, client.ip);
+        let (table, next) = lookup_subnet(scenario, nat_subnet, walk.source);
         let table_name = routes::table_name(scenario, nat_subnet, table);
         match next {
             VpcNextHop::Route(route)
@@ -162,12 +161,12 @@ impl<'s> Tracer<'s> {
                 return walk.block(
                     format!("{table_name} (return)"),
                     Reason::NoReturnRoute,
-                    format!("route table {table_name} of NAT gateway subnet {} has no route back to {} via transit gateway {} ({found}), so the NAT gateway cannot return the reply", nat_subnet.id, client.ip, connection.id),
+                    format!("route table {table_name} of NAT gateway subnet {} has no route back to {} via transit gateway {} ({found}), so the NAT gateway cannot return the reply", nat_subnet.id, walk.source, connection.id),
                 );
             }
         }
         let back_to = self.place_id(came_from);
-        match transit_lookup(scenario, &connection.kind, Attachment::Vpc(nat_subnet.vpc), client.ip) {
+        match transit_lookup(scenario, &connection.kind, Attachment::Vpc(nat_subnet.vpc), walk.source) {
             Some(hop) if hop.target() == came_from => {
                 walk.pass(Step::TransitRoute {
                     connection,
@@ -179,18 +178,18 @@ impl<'s> Tracer<'s> {
             Some(hop) => walk.block(
                 connection.id.clone(),
                 Reason::NoReturnRoute,
-                format!("transit gateway {} routes the reply to {} by {} to {}, not back to {back_to}, where the request came from", connection.id, client.ip, hop.destination(), self.place_id(hop.target())),
+                format!("transit gateway {} routes the reply to {} by {} to {}, not back to {back_to}, where the request came from", connection.id, walk.source, hop.destination(), self.place_id(hop.target())),
             ),
             None => walk.block(
                 connection.id.clone(),
                 Reason::NoReturnRoute,
-                format!("transit gateway {} has no route back to {} in {back_to}", connection.id, client.ip),
+                format!("transit gateway {} has no route back to {} in {back_to}", connection.id, walk.source),
             ),
         }
     }
 
     /// The subnet of the NAT gateway the client's route table uses for `address`, if any.
-    fn nat_subnet_for(&self, subnet: &Subnet, address: Ipv4Addr) -> Option<&'s Subnet> {
+    fn nat_subnet_for(&self, subnet: &Subnet, address: IpAddr) -> Option<&'s Subnet> {
         match lookup_subnet(self.scenario, subnet, address).1 {
             VpcNextHop::Route(route) => match route.target {
                 RouteTarget::Nat(nat) => self
@@ -209,8 +208,8 @@ impl<'s> Tracer<'s> {
         &self,
         walk: &mut Walk<'s>,
         client: &Client,
-        (source, origin): (Ipv4Addr, SourceOrigin<'s>),
-        address: Ipv4Addr,
+        (source, origin): (IpAddr, SourceOrigin<'s>),
+        address: IpAddr,
     ) -> Check {
         let cluster = &self.scenario.cluster;
         if !self.access.public_access() {
@@ -226,7 +225,7 @@ impl<'s> Tracer<'s> {
         let matched = cluster
             .public_access_cidrs
             .iter()
-            .find(|cidr| matches!(cidr, ipnetwork::IpNetwork::V4(v4) if v4.contains(source)));
+            .find(|cidr| cidr.contains(source));
         match matched {
             Some(cidr) => {
                 walk.pass(Step::Allowlist {

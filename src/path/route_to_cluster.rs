@@ -18,7 +18,7 @@
 //! routing through a gateway or private connection"). The [`Arrival`] returned is what the
 //! reply's return route must match.
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use super::walk::{Passed, Walk, unreachable_blocked};
 use super::{Step, Tracer, VpcNextHop, lookup_network, lookup_subnet, routes, steps};
@@ -43,7 +43,7 @@ impl<'s> Tracer<'s> {
         &self,
         walk: &mut Walk<'s>,
         client: &'s Client,
-        address: Ipv4Addr,
+        address: IpAddr,
     ) -> Result<Arrival, Blocked> {
         let scenario = self.scenario;
         let cluster_vpc = scenario.cluster.vpc;
@@ -142,7 +142,7 @@ impl<'s> Tracer<'s> {
         mut from: Attachment,
         mut conn: ConnIx,
         mut by: Option<(&'s Network, &'s NetworkRoute)>,
-        address: Ipv4Addr,
+        address: IpAddr,
     ) -> Result<Arrival, Blocked> {
         let scenario = self.scenario;
         let cluster_vpc = scenario.cluster.vpc;
@@ -243,7 +243,7 @@ impl<'s> Tracer<'s> {
         connection: &'s Connection,
         vpc: VpcIx,
         client: &'s Client,
-        address: Ipv4Addr,
+        address: IpAddr,
     ) -> Result<ConnIx, Blocked> {
         let scenario = self.scenario;
         let vpc_id = self.vpc_id(vpc);
@@ -291,7 +291,7 @@ impl<'s> Tracer<'s> {
         &self,
         walk: &mut Walk<'s>,
         network: &'s Network,
-        address: Ipv4Addr,
+        address: IpAddr,
     ) -> Result<&'s NetworkRoute, Blocked> {
         match lookup_network(&network.routes, address) {
             Some(route) => {

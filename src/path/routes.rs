@@ -1,6 +1,6 @@
 //! Route lookup: longest prefix match in a subnet's route table or a network's routes.
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use crate::scenario::{NetworkRoute, Route, RouteTable, RouteTarget, Scenario, Subnet};
 
@@ -22,12 +22,12 @@ pub enum VpcNextHop<'a> {
 pub fn lookup_subnet<'a>(
     scenario: &'a Scenario,
     subnet: &Subnet,
-    destination: Ipv4Addr,
+    destination: IpAddr,
 ) -> (Option<&'a RouteTable>, VpcNextHop<'a>) {
     let table = subnet.route_table.and_then(|rt| scenario.route_table(rt));
     if scenario
         .vpc(subnet.vpc)
-        .is_some_and(|vpc| vpc.contains(destination))
+        .is_some_and(|vpc| vpc.holds(destination))
     {
         return (table, VpcNextHop::Local);
     }
@@ -48,7 +48,7 @@ pub fn lookup_subnet<'a>(
 }
 
 /// The most specific route of a network for `destination`, if any.
-pub fn lookup_network(routes: &[NetworkRoute], destination: Ipv4Addr) -> Option<&NetworkRoute> {
+pub fn lookup_network(routes: &[NetworkRoute], destination: IpAddr) -> Option<&NetworkRoute> {
     routes
         .iter()
         .filter(|route| route.destination.contains(destination))

@@ -3,7 +3,7 @@
 //! A flow passes a dozen elements; writing a sentence for each while tracing would cost most
 //! of the analysis time for large scenarios (and most reports only print the verdicts).
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
 use ipnetwork::IpNetwork;
 
@@ -52,6 +52,9 @@ pub enum SourceOrigin<'s> {
     InstancePublicIp,
     Nat(&'s NatGateway),
     NetworkEgress(&'s Network),
+    /// A client's own IPv6 address, never translated ("The source IPv6 address of a Pod
+    /// isn't source network address translated", EKS user guide, cni-ipv6).
+    OwnIpv6,
 }
 
 /// A check the packet passed (or, for [`Step::Blocked`], the one that stopped it).
@@ -64,14 +67,14 @@ pub enum Step<'s> {
         groups: &'s [SgIx],
         found: SgMatch<'s>,
         port: u16,
-        to: Ipv4Addr,
+        to: IpAddr,
     },
     /// A NACL check that passed; the allowing rules are looked up again when rendered.
     Nacl {
         subnet: &'s Subnet,
         direction: Direction,
         leg: Leg,
-        peer: Ipv4Addr,
+        peer: IpAddr,
         ports: PortRange,
     },
     /// An internet client sends straight to the public endpoint.
@@ -89,11 +92,17 @@ pub enum Step<'s> {
         vpc: &'s Vpc,
     },
     /// An internet gateway translating to the client's public IP.
-    InternetGateway { vpc: &'s Vpc, public_ip: Ipv4Addr },
+    InternetGateway { vpc: &'s Vpc, public_ip: IpAddr },
+    /// An internet gateway or egress-only internet gateway carrying an IPv6 packet with the
+    /// client's own address: "IPv6 addresses are globally unique, and are therefore public
+    /// by default" (VPC user guide, egress-only internet gateway basics).
+    Ipv6Gateway { vpc: &'s Vpc, egress_only: bool },
+    /// A network client reaching the IPv6 internet with its own address (`ipv6Internet`).
+    NetworkIpv6Egress { network: &'s Network },
     /// A NAT gateway translating to its public IP, with its own subnet's internet route.
     Nat {
         nat: &'s NatGateway,
-        public_ip: Ipv4Addr,
+        public_ip: IpAddr,
         subnet: &'s Subnet,
         table: Option<&'s RouteTable>,
         route: &'s Route,
@@ -103,16 +112,16 @@ pub enum Step<'s> {
     ConnectionToInternet {
         connection: &'s Connection,
         network: &'s Network,
-        egress: Ipv4Addr,
+        egress: IpAddr,
     },
     /// A network client leaving through its internet egress IP.
     NetworkEgress {
         network: &'s Network,
-        egress: Ipv4Addr,
+        egress: IpAddr,
     },
     /// The source is in `publicAccessCidrs`.
     Allowlist {
-        source: Ipv4Addr,
+        source: IpAddr,
         origin: SourceOrigin<'s>,
         cidr: &'s IpNetwork,
     },
@@ -153,7 +162,7 @@ pub enum Step<'s> {
         groups: &'s [SgIx],
         found: SgMatch<'s>,
         port: u16,
-        from: Ipv4Addr,
+        from: IpAddr,
     },
     /// The reply's route from the ENI subnet: local, or over `route`.
     ReturnRoute {
@@ -170,7 +179,9 @@ pub enum Step<'s> {
 pub struct Context<'a> {
     pub scenario: &'a Scenario,
     pub client: &'a Client,
-    pub address: Ipv4Addr,
+    pub address: IpAddr,
+    /// The client's address of `address`'s family: the packet's own source.
+    pub source: IpAddr,
 }
 
 impl Step<'_> {
@@ -207,7 +218,7 @@ impl Step<'_> {
                 "internet".to_owned(),
                 format!(
                     "client {} at {} reaches {} directly",
-                    cx.client.name, cx.client.ip, cx.address
+                    cx.client.name, cx.source, cx.address
                 ),
                 true,
             ),
@@ -233,7 +244,33 @@ impl Step<'_> {
                 vpc.internet_gateway.clone().unwrap_or_default(),
                 format!(
                     "translates {} to the instance public IP {public_ip}",
-                    cx.client.ip
+                    cx.source
+                ),
+                true,
+            ),
+            Step::Ipv6Gateway { vpc, egress_only } => {
+                let (at, kind) = if *egress_only {
+                    (
+                        vpc.egress_only_internet_gateway.clone(),
+                        "egress-only internet gateway",
+                    )
+                } else {
+                    (vpc.internet_gateway.clone(), "internet gateway")
+                };
+                (
+                    at.unwrap_or_default(),
+                    format!(
+                        "{kind} carries {} untranslated: IPv6 has no NAT, the address is the client's own",
+                        cx.source
+                    ),
+                    true,
+                )
+            }
+            Step::NetworkIpv6Egress { network } => (
+                network.id.clone(),
+                format!(
+                    "client {} reaches the IPv6 internet as {} (ipv6Internet: no translation)",
+                    cx.client.name, cx.source
                 ),
                 true,
             ),
@@ -248,7 +285,7 @@ impl Step<'_> {
                 nat.id.clone(),
                 format!(
                     "translates {} to {public_ip}; its subnet {} routes {} → {} ({})",
-                    cx.client.ip,
+                    cx.source,
                     subnet.id,
                     route.destination,
                     vpc.internet_gateway.as_deref().unwrap_or_default(),
@@ -331,7 +368,7 @@ impl Step<'_> {
                     format!(
                         "reply: {} → {target} ({how}) back to {}",
                         route.destination(),
-                        cx.client.ip
+                        cx.source
                     )
                 } else {
                     format!("{} → {target} ({how})", route.destination())
@@ -379,12 +416,12 @@ impl Step<'_> {
             } => {
                 let at = format!("{} (return)", routes::table_name(scenario, subnet, *table));
                 let detail = match route {
-                    None => format!("local route back to {}", cx.client.ip),
+                    None => format!("local route back to {}", cx.source),
                     Some(route) => format!(
                         "{} → {} back to {}",
                         route.destination,
                         target_name(scenario, subnet, route.target),
-                        cx.client.ip
+                        cx.source
                     ),
                 };
                 (at, detail, true)
@@ -400,7 +437,7 @@ fn nacl_hop(
     subnet: &Subnet,
     direction: Direction,
     leg: Leg,
-    peer: Ipv4Addr,
+    peer: IpAddr,
     ports: PortRange,
 ) -> (String, String, bool) {
     let what = leg.as_str();
@@ -474,6 +511,7 @@ pub fn describe_origin(client: &Client, origin: SourceOrigin<'_>) -> String {
         SourceOrigin::NetworkEgress(network) => {
             format!("the internet egress IP of network {}", network.id)
         }
+        SourceOrigin::OwnIpv6 => format!("the own IPv6 address of client {}", client.name),
     }
 }
 
@@ -494,6 +532,10 @@ pub fn target_name(scenario: &Scenario, subnet: &Subnet, target: RouteTarget) ->
             .vpc(subnet.vpc)
             .and_then(|vpc| vpc.internet_gateway.clone())
             .unwrap_or_else(|| "an internet gateway".to_owned()),
+        RouteTarget::EgressOnlyInternetGateway => scenario
+            .vpc(subnet.vpc)
+            .and_then(|vpc| vpc.egress_only_internet_gateway.clone())
+            .unwrap_or_else(|| "an egress-only internet gateway".to_owned()),
         RouteTarget::Nat(nat) => scenario
             .nat_gateway(nat)
             .map(|n| n.id.clone())

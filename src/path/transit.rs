@@ -19,9 +19,9 @@
 //! routes its traffic by the VPC's main route table, which it models with only the local
 //! routes, so nothing goes on from there.
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 
-use ipnetwork::Ipv4Network;
+use ipnetwork::IpNetwork;
 
 use super::Tracer;
 use crate::scenario::{Attachment, Client, ConnectionKind, Scenario, Subnet, TgwRoute, VpcIx};
@@ -34,7 +34,7 @@ pub enum TransitHop<'s> {
     /// The route an attachment propagates: one of its CIDRs.
     Propagated {
         attachment: Attachment,
-        cidr: Ipv4Network,
+        cidr: IpNetwork,
     },
 }
 
@@ -48,7 +48,7 @@ impl TransitHop<'_> {
     }
 
     /// The block the route covers.
-    pub fn destination(&self) -> Ipv4Network {
+    pub fn destination(&self) -> IpNetwork {
         match self {
             TransitHop::Static(route) => route.destination,
             TransitHop::Propagated { cidr, .. } => *cidr,
@@ -62,7 +62,7 @@ pub(super) fn transit_lookup<'a>(
     scenario: &Scenario,
     kind: &'a ConnectionKind,
     from: Attachment,
-    destination: Ipv4Addr,
+    destination: IpAddr,
 ) -> Option<TransitHop<'a>> {
     let ConnectionKind::TransitGateway {
         attachments,
@@ -81,21 +81,28 @@ pub(super) fn transit_lookup<'a>(
         .enumerate()
         .filter(|(_, attachment)| attachment.place != from)
         .filter_map(|(order, attachment)| {
-            let (cidrs, vpc_first) = match attachment.place {
-                Attachment::Vpc(vpc) => (scenario.vpc(vpc).map(|v| v.cidrs.as_slice()), 1),
+            // Both families propagate: an attachment's IPv4 and IPv6 blocks.
+            let (v4, v6, vpc_first) = match attachment.place {
+                Attachment::Vpc(vpc) => {
+                    let vpc = scenario.vpc(vpc)?;
+                    (vpc.cidrs.as_slice(), vpc.ipv6_cidrs.as_slice(), 1)
+                }
                 Attachment::Network(network) => {
-                    (scenario.network(network).map(|n| n.cidrs.as_slice()), 0)
+                    let network = scenario.network(network)?;
+                    (network.cidrs.as_slice(), network.ipv6_cidrs.as_slice(), 0)
                 }
             };
-            let cidr = cidrs?
+            let cidr = v4
                 .iter()
+                .map(|c| IpNetwork::V4(*c))
+                .chain(v6.iter().map(|c| IpNetwork::V6(*c)))
                 .filter(|cidr| cidr.contains(destination))
                 .max_by_key(|cidr| cidr.prefix())?;
             Some((
                 (cidr.prefix(), vpc_first, std::cmp::Reverse(order)),
                 TransitHop::Propagated {
                     attachment: attachment.place,
-                    cidr: *cidr,
+                    cidr,
                 },
             ))
         })

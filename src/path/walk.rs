@@ -5,6 +5,8 @@
 //! [`Step::Blocked`] hop and returns the [`Blocked`] verdict as `Err`, so a walk stops at it
 //! with `?` and the steps end with the hop that blocked the packet.
 
+use std::net::IpAddr;
+
 use super::Step;
 use crate::reason::{Blocked, Reason};
 use crate::scenario::Attachment;
@@ -12,6 +14,9 @@ use crate::scenario::Attachment;
 /// The steps walked so far; a failed check ends the walk with `Err(Blocked)`.
 pub(super) struct Walk<'s> {
     pub(super) steps: Vec<Step<'s>>,
+    /// The packet's source: the client's own address of the target's family (the NAT or
+    /// internet gateway translation of an IPv4 source is a step of its own).
+    pub(super) source: IpAddr,
 }
 
 pub(super) type Check = Result<(), Blocked>;

@@ -11,20 +11,42 @@ use hickory_proto::rr::{DNSClass, Name, RData, Record, RecordType};
 use crate::analysis::{Analysis, Flow};
 use crate::escape;
 
-/// The wire-format round trip of the answer to one client's query.
+/// The wire-format round trip of the answer to one client's `A` query.
 pub fn message(analysis: &Analysis<'_>, flow: &Flow) -> Result<(Message, usize), String> {
+    message_of(analysis, flow, RecordType::A)
+}
+
+/// The wire-format round trip of the answer to one client's query of type `kind` (`A`, or
+/// `AAAA` for a dual-stack endpoint): the resolution's records of that type.
+pub fn message_of(
+    analysis: &Analysis<'_>,
+    flow: &Flow,
+    kind: RecordType,
+) -> Result<(Message, usize), String> {
     let name = analysis.scenario.cluster.endpoint.clone();
-    let answer = answer(
-        name,
-        flow.dns.records.iter().cloned(),
-        flow.dns.failure.is_some(),
-    );
+    let records = flow
+        .dns
+        .records
+        .iter()
+        .filter(|record| record.record_type() == kind)
+        .cloned();
+    let answer = answer_of(name, kind, records, flow.dns.failure.is_some());
     round_trip(&answer)
 }
 
 /// The response to an `A` query for `name`: recursion desired and available, `records` as
 /// the answer section, SERVFAIL when resolution `failed`.
 pub fn answer(name: Name, records: impl IntoIterator<Item = Record>, failed: bool) -> Message {
+    answer_of(name, RecordType::A, records, failed)
+}
+
+/// The response to a query of type `kind` for `name`.
+pub fn answer_of(
+    name: Name,
+    kind: RecordType,
+    records: impl IntoIterator<Item = Record>,
+    failed: bool,
+) -> Message {
     let mut message = Message::new(0, MessageType::Response, OpCode::Query);
     message.metadata.recursion_desired = true;
     message.metadata.recursion_available = true;
@@ -33,7 +55,7 @@ pub fn answer(name: Name, records: impl IntoIterator<Item = Record>, failed: boo
     } else {
         ResponseCode::NoError
     };
-    message.add_query(Query::query(name, RecordType::A));
+    message.add_query(Query::query(name, kind));
     message.add_answers(records);
     message
 }
@@ -65,8 +87,26 @@ fn class(class: DNSClass) -> &'static str {
     }
 }
 
+/// What `resolve` prints: the `A` query's answer, then on a dual-stack endpoint the `AAAA`
+/// query's (SPEC 7.7: "resolve prints AAAA records after the A records").
 pub fn text(analysis: &Analysis<'_>, flow: &Flow, short: bool) -> Result<String, String> {
-    let (message, size) = message(analysis, flow)?;
+    let mut out = text_of(analysis, flow, short, RecordType::A)?;
+    if analysis.scenario.cluster.dual_stack {
+        if !short {
+            out.push('\n');
+        }
+        out.push_str(&text_of(analysis, flow, short, RecordType::AAAA)?);
+    }
+    Ok(out)
+}
+
+fn text_of(
+    analysis: &Analysis<'_>,
+    flow: &Flow,
+    short: bool,
+    kind: RecordType,
+) -> Result<String, String> {
+    let (message, size) = message_of(analysis, flow, kind)?;
     if short {
         return Ok(short_answers(&message));
     }
@@ -75,7 +115,7 @@ pub fn text(analysis: &Analysis<'_>, flow: &Flow, short: bool) -> Result<String,
     let qname = question.map(|q| q.name().to_string()).unwrap_or_default();
     let _ = writeln!(
         out,
-        "; <<>> eksflow {} <<>> {qname} A (client {}, mode {})",
+        "; <<>> eksflow {} <<>> {qname} {kind} (client {}, mode {})",
         env!("CARGO_PKG_VERSION"),
         escape::text(&flow.client.name),
         analysis.mode
@@ -111,12 +151,18 @@ pub fn text(analysis: &Analysis<'_>, flow: &Flow, short: bool) -> Result<String,
     Ok(out)
 }
 
-/// `+short`: the addresses of the answer's A records, one a line.
+/// `+short`: the addresses of the answer's A (or AAAA) records, one a line.
 pub fn short_answers(message: &Message) -> String {
     let mut out = String::new();
     for record in &message.answers {
-        if let RData::A(a) = &record.data {
-            let _ = writeln!(out, "{}", a.0);
+        match &record.data {
+            RData::A(a) => {
+                let _ = writeln!(out, "{}", a.0);
+            }
+            RData::AAAA(aaaa) => {
+                let _ = writeln!(out, "{}", aaaa.0);
+            }
+            _ => {}
         }
     }
     out
@@ -167,6 +213,7 @@ pub fn sections(message: &Message) -> String {
         for record in &message.answers {
             let data = match &record.data {
                 RData::A(a) => a.0.to_string(),
+                RData::AAAA(aaaa) => aaaa.0.to_string(),
                 other => other.to_string(),
             };
             let _ = writeln!(

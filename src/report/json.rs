@@ -45,6 +45,8 @@ pub struct FlowJson<'a> {
     source: String,
     dns: DnsJson<'a>,
     endpoint: Option<&'static str>,
+    /// The family of the target that decides the verdict (SPEC 7.7).
+    family: Option<&'static str>,
     reachable: bool,
     reason: Option<&'static str>,
     #[serde(rename = "blockedBy")]
@@ -67,6 +69,9 @@ struct DnsJson<'a> {
 #[derive(Debug, Serialize)]
 struct TargetJson<'a> {
     address: String,
+    family: &'static str,
+    /// The client address the packet leaves with.
+    source: String,
     endpoint: &'static str,
     reachable: bool,
     reason: Option<&'static str>,
@@ -79,6 +84,8 @@ struct TargetJson<'a> {
 struct ExpectationJson {
     answer: Option<&'static str>,
     reachable: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    family: Option<&'static str>,
     met: bool,
 }
 
@@ -145,6 +152,7 @@ pub fn flow_view<'a>(scenario: &'a Scenario, flow: &'a Flow<'a>) -> FlowJson<'a>
             trail: &flow.dns.trail,
         },
         endpoint: flow.endpoint.map(|endpoint| endpoint.as_str()),
+        family: flow.family().map(|family| family.as_str()),
         reachable: flow.reachable(),
         reason: flow.blocked.as_ref().map(|blocked| blocked.reason.code()),
         blocked_by: flow
@@ -159,6 +167,7 @@ pub fn flow_view<'a>(scenario: &'a Scenario, flow: &'a Flow<'a>) -> FlowJson<'a>
         expectation: flow.expectation.map(|expectation| ExpectationJson {
             answer: expectation.answer.map(|answer| answer.as_str()),
             reachable: expectation.reachable,
+            family: expectation.family.map(|family| family.as_str()),
             met: expectation.met,
         }),
     }
@@ -167,6 +176,8 @@ pub fn flow_view<'a>(scenario: &'a Scenario, flow: &'a Flow<'a>) -> FlowJson<'a>
 fn target<'a>(scenario: &Scenario, client: &Client, target: &'a Target<'a>) -> TargetJson<'a> {
     TargetJson {
         address: target.address.to_string(),
+        family: target.family().as_str(),
+        source: target.source.to_string(),
         endpoint: target.endpoint.as_str(),
         reachable: target.reachable(),
         reason: target.blocked.as_ref().map(|blocked| blocked.reason.code()),

@@ -1,11 +1,11 @@
 //! The public endpoint's CIDR allowlist (`cluster.publicAccessCidrs`).
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
-use ipnetwork::{IpNetwork, Ipv4Network};
+use ipnetwork::{IpNetwork, Ipv4Network, Ipv6Network};
 
 use super::{Code, Finding, Rule, Severity, docs};
-use crate::scenario::{EndpointAccess, Scenario};
+use crate::scenario::{EndpointAccess, Family, Scenario};
 
 /// The most `publicAccessCidrs` EKS accepts.
 pub const MAX_PUBLIC_ACCESS_CIDRS: usize = 40;
@@ -124,10 +124,15 @@ pub(super) fn check(scenario: &Scenario, mode: EndpointAccess, findings: &mut Ve
     let entry = |i: usize| format!("cluster.publicAccessCidrs[{i}]");
 
     if mode.public_access() {
-        let open = cidrs
-            .iter()
-            .position(|cidr| cidr.prefix() == 0 && cidr.is_ipv4());
+        // `::/0` counts like `0.0.0.0/0` (SPEC 7.3).
+        let open = cidrs.iter().position(|cidr| cidr.prefix() == 0);
         if let Some(i) = open {
+            let blocks = cidrs
+                .iter()
+                .filter(|cidr| cidr.prefix() == 0)
+                .map(|cidr| cidr.to_string())
+                .collect::<Vec<_>>()
+                .join(" and ");
             let (path, note) = if cluster.public_access_cidrs_default {
                 (
                     default_path(scenario).to_owned(),
@@ -140,7 +145,7 @@ pub(super) fn check(scenario: &Scenario, mode: EndpointAccess, findings: &mut Ve
                 scenario,
                 Code::Eks003,
                 path,
-                format!("the public endpoint accepts the whole internet: publicAccessCidrs is 0.0.0.0/0{note}"),
+                format!("the public endpoint accepts the whole internet: publicAccessCidrs is {blocks}{note}"),
             ));
         }
     } else if !cluster.public_access_cidrs_default && !cluster.access.public_access() {
@@ -178,9 +183,22 @@ pub(super) fn check(scenario: &Scenario, mode: EndpointAccess, findings: &mut Ve
         ));
     }
     for (i, cidr) in cidrs.iter().enumerate() {
-        if let Some(message) = rejected_entry(*cidr) {
+        if let Some(message) = rejected_entry(*cidr, cluster.ip_family, cluster.dual_stack) {
             findings.push(Finding::new(scenario, Code::Eks002, entry(i), message));
             continue;
+        }
+        if let IpNetwork::V6(v6) = cidr
+            && v6.prefix() >= 7
+            && crate::dns::is_ula(v6.network())
+        {
+            findings.push(Finding::new(
+                scenario,
+                Code::Eks004,
+                entry(i),
+                format!(
+                    "{cidr} is unique local IPv6 space (fc00::/7): the public endpoint only sees public source addresses, so this entry never matches"
+                ),
+            ));
         }
         if let IpNetwork::V4(v4) = cidr
             && let Some(range) = PRIVATE
@@ -245,13 +263,57 @@ fn covers(outer: IpNetwork, inner: IpNetwork) -> bool {
     }
 }
 
-/// Why EKS would reject an allowlist entry, if it would.
-pub fn rejected_entry(cidr: IpNetwork) -> Option<String> {
+/// IPv6 ranges EKS002 treats as reserved in the allowlist (SPEC 7.3, choice): unspecified,
+/// loopback, link-local, multicast.
+const RESERVED_V6: [(Ipv6Addr, u8, &str); 4] = [
+    (Ipv6Addr::UNSPECIFIED, 128, "unspecified (::/128)"),
+    (Ipv6Addr::LOCALHOST, 128, "loopback (::1/128)"),
+    (
+        Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 0),
+        10,
+        "link-local (fe80::/10)",
+    ),
+    (
+        Ipv6Addr::new(0xff00, 0, 0, 0, 0, 0, 0, 0),
+        8,
+        "multicast (ff00::/8)",
+    ),
+];
+
+/// Why EKS would reject an allowlist entry of `cluster`, if it would. IPv6 blocks are
+/// accepted only on a dual-stack endpoint: on an IPv4 cluster or a pre-October-2024 IPv6
+/// cluster "EKS returns the following error message: The following CIDRs are invalid in
+/// publicAccessCidrs" (EKS user guide, cluster-endpoint).
+pub fn rejected_entry(cidr: IpNetwork, family: Family, dual_stack: bool) -> Option<String> {
     let v4 = match cidr {
-        IpNetwork::V6(_) => {
+        IpNetwork::V6(_) if family == Family::Ipv4 => {
             return Some(format!(
                 "{cidr} is an IPv6 block; an IPv4 cluster accepts only IPv4 blocks in publicAccessCidrs"
             ));
+        }
+        IpNetwork::V6(_) if !dual_stack => {
+            return Some(format!(
+                "{cidr} is an IPv6 block; only a dual-stack endpoint (an IPv6 cluster under api.aws, made since October 2024) accepts IPv6 blocks in publicAccessCidrs, and this endpoint is under eks.amazonaws.com"
+            ));
+        }
+        IpNetwork::V6(v6) => {
+            if v6.ip() != v6.network() {
+                return Some(format!(
+                    "{cidr} has host bits set; EKS rejects it: write {}/{}",
+                    v6.network(),
+                    v6.prefix()
+                ));
+            }
+            if v6.prefix() == 0 {
+                return None;
+            }
+            return RESERVED_V6.iter().find_map(|(base, prefix, name)| {
+                let inside = Ipv6Network::new(*base, *prefix)
+                    .is_ok_and(|range| range.contains(v6.network()) && v6.prefix() >= *prefix);
+                inside.then(|| {
+                    format!("{cidr} is in the {name} range, which EKS rejects in publicAccessCidrs")
+                })
+            });
         }
         IpNetwork::V4(v4) => v4,
     };
@@ -277,7 +339,34 @@ mod tests {
     use super::*;
 
     fn entry(text: &str) -> Option<String> {
-        rejected_entry(text.parse().unwrap())
+        rejected_entry(text.parse().unwrap(), Family::Ipv4, false)
+    }
+
+    fn dual_stack_entry(text: &str) -> Option<String> {
+        rejected_entry(text.parse().unwrap(), Family::Ipv6, true)
+    }
+
+    #[test]
+    fn a_dual_stack_endpoint_accepts_public_ipv6_blocks_and_rejects_reserved_ones() {
+        assert_eq!(dual_stack_entry("::/0"), None);
+        assert_eq!(dual_stack_entry("2001:db8:77::/48"), None);
+        assert!(
+            dual_stack_entry("2001:db8::5/64")
+                .unwrap()
+                .contains("host bits")
+        );
+        assert!(dual_stack_entry("::1/128").unwrap().contains("loopback"));
+        assert!(
+            dual_stack_entry("fe80::/64")
+                .unwrap()
+                .contains("link-local")
+        );
+        assert!(dual_stack_entry("ff02::/16").unwrap().contains("multicast"));
+        assert!(
+            rejected_entry("2001:db8::/32".parse().unwrap(), Family::Ipv6, false)
+                .unwrap()
+                .contains("dual-stack")
+        );
     }
 
     #[test]

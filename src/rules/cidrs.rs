@@ -1,6 +1,6 @@
 //! CIDR blocks written with host bits set, everywhere but the allowlist (EKS002 has those).
 
-use ipnetwork::Ipv4Network;
+use ipnetwork::IpNetwork;
 
 use super::{Code, Finding, Rule, Severity, docs};
 use crate::scenario::{AclRule, Scenario, SgPeer, SgRule};
@@ -64,7 +64,7 @@ const NETWORK_MATCH: Field = Field {
 };
 
 pub(super) fn check(scenario: &Scenario, findings: &mut Vec<Finding>) {
-    let mut report = |path: String, what: String, cidr: Ipv4Network, field: Field| {
+    let mut report = |path: String, what: String, cidr: IpNetwork, field: Field| {
         if let Some(message) = host_bits(&what, cidr, field) {
             findings.push(Finding::new(scenario, Code::Eks020, path, message));
         }
@@ -74,7 +74,15 @@ pub(super) fn check(scenario: &Scenario, findings: &mut Vec<Finding>) {
             report(
                 format!("{}.cidrs[{i}]", vpc.path),
                 format!("VPC {} CIDR", vpc.id),
-                *cidr,
+                IpNetwork::V4(*cidr),
+                AWS_BLOCK,
+            );
+        }
+        for (i, cidr) in vpc.ipv6_cidrs.iter().enumerate() {
+            report(
+                format!("{}.ipv6Cidrs[{i}]", vpc.path),
+                format!("VPC {} IPv6 CIDR", vpc.id),
+                IpNetwork::V6(*cidr),
                 AWS_BLOCK,
             );
         }
@@ -83,9 +91,17 @@ pub(super) fn check(scenario: &Scenario, findings: &mut Vec<Finding>) {
         report(
             format!("{}.cidr", subnet.path),
             format!("subnet {} CIDR", subnet.id),
-            subnet.cidr,
+            IpNetwork::V4(subnet.cidr),
             AWS_BLOCK,
         );
+        if let Some(block) = subnet.ipv6_cidr {
+            report(
+                format!("{}.ipv6Cidr", subnet.path),
+                format!("subnet {} IPv6 CIDR", subnet.id),
+                IpNetwork::V6(block),
+                AWS_BLOCK,
+            );
+        }
     }
     for table in &scenario.route_tables {
         for route in &table.routes {
@@ -140,7 +156,15 @@ pub(super) fn check(scenario: &Scenario, findings: &mut Vec<Finding>) {
             report(
                 format!("{}.cidrs[{i}]", network.path),
                 format!("network {} CIDR", network.id),
-                *cidr,
+                IpNetwork::V4(*cidr),
+                NETWORK_BLOCK,
+            );
+        }
+        for (i, cidr) in network.ipv6_cidrs.iter().enumerate() {
+            report(
+                format!("{}.ipv6Cidrs[{i}]", network.path),
+                format!("network {} IPv6 CIDR", network.id),
+                IpNetwork::V6(*cidr),
                 NETWORK_BLOCK,
             );
         }
@@ -156,13 +180,14 @@ pub(super) fn check(scenario: &Scenario, findings: &mut Vec<Finding>) {
 }
 
 /// The message for a block written with host bits set, if it is.
-fn host_bits(what: &str, cidr: Ipv4Network, field: Field) -> Option<String> {
+fn host_bits(what: &str, cidr: IpNetwork, field: Field) -> Option<String> {
     let network = cidr.network();
     if cidr.ip() == network {
         return None;
     }
     let block = format!("{network}/{}", cidr.prefix());
     let ip = cidr.ip();
+    let host = if ip.is_ipv4() { 32 } else { 128 };
     let reading = if field.aws {
         format!("AWS stores it as {block} and eksflow reads it the same way")
     } else {
@@ -170,7 +195,7 @@ fn host_bits(what: &str, cidr: Ipv4Network, field: Field) -> Option<String> {
     };
     Some(if field.matches {
         format!(
-            "{what} `{cidr}` has host bits set: {reading}, so it covers all of {block}; write {block}, or {ip}/32 if only {ip} was meant"
+            "{what} `{cidr}` has host bits set: {reading}, so it covers all of {block}; write {block}, or {ip}/{host} if only {ip} was meant"
         )
     } else {
         format!("{what} `{cidr}` has host bits set: {reading}; write {block}")
@@ -183,7 +208,7 @@ mod tests {
 
     #[test]
     fn only_blocks_with_host_bits_are_reported() {
-        let net = |text: &str| text.parse::<Ipv4Network>().unwrap();
+        let net = |text: &str| text.parse::<IpNetwork>().unwrap();
         for field in [AWS_BLOCK, AWS_MATCH, NETWORK_BLOCK, NETWORK_MATCH] {
             assert_eq!(host_bits("x", net("10.0.1.0/24"), field), None);
             assert_eq!(host_bits("x", net("0.0.0.0/0"), field), None);

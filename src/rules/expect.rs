@@ -43,6 +43,13 @@ pub(super) fn check(scenario: &Scenario, flows: &[Flow<'_>], findings: &mut Vec<
             }
             got.push(actual);
         }
+        if let Some(family) = result.family {
+            wanted.push(format!("family {family}"));
+            got.push(format!(
+                "family {}",
+                flow.family().map_or("none", |family| family.as_str())
+            ));
+        }
         findings.push(Finding::new(
             scenario,
             Code::Eks013,

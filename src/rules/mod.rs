@@ -11,6 +11,7 @@ mod dns;
 mod expect;
 mod ignores;
 mod invalid;
+mod ipv6;
 mod network;
 mod nodes;
 
@@ -110,6 +111,12 @@ codes! {
     Eks018 => "EKS018", dns::EKS018;
     Eks019 => "EKS019", ignores::EKS019;
     Eks020 => "EKS020", cidrs::EKS020;
+    Eks021 => "EKS021", ipv6::EKS021;
+    Eks022 => "EKS022", ipv6::EKS022;
+    Eks023 => "EKS023", ipv6::EKS023;
+    Eks024 => "EKS024", ipv6::EKS024;
+    Eks025 => "EKS025", ipv6::EKS025;
+    Eks026 => "EKS026", ipv6::EKS026;
 }
 
 impl Code {
@@ -183,6 +190,7 @@ pub fn check(analysis: &Analysis<'_>) -> Vec<Finding> {
     nodes::check(analysis, &mut findings);
     network::check(scenario, &mut findings);
     cidrs::check(scenario, &mut findings);
+    ipv6::check(analysis, &mut findings);
     expect::check(scenario, &analysis.flows, &mut findings);
     ignores::imported(scenario, &mut findings);
     ignores::apply(scenario, &mut findings);
@@ -269,6 +277,10 @@ pub(crate) mod docs {
     pub const EC2_CREATE_SUBNET: &str = "EC2 API reference, CreateSubnet (CidrBlock, canonical form): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html";
     pub const EC2_CREATE_ROUTE: &str = "EC2 API reference, CreateRoute (DestinationCidrBlock, canonical form): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html";
     pub const EC2_CREATE_NACL_ENTRY: &str = "EC2 API reference, CreateNetworkAclEntry (CidrBlock, canonical form): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkAclEntry.html";
+    pub const CNI_IPV6: &str = "EKS user guide, Learn about IPv6 addresses to clusters, pods, and services: https://docs.aws.amazon.com/eks/latest/userguide/cni-ipv6.html";
+    pub const EKS_NETWORK_CONFIG: &str = "EKS API reference, KubernetesNetworkConfigRequest (ipFamily): https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html";
+    pub const EGRESS_ONLY_IGW: &str = "VPC user guide, Enable outbound IPv6 traffic using an egress-only internet gateway: https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html";
+    pub const GO_HAPPY_EYEBALLS: &str = "Go 1.5 release notes, net (Dialer DualStack: Happy Eyeballs, \"giving the first address family a 300ms head start\"): https://go.dev/doc/go1.5#net";
     pub const EC2_IP_RANGE: &str = "EC2 API reference, IpRange (CidrIp: \"AWS canonicalizes IPv4 and IPv6 CIDRs\", used by AuthorizeSecurityGroupIngress and Egress): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html";
 }
 

@@ -122,7 +122,7 @@ fn open_cluster_groups(scenario: &Scenario, findings: &mut Vec<Finding>) {
                     Code::Eks016,
                     rule.path.clone(),
                     format!(
-                        "security group {} on the EKS ENIs admits {} from 0.0.0.0/0: anything that can route to the cluster VPC reaches the API server",
+                        "security group {} on the EKS ENIs admits {} from {cidr}: anything that can route to the cluster VPC reaches the API server",
                         group.id,
                         if rule.protocol == Protocol::All { "all traffic".to_owned() } else { format!("tcp/{}", rule.ports) }
                     ),

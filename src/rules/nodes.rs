@@ -155,7 +155,7 @@ fn subnet_name<'a>(scenario: &'a Scenario, client: &crate::scenario::Client) -> 
 /// Whether a subnet reaches the internet: a route for public addresses to an internet
 /// gateway, or to a NAT gateway with a public IP whose own subnet has one.
 fn has_internet_route(scenario: &Scenario, subnet: &Subnet) -> bool {
-    let (_, next) = lookup_subnet(scenario, subnet, SOME_PUBLIC_ADDRESS);
+    let (_, next) = lookup_subnet(scenario, subnet, SOME_PUBLIC_ADDRESS.into());
     match next {
         VpcNextHop::Route(route) => match route.target {
             RouteTarget::InternetGateway => true,
@@ -163,7 +163,7 @@ fn has_internet_route(scenario: &Scenario, subnet: &Subnet) -> bool {
                 nat.public_ip.is_some()
                     && scenario.subnet(nat.subnet).is_some_and(|nat_subnet| {
                         matches!(
-                            lookup_subnet(scenario, nat_subnet, SOME_PUBLIC_ADDRESS).1,
+                            lookup_subnet(scenario, nat_subnet, SOME_PUBLIC_ADDRESS.into()).1,
                             VpcNextHop::Route(r) if r.target == RouteTarget::InternetGateway
                         )
                     })

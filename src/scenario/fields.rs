@@ -27,20 +27,23 @@ pub fn known_fields(path: &str) -> &'static [&'static str] {
             "region",
             "endpoint",
             "endpointAccess",
+            "ipFamily",
             "publicAccessCidrs",
             "publicEndpointIps",
             "vpc",
             "securityGroups",
             "enis",
         ],
-        "cluster.enis" => &["subnet", "ip"],
+        "cluster.enis" => &["subnet", "ip", "ipv6"],
         "vpcs" => &[
             "id",
             "cidrs",
+            "ipv6Cidrs",
             "enableDnsSupport",
             "enableDnsHostnames",
             "dhcpOptions",
             "internetGateway",
+            "egressOnlyInternetGateway",
             "subnets",
             "natGateways",
             "routeTables",
@@ -58,7 +61,7 @@ pub fn known_fields(path: &str) -> &'static [&'static str] {
             "routeTables",
         ],
         "vpcs.dhcpOptions" => &["domainNameServers"],
-        "vpcs.subnets" => &["id", "cidr", "az", "routeTable", "networkAcl"],
+        "vpcs.subnets" => &["id", "cidr", "ipv6Cidr", "az", "routeTable", "networkAcl"],
         "vpcs.natGateways" => &["id", "subnet", "publicIp"],
         "vpcs.routeTables" => &["id", "routes"],
         "vpcs.routeTables.routes" | "networks.routes" | "connections.routes" => {
@@ -90,11 +93,27 @@ pub fn known_fields(path: &str) -> &'static [&'static str] {
             "routes",
         ],
         "connections.attachments" => &["vpc", "subnets"],
-        "networks" => &["id", "cidrs", "internetEgressIp", "routes", "dnsServers"],
+        "networks" => &[
+            "id",
+            "cidrs",
+            "ipv6Cidrs",
+            "internetEgressIp",
+            "ipv6Internet",
+            "routes",
+            "dnsServers",
+        ],
         "dnsServers" => &["ip", "forward"],
         "dnsServers.forward" => &["domain", "to"],
-        "clients" => &["name", "from", "ip", "publicIp", "securityGroups", "expect"],
-        "clients.expect" => &["answer", "reachable"],
+        "clients" => &[
+            "name",
+            "from",
+            "ip",
+            "ipv6",
+            "publicIp",
+            "securityGroups",
+            "expect",
+        ],
+        "clients.expect" => &["answer", "reachable", "family"],
         _ => &[],
     }
 }
@@ -123,7 +142,7 @@ mod tests {
         assert_eq!(strip_indices("vpcs[0].subnets[12]"), "vpcs.subnets");
         assert_eq!(
             known_fields("vpcs[3].subnets[0].cdir"),
-            ["id", "cidr", "az", "routeTable", "networkAcl"]
+            ["id", "cidr", "ipv6Cidr", "az", "routeTable", "networkAcl"]
         );
     }
 }

@@ -6,11 +6,11 @@
 //! and blocked hops can point at the YAML that caused them.
 
 use std::fmt;
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use hickory_proto::rr::Name;
-use ipnetwork::{IpNetwork, Ipv4Network};
+use ipnetwork::{IpNetwork, Ipv4Network, Ipv6Network};
 
 use super::spans::{DocumentSpans, Position};
 
@@ -268,6 +268,58 @@ impl fmt::Display for EndpointAccess {
     }
 }
 
+/// An address family (SPEC 7). IPv4 is every cluster's; IPv6 is added by `ipFamily: ipv6`
+/// and by the `ipv6` fields of subnets, clients and ENIs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Family {
+    #[default]
+    Ipv4,
+    Ipv6,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Ipv4 => "ipv4",
+            Family::Ipv6 => "ipv6",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "ipv4" => Some(Family::Ipv4),
+            "ipv6" => Some(Family::Ipv6),
+            _ => None,
+        }
+    }
+
+    pub fn of(address: IpAddr) -> Self {
+        match address {
+            IpAddr::V4(_) => Family::Ipv4,
+            IpAddr::V6(_) => Family::Ipv6,
+        }
+    }
+
+    pub fn of_network(network: IpNetwork) -> Self {
+        match network {
+            IpNetwork::V4(_) => Family::Ipv4,
+            IpNetwork::V6(_) => Family::Ipv6,
+        }
+    }
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The endpoint domains of a dual-stack endpoint: "EKS creates a unique dual-stack endpoint
+/// in the following format for new IPv6 clusters that are made after October 2024":
+/// `eks-cluster.region.api.aws`, in China `….api.amazonwebservices.com.cn` (EKS user guide,
+/// cluster-endpoint, "IPv6 cluster endpoint format").
+pub const DUAL_STACK_DOMAINS: [&str; 2] = ["api.aws", "api.amazonwebservices.com.cn"];
+
 #[derive(Debug, Clone)]
 pub struct Cluster {
     pub name: String,
@@ -284,6 +336,17 @@ pub struct Cluster {
     pub public_endpoint_ips: Vec<Ipv4Addr>,
     /// True when `publicEndpointIps` was absent and placeholders stand in.
     pub public_endpoint_ips_placeholder: bool,
+    /// `kubernetesNetworkConfig.ipFamily` ("If you don't specify a value, ipv4 is used by
+    /// default", EKS API, KubernetesNetworkConfigRequest).
+    pub ip_family: Family,
+    /// Whether the endpoint answers AAAA too: an `ipv6` cluster whose endpoint is under
+    /// `api.aws` (SPEC 7.2). Older IPv6 clusters under `eks.amazonaws.com` are IPv4-only.
+    pub dual_stack: bool,
+    /// The IPv6 entries of `publicEndpointIps` (placeholders on a dual-stack endpoint that
+    /// lists none); answered as AAAA records only when `dual_stack`.
+    pub public_endpoint_ipv6: Vec<Ipv6Addr>,
+    /// True when the IPv6 public endpoint addresses are placeholders.
+    pub public_endpoint_ipv6_placeholder: bool,
     pub vpc: VpcIx,
     pub security_groups: Vec<SgIx>,
     pub enis: Vec<Eni>,
@@ -294,6 +357,30 @@ pub struct Cluster {
 pub struct Eni {
     pub subnet: SubnetIx,
     pub ip: Ipv4Addr,
+    /// The ENI's IPv6 address: written, or on an `ipv6` cluster derived from its subnet's
+    /// `ipv6Cidr` ("the network interfaces that Amazon EKS creates for your cluster … are
+    /// assigned an IPv4 and an IPv6 address", EKS user guide, network-reqs).
+    pub ipv6: Option<Ipv6Addr>,
+    /// True when `ipv6` was derived, not written.
+    pub ipv6_placeholder: bool,
+}
+
+impl Eni {
+    /// The ENI's address of `family`.
+    pub fn address(&self, family: Family) -> Option<IpAddr> {
+        match family {
+            Family::Ipv4 => Some(IpAddr::V4(self.ip)),
+            Family::Ipv6 => self.ipv6.map(IpAddr::V6),
+        }
+    }
+
+    /// Whether `address` is one of this ENI's.
+    pub fn has(&self, address: IpAddr) -> bool {
+        match address {
+            IpAddr::V4(v4) => self.ip == v4,
+            IpAddr::V6(v6) => self.ipv6 == Some(v6),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -302,11 +389,16 @@ pub struct Vpc {
     pub path: String,
     /// Primary CIDR first, then secondary CIDRs.
     pub cidrs: Vec<Ipv4Network>,
+    /// `ipv6Cidrs`: the VPC's IPv6 blocks (Amazon-provided, BYOIP or IPAM).
+    pub ipv6_cidrs: Vec<Ipv6Network>,
     pub enable_dns_support: bool,
     pub enable_dns_hostnames: bool,
     /// `dhcpOptions.domainNameServers`, in order.
     pub dns_servers: Vec<DhcpDnsServer>,
     pub internet_gateway: Option<String>,
+    /// An egress-only internet gateway: outbound IPv6 only ("prevents hosts outside of your
+    /// VPC from initiating an IPv6 connection", EC2 API, CreateEgressOnlyInternetGateway).
+    pub egress_only_internet_gateway: Option<String>,
     pub subnets: Vec<SubnetIx>,
     pub inbound_endpoints: Vec<InboundEndpoint>,
     pub forward_rules: Vec<ForwardRule>,
@@ -323,6 +415,14 @@ impl Vpc {
 
     pub fn contains(&self, ip: Ipv4Addr) -> bool {
         self.cidrs.iter().any(|cidr| cidr.contains(ip))
+    }
+
+    /// Whether `ip` falls in one of the VPC's blocks of its family (the local routes).
+    pub fn holds(&self, ip: IpAddr) -> bool {
+        match ip {
+            IpAddr::V4(v4) => self.contains(v4),
+            IpAddr::V6(v6) => self.ipv6_cidrs.iter().any(|cidr| cidr.contains(v6)),
+        }
     }
 }
 
@@ -374,6 +474,8 @@ pub struct Subnet {
     pub path: String,
     pub vpc: VpcIx,
     pub cidr: Ipv4Network,
+    /// `ipv6Cidr`: the subnet's /64, inside one of the VPC's `ipv6Cidrs`.
+    pub ipv6_cidr: Option<Ipv6Network>,
     pub az: Option<String>,
     /// `None`: the VPC's main route table, which holds only the local routes.
     pub route_table: Option<RouteTableIx>,
@@ -391,7 +493,8 @@ pub struct RouteTable {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
-    pub destination: Ipv4Network,
+    /// Either family; a route of one family never matches traffic of the other.
+    pub destination: IpNetwork,
     pub target: RouteTarget,
     pub path: String,
 }
@@ -401,6 +504,8 @@ pub enum RouteTarget {
     /// Written `local`; the local routes for the VPC CIDRs are implicit anyway.
     Local,
     InternetGateway,
+    /// The VPC's egress-only internet gateway (IPv6 destinations only).
+    EgressOnlyInternetGateway,
     Nat(NatIx),
     Connection(ConnIx),
 }
@@ -426,7 +531,8 @@ pub struct SgRule {
 /// The other side of a security group rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SgPeer {
-    Cidr(Ipv4Network),
+    /// Either family; matches only addresses of its own.
+    Cidr(IpNetwork),
     Group(SgIx),
 }
 
@@ -531,7 +637,9 @@ pub struct AclRule {
     pub number: u32,
     pub protocol: Protocol,
     pub ports: PortRange,
-    pub cidr: Ipv4Network,
+    /// Either family; matches only addresses of its own, so a written NACL needs IPv6 rules
+    /// for IPv6 traffic.
+    pub cidr: IpNetwork,
     pub allow: bool,
     pub path: String,
 }
@@ -622,7 +730,7 @@ pub struct TgwAttachment {
 /// A static route of a transit gateway: `destination` to the attachment `target`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TgwRoute {
-    pub destination: Ipv4Network,
+    pub destination: IpNetwork,
     pub target: Attachment,
     pub path: String,
 }
@@ -632,7 +740,10 @@ pub struct Network {
     pub id: String,
     pub path: String,
     pub cidrs: Vec<Ipv4Network>,
+    pub ipv6_cidrs: Vec<Ipv6Network>,
     pub internet_egress_ip: Option<Ipv4Addr>,
+    /// `ipv6Internet`: the site reaches the IPv6 internet, with its hosts' own addresses.
+    pub ipv6_internet: bool,
     pub routes: Vec<NetworkRoute>,
     pub dns_servers: Vec<Ipv4Addr>,
 }
@@ -641,11 +752,19 @@ impl Network {
     pub fn contains(&self, ip: Ipv4Addr) -> bool {
         self.cidrs.iter().any(|cidr| cidr.contains(ip))
     }
+
+    /// Whether `ip` falls in one of the network's blocks of its family.
+    pub fn holds(&self, ip: IpAddr) -> bool {
+        match ip {
+            IpAddr::V4(v4) => self.contains(v4),
+            IpAddr::V6(v6) => self.ipv6_cidrs.iter().any(|cidr| cidr.contains(v6)),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct NetworkRoute {
-    pub destination: Ipv4Network,
+    pub destination: IpNetwork,
     pub target: ConnIx,
     pub path: String,
 }
@@ -676,6 +795,8 @@ pub struct Client {
     pub path: String,
     pub location: ClientLocation,
     pub ip: Ipv4Addr,
+    /// Makes the client dual-stack: it tries the IPv6 answers first (SPEC 7.4).
+    pub ipv6: Option<Ipv6Addr>,
     pub public_ip: Option<Ipv4Addr>,
     pub security_groups: Vec<SgIx>,
     pub expect: Option<Expectation>,
@@ -695,6 +816,19 @@ pub enum ClientLocation {
 pub struct Expectation {
     pub answer: Option<ExpectedAnswer>,
     pub reachable: Option<bool>,
+    /// The family of the target that decides the verdict (SPEC 7.7).
+    pub family: Option<Family>,
+}
+
+impl Client {
+    /// The client's own address of `family`: the source of its packets to that family
+    /// (no NAT for IPv6).
+    pub fn address(&self, family: Family) -> Option<IpAddr> {
+        match family {
+            Family::Ipv4 => Some(IpAddr::V4(self.ip)),
+            Family::Ipv6 => self.ipv6.map(IpAddr::V6),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -788,6 +922,15 @@ impl Scenario {
     /// The endpoint IP addresses of the EKS-owned ENIs, in the order written.
     pub fn eni_ips(&self) -> Vec<Ipv4Addr> {
         self.cluster.enis.iter().map(|eni| eni.ip).collect()
+    }
+
+    /// The ENIs' IPv6 addresses, in the order written (those that have one).
+    pub fn eni_ipv6s(&self) -> Vec<Ipv6Addr> {
+        self.cluster
+            .enis
+            .iter()
+            .filter_map(|eni| eni.ipv6)
+            .collect()
     }
 
     /// Names of several security groups, for messages: `sg-a, sg-b`.

@@ -152,6 +152,8 @@ pub struct RawCluster {
     pub region: Option<Text>,
     pub endpoint: Option<Text>,
     pub endpoint_access: Option<Text>,
+    /// `ipv4` (default) or `ipv6`.
+    pub ip_family: Option<Text>,
     pub public_access_cidrs: Option<Vec<Text>>,
     pub public_endpoint_ips: Option<Vec<Text>>,
     pub vpc: Option<Text>,
@@ -165,6 +167,7 @@ pub struct RawCluster {
 pub struct RawEni {
     pub subnet: Option<Text>,
     pub ip: Option<Text>,
+    pub ipv6: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -173,10 +176,13 @@ pub struct RawVpc {
     pub id: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub cidrs: Vec<Text>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub ipv6_cidrs: Vec<Text>,
     pub enable_dns_support: Option<bool>,
     pub enable_dns_hostnames: Option<bool>,
     pub dhcp_options: Option<RawDhcpOptions>,
     pub internet_gateway: Option<Text>,
+    pub egress_only_internet_gateway: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub subnets: Vec<RawSubnet>,
     #[serde(default, deserialize_with = "nullable")]
@@ -203,6 +209,7 @@ pub struct RawDhcpOptions {
 pub struct RawSubnet {
     pub id: Option<Text>,
     pub cidr: Option<Text>,
+    pub ipv6_cidr: Option<Text>,
     pub az: Option<Text>,
     pub route_table: Option<Text>,
     pub network_acl: Option<Text>,
@@ -356,7 +363,10 @@ pub struct RawNetwork {
     pub id: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub cidrs: Vec<Text>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub ipv6_cidrs: Vec<Text>,
     pub internet_egress_ip: Option<Text>,
+    pub ipv6_internet: Option<bool>,
     #[serde(default, deserialize_with = "nullable")]
     pub routes: Vec<RawRoute>,
     #[serde(default, deserialize_with = "nullable")]
@@ -383,6 +393,7 @@ pub struct RawClient {
     pub name: Option<Text>,
     pub from: Option<Text>,
     pub ip: Option<Text>,
+    pub ipv6: Option<Text>,
     pub public_ip: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub security_groups: Vec<Text>,
@@ -393,4 +404,5 @@ pub struct RawClient {
 pub struct RawExpect {
     pub answer: Option<Text>,
     pub reachable: Option<bool>,
+    pub family: Option<Text>,
 }

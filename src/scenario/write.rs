@@ -175,12 +175,23 @@ impl Writer<'_> {
         if !cluster.endpoint_derived {
             map.push("endpoint", yaml::text(&domain_text(&cluster.endpoint)));
         }
+        if cluster.ip_family != Family::Ipv4 {
+            map.push("ipFamily", yaml::text(cluster.ip_family.as_str()));
+        }
         map.push("endpointAccess", yaml::text(cluster.access.as_str()));
         if !cluster.public_access_cidrs_default {
             map.push("publicAccessCidrs", texts(&cluster.public_access_cidrs));
         }
         if !cluster.public_endpoint_ips_placeholder {
-            map.push("publicEndpointIps", texts(&cluster.public_endpoint_ips));
+            let mut ips: Vec<String> = cluster
+                .public_endpoint_ips
+                .iter()
+                .map(|ip| ip.to_string())
+                .collect();
+            if !cluster.public_endpoint_ipv6_placeholder {
+                ips.extend(cluster.public_endpoint_ipv6.iter().map(|ip| ip.to_string()));
+            }
+            map.push("publicEndpointIps", texts(&ips));
         }
         map.push("vpc", yaml::text(self.vpc_id(cluster.vpc)));
         if !cluster.security_groups.is_empty() {
@@ -191,10 +202,14 @@ impl Writer<'_> {
                 .enis
                 .iter()
                 .map(|eni| {
-                    MapBuilder::new()
+                    let mut eni_map = MapBuilder::new()
                         .set("subnet", yaml::text(self.subnet_id(eni.subnet)))
-                        .set("ip", yaml::text(&eni.ip.to_string()))
-                        .build()
+                        .set("ip", yaml::text(&eni.ip.to_string()));
+                    // A derived IPv6 address is derived again when the file is read.
+                    if let (Some(ipv6), false) = (eni.ipv6, eni.ipv6_placeholder) {
+                        eni_map.push("ipv6", yaml::text(&ipv6.to_string()));
+                    }
+                    eni_map.build()
                 })
                 .collect();
             map.push("enis", list(enis));
@@ -216,6 +231,9 @@ impl Writer<'_> {
         let mut map = MapBuilder::new();
         map.push("id", yaml::text(&vpc.id));
         map.push("cidrs", texts(&vpc.cidrs));
+        if !vpc.ipv6_cidrs.is_empty() {
+            map.push("ipv6Cidrs", texts(&vpc.ipv6_cidrs));
+        }
         // A DNS flag is written when it differs from the AWS default or when the file wrote
         // it: EKS006 says whether a `false` is "the AWS default" or was written so.
         for (flag, value, default) in [
@@ -241,6 +259,9 @@ impl Writer<'_> {
         }
         if let Some(igw) = &vpc.internet_gateway {
             map.push("internetGateway", yaml::text(igw));
+        }
+        if let Some(eigw) = &vpc.egress_only_internet_gateway {
+            map.push("egressOnlyInternetGateway", yaml::text(eigw));
         }
         let subnets: Vec<Value> = vpc
             .subnets
@@ -324,6 +345,9 @@ impl Writer<'_> {
         let mut map = MapBuilder::new();
         map.push("id", yaml::text(&subnet.id));
         map.push("cidr", yaml::text(&subnet.cidr.to_string()));
+        if let Some(block) = subnet.ipv6_cidr {
+            map.push("ipv6Cidr", yaml::text(&block.to_string()));
+        }
         if let Some(az) = &subnet.az {
             map.push("az", yaml::text(az));
         }
@@ -363,6 +387,10 @@ impl Writer<'_> {
             RouteTarget::InternetGateway => scenario
                 .vpc(table.vpc)
                 .and_then(|vpc| vpc.internet_gateway.clone())
+                .unwrap_or_default(),
+            RouteTarget::EgressOnlyInternetGateway => scenario
+                .vpc(table.vpc)
+                .and_then(|vpc| vpc.egress_only_internet_gateway.clone())
                 .unwrap_or_default(),
             RouteTarget::Nat(nat) => scenario
                 .nat_gateway(nat)
@@ -514,8 +542,14 @@ impl Writer<'_> {
         let mut map = MapBuilder::new();
         map.push("id", yaml::text(&network.id));
         map.push("cidrs", texts(&network.cidrs));
+        if !network.ipv6_cidrs.is_empty() {
+            map.push("ipv6Cidrs", texts(&network.ipv6_cidrs));
+        }
         if let Some(ip) = network.internet_egress_ip {
             map.push("internetEgressIp", yaml::text(&ip.to_string()));
+        }
+        if network.ipv6_internet {
+            map.push("ipv6Internet", yaml::boolean(true));
         }
         if !network.routes.is_empty() {
             let routes = network
@@ -569,6 +603,9 @@ impl Writer<'_> {
         };
         map.push("from", yaml::text(from));
         map.push("ip", yaml::text(&client.ip.to_string()));
+        if let Some(ipv6) = client.ipv6 {
+            map.push("ipv6", yaml::text(&ipv6.to_string()));
+        }
         if let Some(ip) = client.public_ip {
             map.push("publicIp", yaml::text(&ip.to_string()));
         }
@@ -582,6 +619,9 @@ impl Writer<'_> {
             }
             if let Some(reachable) = expect.reachable {
                 expect_map.push("reachable", yaml::boolean(reachable));
+            }
+            if let Some(family) = expect.family {
+                expect_map.push("family", yaml::text(family.as_str()));
             }
             map.push("expect", expect_map.build());
         }

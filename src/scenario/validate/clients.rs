@@ -5,9 +5,9 @@
 //! must sit in the network's CIDRs.
 
 use std::collections::HashMap;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
-use ipnetwork::Ipv4Network;
+use ipnetwork::{Ipv4Network, Ipv6Network};
 
 use super::Validator;
 use super::ids::{Element, Kind};
@@ -83,7 +83,30 @@ impl Validator<'_> {
             let ip = self
                 .required(&raw_client.ip, &path, "ip")
                 .cloned()
-                .and_then(|text| self.ipv4(&text, &ip_path));
+                .and_then(|text| self.ipv4_beside(&text, &ip_path, Some("ipv6")));
+            let ipv6_path = join_key(&path, "ipv6");
+            let ipv6 = raw_client
+                .ipv6
+                .as_ref()
+                .and_then(|text| self.ipv6(text, &ipv6_path, "ip"));
+            match (location, ipv6) {
+                (Some(ClientLocation::Subnet(subnet)), Some(ipv6)) => {
+                    if let Some(subnet) = scenario.subnet(subnet) {
+                        self.check_ipv6_in_subnet(ipv6, subnet, &ipv6_path);
+                    }
+                }
+                (Some(ClientLocation::Network(network)), Some(ipv6)) => {
+                    if let Some(network) = scenario.network(network)
+                        && !network.ipv6_cidrs.iter().any(|block| block.contains(ipv6))
+                    {
+                        self.problem(
+                            &ipv6_path,
+                            format!("{ipv6} is outside network `{}`'s ipv6Cidrs", network.id),
+                        );
+                    }
+                }
+                _ => {}
+            }
             match (location, ip) {
                 (Some(ClientLocation::Subnet(subnet)), Some(ip)) => {
                     if let Some(subnet) = scenario.subnet(subnet) {
@@ -132,9 +155,20 @@ impl Validator<'_> {
                     }
                     answer
                 });
+                let family = raw_expect.family.as_ref().and_then(|text| {
+                    let family = Family::parse(text);
+                    if family.is_none() {
+                        self.problem(
+                            &join_key(&join_key(&path, "expect"), "family"),
+                            format!("unknown family `{text}`: expected ipv4 or ipv6"),
+                        );
+                    }
+                    family
+                });
                 Expectation {
                     answer,
                     reachable: raw_expect.reachable,
+                    family,
                 }
             });
             if let (Some(name), Some(location), Some(ip)) = (name, location, ip) {
@@ -143,6 +177,7 @@ impl Validator<'_> {
                     path,
                     location,
                     ip,
+                    ipv6,
                     public_ip,
                     security_groups,
                     expect,
@@ -248,6 +283,12 @@ impl Validator<'_> {
                     path: join_index(&subnets_path, j),
                     location: ClientLocation::Subnet(*subnet_ix),
                     ip: representative_address(subnet.cidr),
+                    // "Nodes: All nodes are assigned an IPv4 and IPv6 address" (EKS user
+                    // guide, cni-ipv6): base + 4 of the subnet's /64, as for IPv4.
+                    ipv6: match cluster.ip_family {
+                        Family::Ipv6 => subnet.ipv6_cidr.map(representative_ipv6),
+                        Family::Ipv4 => None,
+                    },
                     public_ip,
                     security_groups: security_groups.clone(),
                     expect: None,
@@ -272,4 +313,9 @@ impl Validator<'_> {
 /// instance have (base + 4; the first four are reserved).
 fn representative_address(cidr: Ipv4Network) -> Ipv4Addr {
     Ipv4Addr::from(u32::from(cidr.network()).saturating_add(4))
+}
+
+/// The IPv6 address eksflow gives a node group's nodes in a subnet: base + 4 of its /64.
+fn representative_ipv6(block: Ipv6Network) -> Ipv6Addr {
+    Ipv6Addr::from(u128::from(block.network()).saturating_add(4))
 }

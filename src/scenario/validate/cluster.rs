@@ -1,10 +1,10 @@
 //! The cluster: name, region, API endpoint (given or derived), endpoint access, public
 //! allowlist and addresses, security groups and the EKS-owned ENIs in the cluster VPC.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use hickory_proto::rr::Name;
-use ipnetwork::{IpNetwork, Ipv4Network};
+use ipnetwork::{IpNetwork, Ipv4Network, Ipv6Network};
 
 use super::Validator;
 use crate::scenario::model::*;
@@ -30,7 +30,21 @@ impl Validator<'_> {
                 access
             }
         };
+        let ip_family = match &raw.ip_family {
+            None => Some(Family::Ipv4),
+            Some(text) => {
+                let family = Family::parse(text);
+                if family.is_none() {
+                    self.problem(
+                        "cluster.ipFamily",
+                        format!("unknown ipFamily `{text}`: expected ipv4 or ipv6"),
+                    );
+                }
+                family
+            }
+        };
         let (public_access_cidrs, public_access_cidrs_default) = match &raw.public_access_cidrs {
+            // The IPv6 default `::/0` is added below once the endpoint is known.
             None => (
                 vec![IpNetwork::V4(
                     Ipv4Network::new(Ipv4Addr::UNSPECIFIED, 0)
@@ -48,11 +62,14 @@ impl Validator<'_> {
                 false,
             ),
         };
-        let (public_endpoint_ips, public_endpoint_ips_placeholder) = match &raw.public_endpoint_ips
-        {
-            None => (PLACEHOLDER_PUBLIC_IPS.to_vec(), true),
-            Some(list) => (self.ipv4_list(list, "cluster.publicEndpointIps"), false),
-        };
+        let (public_endpoint_ips, public_endpoint_ipv6, public_endpoint_ips_placeholder) =
+            match &raw.public_endpoint_ips {
+                None => (PLACEHOLDER_PUBLIC_IPS.to_vec(), Vec::new(), true),
+                Some(list) => {
+                    let (v4, v6) = self.ip_list(list, "cluster.publicEndpointIps");
+                    (v4, v6, false)
+                }
+            };
         let vpc = self
             .required(&raw.vpc, path, "vpc")
             .cloned()
@@ -76,7 +93,12 @@ impl Validator<'_> {
             let ip = self
                 .required(&raw_eni.ip, &eni_path, "ip")
                 .cloned()
-                .and_then(|text| self.ipv4(&text, &join_key(&eni_path, "ip")));
+                .and_then(|text| self.ipv4_beside(&text, &join_key(&eni_path, "ip"), Some("ipv6")));
+            let ipv6_path = join_key(&eni_path, "ipv6");
+            let ipv6 = raw_eni
+                .ipv6
+                .as_ref()
+                .and_then(|text| self.ipv6(text, &ipv6_path, "ip"));
             let (Some(subnet_ix), Some(ip)) = (subnet, ip) else {
                 continue;
             };
@@ -91,9 +113,23 @@ impl Validator<'_> {
                 self.problem(&join_key(&eni_path, "subnet"), message);
             }
             self.check_host_address(ip, subnet, &join_key(&eni_path, "ip"));
+            if let Some(ipv6) = ipv6 {
+                self.check_ipv6_in_subnet(ipv6, subnet, &ipv6_path);
+            }
+            // An ENI of an IPv6 cluster without a written `ipv6` gets a labelled placeholder
+            // in its subnet's /64 (SPEC 7.2, choice); none when the subnet has no IPv6 block
+            // (EKS021 reports that).
+            let derived = match (ipv6, ip_family) {
+                (None, Some(Family::Ipv6)) => subnet
+                    .ipv6_cidr
+                    .map(|block| host_in(block, subnet.cidr, ip)),
+                _ => None,
+            };
             enis.push(Eni {
                 subnet: subnet_ix,
                 ip,
+                ipv6: ipv6.or(derived),
+                ipv6_placeholder: derived.is_some(),
             });
         }
         self.public_endpoint_ips_at_enis(raw);
@@ -102,10 +138,14 @@ impl Validator<'_> {
                 .domain(text, "cluster.endpoint")
                 .and_then(|name| self.endpoint_name(name, text)),
             None => {
+                let zone = match ip_family {
+                    Some(Family::Ipv6) => "api.aws",
+                    _ => "eks.amazonaws.com",
+                };
                 let derived = name
                     .as_deref()
                     .zip(region.as_deref())
-                    .and_then(|(name, region)| derived_endpoint(name, region));
+                    .and_then(|(name, region)| derived_endpoint(name, region, zone));
                 // The name only enters through its hash: only the region can spoil the
                 // hostname. Say so, or the scenario fails to load without a word.
                 if derived.is_none()
@@ -120,6 +160,28 @@ impl Validator<'_> {
                 derived
             }
         };
+        let ip_family = ip_family?;
+        let dual_stack = ip_family == Family::Ipv6
+            && endpoint.as_ref().is_some_and(|name| {
+                DUAL_STACK_DOMAINS.iter().any(|zone| {
+                    Name::from_ascii(format!("{zone}.")).is_ok_and(|zone| zone.zone_of(name))
+                })
+            });
+        let mut public_access_cidrs = public_access_cidrs;
+        if public_access_cidrs_default && dual_stack {
+            // "The default value is 0.0.0.0/0 and additionally ::/0 for dual-stack IPv6
+            // clusters" (EKS API, VpcConfigResponse).
+            public_access_cidrs.push(IpNetwork::V6(
+                Ipv6Network::new(Ipv6Addr::UNSPECIFIED, 0)
+                    .unwrap_or(Ipv6Network::from(Ipv6Addr::UNSPECIFIED)),
+            ));
+        }
+        let (public_endpoint_ipv6, public_endpoint_ipv6_placeholder) =
+            if dual_stack && public_endpoint_ipv6.is_empty() {
+                (PLACEHOLDER_PUBLIC_IPV6S.to_vec(), true)
+            } else {
+                (public_endpoint_ipv6, false)
+            };
         Some(Cluster {
             name: name?,
             region: region?,
@@ -130,6 +192,10 @@ impl Validator<'_> {
             public_access_cidrs_default,
             public_endpoint_ips,
             public_endpoint_ips_placeholder,
+            ip_family,
+            dual_stack,
+            public_endpoint_ipv6,
+            public_endpoint_ipv6_placeholder,
             vpc: vpc?,
             security_groups,
             enis,
@@ -194,6 +260,20 @@ impl Validator<'_> {
     }
 }
 
+/// IPv6 public endpoint addresses used on a dual-stack endpoint when `publicEndpointIps`
+/// has no IPv6 entry: documentation addresses (RFC 3849), labelled like the IPv4 ones.
+pub const PLACEHOLDER_PUBLIC_IPV6S: [Ipv6Addr; 2] = [
+    Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x10),
+    Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x11),
+];
+
+/// The address at `ip`'s host number (its offset in `cidr`) inside the IPv6 `block`:
+/// `10.0.1.10` in `10.0.1.0/24` → `<prefix>::a`.
+pub(super) fn host_in(block: Ipv6Network, cidr: Ipv4Network, ip: Ipv4Addr) -> Ipv6Addr {
+    let host = u32::from(ip).wrapping_sub(u32::from(cidr.network()));
+    Ipv6Addr::from(u128::from(block.network()).wrapping_add(u128::from(host)))
+}
+
 /// Public endpoint addresses used when `publicEndpointIps` is absent: documentation
 /// addresses (RFC 5737), so nobody mistakes them for the real NLB addresses.
 pub const PLACEHOLDER_PUBLIC_IPS: [Ipv4Addr; 2] =
@@ -202,7 +282,9 @@ pub const PLACEHOLDER_PUBLIC_IPS: [Ipv4Addr; 2] =
 /// `<32 upper-case hex>.gr7.<region>.eks.amazonaws.com`, the hex a 128-bit FNV-1a hash of the
 /// cluster name with each half passed through MurmurHash3's finaliser (so similar names get
 /// unrelated hostnames): the same cluster always gets the same hostname.
-fn derived_endpoint(name: &str, region: &str) -> Option<Name> {
+/// `zone` is `eks.amazonaws.com`, or `api.aws` for an IPv6 cluster (SPEC 7.2, choice: the
+/// unique part stays the same, only the suffix changes).
+fn derived_endpoint(name: &str, region: &str, zone: &str) -> Option<Name> {
     const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
     const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
     let hash = name.bytes().fold(OFFSET, |hash, byte| {
@@ -217,10 +299,8 @@ fn derived_endpoint(name: &str, region: &str) -> Option<Name> {
     };
     let high = mix((hash >> 64) as u64);
     let low = mix(hash as u64 ^ high);
-    let mut endpoint = Name::from_ascii(format!(
-        "{high:016X}{low:016X}.gr7.{region}.eks.amazonaws.com"
-    ))
-    .ok()?;
+    let mut endpoint =
+        Name::from_ascii(format!("{high:016X}{low:016X}.gr7.{region}.{zone}")).ok()?;
     endpoint.set_fqdn(true);
     Some(endpoint)
 }
@@ -231,8 +311,12 @@ mod tests {
 
     #[test]
     fn derived_endpoint_is_stable_and_shaped_like_eks() {
-        let a = derived_endpoint("prod", "eu-west-1").unwrap().to_ascii();
-        let b = derived_endpoint("prod", "eu-west-1").unwrap().to_ascii();
+        let a = derived_endpoint("prod", "eu-west-1", "eks.amazonaws.com")
+            .unwrap()
+            .to_ascii();
+        let b = derived_endpoint("prod", "eu-west-1", "eks.amazonaws.com")
+            .unwrap()
+            .to_ascii();
         assert_eq!(a, b);
         let (hex, rest) = a.split_once('.').unwrap();
         assert_eq!(hex.len(), 32);
@@ -243,7 +327,9 @@ mod tests {
         assert_eq!(rest, "gr7.eu-west-1.eks.amazonaws.com.");
         assert_ne!(
             a,
-            derived_endpoint("staging", "eu-west-1").unwrap().to_ascii()
+            derived_endpoint("staging", "eu-west-1", "eks.amazonaws.com")
+                .unwrap()
+                .to_ascii()
         );
     }
 }

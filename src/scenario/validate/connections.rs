@@ -216,7 +216,7 @@ impl Validator<'_> {
             let route_path = join_index(&join_key(path, "routes"), j);
             let destination = self
                 .required(&raw_route.destination, &route_path, "destination")
-                .and_then(|text| self.cidr4(text, &join_key(&route_path, "destination")));
+                .and_then(|text| self.cidr(text, &join_key(&route_path, "destination")));
             let target_path = join_key(&route_path, "target");
             let target = self
                 .required(&raw_route.target, &route_path, "target")
@@ -311,7 +311,9 @@ impl Validator<'_> {
                             ));
                         }
                     }
-                    RouteTarget::Local | RouteTarget::InternetGateway => {}
+                    RouteTarget::Local
+                    | RouteTarget::InternetGateway
+                    | RouteTarget::EgressOnlyInternetGateway => {}
                 }
             }
         }

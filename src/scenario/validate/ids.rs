@@ -25,6 +25,7 @@ pub(super) enum Element {
     NetworkAcl(AclIx),
     Nat(NatIx),
     InternetGateway(VpcIx),
+    EgressOnlyInternetGateway(VpcIx),
     Connection(ConnIx),
     Network(NetworkIx),
     /// Resolver inbound endpoints and forward rules: named, never referenced.
@@ -40,6 +41,7 @@ pub(super) enum Kind {
     NetworkAcl,
     Nat,
     InternetGateway,
+    EgressOnlyInternetGateway,
     Connection,
     Network,
     Resolver,
@@ -55,6 +57,7 @@ impl Element {
             Element::NetworkAcl(_) => Kind::NetworkAcl,
             Element::Nat(_) => Kind::Nat,
             Element::InternetGateway(_) => Kind::InternetGateway,
+            Element::EgressOnlyInternetGateway(_) => Kind::EgressOnlyInternetGateway,
             Element::Connection(_) => Kind::Connection,
             Element::Network(_) => Kind::Network,
             Element::Resolver => Kind::Resolver,
@@ -72,6 +75,7 @@ impl Kind {
             Kind::NetworkAcl => "a network ACL",
             Kind::Nat => "a NAT gateway",
             Kind::InternetGateway => "an internet gateway",
+            Kind::EgressOnlyInternetGateway => "an egress-only internet gateway",
             Kind::Connection => "a connection",
             Kind::Network => "a network",
             Kind::Resolver => "a Route 53 Resolver element",
@@ -243,6 +247,11 @@ impl Validator<'_> {
             if let Some(igw) = &vpc.internet_gateway {
                 let path = join_key(&vpc_path, "internetGateway");
                 self.register(&Some(igw.clone()), &path, Element::InternetGateway(vpc_ix));
+            }
+            if let Some(eigw) = &vpc.egress_only_internet_gateway {
+                let path = join_key(&vpc_path, "egressOnlyInternetGateway");
+                let element = Element::EgressOnlyInternetGateway(vpc_ix);
+                self.register(&Some(eigw.clone()), &path, element);
             }
             let arena = |field: &str, i: usize| join_index(&join_key(&vpc_path, field), i);
             for (i, subnet) in vpc.subnets.iter().enumerate() {

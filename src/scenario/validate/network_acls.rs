@@ -54,7 +54,7 @@ impl Validator<'_> {
             let cidr = self
                 .required(&rule.cidr, &rule_path, "cidr")
                 .cloned()
-                .and_then(|text| self.cidr4(&text, &join_key(&rule_path, "cidr")));
+                .and_then(|text| self.cidr(&text, &join_key(&rule_path, "cidr")));
             let allow = match self
                 .required(&rule.action, &rule_path, "action")
                 .map(|text| text.0.as_str())

@@ -13,7 +13,12 @@ impl Validator<'_> {
         for (i, raw_network) in raw.networks.iter().enumerate() {
             let path = join_index("networks", i);
             let cidrs_path = join_key(&path, "cidrs");
-            let cidrs = self.cidr4_list(&raw_network.cidrs, &cidrs_path);
+            let cidrs = self.cidr4_list_beside(&raw_network.cidrs, &cidrs_path, Some("ipv6Cidrs"));
+            let ipv6_cidrs = self.cidr6_list(
+                &raw_network.ipv6_cidrs,
+                &join_key(&path, "ipv6Cidrs"),
+                "cidrs",
+            );
             let internet_egress_ip = raw_network
                 .internet_egress_ip
                 .as_ref()
@@ -25,7 +30,7 @@ impl Validator<'_> {
                 let destination = self
                     .required(&raw_route.destination, &route_path, "destination")
                     .cloned()
-                    .and_then(|text| self.cidr4(&text, &join_key(&route_path, "destination")));
+                    .and_then(|text| self.cidr(&text, &join_key(&route_path, "destination")));
                 let target = self
                     .required(&raw_route.target, &route_path, "target")
                     .cloned()
@@ -49,7 +54,9 @@ impl Validator<'_> {
                 id: owned(&raw_network.id),
                 path,
                 cidrs,
+                ipv6_cidrs,
                 internet_egress_ip,
+                ipv6_internet: raw_network.ipv6_internet.unwrap_or(false),
                 routes,
                 dns_servers,
             });

@@ -55,7 +55,7 @@ impl Validator<'_> {
             }
             let peer = match (&rule.cidr, group) {
                 (Some(cidr), None) => self
-                    .cidr4(cidr, &join_key(&rule_path, "cidr"))
+                    .cidr(cidr, &join_key(&rule_path, "cidr"))
                     .map(SgPeer::Cidr),
                 (None, Some((field, id))) => self
                     .sg_ref(id, &join_key(&rule_path, field))

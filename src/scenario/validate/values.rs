@@ -1,13 +1,14 @@
 //! Values: IPv4 addresses, CIDR blocks, DNS domain names, protocols and ports.
 //!
 //! Each parser reports what is wrong with the text and, where it can, how to write it (a
-//! missing `/prefix`, an IPv6 address where eksflow models IPv4, an ambiguous leading zero),
+//! missing `/prefix`, an IPv6 address in an IPv4-only field and the field to write it in, an
+//! ambiguous leading zero),
 //! because the person reading the problem has to fix the file, not the parser.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use hickory_proto::rr::Name;
-use ipnetwork::{IpNetwork, Ipv4Network};
+use ipnetwork::{IpNetwork, Ipv4Network, Ipv6Network};
 
 use super::Validator;
 use crate::scenario::model::{PortRange, Protocol};
@@ -44,6 +45,17 @@ fn leading_zero_hint(text: &str) -> String {
 
 impl Validator<'_> {
     pub(super) fn ipv4(&mut self, text: &str, path: &str) -> Option<Ipv4Addr> {
+        self.ipv4_beside(text, path, None)
+    }
+
+    /// An IPv4 address in a field that has an IPv6 counterpart (`ip` and `ipv6`): an IPv6
+    /// value names the field to write it in (SPEC 7.1).
+    pub(super) fn ipv4_beside(
+        &mut self,
+        text: &str,
+        path: &str,
+        ipv6_field: Option<&str>,
+    ) -> Option<Ipv4Addr> {
         match text.trim().parse::<IpAddr>() {
             Ok(IpAddr::V4(ip)) => Some(ip),
             Ok(IpAddr::V6(ip)) => {
@@ -51,9 +63,14 @@ impl Validator<'_> {
                     .to_ipv4_mapped()
                     .map(|v4| format!(" (write the IPv4-mapped address as `{v4}`)"))
                     .unwrap_or_default();
+                let field = field_name(path);
+                let advice = match ipv6_field {
+                    Some(other) => format!("; write IPv6 addresses in `{other}`"),
+                    None => String::new(),
+                };
                 self.problem(
                     path,
-                    format!("`{text}` is an IPv6 address; eksflow models IPv4 networks{hint}"),
+                    format!("`{text}` is an IPv6 address; `{field}` holds IPv4 only{advice}{hint}"),
                 );
                 None
             }
@@ -114,17 +131,81 @@ impl Validator<'_> {
         }
     }
 
-    pub(super) fn cidr4(&mut self, text: &str, path: &str) -> Option<Ipv4Network> {
+    /// An IPv4 block in a field with an IPv6 counterpart (`cidrs` and `ipv6Cidrs`).
+    pub(super) fn cidr4_beside(
+        &mut self,
+        text: &str,
+        path: &str,
+        ipv6_field: Option<&str>,
+    ) -> Option<Ipv4Network> {
         match self.cidr(text, path)? {
             IpNetwork::V4(network) => Some(network),
             IpNetwork::V6(_) => {
+                let field = field_name(path);
+                let advice = match ipv6_field {
+                    Some(other) => format!("; write IPv6 blocks in `{other}`"),
+                    None => String::new(),
+                };
                 self.problem(
                     path,
-                    format!("`{text}` is an IPv6 block; eksflow models IPv4 networks"),
+                    format!("`{text}` is an IPv6 block; `{field}` holds IPv4 only{advice}"),
                 );
                 None
             }
         }
+    }
+
+    /// An IPv6 address (`ipv6` fields): an IPv4 one names the IPv4 field.
+    pub(super) fn ipv6(&mut self, text: &str, path: &str, ipv4_field: &str) -> Option<Ipv6Addr> {
+        match text.trim().parse::<IpAddr>() {
+            Ok(IpAddr::V6(ip)) => Some(ip),
+            Ok(IpAddr::V4(_)) => {
+                let field = field_name(path);
+                self.problem(
+                    path,
+                    format!("`{text}` is an IPv4 address; `{field}` holds IPv6 only (write it in `{ipv4_field}`)"),
+                );
+                None
+            }
+            Err(_) => {
+                self.problem(path, format!("`{text}` is not an IPv6 address"));
+                None
+            }
+        }
+    }
+
+    /// An IPv6 block (`ipv6Cidrs`, `ipv6Cidr`): an IPv4 one names the IPv4 field.
+    pub(super) fn cidr6(
+        &mut self,
+        text: &str,
+        path: &str,
+        ipv4_field: &str,
+    ) -> Option<Ipv6Network> {
+        match self.cidr(text, path)? {
+            IpNetwork::V6(network) => Some(network),
+            IpNetwork::V4(_) => {
+                let field = field_name(path);
+                self.problem(
+                    path,
+                    format!("`{text}` is an IPv4 block; `{field}` holds IPv6 only (write it in `{ipv4_field}`)"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Every IPv6 block of a list at `path`; each bad one is reported.
+    pub(super) fn cidr6_list(
+        &mut self,
+        items: &[Text],
+        path: &str,
+        ipv4_field: &str,
+    ) -> Vec<Ipv6Network> {
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, text)| self.cidr6(text, &join_index(path, i), ipv4_field))
+            .collect()
     }
 
     /// Every address of a list at `path`; each bad one is reported.
@@ -136,12 +217,37 @@ impl Validator<'_> {
             .collect()
     }
 
+    /// Every address of a list that takes both families, split by family.
+    pub(super) fn ip_list(&mut self, items: &[Text], path: &str) -> (Vec<Ipv4Addr>, Vec<Ipv6Addr>) {
+        let mut v4 = Vec::new();
+        let mut v6 = Vec::new();
+        for (i, text) in items.iter().enumerate() {
+            match text.trim().parse::<IpAddr>() {
+                Ok(IpAddr::V4(ip)) => v4.push(ip),
+                Ok(IpAddr::V6(ip)) => v6.push(ip),
+                Err(_) => {
+                    let hint = leading_zero_hint(text.trim());
+                    self.problem(
+                        &join_index(path, i),
+                        format!("`{text}` is not an IP address{hint}"),
+                    );
+                }
+            }
+        }
+        (v4, v6)
+    }
+
     /// Every IPv4 block of a list at `path`; each bad one is reported.
-    pub(super) fn cidr4_list(&mut self, items: &[Text], path: &str) -> Vec<Ipv4Network> {
+    pub(super) fn cidr4_list_beside(
+        &mut self,
+        items: &[Text],
+        path: &str,
+        ipv6_field: Option<&str>,
+    ) -> Vec<Ipv4Network> {
         items
             .iter()
             .enumerate()
-            .filter_map(|(i, text)| self.cidr4(text, &join_index(path, i)))
+            .filter_map(|(i, text)| self.cidr4_beside(text, &join_index(path, i), ipv6_field))
             .collect()
     }
 
@@ -199,4 +305,11 @@ impl Validator<'_> {
         }
         range
     }
+}
+
+/// The field a path ends in, without its index: `cluster.enis[1].ip` → `ip`,
+/// `vpcs[0].cidrs[2]` → `cidrs`.
+fn field_name(path: &str) -> &str {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    last.split('[').next().unwrap_or(last)
 }

@@ -7,14 +7,18 @@
 //! NAT gateway's subnet can point forwards, so they are checked once every arena is complete.
 
 use std::collections::HashMap;
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use ipnetwork::Ipv4Network;
+use ipnetwork::{IpNetwork, Ipv4Network};
 
 use super::ids::{Element, Kind, Layout};
 
 /// The routes of one table seen so far, by block, with the path of each.
-pub(super) type SeenRoutes = HashMap<(Ipv4Addr, u8), String>;
+pub(super) type SeenRoutes = HashMap<(IpAddr, u8), String>;
+
+/// The NAT64 prefix: the only IPv6 destination a NAT gateway route may have. Accepted so
+/// imports load; it carries nothing in the model (SPEC 7.6).
+const NAT64_PREFIX: Ipv6Addr = Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, 0, 0);
 
 use super::{Validator, owned};
 use crate::scenario::model::*;
@@ -33,7 +37,9 @@ impl Validator<'_> {
                     "missing required field `cidrs` (the VPC's primary CIDR first)",
                 );
             }
-            let cidrs = self.cidr4_list(&raw_vpc.cidrs, &cidrs_path);
+            let cidrs = self.cidr4_list_beside(&raw_vpc.cidrs, &cidrs_path, Some("ipv6Cidrs"));
+            let ipv6_cidrs =
+                self.cidr6_list(&raw_vpc.ipv6_cidrs, &join_key(&path, "ipv6Cidrs"), "cidrs");
             let dns_servers = match raw_vpc
                 .dhcp_options
                 .as_ref()
@@ -69,10 +75,15 @@ impl Validator<'_> {
                 id: owned(&raw_vpc.id),
                 path: path.clone(),
                 cidrs,
+                ipv6_cidrs,
                 enable_dns_support: raw_vpc.enable_dns_support.unwrap_or(true),
                 enable_dns_hostnames: raw_vpc.enable_dns_hostnames.unwrap_or(false),
                 dns_servers,
                 internet_gateway: raw_vpc.internet_gateway.as_ref().map(|text| text.0.clone()),
+                egress_only_internet_gateway: raw_vpc
+                    .egress_only_internet_gateway
+                    .as_ref()
+                    .map(|text| text.0.clone()),
                 subnets,
                 inbound_endpoints: Vec::new(),
                 forward_rules: Vec::new(),
@@ -165,7 +176,7 @@ impl Validator<'_> {
         let cidr = self
             .required(&raw.cidr, path, "cidr")
             .cloned()
-            .and_then(|text| self.cidr4(&text, &cidr_path));
+            .and_then(|text| self.cidr4_beside(&text, &cidr_path, Some("ipv6Cidr")));
         if let Some(cidr) = cidr
             && !vpc.cidrs.is_empty()
             && !vpc
@@ -184,6 +195,36 @@ impl Validator<'_> {
                 format!("subnet {cidr} is outside {}'s CIDRs ({blocks})", vpc.id),
             );
         }
+        let ipv6_path = join_key(path, "ipv6Cidr");
+        let ipv6_cidr = raw
+            .ipv6_cidr
+            .as_ref()
+            .and_then(|text| self.cidr6(text, &ipv6_path, "cidr"));
+        if let Some(block) = ipv6_cidr
+            && !vpc
+                .ipv6_cidrs
+                .iter()
+                .any(|parent| parent.contains(block.network()) && parent.prefix() <= block.prefix())
+        {
+            let message = if vpc.ipv6_cidrs.is_empty() {
+                format!(
+                    "subnet {block} needs an IPv6 block in its VPC: {} has no ipv6Cidrs",
+                    vpc.id
+                )
+            } else {
+                let blocks = vpc
+                    .ipv6_cidrs
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!(
+                    "subnet {block} is outside {}'s ipv6Cidrs ({blocks})",
+                    vpc.id
+                )
+            };
+            self.problem(&ipv6_path, message);
+        }
         let route_table = raw.route_table.as_ref().and_then(|id| {
             match self.lookup(id, &join_key(path, "routeTable"), &[Kind::RouteTable])? {
                 Element::RouteTable(rt) => Some(rt),
@@ -201,6 +242,7 @@ impl Validator<'_> {
             path: path.to_owned(),
             vpc: vpc_ix,
             cidr: cidr.unwrap_or(Ipv4Network::from(Ipv4Addr::UNSPECIFIED)),
+            ipv6_cidr,
             az: raw.az.as_ref().map(|text| text.0.clone()),
             route_table,
             network_acl,
@@ -221,7 +263,7 @@ impl Validator<'_> {
             let destination = self
                 .required(&raw_route.destination, &route_path, "destination")
                 .cloned()
-                .and_then(|text| self.cidr4(&text, &join_key(&route_path, "destination")));
+                .and_then(|text| self.cidr(&text, &join_key(&route_path, "destination")));
             let target = self
                 .required(&raw_route.target, &route_path, "target")
                 .cloned()
@@ -234,6 +276,9 @@ impl Validator<'_> {
                 continue;
             }
             if let (Some(destination), Some(target)) = (destination, target) {
+                if !self.route_family_fits(destination, target, &route_path) {
+                    continue;
+                }
                 routes.push(Route {
                     destination,
                     target,
@@ -249,13 +294,39 @@ impl Validator<'_> {
         }
     }
 
+    /// An egress-only internet gateway carries IPv6 only ("[IPv6 only]",
+    /// CreateEgressOnlyInternetGateway, EC2 API); a NAT gateway takes no IPv6 route but the
+    /// NAT64 prefix `64:ff9b::/96` (SPEC 7.1, choice).
+    fn route_family_fits(
+        &mut self,
+        destination: IpNetwork,
+        target: RouteTarget,
+        route_path: &str,
+    ) -> bool {
+        let message = match (destination, target) {
+            (IpNetwork::V4(_), RouteTarget::EgressOnlyInternetGateway) => format!(
+                "route {destination} targets an egress-only internet gateway, which carries IPv6 only (route IPv4 to a NAT or internet gateway)"
+            ),
+            (IpNetwork::V6(block), RouteTarget::Nat(_))
+                if !(block.network() == NAT64_PREFIX && block.prefix() == 96) =>
+            {
+                format!(
+                    "route {destination} targets a NAT gateway, which translates IPv4 (IPv6 needs no NAT: route it to an internet or egress-only internet gateway; only the NAT64 prefix 64:ff9b::/96 may go to a NAT gateway)"
+                )
+            }
+            _ => return true,
+        };
+        self.problem(&join_key(route_path, "target"), message);
+        false
+    }
+
     /// Whether `destination` is the first route for its block in one table (`10.0.0.5/16`
     /// is `10.0.0.0/16`); a second one is a problem at `route_path`, since which of the two
     /// applies would depend on their order. AWS itself allows one route per destination.
     pub(super) fn first_route_for(
         &mut self,
         seen: &mut SeenRoutes,
-        destination: Ipv4Network,
+        destination: IpNetwork,
         route_path: &str,
     ) -> bool {
         let block = (destination.network(), destination.prefix());
@@ -280,10 +351,28 @@ impl Validator<'_> {
         if text == "local" {
             return Some(RouteTarget::Local);
         }
-        let kinds = [Kind::InternetGateway, Kind::Nat, Kind::Connection];
+        let kinds = [
+            Kind::InternetGateway,
+            Kind::EgressOnlyInternetGateway,
+            Kind::Nat,
+            Kind::Connection,
+        ];
         match self.lookup(text, path, &kinds)? {
             Element::InternetGateway(owner) if owner == vpc_ix => {
                 Some(RouteTarget::InternetGateway)
+            }
+            Element::EgressOnlyInternetGateway(owner) if owner == vpc_ix => {
+                Some(RouteTarget::EgressOnlyInternetGateway)
+            }
+            Element::EgressOnlyInternetGateway(_) => {
+                self.problem(
+                    path,
+                    format!(
+                        "egress-only internet gateway `{text}` is attached to another VPC, not {}",
+                        vpc.id
+                    ),
+                );
+                None
             }
             Element::InternetGateway(_) => {
                 self.problem(
@@ -319,6 +408,32 @@ impl Validator<'_> {
             path: path.to_owned(),
             subnet: subnet.unwrap_or(SubnetIx(usize::MAX)),
             public_ip,
+        }
+    }
+
+    /// An IPv6 address of an instance or interface must sit in its subnet's `ipv6Cidr`. The
+    /// IPv4 reserved-address check is not extended to IPv6 (SPEC 7.1, choice).
+    pub(super) fn check_ipv6_in_subnet(&mut self, ip: Ipv6Addr, subnet: &Subnet, path: &str) {
+        match subnet.ipv6_cidr {
+            Some(block) if block.contains(ip) => {}
+            Some(block) => {
+                self.problem(
+                    path,
+                    format!(
+                        "{ip} is outside subnet `{}`'s ipv6Cidr ({block})",
+                        subnet.id
+                    ),
+                );
+            }
+            None => {
+                self.problem(
+                    path,
+                    format!(
+                        "{ip} needs an IPv6 block in its subnet: `{}` has no ipv6Cidr",
+                        subnet.id
+                    ),
+                );
+            }
         }
     }
 

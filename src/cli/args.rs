@@ -16,7 +16,7 @@ use eksflow::scenario::EndpointAccess;
 /// Exit codes: 0 all good; 1 an expectation failed or an error finding; 2 usage error or
 /// invalid input.
 #[derive(Debug, Parser)]
-#[command(name = "eksflow", version, about, long_about)]
+#[command(name = "eksflow", version = env!("EKSFLOW_VERSION"), about, long_about)]
 pub struct Args {
     #[command(subcommand)]
     pub command: Command,
@@ -118,6 +118,14 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         clients: Option<String>,
     },
+    /// Print shell completions: `eksflow completions bash > /etc/bash_completion.d/eksflow`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), generated from the same definitions as `--help`.
+    #[command(hide = true)]
+    Man,
     /// List the lint rules, or explain one: `eksflow rules EKS003`.
     Rules {
         /// A rule code.

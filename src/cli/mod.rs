@@ -71,6 +71,8 @@ pub fn run_code(args: Args) -> u8 {
             )
         }),
         Command::Rules { code, format } => rules(code.as_deref(), format),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man(),
         Command::Import {
             args,
             output,
@@ -605,4 +607,29 @@ fn check_all(scenarios: &[Scenario]) -> Vec<Checked<'_>> {
         .iter()
         .map(|scenario| checked::check(scenario, None))
         .collect()
+}
+
+/// Shell completions from the command definitions (`clap_complete`).
+fn completions(shell: clap_complete::Shell) -> Outcome {
+    let mut command = <Args as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, "eksflow", &mut out);
+    print(&String::from_utf8_lossy(&out));
+    Outcome::Clean
+}
+
+/// The man page from the command definitions (`clap_mangen`).
+fn man() -> Outcome {
+    let command = <Args as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    match clap_mangen::Man::new(command).render(&mut out) {
+        Ok(()) => {
+            print(&String::from_utf8_lossy(&out));
+            Outcome::Clean
+        }
+        Err(error) => {
+            eprintln!("error: cannot render the man page: {error}");
+            Outcome::Invalid
+        }
+    }
 }

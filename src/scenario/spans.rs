@@ -181,7 +181,26 @@ pub fn parse(text: &str, most_documents: usize) -> Stream {
             break;
         }
     }
+    for problem in &mut builder.stream.tags {
+        problem.position = tag_position(text, problem.position);
+    }
     builder.stream
+}
+
+/// Where the tag of the value at `value` starts, when it is on the value's line (the parser
+/// places a node at its content, after its tag): a tag problem points at the tag.
+fn tag_position(text: &str, value: Position) -> Position {
+    let Some(line) = text.split('\n').nth(value.line.saturating_sub(1)) else {
+        return value;
+    };
+    let before: String = line.chars().take(value.column.saturating_sub(1)).collect();
+    match before.rfind("!!").or_else(|| before.rfind("!<")) {
+        Some(at) => Position {
+            line: value.line,
+            column: before.get(..at).map_or(0, |s| s.chars().count()) + 1,
+        },
+        None => value,
+    }
 }
 
 fn syntax_error(error: &ScanError) -> Problem {
@@ -302,7 +321,7 @@ impl Builder {
                     position,
                     tag,
                     kind: NodeKind::Scalar {
-                        value: value.into_owned(),
+                        value: yaml11_breaks(value),
                         plain: style == ScalarStyle::Plain,
                     },
                 };
@@ -381,6 +400,28 @@ impl Builder {
             None => self.root = Some(node),
         }
     }
+}
+
+/// A scalar's text, with the blanks after a U+2028, U+2029 or U+0085 dropped. YAML 1.1
+/// emitters (serde_yaml's libyaml, PyYAML) write these characters as line breaks and indent
+/// the next line, and read that indentation back as nothing; YAML 1.2, and granit-parser,
+/// read it as text. eksflow itself writes scenarios (`--clients` merges, `import`) partly
+/// through serde_yaml, so a name with a line separator reads back as it was written.
+fn yaml11_breaks(value: std::borrow::Cow<'_, str>) -> String {
+    const BREAKS: [char; 3] = ['\u{2028}', '\u{2029}', '\u{85}'];
+    if !value.contains(BREAKS) {
+        return value.into_owned();
+    }
+    let mut text = String::with_capacity(value.len());
+    let mut after_break = false;
+    for c in value.chars() {
+        if after_break && (c == ' ' || c == '\t') {
+            continue;
+        }
+        after_break = BREAKS.contains(&c);
+        text.push(c);
+    }
+    text
 }
 
 /// Where a path is, as far as the document's tree tells.

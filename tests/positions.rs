@@ -2,7 +2,12 @@
 //! are those of the value at fault, whatever legal YAML spelling the file uses (a tab after a
 //! key, CRLF line ends, a byte order mark, flow collections, anchors and aliases), and a file
 //! is parsed once, its positions coming from the same parse as its values.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use assert_cmd::Command;
 use serde_json::Value;

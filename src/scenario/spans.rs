@@ -632,6 +632,7 @@ pub fn join_index(parent: &str, index: usize) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

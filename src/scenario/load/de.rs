@@ -232,10 +232,10 @@ fn parse_unsigned(value: &str) -> Option<u64> {
 
 fn parse_negative(value: &str) -> Option<i64> {
     let rest = value.strip_prefix('-')?;
-    if let Some((digits, radix)) = radix_prefixed(rest) {
-        if let Ok(int) = i64::from_str_radix(&format!("-{digits}"), radix) {
-            return Some(int);
-        }
+    if let Some((digits, radix)) = radix_prefixed(rest)
+        && let Ok(int) = i64::from_str_radix(&format!("-{digits}"), radix)
+    {
+        return Some(int);
     }
     if digits_but_not_number(value) {
         return None;
@@ -615,6 +615,7 @@ impl<'a> de::MapAccess<'a> for Entries<'a> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::scenario::spans::parse;
@@ -631,7 +632,7 @@ mod tests {
     fn scalars_resolve_as_in_the_yaml_core_schema() {
         assert_eq!(read::<u64>("0x1f").unwrap(), 31);
         assert_eq!(read::<i64>("-12").unwrap(), -12);
-        assert_eq!(read::<bool>("True").unwrap(), true);
+        assert!(read::<bool>("True").unwrap());
         assert_eq!(read::<Option<String>>("~").unwrap(), None);
         assert_eq!(read::<String>("0123").unwrap(), "0123");
         assert_eq!(

@@ -185,18 +185,14 @@ fn anchors_and_aliases_point_at_the_value_each_path_reads() {
 
 #[test]
 fn a_file_with_findings_is_parsed_once() {
-    use eksflow::lint::{Selection, check, lint_text};
-    use eksflow::scenario::spans::parses;
+    use eksflow::scenario::{load_str, spans::parses};
 
     let before = parses();
-    let loads = lint_text("tab.yaml", TABBED);
-    let reports = check(&loads, &Selection::default());
-    let messages: Vec<_> = reports
-        .iter()
-        .flat_map(|report| report.messages())
-        .collect();
-    assert_eq!(messages.len(), 1);
-    let position = messages[0].position.unwrap();
+    let documents = load_str("tab.yaml", TABBED);
+    let scenario = documents[0].as_ref().unwrap();
+    let findings = eksflow::rules::check(&eksflow::analysis::analyse(scenario, None));
+    assert_eq!(findings.len(), 1);
+    let position = findings[0].position.unwrap();
     assert_eq!((position.line, position.column), (8, 23));
     // One parse gave the values and, when the finding asked for it, the position.
     assert_eq!(parses() - before, 1);
@@ -204,12 +200,8 @@ fn a_file_with_findings_is_parsed_once() {
     // The same for a file whose problems are found while loading.
     let before = parses();
     let invalid = TABBED.replace("ip: 10.0.1.50", "ip: 10.0.9.50");
-    let loads = lint_text("tab-invalid.yaml", &invalid);
-    let reports = check(&loads, &Selection::default());
-    let problems: Vec<_> = reports
-        .iter()
-        .flat_map(|report| report.invalid.clone())
-        .collect();
+    let documents = load_str("tab-invalid.yaml", &invalid);
+    let problems = documents[0].as_ref().unwrap_err();
     assert_eq!(problems.len(), 1);
     assert_eq!(
         problems[0].position.map(|p| (p.line, p.column)),

@@ -3,15 +3,19 @@
 use std::io::Read;
 use std::path::Path;
 
+use std::sync::Arc;
+
 use super::diagnostic::Diagnostic;
 use super::model::Scenario;
 use super::raw::RawScenario;
-use std::sync::Arc;
-
-use serde::Deserialize;
-
-use super::spans::{DocumentSpans, FileSpans, Position, join_index, join_key};
+use super::spans::{
+    self, DocumentSpans, DocumentTree, FileSpans, Node, NodeKind, NodeTag, Position, Stream,
+    join_index, join_key,
+};
 use super::validate::Validator;
+
+mod de;
+use de::NodeDeserializer;
 
 use super::limits::{self, MAX_FILE_BYTES};
 
@@ -217,58 +221,9 @@ fn path_excerpts(path: &str) -> String {
         .join(".")
 }
 
-/// The core-schema tags that only say what a plain scalar or collection already is; every
-/// other tag changes what a value means.
-const PLAIN_TAGS: [&str; 7] = ["str", "int", "float", "bool", "null", "map", "seq"];
-
-/// Values written with a YAML tag that serde_yaml would quietly drop, so the scenario would
-/// load with something other than what the file says: `!!binary aGVsbG8=` reads as the text
-/// `aGVsbG8=`, not as the bytes it stands for, and the YAML 1.1 types (`!!timestamp`,
-/// `!!set`, `!!omap`, …) as plain text or mappings. A scenario holds text, numbers and
-/// booleans: such a value is refused, at its position. Other tags (`!Ref`) are already
-/// refused by the deserializer as the wrong type. Only files with a `!!` or a verbatim
-/// core tag pay for this pass; it reads no further than the first syntax error.
-fn value_tags(file: &str, text: &str) -> Vec<Diagnostic> {
-    const MOST: usize = 10;
-    if !text.contains("!!") && !text.contains("tag:yaml.org,2002:") {
-        return Vec::new();
-    }
-    let mut found = Vec::new();
-    for event in saphyr_parser::Parser::new_from_str(text) {
-        let Ok((event, span)) = event else { break };
-        let tag = match &event {
-            saphyr_parser::Event::Scalar(_, _, _, tag)
-            | saphyr_parser::Event::SequenceStart(_, tag)
-            | saphyr_parser::Event::MappingStart(_, tag) => tag.as_deref(),
-            _ => None,
-        };
-        let Some(tag) = tag.filter(|tag| tag.is_yaml_core_schema()) else {
-            continue;
-        };
-        if PLAIN_TAGS.contains(&tag.suffix.as_str()) {
-            continue;
-        }
-        found.push(Diagnostic {
-            file: file.to_owned(),
-            position: Some(Position {
-                line: span.start.line(),
-                column: span.start.col() + 1,
-            }),
-            path: String::new(),
-            message: format!(
-                "YAML tag `!!{}` is not supported: a scenario holds text, numbers and booleans, and eksflow would read this value as something other than it says; write the value without the tag",
-                tag.suffix
-            ),
-        });
-        if found.len() >= MOST {
-            break;
-        }
-    }
-    found
-}
-
 fn load_text(file: &str, text: &str) -> Vec<Document> {
-    // A UTF-8 byte order mark is legal at the start of a YAML stream but serde_yaml rejects it.
+    // A UTF-8 byte order mark is legal at the start of a YAML stream; the parser skips it
+    // too, and positions count columns from after it either way.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if is_blank(text) {
         return vec![Err(vec![Diagnostic::file(
@@ -291,95 +246,80 @@ fn load_text(file: &str, text: &str) -> Vec<Document> {
     if let Err(diagnostic) = limits::check_text(file, text) {
         return vec![Err(vec![diagnostic])];
     }
-    let tagged = value_tags(file, text);
-    if !tagged.is_empty() {
-        return vec![Err(tagged)];
-    }
 
-    let spans = Arc::new(FileSpans::new(Arc::from(text)));
-    // (serde document index, result): the index tells a partial document apart (below).
-    let mut documents: Vec<(usize, Document)> = Vec::new();
-    let mut previous_error: Option<Diagnostic> = None;
-    // Every document after the first starts at a `---` or follows a `...`; a broken document
-    // yields its events and then its error. That bounds the items, in case the parser keeps
-    // going after an error.
-    let most_documents = text.matches("---").count() + text.matches("...").count() + 2;
-    let undefined_alias = undefined_alias(file, text, most_documents);
+    // The one parse: every document's values and positions come from these trees. One
+    // document past the limit is read, to report it at its start.
+    let stream = spans::parse(text, limits::MAX_DOCUMENTS + 1);
+    // Values written with a YAML tag that serde_yaml would quietly drop, so the scenario
+    // would load with something other than what the file says: `!!binary aGVsbG8=` reads as
+    // the text `aGVsbG8=`, not as the bytes it stands for, and the YAML 1.1 types
+    // (`!!timestamp`, `!!set`, `!!omap`, …) as plain text or mappings. A scenario holds text,
+    // numbers and booleans: such a value is refused, at its position. Other tags (`!Ref`)
+    // are refused by the deserializer as the wrong type.
+    if !stream.tags.is_empty() {
+        return vec![Err(stream
+            .tags
+            .iter()
+            .map(|problem| at(file, problem.position, problem.message.clone()))
+            .collect())];
+    }
+    let Stream {
+        documents: trees,
+        error: syntax,
+        ..
+    } = stream;
+    let spans = Arc::new(FileSpans::parsed(trees));
+    let mut documents: Vec<Document> = Vec::new();
     let mut budget = limits::FileBudget::default();
-    for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        if index >= most_documents {
-            break;
-        }
-        if let Some(diagnostic) =
-            budget.next_document(file, || spans.starts().get(index).copied().flatten())
-        {
-            documents.push((index, Err(vec![diagnostic])));
-            break;
-        }
-        if let Some((bad, diagnostic)) = &undefined_alias
-            && *bad == index
-        {
-            // Ends the file, as a syntax error does.
-            documents.push((index, Err(vec![diagnostic.clone()])));
-            break;
-        }
+    let mut index = 0;
+    while let Some(tree) = spans.document(index) {
         let doc_spans = DocumentSpans::new(Arc::clone(&spans), index);
-        match deserialize_document(file, document, &doc_spans) {
+        index += 1;
+        if let Some(diagnostic) = budget.next_document(file, || Some(tree.start)) {
+            documents.push(Err(vec![diagnostic]));
+            // The file ends here: its syntax error, if any, is further on.
+            return documents;
+        }
+        match deserialize_document(file, tree) {
             Parsed::Scenario(raw, unknown) => {
                 let mut validator = Validator::new(file, doc_spans);
                 for diagnostic in unknown {
                     validator.push(diagnostic);
                 }
                 let loaded = validator.validate(*raw);
-                documents.push((index, loaded.and_then(|s| budget.charge(s))));
+                documents.push(loaded.and_then(|s| budget.charge(s)));
             }
             Parsed::Null => {}
-            Parsed::Error(diagnostic, syntax) => {
-                // serde_yaml can keep yielding the same error after a syntax error.
-                if previous_error.as_ref() == Some(&diagnostic) {
-                    break;
-                }
-                previous_error = Some(diagnostic.clone());
-                if !syntax {
-                    // A type error stops serde at the first one; read the document again,
-                    // leniently, to report every type error of it along with the rest.
-                    let outcome = match recover(file, text, index, &doc_spans) {
-                        Some(recovered) => {
-                            let mut validator = Validator::new(file, doc_spans);
-                            validator.suppress(recovered.bad_paths);
-                            for problem in recovered.problems {
-                                validator.push(problem);
-                            }
-                            validator
-                                .validate(*recovered.raw)
-                                .and_then(|s| budget.charge(s))
+            Parsed::Error(diagnostic, true) => {
+                // Nesting or alias expansion past its limit ends the file, as serde_yaml did.
+                documents.push(Err(vec![diagnostic]));
+                return documents;
+            }
+            Parsed::Error(diagnostic, false) => {
+                // A type error stops serde at the first one; read the document again from
+                // its tree, leniently, to report every type error of it with the rest.
+                let outcome = match recover(file, tree) {
+                    Some(recovered) => {
+                        let mut validator = Validator::new(file, doc_spans);
+                        validator.suppress(recovered.bad_paths);
+                        for problem in recovered.problems {
+                            validator.push(problem);
                         }
-                        None => Err(vec![diagnostic]),
-                    };
-                    documents.push((index, outcome));
-                    continue;
-                }
-                {
-                    // serde_yaml first hands over the broken document's events up to the
-                    // error, then the error itself: the partial document's problems are
-                    // noise, so the syntax error replaces them.
-                    let broken = document_at(&spans.starts(), diagnostic.position);
-                    if let Some((last, _)) = documents.last()
-                        && Some(*last) == broken
-                        && index == last + 1
-                    {
-                        documents.pop();
+                        validator
+                            .validate(*recovered.raw)
+                            .and_then(|s| budget.charge(s))
                     }
-                    documents.push((index, Err(vec![diagnostic])));
-                    break;
-                }
+                    None => Err(vec![diagnostic]),
+                };
+                documents.push(outcome);
             }
         }
     }
-    let mut documents: Vec<Document> = documents
-        .into_iter()
-        .map(|(_, document)| document)
-        .collect();
+    // A syntax error (or an alias to an undefined anchor) ends the file: the documents before
+    // it load, the broken one is this one problem.
+    if let Some(problem) = syntax {
+        documents.push(Err(vec![at(file, problem.position, problem.message)]));
+    }
     if documents.is_empty() {
         documents.push(Err(vec![Diagnostic::file(
             file,
@@ -389,46 +329,13 @@ fn load_text(file: &str, text: &str) -> Vec<Document> {
     documents
 }
 
-/// The first document with an alias to an anchor that is not defined, and that problem.
-/// serde_yaml 0.9 panics ("unexpected end of mapping") deserializing such a document when the
-/// alias follows a key that is a mapping or a sequence (`{}: *a`; found by fuzzing, see
-/// docs/fuzzing.md); deserializing into `IgnoredAny` reports the alias as an error instead.
-/// Only files with a `*` pay for this pass. A syntax error before any such alias ends it: the
-/// main pass reports that error, and reads no further.
-fn undefined_alias(file: &str, text: &str, most_documents: usize) -> Option<(usize, Diagnostic)> {
-    if !text.contains('*') {
-        return None;
+fn at(file: &str, position: Position, message: String) -> Diagnostic {
+    Diagnostic {
+        file: file.to_owned(),
+        position: Some(position),
+        path: String::new(),
+        message,
     }
-    let documents = serde_yaml::Deserializer::from_str(text).take(most_documents);
-    for (index, document) in documents.enumerate() {
-        let Err(error) = serde::de::IgnoredAny::deserialize(document) else {
-            continue;
-        };
-        if !error.to_string().starts_with("unknown anchor") {
-            return None;
-        }
-        let position = error.location().map(|location| Position {
-            line: location.line(),
-            column: location.column(),
-        });
-        let (message, _) = yaml_message(&error, position);
-        let diagnostic = Diagnostic {
-            file: file.to_owned(),
-            position,
-            path: String::new(),
-            message: friendlier(&message),
-        };
-        return Some((index, diagnostic));
-    }
-    None
-}
-
-/// The index of the document a position falls in, by where each document starts.
-fn document_at(starts: &[Option<Position>], position: Option<Position>) -> Option<usize> {
-    let line = position?.line;
-    starts
-        .iter()
-        .rposition(|start| start.is_some_and(|start| start.line <= line))
 }
 
 /// Reads and loads a file; a file that cannot be read is one failed document.
@@ -447,60 +354,69 @@ enum Parsed {
     Scenario(Box<RawScenario>, Vec<Diagnostic>),
     /// An empty document (`---` with nothing after it): skipped, as YAML streams allow.
     Null,
-    /// The document does not deserialize; `true` when the YAML itself is broken, which ends
-    /// the file (serde_yaml cannot resynchronise after a syntax error).
+    /// The document does not deserialize; `true` when it cannot be read on at all (nesting
+    /// or alias expansion past the limits), which ends the file.
     Error(Diagnostic, bool),
 }
 
-fn deserialize_document(
+/// Deserializes a document's tree; serde's path and the node's position come with an error.
+fn read_tree(
     file: &str,
-    document: serde_yaml::Deserializer<'_>,
-    spans: &DocumentSpans,
-) -> Parsed {
-    let mut unknown = Vec::new();
+    root: &Node,
+    nodes: usize,
+    unknown: &mut Vec<Diagnostic>,
+) -> Result<Option<RawScenario>, serde_path_to_error::Error<de::Error>> {
+    let context = de::Context::new(nodes);
     let mut record_unknown = |path: serde_ignored::Path<'_>| {
-        unknown.push(unknown_field(file, spans, &path));
+        unknown.push(unknown_field(file, context.last_key(), &path));
     };
-    let result: Result<Option<RawScenario>, _> = serde_path_to_error::deserialize(
-        serde_ignored::Deserializer::new(document, &mut record_unknown),
-    );
-    match result {
+    serde_path_to_error::deserialize(serde_ignored::Deserializer::new(
+        NodeDeserializer::new(root, &context),
+        &mut record_unknown,
+    ))
+}
+
+fn deserialize_document(file: &str, tree: &DocumentTree) -> Parsed {
+    let mut unknown = Vec::new();
+    match read_tree(file, &tree.root, tree.nodes, &mut unknown) {
         Ok(Some(raw)) => Parsed::Scenario(Box::new(raw), unknown),
         Ok(None) => Parsed::Null,
         Err(error) => {
             let path = error.path().to_string();
             let inner = error.inner();
-            let position = inner.location().map(|location| Position {
-                line: location.line(),
-                column: location.column(),
-            });
-            let (message, syntax) = yaml_message(inner, position);
-            let path = if path == "." || syntax {
+            let fatal = inner.fatal;
+            let path = if path == "." || fatal {
                 String::new()
             } else {
                 path
             };
+            let message = &inner.message;
             let message = if message.starts_with("invalid type: unit value")
                 || message.starts_with("invalid type: map") && path.is_empty()
             {
                 format!("{message} (a scenario is a YAML mapping with version, name, cluster, ...)")
             } else {
-                message
+                message.clone()
             };
             Parsed::Error(
                 Diagnostic {
                     file: file.to_owned(),
-                    position,
+                    position: inner.position,
                     path,
                     message: friendlier(&message),
                 },
-                syntax,
+                fatal,
             )
         }
     }
 }
 
-fn unknown_field(file: &str, spans: &DocumentSpans, path: &serde_ignored::Path<'_>) -> Diagnostic {
+/// An unknown field, at its key: the position of the key node whose value serde skipped.
+fn unknown_field(
+    file: &str,
+    position: Option<Position>,
+    path: &serde_ignored::Path<'_>,
+) -> Diagnostic {
     let path = ignored_path(path);
     let field = path
         .rsplit_once('.')
@@ -508,7 +424,7 @@ fn unknown_field(file: &str, spans: &DocumentSpans, path: &serde_ignored::Path<'
         .to_owned();
     Diagnostic {
         file: file.to_owned(),
-        position: spans.key(&path),
+        position,
         message: if field == "<<" {
             // YAML 1.1 merge keys would expand aliases, which eksflow never does (README,
             // Limits): say so rather than call `<<` a misspelt field.
@@ -532,24 +448,17 @@ struct Recovered {
 /// The most type errors reported for one document before giving up on the rest.
 const MAX_TYPE_ERRORS: usize = 64;
 
-/// Reads document `index` of `text` as a YAML value and deserializes it again and again,
-/// each time replacing the node of the type error found with an empty value (null, then an
-/// empty string, mapping or list, whichever the field accepts), until it deserializes.
-fn recover(file: &str, text: &str, index: usize, spans: &DocumentSpans) -> Option<Recovered> {
-    let document = serde_yaml::Deserializer::from_str(text).nth(index)?;
-    let mut value = serde_yaml::Value::deserialize(document).ok()?;
+/// Deserializes a copy of a document's tree again and again, each time replacing the node of
+/// the type error found with an empty value (null, then an empty string, mapping or list,
+/// whichever the field accepts; at the same position), until it deserializes.
+fn recover(file: &str, tree: &DocumentTree) -> Option<Recovered> {
+    let mut root = tree.root.clone();
     let mut problems = Vec::new();
     let mut bad_paths: Vec<String> = Vec::new();
     let mut attempts: Vec<(String, usize)> = Vec::new();
     loop {
         let mut unknown = Vec::new();
-        let mut record_unknown = |path: serde_ignored::Path<'_>| {
-            unknown.push(unknown_field(file, spans, &path));
-        };
-        let result: Result<Option<RawScenario>, _> = serde_path_to_error::deserialize(
-            serde_ignored::Deserializer::new(&value, &mut record_unknown),
-        );
-        let error = match result {
+        let error = match read_tree(file, &root, tree.nodes, &mut unknown) {
             Ok(raw) => {
                 problems.extend(unknown);
                 return Some(Recovered {
@@ -558,6 +467,7 @@ fn recover(file: &str, text: &str, index: usize, spans: &DocumentSpans) -> Optio
                     bad_paths,
                 });
             }
+            Err(error) if error.inner().fatal => return None,
             Err(error) => error,
         };
         let path = error.path().to_string();
@@ -570,88 +480,68 @@ fn recover(file: &str, text: &str, index: usize, spans: &DocumentSpans) -> Optio
                 attempts.push((path.clone(), 0));
                 problems.push(Diagnostic {
                     file: file.to_owned(),
-                    position: spans.value(&path),
+                    position: error.inner().position,
                     path: if path == "." {
                         String::new()
                     } else {
                         path.clone()
                     },
-                    message: friendlier(&error.inner().to_string()),
+                    message: friendlier(&error.inner().message),
                 });
                 bad_paths.push(path.clone());
                 0
             }
         };
         let replacement = match attempt {
-            0 => serde_yaml::Value::Null,
-            1 => serde_yaml::Value::String(String::new()),
-            2 => serde_yaml::Value::Mapping(serde_yaml::Mapping::new()),
-            3 => serde_yaml::Value::Sequence(Vec::new()),
+            0 => NodeKind::Scalar {
+                value: "~".to_owned(),
+                plain: true,
+            },
+            1 => NodeKind::Scalar {
+                value: String::new(),
+                plain: false,
+            },
+            2 => NodeKind::Mapping(Vec::new()),
+            3 => NodeKind::Sequence(Vec::new()),
             _ => return None,
         };
         if problems.len() > MAX_TYPE_ERRORS || path == "." {
             return None;
         }
-        *node_mut(&mut value, error.path())? = replacement;
+        let node = node_mut(&mut root, error.path())?;
+        node.kind = replacement;
+        node.tag = NodeTag::None;
     }
 }
 
-/// The node at a serde path inside a YAML value.
-fn node_mut<'v>(
-    value: &'v mut serde_yaml::Value,
-    path: &serde_path_to_error::Path,
-) -> Option<&'v mut serde_yaml::Value> {
-    let mut node = value;
+/// The node at a serde path inside a tree. An anchor or alias on the way is replaced by a
+/// copy of its node, so only this use of it changes.
+fn node_mut<'v>(root: &'v mut Node, path: &serde_path_to_error::Path) -> Option<&'v mut Node> {
+    let mut node = root;
     for segment in path.iter() {
-        node = match segment {
-            serde_path_to_error::Segment::Seq { index } => {
-                node.as_sequence_mut()?.get_mut(*index)?
+        unshare(node);
+        node = match (segment, &mut node.kind) {
+            (serde_path_to_error::Segment::Seq { index }, NodeKind::Sequence(items)) => {
+                items.get_mut(*index)?
             }
-            serde_path_to_error::Segment::Map { key } => {
-                node.as_mapping_mut()?.get_mut(key.as_str())?
-            }
+            (serde_path_to_error::Segment::Map { key }, NodeKind::Mapping(entries)) => entries
+                .iter_mut()
+                .find(|(k, _)| k.as_str() == Some(key.as_str()))
+                .map(|(_, value)| value)?,
             _ => return None,
         };
     }
+    unshare(node);
     Some(node)
 }
 
-/// serde_yaml's message without the position (printed separately) and the path prefix it
-/// adds itself. Returns whether the error is a YAML syntax error.
-fn yaml_message(error: &serde_yaml::Error, position: Option<Position>) -> (String, bool) {
-    let mut text = error.to_string();
-    if let Some(position) = position {
-        // The position is printed in front of the message; drop serde_yaml's own copy.
-        let suffix = format!(" at line {} column {}", position.line, position.column);
-        text = text.replacen(&suffix, "", 1);
+/// Replaces an anchor or alias node with a copy of the node it stands for.
+fn unshare(node: &mut Node) {
+    while let NodeKind::Anchored(target) | NodeKind::Alias(target) = &node.kind {
+        let copy = Node::clone(target);
+        node.kind = copy.kind;
+        node.tag = copy.tag;
     }
-    // serde's own messages start with one of these; anything else comes from the YAML
-    // parser (libyaml) or from serde_yaml's limits, and ends the file.
-    const SERDE_MESSAGES: [&str; 8] = [
-        "invalid type",
-        "invalid value",
-        "invalid length",
-        "unknown field",
-        "unknown variant",
-        "missing field",
-        "duplicate field",
-        "data did not match",
-    ];
-    let typed = |text: &str| SERDE_MESSAGES.iter().any(|prefix| text.starts_with(prefix));
-    let without_path = text.split_once(": ").map(|(_, rest)| rest).unwrap_or(&text);
-    let syntax = !typed(&text) && !typed(without_path);
-    if !syntax
-        && let Some((prefix, rest)) = text.split_once(": ")
-        && !prefix.contains(' ')
-        && (prefix.contains('.')
-            || prefix.contains('[')
-            || prefix.chars().all(|c| c.is_ascii_alphanumeric()))
-        && !rest.is_empty()
-        && !matches!(prefix, "invalid" | "unknown" | "missing" | "duplicate")
-    {
-        text = rest.to_owned();
-    }
-    (text, syntax)
 }
 
 /// Rewords serde's generic messages for people writing YAML.

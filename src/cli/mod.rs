@@ -620,7 +620,9 @@ fn completions(shell: clap_complete::Shell) -> Outcome {
 
 /// The man page from the command definitions (`clap_mangen`).
 fn man() -> Outcome {
-    let command = <Args as clap::CommandFactory>::command();
+    // The package version, without the commit `--version` adds: the committed page
+    // (docs/eksflow.1) must not change with every commit.
+    let command = <Args as clap::CommandFactory>::command().version(env!("CARGO_PKG_VERSION"));
     let mut out = Vec::new();
     match clap_mangen::Man::new(command).render(&mut out) {
         Ok(()) => {

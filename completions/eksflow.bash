@@ -46,6 +46,9 @@ _eksflow() {
             eksflow,rules)
                 cmd="eksflow__subcmd__rules"
                 ;;
+            eksflow,serve)
+                cmd="eksflow__subcmd__serve"
+                ;;
             eksflow,trace)
                 cmd="eksflow__subcmd__trace"
                 ;;
@@ -79,6 +82,9 @@ _eksflow() {
             eksflow__subcmd__help,rules)
                 cmd="eksflow__subcmd__help__subcmd__rules"
                 ;;
+            eksflow__subcmd__help,serve)
+                cmd="eksflow__subcmd__help__subcmd__serve"
+                ;;
             eksflow__subcmd__help,trace)
                 cmd="eksflow__subcmd__help__subcmd__trace"
                 ;;
@@ -89,7 +95,7 @@ _eksflow() {
 
     case "${cmd}" in
         eksflow)
-            opts="-h -V --help --version check compare trace lint import completions man rules diff resolve help"
+            opts="-h -V --help --version check compare trace lint import serve completions man rules diff resolve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -187,7 +193,7 @@ _eksflow() {
             return 0
             ;;
         eksflow__subcmd__help)
-            opts="check compare trace lint import completions man rules diff resolve help"
+            opts="check compare trace lint import serve completions man rules diff resolve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -340,6 +346,20 @@ _eksflow() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        eksflow__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         eksflow__subcmd__help__subcmd__trace)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -471,6 +491,40 @@ _eksflow() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        eksflow__subcmd__serve)
+            opts="-h --client --mode --listen --max-queries --clients --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --client)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mode)
+                    COMPREPLY=($(compgen -W "public public-and-private private" -- "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-queries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --clients)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

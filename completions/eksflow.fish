@@ -31,6 +31,7 @@ complete -c eksflow -n "__fish_eksflow_needs_command" -f -a "compare" -d 'Show e
 complete -c eksflow -n "__fish_eksflow_needs_command" -f -a "trace" -d 'Show the hop-by-hop path of one client to every resolved address'
 complete -c eksflow -n "__fish_eksflow_needs_command" -f -a "lint" -d 'Lint scenario files and directories for CI: findings with file, line and column'
 complete -c eksflow -n "__fish_eksflow_needs_command" -f -a "import" -d 'Write scenarios from Terraform plans or state, eksctl configs, CloudFormation templates or AWS CLI output: `eksflow import [terraform|eksctl|cloudformation|aws] SOURCE`'
+complete -c eksflow -n "__fish_eksflow_needs_command" -f -a "serve" -d 'Answer DNS for the endpoint name as one client\'s resolver chain would, on loopback: `dig @127.0.0.1 -p 5353 NAME` gets the simulated answer'
 complete -c eksflow -n "__fish_eksflow_needs_command" -f -a "completions" -d 'Print shell completions: `eksflow completions bash > /etc/bash_completion.d/eksflow`'
 complete -c eksflow -n "__fish_eksflow_needs_command" -f -a "man" -d 'Print the man page (roff), generated from the same definitions as `--help`'
 complete -c eksflow -n "__fish_eksflow_needs_command" -f -a "rules" -d 'List the lint rules, or explain one: `eksflow rules EKS003`'
@@ -76,6 +77,14 @@ complete -c eksflow -n "__fish_eksflow_using_subcommand import" -s o -l output -
 complete -c eksflow -n "__fish_eksflow_using_subcommand import" -l cluster -d 'Import only this cluster' -r
 complete -c eksflow -n "__fish_eksflow_using_subcommand import" -l clients -d 'Merge clients (and their networks and DNS servers) from this file' -r
 complete -c eksflow -n "__fish_eksflow_using_subcommand import" -s h -l help -d 'Print help'
+complete -c eksflow -n "__fish_eksflow_using_subcommand serve" -l client -d 'The client whose answer to serve' -r
+complete -c eksflow -n "__fish_eksflow_using_subcommand serve" -l mode -r -f -a "public\t''
+public-and-private\t''
+private\t''"
+complete -c eksflow -n "__fish_eksflow_using_subcommand serve" -l listen -d 'Address and port to listen on, UDP and TCP (port 0 picks a free one)' -r
+complete -c eksflow -n "__fish_eksflow_using_subcommand serve" -l max-queries -d 'Stop after answering this many queries' -r
+complete -c eksflow -n "__fish_eksflow_using_subcommand serve" -l clients -d 'Merge clients (and their networks and DNS servers) from this file' -r
+complete -c eksflow -n "__fish_eksflow_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c eksflow -n "__fish_eksflow_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c eksflow -n "__fish_eksflow_using_subcommand man" -s h -l help -d 'Print help'
 complete -c eksflow -n "__fish_eksflow_using_subcommand rules" -l format -d '`markdown` prints the catalogue page (docs/rules.md)' -r -f -a "text\t''
@@ -93,14 +102,15 @@ private\t''"
 complete -c eksflow -n "__fish_eksflow_using_subcommand resolve" -l clients -d 'Merge clients (and their networks and DNS servers) from this file' -r
 complete -c eksflow -n "__fish_eksflow_using_subcommand resolve" -l short -d 'Print only the addresses, like `dig +short`'
 complete -c eksflow -n "__fish_eksflow_using_subcommand resolve" -s h -l help -d 'Print help'
-complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import completions man rules diff resolve help" -f -a "check" -d 'Analyse scenarios in their own endpoint mode (or --mode) and print a flow table'
-complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import completions man rules diff resolve help" -f -a "compare" -d 'Show every client under all three endpoint modes side by side'
-complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import completions man rules diff resolve help" -f -a "trace" -d 'Show the hop-by-hop path of one client to every resolved address'
-complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import completions man rules diff resolve help" -f -a "lint" -d 'Lint scenario files and directories for CI: findings with file, line and column'
-complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import completions man rules diff resolve help" -f -a "import" -d 'Write scenarios from Terraform plans or state, eksctl configs, CloudFormation templates or AWS CLI output: `eksflow import [terraform|eksctl|cloudformation|aws] SOURCE`'
-complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import completions man rules diff resolve help" -f -a "completions" -d 'Print shell completions: `eksflow completions bash > /etc/bash_completion.d/eksflow`'
-complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import completions man rules diff resolve help" -f -a "man" -d 'Print the man page (roff), generated from the same definitions as `--help`'
-complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import completions man rules diff resolve help" -f -a "rules" -d 'List the lint rules, or explain one: `eksflow rules EKS003`'
-complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import completions man rules diff resolve help" -f -a "diff" -d 'What a change does to API access: `eksflow diff BEFORE AFTER`, or `eksflow diff PLAN` for a Terraform plan\'s prior state against its planned values. Exit 1 when the change breaks a flow or an expectation, or adds an error finding'
-complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import completions man rules diff resolve help" -f -a "resolve" -d 'Answer the endpoint name as one client\'s DNS would, dig-style'
-complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import completions man rules diff resolve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import serve completions man rules diff resolve help" -f -a "check" -d 'Analyse scenarios in their own endpoint mode (or --mode) and print a flow table'
+complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import serve completions man rules diff resolve help" -f -a "compare" -d 'Show every client under all three endpoint modes side by side'
+complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import serve completions man rules diff resolve help" -f -a "trace" -d 'Show the hop-by-hop path of one client to every resolved address'
+complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import serve completions man rules diff resolve help" -f -a "lint" -d 'Lint scenario files and directories for CI: findings with file, line and column'
+complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import serve completions man rules diff resolve help" -f -a "import" -d 'Write scenarios from Terraform plans or state, eksctl configs, CloudFormation templates or AWS CLI output: `eksflow import [terraform|eksctl|cloudformation|aws] SOURCE`'
+complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import serve completions man rules diff resolve help" -f -a "serve" -d 'Answer DNS for the endpoint name as one client\'s resolver chain would, on loopback: `dig @127.0.0.1 -p 5353 NAME` gets the simulated answer'
+complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import serve completions man rules diff resolve help" -f -a "completions" -d 'Print shell completions: `eksflow completions bash > /etc/bash_completion.d/eksflow`'
+complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import serve completions man rules diff resolve help" -f -a "man" -d 'Print the man page (roff), generated from the same definitions as `--help`'
+complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import serve completions man rules diff resolve help" -f -a "rules" -d 'List the lint rules, or explain one: `eksflow rules EKS003`'
+complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import serve completions man rules diff resolve help" -f -a "diff" -d 'What a change does to API access: `eksflow diff BEFORE AFTER`, or `eksflow diff PLAN` for a Terraform plan\'s prior state against its planned values. Exit 1 when the change breaks a flow or an expectation, or adds an error finding'
+complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import serve completions man rules diff resolve help" -f -a "resolve" -d 'Answer the endpoint name as one client\'s DNS would, dig-style'
+complete -c eksflow -n "__fish_eksflow_using_subcommand help; and not __fish_seen_subcommand_from check compare trace lint import serve completions man rules diff resolve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -85,6 +85,18 @@ _arguments "${_arguments_options[@]}" : \
 '*::args -- The kind of source (optional when it can be told from the content), then the source\: a file, `-` for standard input, or a directory of AWS CLI output:_default' \
 && ret=0
 ;;
+(serve)
+_arguments "${_arguments_options[@]}" : \
+'--client=[The client whose answer to serve]:CLIENT:_default' \
+'--mode=[]:MODE:(public public-and-private private)' \
+'--listen=[Address and port to listen on, UDP and TCP (port 0 picks a free one)]:ADDR:PORT:_default' \
+'--max-queries=[Stop after answering this many queries]:N:_default' \
+'--clients=[Merge clients (and their networks and DNS servers) from this file]:FILE:_default' \
+'-h[Print help]' \
+'--help[Print help]' \
+':file -- A scenario or any input `check` reads:_default' \
+&& ret=0
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '-h[Print help]' \
@@ -159,6 +171,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(serve)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -200,6 +216,7 @@ _eksflow_commands() {
 'trace:Show the hop-by-hop path of one client to every resolved address' \
 'lint:Lint scenario files and directories for CI\: findings with file, line and column' \
 'import:Write scenarios from Terraform plans or state, eksctl configs, CloudFormation templates or AWS CLI output\: \`eksflow import \[terraform|eksctl|cloudformation|aws\] SOURCE\`' \
+'serve:Answer DNS for the endpoint name as one client'\''s resolver chain would, on loopback\: \`dig @127.0.0.1 -p 5353 NAME\` gets the simulated answer' \
 'completions:Print shell completions\: \`eksflow completions bash > /etc/bash_completion.d/eksflow\`' \
 'man:Print the man page (roff), generated from the same definitions as \`--help\`' \
 'rules:List the lint rules, or explain one\: \`eksflow rules EKS003\`' \
@@ -237,6 +254,7 @@ _eksflow__subcmd__help_commands() {
 'trace:Show the hop-by-hop path of one client to every resolved address' \
 'lint:Lint scenario files and directories for CI\: findings with file, line and column' \
 'import:Write scenarios from Terraform plans or state, eksctl configs, CloudFormation templates or AWS CLI output\: \`eksflow import \[terraform|eksctl|cloudformation|aws\] SOURCE\`' \
+'serve:Answer DNS for the endpoint name as one client'\''s resolver chain would, on loopback\: \`dig @127.0.0.1 -p 5353 NAME\` gets the simulated answer' \
 'completions:Print shell completions\: \`eksflow completions bash > /etc/bash_completion.d/eksflow\`' \
 'man:Print the man page (roff), generated from the same definitions as \`--help\`' \
 'rules:List the lint rules, or explain one\: \`eksflow rules EKS003\`' \
@@ -296,6 +314,11 @@ _eksflow__subcmd__help__subcmd__rules_commands() {
     local commands; commands=()
     _describe -t commands 'eksflow help rules commands' commands "$@"
 }
+(( $+functions[_eksflow__subcmd__help__subcmd__serve_commands] )) ||
+_eksflow__subcmd__help__subcmd__serve_commands() {
+    local commands; commands=()
+    _describe -t commands 'eksflow help serve commands' commands "$@"
+}
 (( $+functions[_eksflow__subcmd__help__subcmd__trace_commands] )) ||
 _eksflow__subcmd__help__subcmd__trace_commands() {
     local commands; commands=()
@@ -325,6 +348,11 @@ _eksflow__subcmd__resolve_commands() {
 _eksflow__subcmd__rules_commands() {
     local commands; commands=()
     _describe -t commands 'eksflow rules commands' commands "$@"
+}
+(( $+functions[_eksflow__subcmd__serve_commands] )) ||
+_eksflow__subcmd__serve_commands() {
+    local commands; commands=()
+    _describe -t commands 'eksflow serve commands' commands "$@"
 }
 (( $+functions[_eksflow__subcmd__trace_commands] )) ||
 _eksflow__subcmd__trace_commands() {

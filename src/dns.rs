@@ -10,7 +10,7 @@
 //!   private hosted zone associated with the VPC, the one with the most specific domain
 //!   (Route 53 developer guide, "How Resolver determines whether the domain name in a query
 //!   matches any rules"). The EKS zone's rule is for the endpoint hostname, so the zone
-//!   "continue[s] to resolve if you create conditional forwarding rules for less specific
+//!   "continue\[s\] to resolve if you create conditional forwarding rules for less specific
 //!   domain names such as '.' (dot) or 'com'", and only a forward rule for the hostname
 //!   itself overrides it, winning the tie ("If you want to override an autodefined rule, you
 //!   can create a conditional forwarding rule for the same domain name": "Domain names that

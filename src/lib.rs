@@ -23,5 +23,6 @@ pub mod reason;
 pub mod report;
 pub mod rules;
 pub mod scenario;
+pub mod serve;
 pub mod source;
 pub mod suggest;

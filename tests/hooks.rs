@@ -1,11 +1,15 @@
 //! The ecosystem's hooks stay in step with the command definitions: the committed shell
 //! completions and man page are what the binary generates, and `--version` names the build.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use assert_cmd::Command;
 
 fn generated(args: &[&str]) -> String {
-    let output = Command::cargo_bin("eksflow").unwrap().args(args).output().unwrap();
+    let output = Command::cargo_bin("eksflow")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{args:?}");
     String::from_utf8(output.stdout).unwrap()
 }

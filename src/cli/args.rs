@@ -118,6 +118,27 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         clients: Option<String>,
     },
+    /// Answer DNS for the endpoint name as one client's resolver chain would, on loopback:
+    /// `dig @127.0.0.1 -p 5353 NAME` gets the simulated answer.
+    Serve {
+        /// A scenario or any input `check` reads.
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// The client whose answer to serve.
+        #[arg(long)]
+        client: String,
+        #[arg(long, value_enum)]
+        mode: Option<Mode>,
+        /// Address and port to listen on, UDP and TCP (port 0 picks a free one).
+        #[arg(long, default_value = "127.0.0.1:5353", value_name = "ADDR:PORT")]
+        listen: std::net::SocketAddr,
+        /// Stop after answering this many queries.
+        #[arg(long, value_name = "N")]
+        max_queries: Option<u64>,
+        /// Merge clients (and their networks and DNS servers) from this file.
+        #[arg(long, value_name = "FILE")]
+        clients: Option<String>,
+    },
     /// Print shell completions: `eksflow completions bash > /etc/bash_completion.d/eksflow`.
     Completions {
         #[arg(value_enum)]

@@ -72,6 +72,16 @@ pub fn run_code(args: Args) -> u8 {
         }),
         Command::Rules { code, format } => rules(code.as_deref(), format),
         Command::Completions { shell } => completions(shell),
+        Command::Serve {
+            file,
+            client,
+            mode,
+            listen,
+            max_queries,
+            clients,
+        } => with_clients(clients.as_deref(), |extra| {
+            serve(&file, &client, mode, listen, max_queries, extra)
+        }),
         Command::Man => man(),
         Command::Import {
             args,
@@ -631,6 +641,77 @@ fn man() -> Outcome {
         }
         Err(error) => {
             eprintln!("error: cannot render the man page: {error}");
+            Outcome::Invalid
+        }
+    }
+}
+
+/// `serve`: the client's answers on a DNS server until SIGINT or SIGTERM (or `--max-queries`).
+fn serve(
+    file: &str,
+    client: &str,
+    mode: Option<Mode>,
+    listen: std::net::SocketAddr,
+    max_queries: Option<u64>,
+    clients: Option<&ExtraClients>,
+) -> Outcome {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let (scenarios, load_failed) = load(&[file], clients);
+    if load_failed {
+        return Outcome::Invalid;
+    }
+    let [scenario] = scenarios.as_slice() else {
+        eprintln!(
+            "error: {}: `serve` answers for one scenario; this input holds {}",
+            escape::text(file),
+            scenarios.len()
+        );
+        return Outcome::Invalid;
+    };
+    let checked = checked::check(scenario, mode.map(Into::into));
+    let flow = match find_flow(&checked, client) {
+        Ok(flow) => flow,
+        Err(message) => {
+            eprintln!("{message}");
+            return Outcome::Invalid;
+        }
+    };
+    let answers = eksflow::serve::Answers::of(scenario.cluster.endpoint.clone(), flow);
+    let server = match eksflow::serve::Server::bind(listen) {
+        Ok(server) => server,
+        Err(error) => {
+            let why = if error.kind() == std::io::ErrorKind::AddrInUse {
+                "the address is in use (is another DNS server there? pick a port with --listen)"
+                    .to_owned()
+            } else {
+                error.to_string()
+            };
+            eprintln!("error: cannot listen on {listen}: {why}");
+            return Outcome::Invalid;
+        }
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    // SIGINT and SIGTERM end the loop at its next poll: a clean shutdown, sockets closed.
+    if let Err(error) = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed)) {
+        eprintln!("error: cannot handle SIGINT/SIGTERM: {error}");
+        return Outcome::Invalid;
+    }
+    let shown = server.local_addr().map_or(listen, |addr| addr);
+    eprintln!(
+        "listening on {shown} (UDP and TCP): {} for client {}; Ctrl-C stops",
+        report::json::endpoint_name(&checked.analysis),
+        escape::text(client)
+    );
+    let budget = eksflow::serve::Budget { max_queries };
+    match server.run(&answers, budget, &stop) {
+        Ok(answered) => {
+            eprintln!("answered {answered} queries");
+            Outcome::Clean
+        }
+        Err(error) => {
+            eprintln!("error: the DNS server stopped: {error}");
             Outcome::Invalid
         }
     }

@@ -131,7 +131,7 @@ fn describe_io_error(error: &std::io::Error) -> String {
 /// Loads every document of a scenario file's text. `file` is the name used in messages.
 ///
 /// Messages quote the input (`invalid type: string "…"`, `` `…` is not a CIDR block``); a
-/// quoted value longer than [`EXCERPT_CHARS`] is cut short, so a file that is not what it
+/// quoted value longer than `EXCERPT_CHARS` is cut short, so a file that is not what it
 /// seems (a credentials file, a token in a misplaced field) never has more than a short
 /// excerpt of it printed into a CI log.
 pub fn load_str(file: &str, text: &str) -> Vec<Document> {

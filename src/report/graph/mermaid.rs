@@ -2,10 +2,10 @@
 //!
 //! IDs are the graph's own (`n0`, `g0`); every label is a quoted string in which the
 //! characters Mermaid gives a meaning — `"`, `#` (its entity escape), `&`, `<`, `>` (HTML
-//! in labels), `` ` `` (Markdown strings), `|` (edge labels), `;`, `\`, `{`, `}` and `~` —
-//! are written as Mermaid entity codes (`#34;`), and control characters were already shown
-//! as `\u{…}` by [`escape::text`]. A label therefore never ends its string, starts a
-//! statement, nor closes the fence it is embedded in.
+//! in labels), `` ` `` (Markdown strings), `|` (edge labels), `%` (comments), `;`, `\`,
+//! `{`, `}` and `~` — are written as Mermaid entity codes (`#34;`), and control characters
+//! were already shown as `\u{…}` by [`escape::text`]. A label therefore never ends its
+//! string, starts a statement or a comment, nor closes the fence it is embedded in.
 
 use std::fmt::Write;
 
@@ -137,7 +137,7 @@ pub fn label(text: &str) -> String {
     let mut out = String::with_capacity(shown.len());
     for c in shown.chars() {
         match c {
-            '"' | '#' | '&' | '<' | '>' | '`' | '|' | ';' | '\\' | '{' | '}' | '~' => {
+            '"' | '#' | '&' | '<' | '>' | '`' | '|' | ';' | '\\' | '{' | '}' | '~' | '%' => {
                 let _ = write!(out, "#{};", u32::from(c));
             }
             _ => out.push(c),
@@ -157,6 +157,7 @@ mod tests {
         assert_eq!(label("x<br/>y"), "x#60;br/#62;y");
         assert_eq!(label("#quot;"), "#35;quot#59;");
         assert_eq!(label("~~~"), "#126;#126;#126;");
+        assert_eq!(label("%% x"), "#37;#37; x");
         assert_eq!(label("a|b`c`"), "a#124;b#96;c#96;");
     }
 

@@ -28,6 +28,9 @@ _eksflow() {
             eksflow,diff)
                 cmd="eksflow__subcmd__diff"
                 ;;
+            eksflow,graph)
+                cmd="eksflow__subcmd__graph"
+                ;;
             eksflow,help)
                 cmd="eksflow__subcmd__help"
                 ;;
@@ -45,6 +48,9 @@ _eksflow() {
                 ;;
             eksflow,rules)
                 cmd="eksflow__subcmd__rules"
+                ;;
+            eksflow,schema)
+                cmd="eksflow__subcmd__schema"
                 ;;
             eksflow,serve)
                 cmd="eksflow__subcmd__serve"
@@ -64,6 +70,9 @@ _eksflow() {
             eksflow__subcmd__help,diff)
                 cmd="eksflow__subcmd__help__subcmd__diff"
                 ;;
+            eksflow__subcmd__help,graph)
+                cmd="eksflow__subcmd__help__subcmd__graph"
+                ;;
             eksflow__subcmd__help,help)
                 cmd="eksflow__subcmd__help__subcmd__help"
                 ;;
@@ -82,6 +91,9 @@ _eksflow() {
             eksflow__subcmd__help,rules)
                 cmd="eksflow__subcmd__help__subcmd__rules"
                 ;;
+            eksflow__subcmd__help,schema)
+                cmd="eksflow__subcmd__help__subcmd__schema"
+                ;;
             eksflow__subcmd__help,serve)
                 cmd="eksflow__subcmd__help__subcmd__serve"
                 ;;
@@ -95,7 +107,7 @@ _eksflow() {
 
     case "${cmd}" in
         eksflow)
-            opts="-h -V --help --version check compare trace lint import serve completions man rules diff resolve help"
+            opts="-h -V --help --version check compare trace lint import serve completions man rules diff resolve graph schema help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -192,8 +204,34 @@ _eksflow() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        eksflow__subcmd__graph)
+            opts="-h --mode --format --clients --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --mode)
+                    COMPREPLY=($(compgen -W "public public-and-private private" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "mermaid dot" -- "${cur}"))
+                    return 0
+                    ;;
+                --clients)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         eksflow__subcmd__help)
-            opts="check compare trace lint import serve completions man rules diff resolve help"
+            opts="check compare trace lint import serve completions man rules diff resolve graph schema help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -249,6 +287,20 @@ _eksflow() {
             return 0
             ;;
         eksflow__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        eksflow__subcmd__help__subcmd__graph)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -333,6 +385,20 @@ _eksflow() {
             return 0
             ;;
         eksflow__subcmd__help__subcmd__rules)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        eksflow__subcmd__help__subcmd__schema)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -493,6 +559,20 @@ _eksflow() {
                     COMPREPLY=($(compgen -W "text markdown" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        eksflow__subcmd__schema)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -139,6 +139,23 @@ _arguments "${_arguments_options[@]}" : \
 ':file -- A scenario or any input `check` reads (`-` for standard input):_default' \
 && ret=0
 ;;
+(graph)
+_arguments "${_arguments_options[@]}" : \
+'--mode=[Colour the clients by their verdicts in this endpoint mode instead of the scenario'\''s own]:MODE:(public public-and-private private)' \
+'--format=[]:FORMAT:((mermaid\:"A Mermaid flowchart (GitHub and GitLab render it in Markdown)"
+dot\:"A Graphviz DOT digraph"))' \
+'--clients=[Merge clients (and their networks and DNS servers) from this file]:FILE:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+':file -- A scenario or any input `check` reads (`-` for standard input):_default' \
+&& ret=0
+;;
+(schema)
+_arguments "${_arguments_options[@]}" : \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_eksflow__subcmd__help_commands" \
@@ -195,6 +212,14 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(graph)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(schema)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -222,6 +247,8 @@ _eksflow_commands() {
 'rules:List the lint rules, or explain one\: \`eksflow rules EKS003\`' \
 'diff:What a change does to API access\: \`eksflow diff BEFORE AFTER\`, or \`eksflow diff PLAN\` for a Terraform plan'\''s prior state against its planned values. Exit 1 when the change breaks a flow or an expectation, or adds an error finding' \
 'resolve:Answer the endpoint name as one client'\''s DNS would, dig-style' \
+'graph:Draw the scenario'\''s topology — VPCs and their subnets, gateways, connections, networks, DNS servers and forwarding, the endpoint'\''s public and private sides — with each client coloured by its verdict. Mermaid renders on GitHub and GitLab; DOT is for Graphviz (\`eksflow graph FILE --format dot | dot -Tsvg > topology.svg\`)' \
+'schema:Print the JSON Schema (2020-12) of the scenario format, for editors\: the same file as docs/scenario.schema.json' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'eksflow commands' commands "$@"
@@ -246,6 +273,11 @@ _eksflow__subcmd__diff_commands() {
     local commands; commands=()
     _describe -t commands 'eksflow diff commands' commands "$@"
 }
+(( $+functions[_eksflow__subcmd__graph_commands] )) ||
+_eksflow__subcmd__graph_commands() {
+    local commands; commands=()
+    _describe -t commands 'eksflow graph commands' commands "$@"
+}
 (( $+functions[_eksflow__subcmd__help_commands] )) ||
 _eksflow__subcmd__help_commands() {
     local commands; commands=(
@@ -260,6 +292,8 @@ _eksflow__subcmd__help_commands() {
 'rules:List the lint rules, or explain one\: \`eksflow rules EKS003\`' \
 'diff:What a change does to API access\: \`eksflow diff BEFORE AFTER\`, or \`eksflow diff PLAN\` for a Terraform plan'\''s prior state against its planned values. Exit 1 when the change breaks a flow or an expectation, or adds an error finding' \
 'resolve:Answer the endpoint name as one client'\''s DNS would, dig-style' \
+'graph:Draw the scenario'\''s topology — VPCs and their subnets, gateways, connections, networks, DNS servers and forwarding, the endpoint'\''s public and private sides — with each client coloured by its verdict. Mermaid renders on GitHub and GitLab; DOT is for Graphviz (\`eksflow graph FILE --format dot | dot -Tsvg > topology.svg\`)' \
+'schema:Print the JSON Schema (2020-12) of the scenario format, for editors\: the same file as docs/scenario.schema.json' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'eksflow help commands' commands "$@"
@@ -283,6 +317,11 @@ _eksflow__subcmd__help__subcmd__completions_commands() {
 _eksflow__subcmd__help__subcmd__diff_commands() {
     local commands; commands=()
     _describe -t commands 'eksflow help diff commands' commands "$@"
+}
+(( $+functions[_eksflow__subcmd__help__subcmd__graph_commands] )) ||
+_eksflow__subcmd__help__subcmd__graph_commands() {
+    local commands; commands=()
+    _describe -t commands 'eksflow help graph commands' commands "$@"
 }
 (( $+functions[_eksflow__subcmd__help__subcmd__help_commands] )) ||
 _eksflow__subcmd__help__subcmd__help_commands() {
@@ -313,6 +352,11 @@ _eksflow__subcmd__help__subcmd__resolve_commands() {
 _eksflow__subcmd__help__subcmd__rules_commands() {
     local commands; commands=()
     _describe -t commands 'eksflow help rules commands' commands "$@"
+}
+(( $+functions[_eksflow__subcmd__help__subcmd__schema_commands] )) ||
+_eksflow__subcmd__help__subcmd__schema_commands() {
+    local commands; commands=()
+    _describe -t commands 'eksflow help schema commands' commands "$@"
 }
 (( $+functions[_eksflow__subcmd__help__subcmd__serve_commands] )) ||
 _eksflow__subcmd__help__subcmd__serve_commands() {
@@ -348,6 +392,11 @@ _eksflow__subcmd__resolve_commands() {
 _eksflow__subcmd__rules_commands() {
     local commands; commands=()
     _describe -t commands 'eksflow rules commands' commands "$@"
+}
+(( $+functions[_eksflow__subcmd__schema_commands] )) ||
+_eksflow__subcmd__schema_commands() {
+    local commands; commands=()
+    _describe -t commands 'eksflow schema commands' commands "$@"
 }
 (( $+functions[_eksflow__subcmd__serve_commands] )) ||
 _eksflow__subcmd__serve_commands() {

@@ -188,6 +188,27 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         clients: Option<String>,
     },
+    /// Draw the scenario's topology — VPCs and their subnets, gateways, connections,
+    /// networks, DNS servers and forwarding, the endpoint's public and private sides — with
+    /// each client coloured by its verdict. Mermaid renders on GitHub and GitLab; DOT is for
+    /// Graphviz (`eksflow graph FILE --format dot | dot -Tsvg > topology.svg`).
+    Graph {
+        /// A scenario or any input `check` reads (`-` for standard input).
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// Colour the clients by their verdicts in this endpoint mode instead of the
+        /// scenario's own.
+        #[arg(long, value_enum)]
+        mode: Option<Mode>,
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+        /// Merge clients (and their networks and DNS servers) from this file.
+        #[arg(long, value_name = "FILE")]
+        clients: Option<String>,
+    },
+    /// Print the JSON Schema (2020-12) of the scenario format, for editors: the same file as
+    /// docs/scenario.schema.json.
+    Schema,
 }
 
 /// The EKS endpoint access modes.
@@ -241,4 +262,12 @@ pub enum Deny {
 pub enum RulesFormat {
     Text,
     Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// A Mermaid flowchart (GitHub and GitLab render it in Markdown).
+    Mermaid,
+    /// A Graphviz DOT digraph.
+    Dot,
 }

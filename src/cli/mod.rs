@@ -7,7 +7,7 @@ mod args;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-pub use args::{Args, Command, Format, LintFormat, Mode, RulesFormat, TraceFormat};
+pub use args::{Args, Command, Format, GraphFormat, LintFormat, Mode, RulesFormat, TraceFormat};
 
 use eksflow::analysis::Flow;
 use eksflow::checked::{self, Checked};
@@ -108,6 +108,15 @@ pub fn run_code(args: Args) -> u8 {
         } => with_clients(clients.as_deref(), |extra| {
             resolve(&file, &client, mode, short, extra)
         }),
+        Command::Graph {
+            file,
+            mode,
+            format,
+            clients,
+        } => with_clients(clients.as_deref(), |extra| {
+            graph(&file, mode, format, extra)
+        }),
+        Command::Schema => schema(),
     };
     outcome.exit_code()
 }
@@ -605,7 +614,7 @@ fn diff(
     let text = match format {
         Format::Json => format!("{}\n", report::diff::json::render(&diff)),
         Format::Table => report::diff::table::render(&diff, style()),
-        Format::Markdown => report::diff::markdown::render(&diff),
+        Format::Markdown => report::diff::markdown::render_with_paths(&diff, &after_checked),
     };
     print(&text);
     policy::diff(diff.breaks(), false)
@@ -715,4 +724,33 @@ fn serve(
             Outcome::Invalid
         }
     }
+}
+
+/// `eksflow graph`: one picture per scenario (a stream of several gets one each, a blank
+/// line between two). A picture is not a verdict: exit 0 once every input loaded.
+fn graph(
+    file: &str,
+    mode: Option<Mode>,
+    format: GraphFormat,
+    clients: Option<&ExtraClients>,
+) -> Outcome {
+    let (scenarios, load_failed) = load(&[file], clients);
+    if load_failed {
+        return Outcome::Invalid;
+    }
+    print_joined(scenarios.iter().map(|scenario| {
+        let analysis = eksflow::analysis::analyse(scenario, mode.map(Into::into));
+        let topology = report::graph::topology(&analysis);
+        match format {
+            GraphFormat::Mermaid => report::graph::mermaid::render(&topology),
+            GraphFormat::Dot => report::graph::dot::render(&topology),
+        }
+    }));
+    Outcome::Clean
+}
+
+/// `eksflow schema`: the JSON Schema of the scenario format.
+fn schema() -> Outcome {
+    print(&eksflow::scenario::schema::schema_text());
+    Outcome::Clean
 }

@@ -97,6 +97,7 @@ pub fn check(checked: &Checked<'_>) -> String {
                 escape::text(&blocked.blocked_by)
             );
         }
+        write_paths(&mut out, analysis, "");
     }
     write_findings(&mut out, &checked.findings);
     let _ = writeln!(out, "\n_{}_", cells::summary(checked));
@@ -137,6 +138,10 @@ pub fn compare(modes: &[Checked<'_>]) -> String {
         }
         row(&mut out, &cells_row);
     }
+    for analysis in &analyses {
+        let mode = format!(" in mode {}", analysis.mode);
+        write_paths(&mut out, analysis, &mode);
+    }
     if let Some(own) = super::table::own_mode(modes) {
         write_findings(&mut out, &own.findings);
         let _ = writeln!(
@@ -147,6 +152,31 @@ pub fn compare(modes: &[Checked<'_>]) -> String {
         );
     }
     escape::lines(&out).into_owned()
+}
+
+/// A Mermaid picture of each blocked flow's path (DNS, answer, hops, the hop that stopped
+/// it), under the client's name and `suffix`. Nothing for a scenario whose flows all reach
+/// the API server.
+pub(crate) fn write_paths(out: &mut String, analysis: &Analysis<'_>, suffix: &str) {
+    for flow in analysis.flows.iter().filter(|flow| !flow.reachable()) {
+        write_path(out, analysis, flow, suffix);
+    }
+}
+
+/// One flow's picture, under a **Path of `client`** line.
+pub(crate) fn write_path(
+    out: &mut String,
+    analysis: &Analysis<'_>,
+    flow: &crate::analysis::Flow<'_>,
+    suffix: &str,
+) {
+    let _ = write!(
+        out,
+        "\n**Path of `{}`{}**\n\n{}",
+        escape::text(&flow.client.name),
+        escape::text(suffix),
+        super::graph::mermaid::flow_block(analysis, flow)
+    );
 }
 
 /// The findings table, under a **Findings** heading.

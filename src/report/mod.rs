@@ -4,6 +4,7 @@
 pub(crate) mod cells;
 pub mod diff;
 pub mod dig;
+pub mod graph;
 pub mod json;
 pub(crate) mod layout;
 pub mod lint;

@@ -6,6 +6,7 @@ pub mod limits;
 mod load;
 mod model;
 mod raw;
+pub mod schema;
 pub mod spans;
 mod validate;
 pub mod write;

@@ -5,6 +5,7 @@
 //! Unknown fields are not rejected by serde (`deny_unknown_fields` would stop at the first);
 //! the loader collects them all with `serde_ignored` instead.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 
 /// Deserializes `null` (an empty `key:`) as the type's default, so `clients:` with nothing
@@ -81,7 +82,7 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RawScenario {
     pub version: Option<u64>,
@@ -106,14 +107,14 @@ pub struct RawScenario {
 }
 
 /// Written by `eksflow import`: where the scenario came from and what the source lacked.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct RawImported {
     pub from: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub missing: Vec<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RawNodeGroup {
     pub name: Option<Text>,
@@ -125,13 +126,13 @@ pub struct RawNodeGroup {
     pub public_ip: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct RawIgnore {
     pub code: Option<Text>,
     pub reason: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RawVpcEndpoint {
     pub id: Option<Text>,
@@ -145,7 +146,7 @@ pub struct RawVpcEndpoint {
     pub route_tables: Vec<Text>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RawCluster {
     pub name: Option<Text>,
@@ -163,14 +164,14 @@ pub struct RawCluster {
     pub enis: Vec<RawEni>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct RawEni {
     pub subnet: Option<Text>,
     pub ip: Option<Text>,
     pub ipv6: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RawVpc {
     pub id: Option<Text>,
@@ -198,13 +199,13 @@ pub struct RawVpc {
     pub vpc_endpoints: Vec<RawVpcEndpoint>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RawDhcpOptions {
     pub domain_name_servers: Option<Vec<Text>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RawSubnet {
     pub id: Option<Text>,
@@ -215,7 +216,7 @@ pub struct RawSubnet {
     pub network_acl: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RawNatGateway {
     pub id: Option<Text>,
@@ -223,20 +224,20 @@ pub struct RawNatGateway {
     pub public_ip: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct RawRouteTable {
     pub id: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub routes: Vec<RawRoute>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct RawRoute {
     pub destination: Option<Text>,
     pub target: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct RawSecurityGroup {
     pub id: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
@@ -245,7 +246,7 @@ pub struct RawSecurityGroup {
     pub egress: Option<Vec<RawSgRule>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RawSgRule {
     pub protocol: Option<Scalar>,
@@ -258,7 +259,7 @@ pub struct RawSgRule {
     pub description: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct RawNetworkAcl {
     pub id: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
@@ -267,7 +268,7 @@ pub struct RawNetworkAcl {
     pub outbound: Vec<RawAclRule>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct RawAclRule {
     pub rule: Option<u64>,
     pub protocol: Option<Scalar>,
@@ -279,7 +280,7 @@ pub struct RawAclRule {
     pub description: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RawResolver {
     #[serde(default, deserialize_with = "nullable")]
@@ -288,14 +289,14 @@ pub struct RawResolver {
     pub forward_rules: Vec<RawForwardRule>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct RawInboundEndpoint {
     pub id: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub ips: Vec<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RawForwardRule {
     pub id: Option<Text>,
@@ -304,7 +305,7 @@ pub struct RawForwardRule {
     pub target_ips: Vec<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct RawConnection {
     pub id: Option<Text>,
     #[serde(rename = "type")]
@@ -325,7 +326,7 @@ pub enum RawAttachment {
 }
 
 /// `{vpc: ID, subnets: [...]}`: a VPC attachment with the subnets that hold it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct RawVpcAttachment {
     pub vpc: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
@@ -357,7 +358,7 @@ impl<'de> Deserialize<'de> for RawAttachment {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RawNetwork {
     pub id: Option<Text>,
@@ -373,21 +374,21 @@ pub struct RawNetwork {
     pub dns_servers: Vec<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct RawDnsServer {
     pub ip: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub forward: Vec<RawForwarder>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct RawForwarder {
     pub domain: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub to: Vec<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RawClient {
     pub name: Option<Text>,
@@ -400,7 +401,7 @@ pub struct RawClient {
     pub expect: Option<RawExpect>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct RawExpect {
     pub answer: Option<Text>,
     pub reachable: Option<bool>,

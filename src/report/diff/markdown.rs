@@ -5,12 +5,21 @@
 use std::fmt::Write;
 
 use super::{addresses, answered_by, endpoint, expectation, headline, mode, pair, verdict};
+use crate::analysis::Analysis;
+use crate::checked::Checked;
 use crate::diff::{ChangeKind, Diff, FlowChange};
 use crate::escape;
 use crate::rules::{Finding, Severity};
 
 /// The whole diff as a Markdown comment.
 pub fn render(diff: &Diff) -> String {
+    render_with_paths(diff, &[])
+}
+
+/// [`render`], with a Mermaid picture of the path of each changed flow that is blocked
+/// after the change, drawn from `after` — the after side's checked scenarios, in document
+/// order, as the diff was made from.
+pub fn render_with_paths(diff: &Diff, after: &[Checked<'_>]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}\n", escape::text(&headline(&diff.summary())));
     if diff.before == diff.after {
@@ -23,7 +32,10 @@ pub fn render(diff: &Diff) -> String {
             escape::text(&diff.after)
         );
     }
-    for scenario in diff.scenarios.iter().filter(|s| !s.is_empty()) {
+    for (i, scenario) in diff.scenarios.iter().enumerate() {
+        if scenario.is_empty() {
+            continue;
+        }
         let _ = writeln!(
             out,
             "\n### {} (cluster `{}`)",
@@ -40,11 +52,32 @@ pub fn render(diff: &Diff) -> String {
                 row(&mut out, change);
             }
         }
+        if let Some(checked) = after.get(i) {
+            write_blocked_paths(&mut out, &checked.analysis, &scenario.changes);
+        }
         write_findings(&mut out, "Findings added", &scenario.findings.added);
         write_findings(&mut out, "Findings removed", &scenario.findings.removed);
     }
     // The backstop: values are escaped where they are placed.
     escape::lines(&out).into_owned()
+}
+
+/// The path of each change whose after-side flow is blocked. The changes with an after side
+/// follow the after side's flows in document order (then come the removed ones), so each is
+/// paired with the next flow of its name.
+fn write_blocked_paths(out: &mut String, analysis: &Analysis<'_>, changes: &[FlowChange]) {
+    let mut flows = analysis.flows.iter();
+    for change in changes {
+        let Some(summary) = &change.after else {
+            continue;
+        };
+        let Some(flow) = flows.find(|flow| flow.client.name == change.client) else {
+            return;
+        };
+        if !summary.reachable {
+            crate::report::markdown::write_path(out, analysis, flow, "");
+        }
+    }
 }
 
 fn row(out: &mut String, change: &FlowChange) {

@@ -940,10 +940,12 @@ fn the_quick_start_cluster_type_is_read_like_the_native_one() {
         group_ids(&scenario, &scenario.cluster.security_groups)
             .contains(&"ControlPlaneSecurityGroup".to_owned())
     );
-    // Read, so not listed as left out; and its IpFamily is carried as a note.
+    // Read, so not listed as left out; its IpFamily makes the scenario an IPv6 cluster's.
+    // The template's VPC has no IPv6 block, which EKS would refuse: EKS021 says so.
     let yaml = SOURCE.yaml("awsqs-cluster.yaml");
     assert!(!yaml.contains("(AWSQS::EKS::Cluster)"), "{yaml}");
-    assert_noted(&scenario, &["ipFamily ipv6", "does not simulate IPv6"]);
+    assert_eq!(scenario.cluster.ip_family, eksflow::scenario::Family::Ipv6);
+    assert!(import_support::finding_codes(&scenario).contains(&"EKS021"));
     let codes = import_support::finding_codes(&scenario);
     assert!(!codes.contains(&"EKS011"), "{codes:?}");
 }

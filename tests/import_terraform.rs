@@ -870,23 +870,68 @@ fn a_resource_missing_from_planned_values_is_read_from_its_change() {
 }
 
 #[test]
-fn kubernetes_network_config_ip_family_ipv6_is_carried_as_a_note() {
+fn an_ipv6_cluster_with_a_generated_vpc_block_gets_labelled_placeholders() {
+    // As the terraform-aws-eks module's IPv6 example plans it: `ip_family = "ipv6"`, the VPC
+    // with `assign_generated_ipv6_cidr_block = true` (its block unknown until apply), each
+    // subnet's `ipv6_cidr_block = cidrsubnet(…)` unknown too, an egress-only gateway.
     let (yaml, scenario) = edited("public-plan.json", |json| {
-        for resource in json["planned_values"]["root_module"]["resources"]
+        let resources = json["planned_values"]["root_module"]["resources"]
             .as_array_mut()
-            .unwrap()
-        {
-            if resource["type"] == "aws_eks_cluster" {
-                resource["values"]["kubernetes_network_config"] =
-                    serde_json::json!([{ "ip_family": "ipv6" }]);
+            .unwrap();
+        let mut vpc_id = serde_json::Value::Null;
+        for resource in resources.iter_mut() {
+            match resource["type"].as_str().unwrap() {
+                "aws_eks_cluster" => {
+                    resource["values"]["kubernetes_network_config"] =
+                        serde_json::json!([{ "ip_family": "ipv6" }]);
+                }
+                "aws_vpc" => {
+                    resource["values"]["assign_generated_ipv6_cidr_block"] = true.into();
+                    vpc_id = resource["address"].clone();
+                }
+                _ => {}
+            }
+        }
+        resources.push(serde_json::json!({
+            "address": "aws_egress_only_internet_gateway.this",
+            "mode": "managed",
+            "type": "aws_egress_only_internet_gateway",
+            "name": "this",
+            "values": { "vpc_id": vpc_id }
+        }));
+        let changes = json["resource_changes"].as_array_mut().unwrap();
+        for change in changes.iter_mut() {
+            if change["type"] == "aws_subnet" {
+                change["change"]["after_unknown"]["ipv6_cidr_block"] = true.into();
             }
         }
     });
-    assert!(
-        yaml.contains("# ipFamily ipv6 in the source: not simulated"),
+    assert_eq!(
+        scenario.cluster.ip_family,
+        eksflow::scenario::Family::Ipv6,
         "{yaml}"
     );
-    import_support::assert_noted(&scenario, &["ipFamily ipv6", "does not simulate IPv6"]);
+    assert!(scenario.cluster.dual_stack);
+    let vpc = &scenario.vpcs[0];
+    assert_eq!(vpc.ipv6_cidrs[0].to_string(), "2001:db8:100::/56", "{yaml}");
+    assert_eq!(
+        vpc.egress_only_internet_gateway.as_deref(),
+        Some("aws_egress_only_internet_gateway.this")
+    );
+    assert!(yaml.contains("# placeholder: the Amazon-provided block is not in the source"));
+    for subnet in &scenario.subnets {
+        let block = subnet
+            .ipv6_cidr
+            .unwrap_or_else(|| panic!("{} has no /64\n{yaml}", subnet.id));
+        assert_eq!(block.prefix(), 64);
+        assert!(vpc.ipv6_cidrs[0].contains(block.network()));
+    }
+    import_support::assert_noted(
+        &scenario,
+        &["placeholder 2001:db8:100::/56", "allocated at creation"],
+    );
+    assert!(!yaml.contains("does not simulate IPv6"), "{yaml}");
+    assert!(import_support::finding_codes(&scenario).contains(&"EKS019"));
 }
 
 #[test]

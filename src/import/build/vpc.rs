@@ -27,7 +27,7 @@ impl Scenario<'_> {
             let note = self
                 .placeholder_ipv6
                 .contains(&vpc.id)
-                .then(|| "placeholder: the Amazon-provided block is not in the source".to_owned());
+                .then(|| "placeholder: the IPv6 block is not in the source".to_owned());
             map.push_noted("ipv6Cidrs", flow(&vpc.ipv6_cidrs), note);
         }
         if let Some(support) = vpc.enable_dns_support {

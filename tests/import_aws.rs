@@ -344,3 +344,65 @@ fn the_collect_script_calls_only_read_only_apis() {
         );
     }
 }
+
+#[test]
+fn ipv6_blocks_egress_only_gateways_and_eni_addresses_come_through() {
+    // tests/fixtures/import/aws/ipv6: describe-* output of an IPv6 cluster, in the shapes of
+    // the AWS CLI reference examples (Ipv6CidrBlockAssociationSet, EgressOnlyInternetGateways,
+    // DestinationIpv6CidrBlock, Ipv6Addresses, kubernetesNetworkConfig.ipFamily).
+    let mut all = imported(&format!("{DIR}/ipv6"));
+    let scenario = all.remove(0);
+    assert_eq!(scenario.cluster.ip_family, eksflow::scenario::Family::Ipv6);
+    assert!(scenario.cluster.dual_stack);
+    let vpc = &scenario.vpcs[0];
+    assert_eq!(vpc.ipv6_cidrs[0].to_string(), "2001:db8:1234:1a00::/56");
+    assert_eq!(
+        vpc.egress_only_internet_gateway.as_deref(),
+        Some("eigw-0a1b2c3d4e5f60718")
+    );
+    assert_eq!(
+        import_support::subnet(&scenario, "subnet-0b")
+            .ipv6_cidr
+            .map(|b| b.to_string())
+            .as_deref(),
+        Some("2001:db8:1234:1a02::/64")
+    );
+    let enis: Vec<String> = scenario
+        .cluster
+        .enis
+        .iter()
+        .map(|eni| eni.ipv6.map(|a| a.to_string()).unwrap_or_default())
+        .collect();
+    assert_eq!(enis, ["2001:db8:1234:1a01::a", "2001:db8:1234:1a02::a"]);
+    assert!(
+        scenario
+            .cluster
+            .enis
+            .iter()
+            .all(|eni| !eni.ipv6_placeholder)
+    );
+    assert_eq!(route_table_of(&scenario, "subnet-0a"), "rtb-0private");
+    // In public mode the node in subnet-0b is in the IPv6 allowlist and connects over IPv6;
+    // the one in subnet-0a is not, and falls back to IPv4 through the NAT gateway.
+    let report = eksflow::checked::check(&scenario, Some(EndpointAccess::Public));
+    let family = |subnet: &str| {
+        report
+            .analysis
+            .flows
+            .iter()
+            .find(|f| {
+                f.client.node_group.is_some()
+                    && matches!(f.client.location, scenario::ClientLocation::Subnet(ix)
+                        if scenario.subnet(ix).is_some_and(|s| s.id == subnet))
+            })
+            .map(|f| (f.reachable(), f.family()))
+    };
+    assert_eq!(
+        family("subnet-0b"),
+        Some((true, Some(eksflow::scenario::Family::Ipv6)))
+    );
+    assert_eq!(
+        family("subnet-0a"),
+        Some((true, Some(eksflow::scenario::Family::Ipv4)))
+    );
+}

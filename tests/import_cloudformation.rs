@@ -940,10 +940,56 @@ fn the_quick_start_cluster_type_is_read_like_the_native_one() {
         group_ids(&scenario, &scenario.cluster.security_groups)
             .contains(&"ControlPlaneSecurityGroup".to_owned())
     );
-    // Read, so not listed as left out; and its IpFamily is carried as a note.
+    // Read, so not listed as left out; its IpFamily makes the scenario an IPv6 cluster's.
+    // The template's VPC has no IPv6 block, which EKS would refuse: EKS021 says so.
     let yaml = SOURCE.yaml("awsqs-cluster.yaml");
     assert!(!yaml.contains("(AWSQS::EKS::Cluster)"), "{yaml}");
-    assert_noted(&scenario, &["ipFamily ipv6", "does not simulate IPv6"]);
+    assert_eq!(scenario.cluster.ip_family, eksflow::scenario::Family::Ipv6);
+    assert!(import_support::finding_codes(&scenario).contains(&"EKS021"));
     let codes = import_support::finding_codes(&scenario);
     assert!(!codes.contains(&"EKS011"), "{codes:?}");
+}
+
+#[test]
+fn an_ipv6_template_gets_its_amazon_provided_block_as_a_placeholder_and_keeps_fn_cidr_indexes() {
+    let yaml = SOURCE.yaml("ipv6-cluster.yaml");
+    let scenario = SOURCE.scenario("ipv6-cluster.yaml");
+    assert_eq!(scenario.cluster.ip_family, eksflow::scenario::Family::Ipv6);
+    assert!(
+        scenario.cluster.dual_stack,
+        "endpoint defaults under api.aws: {yaml}"
+    );
+    let vpc = &scenario.vpcs[0];
+    assert_eq!(vpc.ipv6_cidrs[0].to_string(), "2001:db8:100::/56");
+    assert_eq!(
+        vpc.egress_only_internet_gateway.as_deref(),
+        Some("EgressOnlyInternetGateway")
+    );
+    // `Fn::Select [i, Fn::Cidr [...]]`: the i-th /64 of the placeholder.
+    let block = |id: &str| {
+        import_support::subnet(&scenario, id)
+            .ipv6_cidr
+            .map(|b| b.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(block("PublicSubnetA"), "2001:db8:100::/64");
+    assert_eq!(block("PrivateSubnetA"), "2001:db8:100:2::/64");
+    assert_eq!(block("PrivateSubnetB"), "2001:db8:100:3::/64");
+    assert_noted(&scenario, &["VPC", "placeholder 2001:db8:100::/56"]);
+    assert!(import_support::finding_codes(&scenario).contains(&"EKS019"));
+    assert!(
+        !yaml.contains("EgressOnlyInternetGateway (AWS::"),
+        "read, not left out: {yaml}"
+    );
+    // The nodes in the private subnets leave over IPv6 through the egress-only gateway.
+    let report = eksflow::checked::check(&scenario, None);
+    for flow in report
+        .analysis
+        .flows
+        .iter()
+        .filter(|f| f.client.node_group.is_some())
+    {
+        assert!(flow.reachable(), "{}", flow.client.name);
+        assert_eq!(flow.family(), Some(eksflow::scenario::Family::Ipv6));
+    }
 }

@@ -899,17 +899,91 @@ fn a_control_plane_on_outposts_is_private_only_even_without_private_cluster() {
 }
 
 #[test]
-fn ip_family_ipv6_is_carried_as_a_note_that_ipv6_is_not_simulated() {
+fn ip_family_ipv6_builds_eksctls_ipv6_vpc_with_placeholder_blocks() {
     let yaml = SOURCE.yaml("ipv6.yaml");
-    assert!(
-        yaml.contains("name: ipv6-cluster  # ipFamily IPv6 in the source: not simulated"),
-        "{yaml}"
-    );
     let scenario = SOURCE.scenario("ipv6.yaml");
-    assert_noted(&scenario, &["ipFamily IPv6", "does not simulate IPv6"]);
-    assert!(finding_codes(&scenario).contains(&"EKS019"));
+    assert_eq!(scenario.cluster.ip_family, eksflow::scenario::Family::Ipv6);
+    // No endpoint in the config: the dual-stack name under api.aws (SPEC 7.2).
+    assert!(scenario.cluster.dual_stack, "{yaml}");
+    assert!(
+        scenario
+            .cluster
+            .endpoint
+            .to_ascii()
+            .ends_with(".us-west-2.api.aws."),
+        "{}",
+        scenario.cluster.endpoint
+    );
+    let vpc = &scenario.vpcs[0];
+    assert_eq!(
+        vpc.ipv6_cidrs
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["2001:db8:100::/56"]
+    );
+    assert_eq!(
+        vpc.egress_only_internet_gateway.as_deref(),
+        Some("eigw-ipv6-cluster")
+    );
+    // vpc_ipv6.go: subnet j gets the j-th /64, public subnets first, then private.
+    let blocks: Vec<(String, String)> = scenario
+        .subnets
+        .iter()
+        .map(|s| {
+            (
+                s.id.clone(),
+                s.ipv6_cidr.map(|b| b.to_string()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        blocks[0],
+        (
+            "subnet-public-us-west-2a".to_owned(),
+            "2001:db8:100::/64".to_owned()
+        )
+    );
+    assert_eq!(
+        blocks[3],
+        (
+            "subnet-private-us-west-2a".to_owned(),
+            "2001:db8:100:3::/64".to_owned()
+        )
+    );
+    assert_noted(
+        &scenario,
+        &["vpc-ipv6-cluster", "placeholder 2001:db8:100::/56"],
+    );
+    assert_noted(&scenario, &["endpoint not in the source", "api.aws"]);
+    let codes = finding_codes(&scenario);
+    assert!(codes.contains(&"EKS019"), "{codes:?}");
+    assert!(
+        !codes.contains(&"EKS021"),
+        "the VPC and ENI subnets have IPv6: {codes:?}"
+    );
     assert!(
         !yaml.contains("kubernetesNetworkConfig (eksctl)"),
         "read, not listed as left out"
     );
+    // The managed node group's nodes are dual-stack (SPEC 7.4) and reach the public
+    // dual-stack endpoint over IPv6 through the egress-only gateway: no allowlist.
+    let report = eksflow::checked::check(&scenario, None);
+    let nodes: Vec<_> = report
+        .analysis
+        .flows
+        .iter()
+        .filter(|f| f.client.node_group.is_some())
+        .collect();
+    assert!(!nodes.is_empty());
+    for flow in nodes {
+        assert!(flow.client.ipv6.is_some(), "{}", flow.client.name);
+        assert!(flow.reachable(), "{}", flow.client.name);
+        assert_eq!(
+            flow.family(),
+            Some(eksflow::scenario::Family::Ipv6),
+            "{}",
+            flow.client.name
+        );
+    }
 }

@@ -870,23 +870,68 @@ fn a_resource_missing_from_planned_values_is_read_from_its_change() {
 }
 
 #[test]
-fn kubernetes_network_config_ip_family_ipv6_is_carried_as_a_note() {
+fn an_ipv6_cluster_with_a_generated_vpc_block_gets_labelled_placeholders() {
+    // As the terraform-aws-eks module's IPv6 example plans it: `ip_family = "ipv6"`, the VPC
+    // with `assign_generated_ipv6_cidr_block = true` (its block unknown until apply), each
+    // subnet's `ipv6_cidr_block = cidrsubnet(…)` unknown too, an egress-only gateway.
     let (yaml, scenario) = edited("public-plan.json", |json| {
-        for resource in json["planned_values"]["root_module"]["resources"]
+        let resources = json["planned_values"]["root_module"]["resources"]
             .as_array_mut()
-            .unwrap()
-        {
-            if resource["type"] == "aws_eks_cluster" {
-                resource["values"]["kubernetes_network_config"] =
-                    serde_json::json!([{ "ip_family": "ipv6" }]);
+            .unwrap();
+        let mut vpc_id = serde_json::Value::Null;
+        for resource in resources.iter_mut() {
+            match resource["type"].as_str().unwrap() {
+                "aws_eks_cluster" => {
+                    resource["values"]["kubernetes_network_config"] =
+                        serde_json::json!([{ "ip_family": "ipv6" }]);
+                }
+                "aws_vpc" => {
+                    resource["values"]["assign_generated_ipv6_cidr_block"] = true.into();
+                    vpc_id = resource["address"].clone();
+                }
+                _ => {}
+            }
+        }
+        resources.push(serde_json::json!({
+            "address": "aws_egress_only_internet_gateway.this",
+            "mode": "managed",
+            "type": "aws_egress_only_internet_gateway",
+            "name": "this",
+            "values": { "vpc_id": vpc_id }
+        }));
+        let changes = json["resource_changes"].as_array_mut().unwrap();
+        for change in changes.iter_mut() {
+            if change["type"] == "aws_subnet" {
+                change["change"]["after_unknown"]["ipv6_cidr_block"] = true.into();
             }
         }
     });
-    assert!(
-        yaml.contains("# ipFamily ipv6 in the source: not simulated"),
+    assert_eq!(
+        scenario.cluster.ip_family,
+        eksflow::scenario::Family::Ipv6,
         "{yaml}"
     );
-    import_support::assert_noted(&scenario, &["ipFamily ipv6", "does not simulate IPv6"]);
+    assert!(scenario.cluster.dual_stack);
+    let vpc = &scenario.vpcs[0];
+    assert_eq!(vpc.ipv6_cidrs[0].to_string(), "2001:db8:100::/56", "{yaml}");
+    assert_eq!(
+        vpc.egress_only_internet_gateway.as_deref(),
+        Some("aws_egress_only_internet_gateway.this")
+    );
+    assert!(yaml.contains("# placeholder: the IPv6 block is not in the source"));
+    for subnet in &scenario.subnets {
+        let block = subnet
+            .ipv6_cidr
+            .unwrap_or_else(|| panic!("{} has no /64\n{yaml}", subnet.id));
+        assert_eq!(block.prefix(), 64);
+        assert!(vpc.ipv6_cidrs[0].contains(block.network()));
+    }
+    import_support::assert_noted(
+        &scenario,
+        &["placeholder 2001:db8:100::/56", "allocated at creation"],
+    );
+    assert!(!yaml.contains("does not simulate IPv6"), "{yaml}");
+    assert!(import_support::finding_codes(&scenario).contains(&"EKS019"));
 }
 
 #[test]
@@ -943,4 +988,71 @@ fn the_prior_state_of_a_plan_is_read_as_state_for_diff() {
     let (_, prior) = import::import_plan_sides("real.json", &real, &Options::default())
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(prior.map(|p| p.len()), Some(0));
+}
+
+#[test]
+fn an_applied_ipv6_cluster_comes_through_dual_stack_with_its_real_blocks() {
+    // ipv6-state.json: the terraform-aws-eks module's IPv6 example once applied, its VPC's
+    // Amazon-provided /56 and the subnets' /64s known.
+    let all = imported("ipv6-state.json", &Options::default());
+    let (yaml, scenario) = all.first().unwrap();
+    assert_eq!(scenario.cluster.ip_family, eksflow::scenario::Family::Ipv6);
+    assert!(scenario.cluster.dual_stack, "the endpoint is under api.aws");
+    assert_eq!(
+        import_support::allowlist(scenario),
+        ["0.0.0.0/0", "::/0"],
+        "{yaml}"
+    );
+    let vpc = &scenario.vpcs[0];
+    assert_eq!(vpc.ipv6_cidrs[0].to_string(), "2600:1f18:4a2:9c00::/56");
+    assert_eq!(
+        vpc.egress_only_internet_gateway.as_deref(),
+        Some("eigw-0ex6")
+    );
+    assert_eq!(
+        import_support::subnet(scenario, "subnet-0pri1")
+            .ipv6_cidr
+            .map(|b| b.to_string())
+            .as_deref(),
+        Some("2600:1f18:4a2:9c04::/64")
+    );
+    assert!(
+        !yaml.contains("placeholder 2001:db8"),
+        "real blocks: {yaml}"
+    );
+    // Private subnets route ::/0 to the egress-only gateway, IPv4 to the NAT gateway.
+    let private = scenario
+        .route_table(
+            import_support::subnet(scenario, "subnet-0pri0")
+                .route_table
+                .unwrap(),
+        )
+        .unwrap();
+    let routes: Vec<(String, String)> = private
+        .routes
+        .iter()
+        .map(|r| (r.destination.to_string(), format!("{:?}", r.target)))
+        .collect();
+    assert_eq!(routes.len(), 2, "{routes:?}");
+    assert!(
+        routes
+            .iter()
+            .any(|(d, t)| d == "::/0" && t.contains("EgressOnly")),
+        "{routes:?}"
+    );
+    // The node security group's `ipv6_cidr_blocks = ["::/0"]` egress came through.
+    assert!(yaml.contains("cidr: \"::/0\""), "{yaml}");
+    // Nodes reach the public dual-stack endpoint over IPv6 with their own addresses.
+    let report = eksflow::checked::check(scenario, Some(EndpointAccess::Public));
+    let nodes: Vec<_> = report
+        .analysis
+        .flows
+        .iter()
+        .filter(|f| f.client.node_group.is_some())
+        .collect();
+    assert_eq!(nodes.len(), 3);
+    for flow in nodes {
+        assert!(flow.reachable(), "{}", flow.client.name);
+        assert_eq!(flow.family(), Some(eksflow::scenario::Family::Ipv6));
+    }
 }

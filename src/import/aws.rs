@@ -184,6 +184,7 @@ impl Reader {
                     cidrs.push(cidr);
                 }
             }
+            let ipv6_cidrs = ipv6_blocks(vpc);
             let id = text(vpc, "VpcId").unwrap_or_default();
             if let Some(options) = text(vpc, "DhcpOptionsId") {
                 self.vpc_dhcp.push((id.clone(), options));
@@ -196,12 +197,18 @@ impl Reader {
                         known.cidrs.push(cidr);
                     }
                 }
+                for block in ipv6_cidrs {
+                    if !known.ipv6_cidrs.contains(&block) {
+                        known.ipv6_cidrs.push(block);
+                    }
+                }
                 continue;
             }
             inventory.vpcs.push(VpcDef {
                 id,
                 origin: origin("ec2 describe-vpcs"),
                 cidrs,
+                ipv6_cidrs,
                 ..VpcDef::default()
             });
         }
@@ -245,6 +252,10 @@ impl Reader {
                 origin: origin("ec2 describe-subnets"),
                 vpc: text(subnet, "VpcId"),
                 cidr: text(subnet, "CidrBlock"),
+                ipv6: ipv6_blocks(subnet)
+                    .into_iter()
+                    .next()
+                    .map_or(Ipv6Block::None, Ipv6Block::Known),
                 az: text(subnet, "AvailabilityZone"),
                 map_public_ip_on_launch: subnet.get("MapPublicIpOnLaunch").and_then(Value::as_bool),
             });
@@ -252,6 +263,19 @@ impl Reader {
         for table in list(json, "RouteTables") {
             recognised = true;
             self.route_table(table, &origin("ec2 describe-route-tables"), inventory);
+        }
+        // `describe-egress-only-internet-gateways`: `EgressOnlyInternetGateways[]`, each
+        // with `Attachments[].VpcId` (AWS CLI reference).
+        for gateway in list(json, "EgressOnlyInternetGateways") {
+            recognised = true;
+            let vpc = list(gateway, "Attachments")
+                .iter()
+                .find_map(|a| text(a, "VpcId"));
+            inventory.egress_only_internet_gateways.push(GatewayDef {
+                id: text(gateway, "EgressOnlyInternetGatewayId").unwrap_or_default(),
+                origin: origin("ec2 describe-egress-only-internet-gateways"),
+                vpc,
+            });
         }
         for gateway in list(json, "InternetGateways") {
             recognised = true;
@@ -316,6 +340,7 @@ impl Reader {
                         from_port: e.pointer("/PortRange/From").and_then(Value::as_i64),
                         to_port: e.pointer("/PortRange/To").and_then(Value::as_i64),
                         cidr: text(e, "CidrBlock"),
+                        ipv6_cidr: text(e, "Ipv6CidrBlock"),
                         allow: text(e, "RuleAction").as_deref() == Some("allow"),
                     })
                     .collect()
@@ -349,6 +374,10 @@ impl Reader {
                     cluster: cluster.trim().to_owned(),
                     subnet,
                     ip,
+                    // `Ipv6Addresses[].Ipv6Address` (describe-network-interfaces).
+                    ipv6: list(interface, "Ipv6Addresses")
+                        .iter()
+                        .find_map(|a| text(a, "Ipv6Address")),
                 });
             }
         }
@@ -516,6 +545,8 @@ impl Reader {
                 } else {
                     RouteTargetDef::Other(gateway)
                 }
+            } else if let Some(eigw) = text(route, "EgressOnlyInternetGatewayId") {
+                RouteTargetDef::EgressOnlyInternetGateway(eigw)
             } else if let Some(nat) = text(route, "NatGatewayId") {
                 RouteTargetDef::NatGateway(nat)
             } else if let Some(pcx) = text(route, "VpcPeeringConnectionId") {
@@ -527,7 +558,6 @@ impl Reader {
                     "NetworkInterfaceId",
                     "InstanceId",
                     "VpcEndpointId",
-                    "EgressOnlyInternetGatewayId",
                     "CarrierGatewayId",
                     "LocalGatewayId",
                 ]
@@ -537,7 +567,8 @@ impl Reader {
                 RouteTargetDef::Other(other)
             };
             routes.push(RouteDef {
-                destination: text(route, "DestinationCidrBlock"),
+                destination: text(route, "DestinationCidrBlock")
+                    .or_else(|| text(route, "DestinationIpv6CidrBlock")),
                 target,
             });
         }
@@ -565,7 +596,10 @@ impl Reader {
             protocol: text(rule, "IpProtocol").unwrap_or_else(|| "-1".to_owned()),
             from_port: integer(rule, "FromPort"),
             to_port: integer(rule, "ToPort"),
-            cidrs: text(rule, "CidrIpv4").into_iter().collect(),
+            cidrs: text(rule, "CidrIpv4")
+                .into_iter()
+                .chain(text(rule, "CidrIpv6"))
+                .collect(),
             groups: rule
                 .pointer("/ReferencedGroupInfo/GroupId")
                 .and_then(Value::as_str)
@@ -703,6 +737,21 @@ fn domain_name(domain: &str) -> String {
     }
 }
 
+/// The associated IPv6 blocks of a VPC or subnet: `Ipv6CidrBlockAssociationSet[]`, each with
+/// `Ipv6CidrBlock` and `Ipv6CidrBlockState.State` (describe-vpcs, describe-subnets; a block
+/// being disassociated or that failed is not the resource's).
+fn ipv6_blocks(resource: &Value) -> Vec<String> {
+    list(resource, "Ipv6CidrBlockAssociationSet")
+        .iter()
+        .filter(|a| {
+            a.pointer("/Ipv6CidrBlockState/State")
+                .and_then(Value::as_str)
+                .is_none_or(|s| s == "associated")
+        })
+        .filter_map(|a| text(a, "Ipv6CidrBlock"))
+        .collect()
+}
+
 /// An `IpPermissions` entry of `describe-security-groups`.
 fn permission(permission: &Value) -> SgRuleDef {
     SgRuleDef {
@@ -712,6 +761,11 @@ fn permission(permission: &Value) -> SgRuleDef {
         cidrs: list(permission, "IpRanges")
             .iter()
             .filter_map(|r| text(r, "CidrIp"))
+            .chain(
+                list(permission, "Ipv6Ranges")
+                    .iter()
+                    .filter_map(|r| text(r, "CidrIpv6")),
+            )
             .collect(),
         groups: list(permission, "UserIdGroupPairs")
             .iter()

@@ -21,6 +21,8 @@ pub struct Inventory {
     pub subnets: Vec<SubnetDef>,
     pub route_tables: Vec<RouteTableDef>,
     pub internet_gateways: Vec<GatewayDef>,
+    /// Egress-only internet gateways ("[IPv6 only]", EC2 API, CreateEgressOnlyInternetGateway).
+    pub egress_only_internet_gateways: Vec<GatewayDef>,
     pub nat_gateways: Vec<NatDef>,
     pub security_groups: Vec<SecurityGroupDef>,
     pub network_acls: Vec<NetworkAclDef>,
@@ -107,7 +109,7 @@ pub struct ClusterDef {
     /// The API server hostname (`https://…` stripped) when known.
     pub endpoint: Option<String>,
     /// `kubernetesNetworkConfig.ipFamily` as written (`ipv4`, `IPv6`), when the source sets
-    /// it. The builder carries it as a note: the import writes IPv4 scenarios only.
+    /// it. `IPv6` (any case) makes the scenario dual-stack (SPEC 7).
     pub ip_family: Option<String>,
 }
 
@@ -128,6 +130,12 @@ pub struct VpcDef {
     pub origin: String,
     /// Primary first.
     pub cidrs: Vec<String>,
+    /// IPv6 blocks the source shows (Amazon-provided, BYOIP, IPAM).
+    pub ipv6_cidrs: Vec<String>,
+    /// The VPC has an IPv6 block the source does not show: Amazon provides it at creation
+    /// (`assign_generated_ipv6_cidr_block`, `AmazonProvidedIpv6CidrBlock`), or a pool does.
+    /// The builder puts in a labelled placeholder from the documentation range.
+    pub ipv6_unknown: bool,
     pub enable_dns_support: Option<bool>,
     pub enable_dns_hostnames: Option<bool>,
 }
@@ -138,9 +146,25 @@ pub struct SubnetDef {
     pub origin: String,
     pub vpc: Option<String>,
     pub cidr: Option<String>,
+    /// The subnet's IPv6 block (a /64 of its VPC's).
+    pub ipv6: Ipv6Block,
     pub az: Option<String>,
     /// `MapPublicIpOnLaunch`: instances launched here get a public IPv4 address.
     pub map_public_ip_on_launch: Option<bool>,
+}
+
+/// A subnet's IPv6 block, as far as the source shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Ipv6Block {
+    /// No IPv6 block, or the source does not say.
+    #[default]
+    None,
+    /// The block, as written.
+    Known(String),
+    /// The subnet has a block the source does not show (carved from the VPC's block, which is
+    /// itself allocated at creation): the builder puts in a labelled placeholder. `index` is
+    /// the /64 of the VPC's block the source picks (`Fn::Select [i, Fn::Cidr …]`), when known.
+    Unknown { index: Option<u32> },
 }
 
 /// What a route sends traffic to. The builder resolves the ID against the inventory.
@@ -148,6 +172,7 @@ pub struct SubnetDef {
 pub enum RouteTargetDef {
     Local,
     InternetGateway(String),
+    EgressOnlyInternetGateway(String),
     NatGateway(String),
     Peering(String),
     TransitGateway(String),
@@ -158,7 +183,7 @@ pub enum RouteTargetDef {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RouteDef {
-    /// `None`: an IPv6 or prefix-list destination, or unknown.
+    /// An IPv4 or IPv6 block; `None`: a prefix-list destination, or unknown.
     pub destination: Option<String>,
     pub target: RouteTargetDef,
 }
@@ -235,6 +260,8 @@ pub struct AclEntryDef {
     pub to_port: Option<i64>,
     /// `None`: an IPv6 entry.
     pub cidr: Option<String>,
+    /// An IPv6 entry's block (`Ipv6CidrBlock`).
+    pub ipv6_cidr: Option<String>,
     pub allow: bool,
 }
 
@@ -322,4 +349,6 @@ pub struct EniDef {
     pub cluster: String,
     pub subnet: String,
     pub ip: String,
+    /// Its IPv6 address, when the source shows one.
+    pub ipv6: Option<String>,
 }

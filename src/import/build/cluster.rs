@@ -17,27 +17,32 @@ impl Scenario<'_> {
     pub(super) fn cluster_map(&mut self, region: &str) -> Value {
         let cluster = self.cluster;
         let mut map = MapBuilder::new();
-        let ipv6 = cluster
-            .ip_family
-            .as_ref()
-            .filter(|family| !family.eq_ignore_ascii_case("ipv4"));
-        match ipv6 {
-            Some(family) => {
+        map.push("name", text(&cluster.name));
+        map.push("region", text(region));
+        match cluster.ip_family.as_deref() {
+            Some(family) if family.eq_ignore_ascii_case("ipv6") => {
+                // "If you don't specify a value, ipv4 is used by default" (EKS API,
+                // KubernetesNetworkConfigRequest); ipv6 makes the scenario dual-stack.
+                map.push_noted(
+                    "ipFamily",
+                    text("ipv6"),
+                    Some(format!("{family} in the source")),
+                );
+                if cluster.endpoint.is_none() {
+                    self.note(format!(
+                        "{}: endpoint not in the source; the dual-stack <id>.gr7.{region}.api.aws name EKS gives IPv6 clusters created since October 2024 is assumed (one created before has an IPv4-only endpoint under eks.amazonaws.com: set cluster.endpoint to it)",
+                        cluster.origin
+                    ));
+                }
+            }
+            Some(family) if !family.eq_ignore_ascii_case("ipv4") => {
                 self.note(format!(
-                    "{}: ipFamily {family}: eksflow does not simulate IPv6 clusters yet; the scenario models the cluster's IPv4 side only (its ENIs, nodes and NAT gateways keep their IPv4 addresses)",
+                    "{}: ipFamily `{family}` is neither ipv4 nor ipv6; the EKS default ipv4 is assumed",
                     cluster.origin
                 ));
-                map.push_noted(
-                    "name",
-                    text(&cluster.name),
-                    Some(format!(
-                        "ipFamily {family} in the source: not simulated, IPv4 only"
-                    )),
-                );
             }
-            None => map.push("name", text(&cluster.name)),
+            _ => {}
         }
-        map.push("region", text(region));
         if let Some(endpoint) = &cluster.endpoint {
             let host = endpoint
                 .trim_start_matches("https://")
@@ -140,13 +145,16 @@ impl Scenario<'_> {
         let mut items = Vec::new();
         if !known.is_empty() {
             for eni in known.iter().take(4) {
-                items.push(item(
-                    MapBuilder::new()
-                        .set("subnet", text(&eni.subnet))
-                        .set("ip", text(&eni.ip))
-                        .build(),
-                    vec![],
-                ));
+                let mut map = MapBuilder::new()
+                    .set("subnet", text(&eni.subnet))
+                    .set("ip", text(&eni.ip));
+                // Without `ipv6` the loader puts one in the subnet's /64 (SPEC 7.2).
+                if let Some(ipv6) = &eni.ipv6
+                    && self.ipv6_fits(&eni.subnet, ipv6)
+                {
+                    map.push("ipv6", text(ipv6));
+                }
+                items.push(item(map.build(), vec![]));
             }
             return Value::List(items);
         }

@@ -29,6 +29,7 @@ mod cluster;
 mod connections;
 mod document;
 mod imported;
+mod ipv6;
 mod labels;
 mod network_acls;
 mod nodes;
@@ -135,6 +136,8 @@ struct Scenario<'a> {
     node_public_ips: usize,
     /// Subnets the source knows only by ID, given a placeholder block (`scope`).
     placeholder_subnets: std::collections::HashSet<String>,
+    /// VPCs and subnets (by ID) whose IPv6 block is a placeholder (`ipv6`).
+    placeholder_ipv6: std::collections::HashSet<String>,
 }
 
 impl<'a> Scenario<'a> {
@@ -154,8 +157,10 @@ impl<'a> Scenario<'a> {
             synthesised_cluster_sg: false,
             node_public_ips: 0,
             placeholder_subnets: std::collections::HashSet::new(),
+            placeholder_ipv6: std::collections::HashSet::new(),
         };
         scenario.choose_vpcs();
+        scenario.settle_ipv6();
         scenario
     }
 
@@ -224,6 +229,7 @@ mod tests {
                     cidr: Some(format!("10.0.{i}.0/24")),
                     az: Some(format!("eu-west-1{}", ["a", "b", "a"][i])),
                     map_public_ip_on_launch: None,
+                    ipv6: Ipv6Block::None,
                 })
                 .collect(),
             internet_gateways: vec![GatewayDef {

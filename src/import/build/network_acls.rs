@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use ipnetwork::Ipv4Network;
+use ipnetwork::{Ipv4Network, Ipv6Network};
 
 use super::Scenario;
 use super::labels::label;
@@ -27,7 +27,7 @@ impl Scenario<'_> {
         for acl in acls {
             let used = acl.subnets.iter().any(|s| included.contains(s.as_str()))
                 || (acl.default && default_acl == Some(acl.id.as_str()));
-            if allows_everything(acl) || !used {
+            if allows_everything(acl, self.is_ipv6()) || !used {
                 continue;
             }
             let mut acl_map = MapBuilder::new().set("id", text(&acl.id));
@@ -46,6 +46,7 @@ impl Scenario<'_> {
     }
 
     fn acl_entries(&mut self, acl: &NetworkAclDef, entries: &[AclEntryDef]) -> Vec<Item> {
+        let ipv6 = self.is_ipv6();
         let mut items = Vec::new();
         let mut numbers = HashSet::new();
         let mut sorted: Vec<&AclEntryDef> = entries.iter().collect();
@@ -55,11 +56,16 @@ impl Scenario<'_> {
             if !(1..=32766).contains(&entry.rule) {
                 continue;
             }
-            let Some(cidr) = entry
+            // IPv6 entries only in an IPv6 cluster's scenario (see `ipv6`).
+            let v4 = entry
                 .cidr
                 .as_ref()
-                .filter(|c| c.parse::<Ipv4Network>().is_ok())
-            else {
+                .filter(|c| c.parse::<Ipv4Network>().is_ok());
+            let v6 = entry
+                .ipv6_cidr
+                .as_ref()
+                .filter(|c| ipv6 && c.parse::<Ipv6Network>().is_ok());
+            let Some(cidr) = v4.or(v6) else {
                 continue;
             };
             let Some((protocol, ports)) =
@@ -89,18 +95,29 @@ impl Scenario<'_> {
         items
     }
 }
-/// Whether a NACL is the allow-everything default (inbound and outbound allow all).
-pub(super) fn allows_everything(acl: &NetworkAclDef) -> bool {
-    let open = |entries: &[AclEntryDef]| {
+/// Whether a NACL is the allow-everything default (inbound and outbound allow all). In an
+/// IPv6 cluster's scenario that takes an allow-all `::/0` entry too: a written NACL without
+/// IPv6 entries denies IPv6 ("it allows all inbound and outbound IPv4 traffic and, if
+/// applicable, IPv6 traffic" holds for the default NACL only; VPC user guide, "Network ACL
+/// basics").
+pub(super) fn allows_everything(acl: &NetworkAclDef, ipv6: bool) -> bool {
+    let open = |entries: &[AclEntryDef], v6: bool| {
         let mut sorted: Vec<&AclEntryDef> = entries
             .iter()
-            .filter(|e| e.cidr.as_deref() == Some("0.0.0.0/0"))
+            .filter(|e| {
+                if v6 {
+                    e.ipv6_cidr.as_deref() == Some("::/0")
+                } else {
+                    e.cidr.as_deref() == Some("0.0.0.0/0")
+                }
+            })
             .collect();
         sorted.sort_by_key(|e| e.rule);
         sorted
             .first()
             .is_some_and(|e| e.allow && matches!(e.protocol.as_str(), "-1" | "all"))
     };
+    let both = |entries: &[AclEntryDef]| open(entries, false) && (!ipv6 || open(entries, true));
     (acl.inbound.is_empty() && acl.outbound.is_empty() && acl.default)
-        || (open(&acl.inbound) && open(&acl.outbound))
+        || (both(&acl.inbound) && both(&acl.outbound))
 }

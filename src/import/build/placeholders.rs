@@ -3,9 +3,9 @@
 //! blocks for assumed VPCs and subnets, chosen to cover or avoid what the source does show.
 //! Every caller also writes what it assumed to `imported.missing`.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
-use ipnetwork::Ipv4Network;
+use ipnetwork::{Ipv4Network, Ipv6Network};
 
 use crate::import::inventory::SubnetDef;
 
@@ -18,6 +18,42 @@ pub(super) fn placeholder_nat_ip(n: usize) -> String {
 /// the address is picked at launch, so no allowlist can name it in advance.
 pub(super) fn placeholder_node_ip(n: usize) -> String {
     format!("203.0.113.{}", 101 + (n % 100))
+}
+
+/// Placeholder IPv6 block for the `n`-th VPC whose Amazon-provided /56 is unknown: a /56 of
+/// `2001:db8:100::/40` (RFC 3849 documentation range), clear of the placeholder public
+/// endpoint addresses `2001:db8::10` and `2001:db8::11`.
+pub(super) fn placeholder_vpc_ipv6(n: u32) -> Ipv6Network {
+    let base = u128::from(Ipv6Addr::new(0x2001, 0xdb8, 0x100, 0, 0, 0, 0, 0));
+    let block = base.wrapping_add(u128::from(n % 0x1_0000) << 72);
+    Ipv6Network::new(Ipv6Addr::from(block), 56)
+        .unwrap_or_else(|_| Ipv6Network::from(Ipv6Addr::from(base)))
+}
+
+/// A /64 inside `within`: the `index`-th, or the next free one after it, not overlapping
+/// `taken` (the first 4,096 /64s are tried).
+pub(super) fn carve_ipv6(
+    within: Ipv6Network,
+    index: u32,
+    taken: &[Ipv6Network],
+) -> Option<Ipv6Network> {
+    let bits = 64u8.checked_sub(within.prefix())?;
+    let count: u32 = 1u32
+        .checked_shl(u32::from(bits))
+        .unwrap_or(u32::MAX)
+        .min(4096);
+    let base = u128::from(within.network());
+    (0..count)
+        .map(|i| (index.wrapping_add(i)) % count.max(1))
+        .find_map(|i| {
+            let block =
+                Ipv6Network::new(Ipv6Addr::from(base.wrapping_add(u128::from(i) << 64)), 64)
+                    .ok()?;
+            let free = taken
+                .iter()
+                .all(|t| !t.contains(block.network()) && !block.contains(t.network()));
+            free.then_some(block)
+        })
 }
 
 /// The smallest block containing all `blocks`.
@@ -80,5 +116,26 @@ mod tests {
             .map(|b| b.parse().unwrap())
             .collect();
         assert_eq!(supernet(&blocks).unwrap().to_string(), "10.0.0.0/22");
+    }
+
+    #[test]
+    fn ipv6_placeholders_are_documentation_blocks_carved_in_64s() {
+        let vpc = placeholder_vpc_ipv6(0);
+        assert_eq!(vpc.to_string(), "2001:db8:100::/56");
+        assert_eq!(placeholder_vpc_ipv6(1).to_string(), "2001:db8:100:100::/56");
+        let first = carve_ipv6(vpc, 0, &[]).unwrap();
+        assert_eq!(first.to_string(), "2001:db8:100::/64");
+        assert_eq!(
+            carve_ipv6(vpc, 3, &[]).unwrap().to_string(),
+            "2001:db8:100:3::/64"
+        );
+        // A taken /64 is skipped.
+        assert_eq!(
+            carve_ipv6(vpc, 0, &[first]).unwrap().to_string(),
+            "2001:db8:100:1::/64"
+        );
+        // The placeholder public endpoint addresses stay outside every VPC placeholder.
+        let endpoint: Ipv6Addr = "2001:db8::10".parse().unwrap();
+        assert!(!vpc.contains(endpoint));
     }
 }

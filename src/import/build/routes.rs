@@ -1,11 +1,13 @@
 //! The `routeTables` of one VPC: each route whose target is in the scenario, one per
-//! destination (the first wins), and a note for every route left out: no IPv4 destination,
-//! a target in another VPC or outside the scenario, or one the scenario does not model. A
-//! route to a virtual private gateway goes to the VPN connection that stands for it.
+//! destination (the first wins), and a note for every route left out: no IPv4 destination
+//! (nor an IPv6 one, in an IPv6 cluster's scenario), a target in another VPC or outside the
+//! scenario, one of the wrong family (IPv4 to an egress-only gateway, IPv6 to a NAT gateway),
+//! or one the scenario does not model. A route to a virtual private gateway goes to the VPN
+//! connection that stands for it.
 
 use std::collections::HashSet;
 
-use ipnetwork::Ipv4Network;
+use ipnetwork::{Ipv4Network, Ipv6Network};
 
 use super::Scenario;
 use super::connections::Connections;
@@ -20,19 +22,20 @@ impl Scenario<'_> {
         vpc: &VpcDef,
         tables: &[&RouteTableDef],
         igw_id: Option<&str>,
+        eigw_id: Option<&str>,
         connections: &Connections,
     ) -> Vec<Item> {
+        let ipv6 = self.is_ipv6();
         let inventory = self.inventory;
         let mut table_items = Vec::new();
         for table in tables {
             let mut seen: HashSet<String> = HashSet::new();
             let mut routes = Vec::new();
             for route in &table.routes {
-                let Some(destination) = route
-                    .destination
-                    .as_ref()
-                    .filter(|d| d.parse::<Ipv4Network>().is_ok())
-                else {
+                // IPv6 routes only in an IPv6 cluster's scenario (see `ipv6`).
+                let Some(destination) = route.destination.as_ref().filter(|d| {
+                    d.parse::<Ipv4Network>().is_ok() || (ipv6 && d.parse::<Ipv6Network>().is_ok())
+                }) else {
                     if route.target != RouteTargetDef::Local {
                         self.note(format!(
                             "{}: a route without an IPv4 destination is left out",
@@ -47,6 +50,24 @@ impl Scenario<'_> {
                         self.note(format!("{}: route {destination} → {id}, an internet gateway of another VPC, is left out", label(&table.id, &table.origin)));
                         None
                     }),
+                    RouteTargetDef::EgressOnlyInternetGateway(id) => {
+                        // "[IPv6 only]" (EC2 API, CreateEgressOnlyInternetGateway).
+                        if destination.parse::<Ipv6Network>().is_err() {
+                            self.note(format!("{}: route {destination} → {id}, an egress-only internet gateway, which carries IPv6 only, is left out", label(&table.id, &table.origin)));
+                            None
+                        } else if eigw_id == Some(id.as_str()) {
+                            Some(id.clone())
+                        } else {
+                            self.note(format!("{}: route {destination} → {id}, an egress-only internet gateway of another VPC, is left out", label(&table.id, &table.origin)));
+                            None
+                        }
+                    }
+                    RouteTargetDef::NatGateway(id) if destination.parse::<Ipv6Network>().is_ok_and(|d| d != nat64()) => {
+                        // A NAT gateway translates IPv4; only the NAT64 prefix may go to it
+                        // (SPEC 7.1; VPC user guide, "DNS64 and NAT64").
+                        self.note(format!("{}: route {destination} → {id}, an IPv6 route to a NAT gateway other than the NAT64 prefix 64:ff9b::/96, is left out", label(&table.id, &table.origin)));
+                        None
+                    }
                     RouteTargetDef::NatGateway(id) => {
                         let ok = inventory.nat_gateways.iter().any(|n| &n.id == id && n.subnet.as_deref().and_then(|s| self.included_subnet(s)).is_some_and(|s| s.vpc.as_deref() == Some(vpc.id.as_str())));
                         if ok { Some(id.clone()) } else {
@@ -98,4 +119,10 @@ impl Scenario<'_> {
         }
         table_items
     }
+}
+
+/// `64:ff9b::/96`, the NAT64 prefix.
+fn nat64() -> Ipv6Network {
+    let prefix = std::net::Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, 0, 0);
+    Ipv6Network::new(prefix, 96).unwrap_or_else(|_| Ipv6Network::from(prefix))
 }

@@ -12,7 +12,7 @@ use ipnetwork::Ipv4Network;
 use super::Scenario;
 use super::labels::{label, sanitize};
 use super::placeholders::{carve, supernet};
-use crate::import::inventory::{SubnetDef, VpcDef};
+use crate::import::inventory::{Ipv6Block, SubnetDef, VpcDef};
 
 impl Scenario<'_> {
     /// The cluster VPC, the VPCs connected to it, and their subnets with known CIDRs.
@@ -212,6 +212,12 @@ impl Scenario<'_> {
                         cidr: Some(cidr.to_string()),
                         az: Some(format!("{region}{zone}")),
                         map_public_ip_on_launch: None,
+                        // EKS requires IPv6 blocks on an IPv6 cluster's subnets.
+                        ipv6: if self.is_ipv6() {
+                            Ipv6Block::Unknown { index: None }
+                        } else {
+                            Ipv6Block::None
+                        },
                     });
                 }
                 self.note(format!(

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use ipnetwork::Ipv4Network;
+use ipnetwork::{Ipv4Network, Ipv6Network};
 
 use super::Scenario;
 use super::labels::label;
@@ -105,6 +105,7 @@ impl Scenario<'_> {
         egress: bool,
         known: &HashSet<String>,
     ) -> Vec<Item> {
+        let ipv6 = self.is_ipv6();
         let mut items = Vec::new();
         for rule in rules {
             let Some((protocol, ports)) =
@@ -125,7 +126,10 @@ impl Scenario<'_> {
                 map
             };
             for cidr in &rule.cidrs {
-                if cidr.parse::<Ipv4Network>().is_err() {
+                // IPv6 blocks only in an IPv6 cluster's scenario (see `ipv6`).
+                let fits = cidr.parse::<Ipv4Network>().is_ok()
+                    || (ipv6 && cidr.parse::<Ipv6Network>().is_ok());
+                if !fits {
                     continue;
                 }
                 items.push(item(

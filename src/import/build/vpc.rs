@@ -11,7 +11,9 @@ use super::connections::Connections;
 use super::labels::label;
 use super::network_acls::allows_everything;
 use super::placeholders::placeholder_nat_ip;
-use crate::import::inventory::{NetworkAclDef, RouteTableDef, RouteTargetDef, SubnetDef, VpcDef};
+use crate::import::inventory::{
+    Ipv6Block, NetworkAclDef, RouteTableDef, RouteTargetDef, SubnetDef, VpcDef,
+};
 use crate::import::yaml::{self, Item, MapBuilder, Value, flow, item, text};
 
 impl Scenario<'_> {
@@ -20,6 +22,14 @@ impl Scenario<'_> {
         let mut map = MapBuilder::new();
         map.push("id", text(&vpc.id));
         map.push("cidrs", flow(&vpc.cidrs));
+        // Settled by `ipv6`: empty in an IPv4 cluster's scenario.
+        if !vpc.ipv6_cidrs.is_empty() {
+            let note = self
+                .placeholder_ipv6
+                .contains(&vpc.id)
+                .then(|| "placeholder: the IPv6 block is not in the source".to_owned());
+            map.push_noted("ipv6Cidrs", flow(&vpc.ipv6_cidrs), note);
+        }
         if let Some(support) = vpc.enable_dns_support {
             map.push("enableDnsSupport", yaml::boolean(support));
         }
@@ -70,6 +80,7 @@ impl Scenario<'_> {
             };
             map.push_noted("internetGateway", text(id), note);
         }
+        let eigw_id = self.egress_only_gateway(vpc, &mut map);
 
         let subnets: Vec<SubnetDef> = self
             .subnets
@@ -88,9 +99,10 @@ impl Scenario<'_> {
             .iter()
             .filter(|a| a.vpc.as_deref() == Some(vpc.id.as_str()))
             .collect();
+        let ipv6 = self.is_ipv6();
         let default_acl = acls
             .iter()
-            .find(|a| a.default && !allows_everything(a))
+            .find(|a| a.default && !allows_everything(a, ipv6))
             .map(|a| a.id.clone());
         // The first table and ACL that list each subnet, indexed once: a VPC of thousands of
         // subnets in one table stays linear.
@@ -116,6 +128,14 @@ impl Scenario<'_> {
                 text(subnet.cidr.as_deref().unwrap_or_default()),
                 placeholder.then(|| "placeholder: the block is not in the source".to_owned()),
             );
+            if let Ipv6Block::Known(block) = &subnet.ipv6 {
+                let placeholder = self.placeholder_ipv6.contains(&subnet.id);
+                map.push_noted(
+                    "ipv6Cidr",
+                    text(block),
+                    placeholder.then(|| "placeholder: the block is not in the source".to_owned()),
+                );
+            }
             if let Some(az) = &subnet.az {
                 map.push("az", text(az));
             }
@@ -129,7 +149,7 @@ impl Scenario<'_> {
             }
             let explicit = acl_of.get(subnet.id.as_str());
             let acl = explicit
-                .filter(|a| !allows_everything(a))
+                .filter(|a| !allows_everything(a, ipv6))
                 .map(|a| a.id.clone())
                 .or_else(|| {
                     if explicit.is_some() {
@@ -155,7 +175,13 @@ impl Scenario<'_> {
             map.push("natGateways", Value::List(nats));
         }
 
-        let table_items = self.route_tables(vpc, &tables, igw_id.as_deref(), connections);
+        let table_items = self.route_tables(
+            vpc,
+            &tables,
+            igw_id.as_deref(),
+            eigw_id.as_deref(),
+            connections,
+        );
         if !table_items.is_empty() {
             map.push("routeTables", Value::List(table_items));
         }
@@ -179,6 +205,55 @@ impl Scenario<'_> {
             map.push("vpcEndpoints", Value::List(endpoints));
         }
         item(map.build(), vec![format!("from {}", vpc.origin)])
+    }
+
+    /// The VPC's egress-only internet gateway, written to `map` in an IPv6 cluster's scenario
+    /// (attached, or assumed from the routes); in an IPv4 one it is listed as left out.
+    fn egress_only_gateway(&mut self, vpc: &VpcDef, map: &mut MapBuilder) -> Option<String> {
+        let inventory = self.inventory;
+        let attached = inventory
+            .egress_only_internet_gateways
+            .iter()
+            .find(|g| g.vpc.as_deref() == Some(vpc.id.as_str()));
+        if !self.is_ipv6() {
+            for gateway in inventory
+                .egress_only_internet_gateways
+                .iter()
+                .filter(|g| g.vpc.as_deref() == Some(vpc.id.as_str()))
+            {
+                self.left_out.push(format!(
+                    "{}: an egress-only internet gateway carries IPv6 only, and the cluster is IPv4",
+                    label(&gateway.id, &gateway.origin)
+                ));
+            }
+            return None;
+        }
+        let routed = inventory
+            .route_tables
+            .iter()
+            .filter(|t| t.vpc.as_deref() == Some(vpc.id.as_str()))
+            .flat_map(|t| &t.routes)
+            .find_map(|r| match &r.target {
+                RouteTargetDef::EgressOnlyInternetGateway(id)
+                    if !inventory
+                        .egress_only_internet_gateways
+                        .iter()
+                        .any(|g| &g.id == id && g.vpc.as_deref() != Some(vpc.id.as_str())) =>
+                {
+                    Some(id.clone())
+                }
+                _ => None,
+            });
+        let (id, note) = match (attached, routed) {
+            (Some(g), _) => (g.id.clone(), format!("from {}", g.origin)),
+            (None, Some(id)) => (
+                id,
+                "attachment not in the source; assumed from the routes".to_owned(),
+            ),
+            (None, None) => return None,
+        };
+        map.push_noted("egressOnlyInternetGateway", text(&id), Some(note));
+        Some(id)
     }
 
     /// An internet gateway ID the VPC's routes use, when no attachment is known.

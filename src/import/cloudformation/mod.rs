@@ -180,6 +180,7 @@ impl<'t> Reader<'t> {
                 self.inventory.vpn_gateways.push(gateway);
                 Ok(())
             }
+            "AWS::EC2::EgressOnlyInternetGateway" => self.egress_only_gateway(r),
             "AWS::EC2::NatGateway" => self.nat_gateway(r),
             "AWS::EC2::RouteTable" => self.route_table(r),
             "AWS::EC2::SecurityGroup" => self.security_group(r),
@@ -229,7 +230,7 @@ impl<'t> Reader<'t> {
             "AWS::Route53Resolver::ResolverRuleAssociation",
             "AWS::EC2::VPCDHCPOptionsAssociation",
         ];
-        const STANDALONE: [&str; 19] = [
+        const STANDALONE: [&str; 20] = [
             "AWS::EKS::Cluster",
             "AWSQS::EKS::Cluster",
             "Custom::AWSCDK-EKS-Cluster",
@@ -238,6 +239,7 @@ impl<'t> Reader<'t> {
             "AWS::EC2::Subnet",
             "AWS::EC2::InternetGateway",
             "AWS::EC2::VPNGateway",
+            "AWS::EC2::EgressOnlyInternetGateway",
             "AWS::EC2::NatGateway",
             "AWS::EC2::RouteTable",
             "AWS::EC2::SecurityGroup",

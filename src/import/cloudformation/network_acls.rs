@@ -54,6 +54,7 @@ impl<'t> Reader<'t> {
             from_port: ports.get("From")?.integer()?,
             to_port: ports.get("To")?.integer()?,
             cidr: self.text(r, "CidrBlock")?,
+            ipv6_cidr: self.text(r, "Ipv6CidrBlock")?,
             allow,
         };
         let egress = self.flag(r, "Egress")?.unwrap_or(false);

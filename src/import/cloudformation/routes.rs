@@ -73,7 +73,10 @@ impl<'t> Reader<'t> {
 
     pub(super) fn route(&mut self, r: &Resource<'t>) -> Outcome<()> {
         let table = self.text(r, "RouteTableId")?;
-        let destination = self.text(r, "DestinationCidrBlock")?;
+        let destination = match self.text(r, "DestinationCidrBlock")? {
+            Some(block) => Some(block),
+            None => self.text(r, "DestinationIpv6CidrBlock")?,
+        };
         let target = self.route_target(r)?;
         let route = RouteDef {
             destination,
@@ -99,6 +102,9 @@ impl<'t> Reader<'t> {
         if let Some(id) = self.text(r, "GatewayId")? {
             return Ok(self.gateway_target(id));
         }
+        if let Some(id) = self.text(r, "EgressOnlyInternetGatewayId")? {
+            return Ok(RouteTargetDef::EgressOnlyInternetGateway(id));
+        }
         if let Some(id) = self.text(r, "NatGatewayId")? {
             return Ok(RouteTargetDef::NatGateway(id));
         }
@@ -108,14 +114,10 @@ impl<'t> Reader<'t> {
         if let Some(id) = self.text(r, "TransitGatewayId")? {
             return Ok(RouteTargetDef::TransitGateway(id));
         }
-        const OTHER_TARGETS: [(&str, &str); 7] = [
+        const OTHER_TARGETS: [(&str, &str); 6] = [
             ("InstanceId", "instance"),
             ("NetworkInterfaceId", "network interface"),
             ("VpcEndpointId", "VPC endpoint"),
-            (
-                "EgressOnlyInternetGatewayId",
-                "egress-only internet gateway",
-            ),
             ("CarrierGatewayId", "carrier gateway"),
             ("LocalGatewayId", "local gateway"),
             ("CoreNetworkArn", "Cloud WAN core network"),
@@ -157,6 +159,20 @@ impl<'t> Reader<'t> {
                 r.origin()
             )),
         }
+        Ok(())
+    }
+}
+
+/// An `AWS::EC2::EgressOnlyInternetGateway`: "[IPv6 only]", attached by its own `VpcId`
+/// (AWS CloudFormation Template Reference).
+impl<'t> Reader<'t> {
+    pub(super) fn egress_only_gateway(&mut self, r: &Resource<'t>) -> Outcome<()> {
+        let gateway = GatewayDef {
+            id: r.id.to_owned(),
+            origin: r.origin(),
+            vpc: self.text(r, "VpcId")?,
+        };
+        self.inventory.egress_only_internet_gateways.push(gateway);
         Ok(())
     }
 }

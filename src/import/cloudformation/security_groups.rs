@@ -93,7 +93,13 @@ impl<'t> Reader<'t> {
             protocol,
             from_port: rule.get("FromPort")?.integer()?,
             to_port: rule.get("ToPort")?.integer()?,
-            cidrs: rule.get("CidrIp")?.text()?.into_iter().collect(),
+            // `CidrIpv6` too: the builder keeps IPv6 blocks for IPv6 clusters.
+            cidrs: rule
+                .get("CidrIp")?
+                .text()?
+                .into_iter()
+                .chain(rule.get("CidrIpv6")?.text()?)
+                .collect(),
             groups: rule.get(group_key)?.text()?.into_iter().collect(),
         }))
     }

@@ -12,6 +12,11 @@
 //! only private subnets" (user guide, "EKS Fully-Private Cluster"): no public subnet, no
 //! internet gateway and no NAT (`routing`).
 //!
+//! For `kubernetesNetworkConfig.ipFamily: IPv6` eksctl builds the VPC of
+//! `pkg/cfn/builder/vpc_ipv6.go` instead: the same IPv4 layout plus an Amazon-provided /56,
+//! a /64 of it on every subnet, an egress-only internet gateway, and `::/0` routes to the
+//! internet gateway (public table) and to the egress-only gateway (private tables).
+//!
 //! IDs are assigned when eksctl creates the stack, so names after eksctl's CloudFormation
 //! resources (`SubnetPublicUSWEST2A`) stand in for them.
 
@@ -24,7 +29,7 @@ use super::vpc_config::Topology;
 use super::{Importer, resource_alias};
 use crate::import::ImportError;
 use crate::import::build::sanitize;
-use crate::import::inventory::{SubnetDef, VpcDef};
+use crate::import::inventory::{Ipv6Block, SubnetDef, VpcDef};
 
 impl Importer<'_> {
     /// The VPC, subnets, gateways and route tables `eksctl create cluster` builds.
@@ -35,14 +40,18 @@ impl Importer<'_> {
             vpc,
             private_route_tables: Vec::new(),
         };
+        let mut eigw = None;
         let nats = if self.config.private_cluster.enabled {
             Vec::new()
         } else {
             let igw = self.internet_gateway(&network);
             self.public_route_table(&network, &igw);
+            if self.ipv6() {
+                eigw = Some(self.egress_only_gateway(&network));
+            }
             self.nat_gateways(&network)
         };
-        network.private_route_tables = self.private_route_tables(&network, &nats);
+        network.private_route_tables = self.private_route_tables(&network, &nats, eigw.as_deref());
         Ok(network)
     }
 
@@ -70,6 +79,11 @@ impl Importer<'_> {
                 .chain(&config.vpc.extra_cidrs)
                 .map(Ipv4Network::to_string)
                 .collect(),
+            // An IPv6 cluster's VPC gets an Amazon-provided /56 (`AWS::EC2::VPCCidrBlock`
+            // with `AmazonProvidedIpv6CidrBlock: true`, `pkg/cfn/builder/vpc_ipv6.go`),
+            // allocated at creation: the builder puts in a placeholder.
+            ipv6_cidrs: Vec::new(),
+            ipv6_unknown: self.ipv6(),
             enable_dns_support: Some(true),
             enable_dns_hostnames: Some(true),
         });
@@ -133,7 +147,16 @@ impl Importer<'_> {
                 let Some(block) = blocks.get(i + offset) else {
                     continue;
                 };
-                out.push(self.eksctl_subnet(topology, zone, Some(zone.clone()), Some(*block)));
+                let (placed, mut def) =
+                    self.eksctl_subnet(topology, zone, Some(zone.clone()), Some(*block));
+                // `vpc_ipv6.go`: subnet *j* (public *i*, private *i + zones*) gets
+                // `Fn::Select [j, Fn::Cidr [VPC.Ipv6CidrBlocks[0], 2 × zones + 2, 64]]`.
+                if def.ipv6 != Ipv6Block::None {
+                    def.ipv6 = Ipv6Block::Unknown {
+                        index: u32::try_from(i + offset).ok(),
+                    };
+                }
+                out.push((placed, def));
             }
         }
         if let Some(block) = blocks.first() {
@@ -178,6 +201,11 @@ impl Importer<'_> {
             ),
             vpc: Some(format!("vpc-{}", self.cluster_slug())),
             cidr: cidr.map(|c| c.to_string()),
+            ipv6: if self.ipv6() {
+                Ipv6Block::Unknown { index: None }
+            } else {
+                Ipv6Block::None
+            },
             az: az.clone(),
             // eksctl's public subnets auto-assign public IPv4 addresses, as EKS requires for
             // nodes in public subnets (eksctl pkg/cfn/builder/vpc_ipv4.go; EKS user guide,

@@ -55,6 +55,10 @@ impl Importer<'_> {
                 .chain(&config.vpc.extra_cidrs)
                 .map(Ipv4Network::to_string)
                 .collect(),
+            // An IPv6 cluster's VPC has an IPv6 block (EKS requires it), which the config
+            // does not show: the builder puts in a placeholder.
+            ipv6_cidrs: Vec::new(),
+            ipv6_unknown: self.ipv6(),
             // Unknown: the builder writes the AWS defaults.
             enable_dns_support: None,
             enable_dns_hostnames: None,
@@ -182,6 +186,7 @@ impl Importer<'_> {
                 origin: format!("eksctl {}", spec.path),
                 vpc: Some(vpc.to_owned()),
                 cidr: spec.cidr.map(|c| c.to_string()),
+                ipv6: self.unknown_ipv6(),
                 az: spec.az.clone(),
                 map_public_ip_on_launch: None,
             });
@@ -206,6 +211,7 @@ impl Importer<'_> {
                     origin: format!("eksctl vpc.controlPlaneSubnetIDs[{i}]"),
                     vpc: Some(vpc.to_owned()),
                     cidr: None,
+                    ipv6: self.unknown_ipv6(),
                     az: None,
                     map_public_ip_on_launch: None,
                 });

@@ -92,6 +92,25 @@ impl<'c> Importer<'c> {
         }
     }
 
+    /// Whether the config asks for an IPv6 cluster (`kubernetesNetworkConfig.ipFamily`).
+    fn ipv6(&self) -> bool {
+        self.config
+            .ip_family
+            .as_deref()
+            .is_some_and(|family| family.eq_ignore_ascii_case("ipv6"))
+    }
+
+    /// A subnet's IPv6 block when the config does not show it: one an IPv6 cluster's
+    /// subnets must have ("the VPC and subnets … must have both IPv4 and IPv6 CIDR blocks",
+    /// EKS API, KubernetesNetworkConfigRequest), none for an IPv4 cluster.
+    fn unknown_ipv6(&self) -> crate::import::inventory::Ipv6Block {
+        if self.ipv6() {
+            crate::import::inventory::Ipv6Block::Unknown { index: None }
+        } else {
+            crate::import::inventory::Ipv6Block::None
+        }
+    }
+
     fn cluster_slug(&self) -> String {
         sanitize(&self.config.name)
     }

@@ -23,16 +23,37 @@ impl Importer<'_> {
         id
     }
 
-    /// One table for every public subnet: 0.0.0.0/0 → the internet gateway.
+    /// The egress-only internet gateway of an IPv6 cluster's VPC (`vpc_ipv6.go`).
+    pub(super) fn egress_only_gateway(&mut self, network: &Network) -> String {
+        let id = format!("eigw-{}", self.cluster_slug());
+        self.inventory
+            .egress_only_internet_gateways
+            .push(GatewayDef {
+                id: id.clone(),
+                origin: "eksctl-created EgressOnlyInternetGateway".to_owned(),
+                vpc: Some(network.vpc.clone()),
+            });
+        id
+    }
+
+    /// One table for every public subnet: 0.0.0.0/0 → the internet gateway, and for an IPv6
+    /// cluster `::/0` too (`PublicSubnetIPv6DefaultRoute`, `vpc_ipv6.go`).
     pub(super) fn public_route_table(&mut self, network: &Network, igw: &str) {
+        let mut routes = vec![RouteDef {
+            destination: Some("0.0.0.0/0".to_owned()),
+            target: RouteTargetDef::InternetGateway(igw.to_owned()),
+        }];
+        if self.ipv6() {
+            routes.push(RouteDef {
+                destination: Some("::/0".to_owned()),
+                target: RouteTargetDef::InternetGateway(igw.to_owned()),
+            });
+        }
         self.inventory.route_tables.push(RouteTableDef {
             id: "rtb-public".to_owned(),
             origin: "eksctl-created PublicRouteTable".to_owned(),
             vpc: Some(network.vpc.clone()),
-            routes: vec![RouteDef {
-                destination: Some("0.0.0.0/0".to_owned()),
-                target: RouteTargetDef::InternetGateway(igw.to_owned()),
-            }],
+            routes,
             subnets: network.of(Topology::Public).map(|s| s.id.clone()).collect(),
             main: false,
         });
@@ -95,23 +116,31 @@ impl Importer<'_> {
     }
 
     /// One route table per private subnet, its default route to the NAT gateway of its zone
-    /// (`HighlyAvailable`), the only one (`Single`), or none.
+    /// (`HighlyAvailable`), the only one (`Single`), or none; and `::/0` to the egress-only
+    /// gateway `eigw` of an IPv6 cluster (`PrivateSubnetDefaultIpv6Route`, `vpc_ipv6.go`).
     pub(super) fn private_route_tables(
         &mut self,
         network: &Network,
         nats: &[(PlacedSubnet, String)],
+        eigw: Option<&str>,
     ) -> Vec<String> {
         let private: Vec<PlacedSubnet> = network.of(Topology::Private).cloned().collect();
         let mut ids = Vec::new();
         for subnet in private {
             let nat = nat_for(&subnet, nats);
-            let routes = nat
+            let mut routes: Vec<RouteDef> = nat
                 .map(|nat| RouteDef {
                     destination: Some("0.0.0.0/0".to_owned()),
                     target: RouteTargetDef::NatGateway(nat.to_owned()),
                 })
                 .into_iter()
                 .collect();
+            if let Some(eigw) = eigw {
+                routes.push(RouteDef {
+                    destination: Some("::/0".to_owned()),
+                    target: RouteTargetDef::EgressOnlyInternetGateway(eigw.to_owned()),
+                });
+            }
             let id = format!("rtb-private-{}", sanitize(&subnet.name));
             self.inventory.route_tables.push(RouteTableDef {
                 id: id.clone(),

@@ -186,6 +186,8 @@ const SUPPORTED: &[&str] = &[
     "aws_eks_node_group",
     "aws_vpc",
     "aws_vpc_ipv4_cidr_block_association",
+    "aws_vpc_ipv6_cidr_block_association",
+    "aws_egress_only_internet_gateway",
     "aws_vpc_dhcp_options",
     "aws_vpc_dhcp_options_association",
     "aws_subnet",

@@ -28,6 +28,9 @@ impl<'a> Plan<'a> {
             from_port: self.integer(resource, &field("from_port")),
             to_port: self.integer(resource, &field("to_port")),
             cidr: self.text(resource, &field("cidr_block")),
+            ipv6_cidr: self
+                .text(resource, &field("ipv6_cidr_block"))
+                .filter(|block| !block.is_empty()),
             allow: self
                 .text(resource, &field(action_key))
                 .is_some_and(|a| a.eq_ignore_ascii_case("allow")),

@@ -1,6 +1,6 @@
 //! Gateways and route tables: where a subnet's traffic goes.
 //!
-//! Internet and VPN gateways take their VPC from the gateway or from a separate attachment
+//! Internet, egress-only internet and VPN gateways take their VPC from the gateway or from a separate attachment
 //! resource; a NAT gateway's public IP is its own or that of the `aws_eip` its allocation
 //! names. Route tables get their inline `route` blocks, the `aws_route` resources that name
 //! them (a route to a table not in the plan is noted and left out) and their subnet
@@ -28,6 +28,13 @@ impl<'a> Plan<'a> {
                 id,
                 origin: igw.address.clone(),
                 vpc,
+            });
+        }
+        for eigw in self.of_kind("aws_egress_only_internet_gateway") {
+            inventory.egress_only_internet_gateways.push(GatewayDef {
+                id: self.id_of(eigw),
+                origin: eigw.address.clone(),
+                vpc: self.id(eigw, &[k("vpc_id")]),
             });
         }
         for vgw in self.of_kind("aws_vpn_gateway") {
@@ -87,6 +94,9 @@ impl<'a> Plan<'a> {
                 RouteTargetDef::InternetGateway(gateway)
             });
         }
+        if let Some(eigw) = field("egress_only_gateway_id") {
+            return Some(RouteTargetDef::EgressOnlyInternetGateway(eigw));
+        }
         if let Some(nat) = field("nat_gateway_id") {
             return Some(RouteTargetDef::NatGateway(nat));
         }
@@ -99,7 +109,6 @@ impl<'a> Plan<'a> {
         for other in [
             "vpc_endpoint_id",
             "network_interface_id",
-            "egress_only_gateway_id",
             "carrier_gateway_id",
             "local_gateway_id",
             "core_network_arn",
@@ -109,6 +118,30 @@ impl<'a> Plan<'a> {
             }
         }
         None
+    }
+
+    /// A route's destination: its IPv4 block, else its IPv6 one (`ipv6_cidr_block` inline,
+    /// `destination_ipv6_cidr_block` on `aws_route`; AWS provider docs), else the IPv4
+    /// field as it stands (state files write "" for an unset one).
+    fn destination(
+        &self,
+        resource: &Resource<'a>,
+        path: &[Seg],
+        ipv4: &'static str,
+        ipv6: &'static str,
+    ) -> Option<String> {
+        let at = |name: &'static str| {
+            let mut p = path.to_vec();
+            p.push(Seg::Key(name));
+            p
+        };
+        let v4 = self.text(resource, &at(ipv4));
+        if v4.as_deref().is_some_and(|d| !d.is_empty()) {
+            return v4;
+        }
+        self.text(resource, &at(ipv6))
+            .filter(|d| !d.is_empty())
+            .or(v4)
     }
 
     pub(super) fn route_tables(&self, inventory: &mut Inventory) {
@@ -125,8 +158,12 @@ impl<'a> Plan<'a> {
                 };
                 let mut routes = Vec::new();
                 for i in 0..self.blocks(table, "route") {
-                    let destination =
-                        self.text(table, &[k("route"), Seg::Index(i), k("cidr_block")]);
+                    let destination = self.destination(
+                        table,
+                        &[k("route"), Seg::Index(i)],
+                        "cidr_block",
+                        "ipv6_cidr_block",
+                    );
                     if let Some(target) = self.route_target(table, &[k("route"), Seg::Index(i)]) {
                         routes.push(RouteDef {
                             destination,
@@ -148,7 +185,12 @@ impl<'a> Plan<'a> {
             let Some(table_id) = self.id(route, &[k("route_table_id")]) else {
                 continue;
             };
-            let destination = self.text(route, &[k("destination_cidr_block")]);
+            let destination = self.destination(
+                route,
+                &[],
+                "destination_cidr_block",
+                "destination_ipv6_cidr_block",
+            );
             let Some(target) = self.route_target(route, &[]) else {
                 continue;
             };

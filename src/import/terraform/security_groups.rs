@@ -25,6 +25,10 @@ impl<'a> Plan<'a> {
         }
         let mut cidrs = self.texts(resource, &field("cidr_blocks"));
         cidrs.extend(self.texts(resource, &field("cidr_ipv4")));
+        // IPv6 sources and destinations (`ipv6_cidr_blocks`; `cidr_ipv6` on the
+        // `aws_vpc_security_group_*_rule` resources): the builder keeps them for IPv6 clusters.
+        cidrs.extend(self.texts(resource, &field("ipv6_cidr_blocks")));
+        cidrs.extend(self.texts(resource, &field("cidr_ipv6")));
         SgRuleDef {
             protocol: self
                 .text(resource, &field("protocol"))

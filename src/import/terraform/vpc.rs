@@ -1,4 +1,6 @@
-//! VPCs with their secondary CIDRs (`aws_vpc_ipv4_cidr_block_association`), subnets, and
+//! VPCs with their secondary CIDRs (`aws_vpc_ipv4_cidr_block_association`) and IPv6 blocks
+//! (`ipv6_cidr_block`, `assign_generated_ipv6_cidr_block`,
+//! `aws_vpc_ipv6_cidr_block_association`), subnets with theirs, and
 //! DHCP option sets with the VPCs associated with them: the address space, and which DNS
 //! servers instances are told to use.
 //!
@@ -7,7 +9,7 @@
 
 use super::Plan;
 use super::attributes::k;
-use crate::import::inventory::{DhcpOptionsDef, Inventory, SubnetDef, VpcDef};
+use crate::import::inventory::{DhcpOptionsDef, Inventory, Ipv6Block, SubnetDef, VpcDef};
 
 impl Plan<'_> {
     pub(super) fn vpcs(&self, inventory: &mut Inventory) {
@@ -21,10 +23,20 @@ impl Plan<'_> {
                     cidrs.push(cidr);
                 }
             }
+            let (mut ipv6_cidrs, mut ipv6_unknown) = self.vpc_ipv6(vpc);
+            for association in self.of_kind("aws_vpc_ipv6_cidr_block_association") {
+                if self.id(association, &[k("vpc_id")]).as_deref() == Some(id.as_str()) {
+                    let (blocks, unknown) = self.vpc_ipv6(association);
+                    ipv6_cidrs.extend(blocks);
+                    ipv6_unknown |= unknown;
+                }
+            }
             inventory.vpcs.push(VpcDef {
                 id,
                 origin: vpc.address.clone(),
                 cidrs,
+                ipv6_cidrs,
+                ipv6_unknown,
                 enable_dns_support: Some(
                     self.boolean(vpc, &[k("enable_dns_support")])
                         .unwrap_or(true),
@@ -48,9 +60,45 @@ impl Plan<'_> {
                 origin: subnet.address.clone(),
                 vpc,
                 cidr,
+                ipv6: self.subnet_ipv6(subnet),
                 az: self.text(subnet, &[k("availability_zone")]),
                 map_public_ip_on_launch: self.boolean(subnet, &[k("map_public_ip_on_launch")]),
             });
+        }
+    }
+
+    /// The IPv6 block of an `aws_vpc` or `aws_vpc_ipv6_cidr_block_association`: known, or
+    /// (`true`) one Amazon or an IPAM pool allocates at apply, which the plan cannot show:
+    /// `assign_generated_ipv6_cidr_block` "Requests an Amazon-provided IPv6 CIDR block with a
+    /// /56 prefix length"; `ipv6_ipam_pool_id` takes it from a pool (AWS provider docs,
+    /// `aws_vpc`, `aws_vpc_ipv6_cidr_block_association`). State files write "" for none.
+    fn vpc_ipv6(&self, resource: &super::Resource<'_>) -> (Vec<String>, bool) {
+        let known = self
+            .text(resource, &[k("ipv6_cidr_block")])
+            .filter(|block| !block.is_empty());
+        if let Some(block) = known {
+            return (vec![block], false);
+        }
+        let generated = self.boolean(resource, &[k("assign_generated_ipv6_cidr_block")])
+            == Some(true)
+            || self
+                .text(resource, &[k("ipv6_ipam_pool_id")])
+                .is_some_and(|pool| !pool.is_empty())
+            || self.is_unknown(resource, &[k("ipv6_cidr_block")])
+                && resource.kind == "aws_vpc_ipv6_cidr_block_association";
+        (Vec::new(), generated)
+    }
+
+    /// A subnet's `ipv6_cidr_block`: known, or set to a value the plan does not know yet
+    /// (`cidrsubnet(aws_vpc.main.ipv6_cidr_block, 8, 1)` over a generated block).
+    fn subnet_ipv6(&self, subnet: &super::Resource<'_>) -> Ipv6Block {
+        let path = [k("ipv6_cidr_block")];
+        match self.text(subnet, &path).filter(|block| !block.is_empty()) {
+            Some(block) => Ipv6Block::Known(block),
+            None if self.is_unknown(subnet, &path) || self.expression(subnet, &path).is_some() => {
+                Ipv6Block::Unknown { index: None }
+            }
+            None => Ipv6Block::None,
         }
     }
 

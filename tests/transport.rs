@@ -416,3 +416,69 @@ fn the_writer_keeps_the_transport_fields() {
     let again = load(&written);
     assert_eq!(again.dns_transport, DnsTransport::Traced);
 }
+
+fn codes(text: &str) -> Vec<&'static str> {
+    let scenario = load(text);
+    let analysis = eksflow::analysis::analyse(&scenario, None);
+    eksflow::rules::check(&analysis)
+        .iter()
+        .map(|finding| finding.code.as_str())
+        .collect()
+}
+
+#[test]
+fn eks027_udp_53_passes_but_tcp_53_is_blocked() {
+    let text = with_endpoint_group("[{ protocol: udp, ports: 53, cidr: 172.16.0.0/12 }]");
+    assert!(flow_in(&text, "admin", None).reachable());
+    assert!(codes(&text).contains(&"EKS027"));
+    // The bundled NACL admits udp/53 only: TCP 53 is blocked there too.
+    assert!(codes(&with_endpoint_group(UDP_53_FROM_OFFICE)).contains(&"EKS027"));
+    let open = edit(
+        &with_endpoint_group(UDP_53_FROM_OFFICE),
+        &[(
+            "          - { rule: 120, protocol: udp, ports: 53, cidr: 172.16.0.0/12, action: allow }\n",
+            "          - { rule: 120, protocol: udp, ports: 53, cidr: 172.16.0.0/12, action: allow }\n          - { rule: 125, protocol: tcp, ports: 53, cidr: 172.16.0.0/12, action: allow }\n",
+        )],
+    );
+    assert!(!codes(&open).contains(&"EKS027"));
+}
+
+#[test]
+fn eks028_a_forward_rule_without_an_outbound_endpoint_in_traced_mode() {
+    let rule = "    resolver:\n      forwardRules:\n        - { domain: eks.amazonaws.com, targetIps: [172.16.0.2] }\n";
+    let traced = format!("dnsTransport: traced\n{}", forwarding_to_the_office(rule));
+    assert!(codes(&traced).contains(&"EKS028"));
+    // Assumed, no new check runs.
+    assert!(!codes(&forwarding_to_the_office(rule)).contains(&"EKS028"));
+    assert!(!codes(&forwarding_to_the_office(OUTBOUND)).contains(&"EKS028"));
+}
+
+#[test]
+fn eks029_an_endpoint_with_one_address_or_one_zone() {
+    let one = edit(
+        &with_endpoint_group(UDP_53_FROM_OFFICE),
+        &[("ips: [10.70.1.53, 10.70.2.53]", "ips: [10.70.1.53]")],
+    );
+    assert!(codes(&one).contains(&"EKS029"));
+    let same_zone = edit(
+        &with_endpoint_group(UDP_53_FROM_OFFICE),
+        &[(
+            "ips: [10.70.1.53, 10.70.2.53]",
+            "ips: [10.70.1.53, 10.70.1.54]",
+        )],
+    );
+    assert!(codes(&same_zone).contains(&"EKS029"));
+    assert!(!codes(&with_endpoint_group(UDP_53_FROM_OFFICE)).contains(&"EKS029"));
+}
+
+#[test]
+fn eks030_a_forward_rule_targeting_its_own_vpcs_inbound_endpoint() {
+    let text = edit(
+        &with_endpoint_group(UDP_53_FROM_OFFICE),
+        &[(
+            "        - { id: rslvr-in-erp, ips: [10.70.1.53, 10.70.2.53], securityGroups: [sg-rslvr-in] }\n",
+            "        - { id: rslvr-in-erp, ips: [10.70.1.53, 10.70.2.53], securityGroups: [sg-rslvr-in] }\n      outboundEndpoints:\n        - { id: rslvr-out, ips: [10.70.1.54, 10.70.2.54] }\n      forwardRules:\n        - { domain: corp.example, targetIps: [10.70.1.53] }\n",
+        )],
+    );
+    assert!(codes(&text).contains(&"EKS030"));
+}

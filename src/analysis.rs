@@ -137,7 +137,7 @@ pub fn analyse(scenario: &Scenario, mode: Option<EndpointAccess>) -> Analysis<'_
 
 /// Resolves and traces one client.
 pub fn flow<'s>(resolver: &Resolver<'_>, tracer: &Tracer<'s>, client: &'s Client) -> Flow<'s> {
-    let dns = resolver.resolve(client.location);
+    let dns = resolver.resolve_client(client);
     let targets: Vec<Target<'s>> = attempt_order(client, &dns.addresses())
         .into_iter()
         .map(|address| tracer.trace(client, address))

@@ -37,11 +37,54 @@ use hickory_proto::rr::{
     rdata::{A, AAAA},
 };
 
+use crate::path::{DnsHop, DnsServerSide};
 use crate::reason::{Blocked, Reason};
 use crate::scenario::{
-    ClientLocation, DhcpDnsServer, DnsServerIx, EndpointAccess, ForwardRule, ForwardTarget,
-    NetworkIx, Scenario, VpcIx,
+    Client, ClientLocation, DhcpDnsServer, DnsServerIx, DnsTransport, EndpointAccess, ForwardRule,
+    ForwardTarget, NetworkIx, Protocol, Scenario, VpcIx,
 };
+
+/// How many of its name servers a client tries, in order, when a query times out
+/// (resolver(5): "try a name server, and if the query times out, try the next"; `MAXNS`
+/// "currently 3").
+pub const MAX_CLIENT_SERVERS: usize = 3;
+
+/// One DNS query hop traced on UDP 53 (`dnsTransport: traced`, SPEC 8.2).
+#[derive(Debug, Clone)]
+pub struct DnsQuery {
+    /// The asker's address and what it is (`client node`, `dnsServers`, `outbound endpoint
+    /// rslvr-out`).
+    pub from: Ipv4Addr,
+    pub from_label: String,
+    /// The server address and what it is (`inbound endpoint rslvr-in`, `dnsServers`).
+    pub to: Ipv4Addr,
+    pub server: String,
+    /// The UDP 53 walk: its hops and the first check that failed (the hop's own code).
+    pub udp: DnsHop,
+    /// TCP 53 on a hop UDP passes (`None` when UDP is blocked): its block, for EKS027.
+    pub tcp: Option<DnsHop>,
+}
+
+impl DnsQuery {
+    pub fn reachable(&self) -> bool {
+        self.udp.reachable()
+    }
+
+    /// `DNS query udp/53 from 172.16.0.2 (dnsServers) to 10.70.1.53 (inbound endpoint
+    /// rslvr-in)`.
+    pub fn describe(&self, proto: Protocol) -> String {
+        format!(
+            "DNS query {proto}/53 from {} ({}) to {} ({})",
+            self.from, self.from_label, self.to, self.server
+        )
+    }
+}
+
+/// Who sends a traced query: a synthetic client standing for the asker, and its label.
+struct Sender {
+    client: Client,
+    label: String,
+}
 
 /// Forwarding deeper than this many hops is a resolution failure (SPEC section 3).
 pub const MAX_FORWARD_HOPS: usize = 8;
@@ -90,6 +133,8 @@ pub struct Resolution {
     pub trail: Vec<String>,
     /// Why nothing answered, when nothing did.
     pub failure: Option<Blocked>,
+    /// Every query hop traced, in the order sent (`dnsTransport: traced` only).
+    pub queries: Vec<DnsQuery>,
     /// Whether the query reached the cluster VPC's Route 53 Resolver (whatever it then
     /// answered): the only place the EKS private hosted zone can be seen.
     pub reached_cluster_resolver: bool,
@@ -151,6 +196,8 @@ struct Query {
     reached_cluster_resolver: bool,
     /// Servers asked so far, against [`MAX_DNS_QUERIES`].
     asked: usize,
+    /// The hops traced so far (`dnsTransport: traced`).
+    queries: Vec<DnsQuery>,
 }
 
 impl Query {
@@ -199,6 +246,7 @@ impl<'s> Resolver<'s> {
                     records: Vec::new(),
                     trail,
                     failure: Some(blocked),
+                    queries: Vec::new(),
                     reached_cluster_resolver: false,
                 };
             }
@@ -209,11 +257,25 @@ impl<'s> Resolver<'s> {
             trail,
             reached_cluster_resolver: false,
             asked: 0,
+            queries: Vec::new(),
         };
         let outcome = self.ask(&first, &server_address, 0, &mut query);
+        self.resolution(server_address, server_label, outcome, query)
+    }
+
+    /// The resolution a finished query gives.
+    fn resolution(
+        &self,
+        server: String,
+        server_label: String,
+        outcome: Outcome,
+        query: Query,
+    ) -> Resolution {
+        let server_address = server;
         let Query {
             trail,
             reached_cluster_resolver,
+            queries,
             ..
         } = query;
         let (answered_by, addresses, failure) = match outcome {
@@ -236,8 +298,273 @@ impl<'s> Resolver<'s> {
                 .collect(),
             trail,
             failure,
+            queries,
             reached_cluster_resolver,
         }
+    }
+
+    /// Whether query hops are traced (`dnsTransport: traced`).
+    fn traced(&self) -> bool {
+        self.scenario.dns_transport == DnsTransport::Traced
+    }
+
+    /// Resolves the endpoint name as `client` would: as [`Resolver::resolve`] does for its
+    /// location, and with `dnsTransport: traced` every query hop traced on UDP 53 and the
+    /// client failing over to its next name server (SPEC 8.5).
+    pub fn resolve_client(&self, client: &Client) -> Resolution {
+        if !self.traced() {
+            return self.resolve(client.location);
+        }
+        let scenario = self.scenario;
+        let mut q = Query {
+            chain: Vec::new(),
+            trail: Vec::new(),
+            reached_cluster_resolver: false,
+            asked: 0,
+            queries: Vec::new(),
+        };
+        // The name servers the client tries, in order, with where it asks from.
+        let (asker, list): (Asker, Vec<DhcpDnsServer>) = match client.location {
+            ClientLocation::Subnet(subnet_ix) => match scenario.subnet(subnet_ix).map(|s| s.vpc) {
+                Some(vpc_ix) => (
+                    Asker::Vpc(vpc_ix),
+                    scenario
+                        .vpc(vpc_ix)
+                        .map(|vpc| vpc.dns_servers.clone())
+                        .unwrap_or_default(),
+                ),
+                None => return self.resolve(client.location),
+            },
+            ClientLocation::Network(network_ix) => {
+                let list = scenario
+                    .network(network_ix)
+                    .map(|n| {
+                        n.dns_servers
+                            .iter()
+                            .copied()
+                            .map(DhcpDnsServer::Ip)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (Asker::Network(network_ix), list)
+            }
+            ClientLocation::Internet => return self.resolve(client.location),
+        };
+        if list.is_empty() || matches!(list.first(), Some(DhcpDnsServer::AmazonProvidedDns)) {
+            // The own VPC Resolver, which nothing filters, or a network's public resolver:
+            // as in the assumed model; the hops it forwards over are traced in `forward`.
+            return self.resolve(client.location);
+        }
+        let sender = Sender {
+            client: client.clone(),
+            label: format!("client {}", client.name),
+        };
+        let mut first_failure: Option<(String, String, Blocked)> = None;
+        for entry in list.iter().take(MAX_CLIENT_SERVERS) {
+            let (address, server) = match entry {
+                DhcpDnsServer::AmazonProvidedDns => {
+                    let Asker::Vpc(vpc_ix) = asker else { continue };
+                    let address = scenario
+                        .vpc(vpc_ix)
+                        .and_then(|vpc| vpc.resolver_ip())
+                        .map(|ip| ip.to_string())
+                        .unwrap_or_else(|| "AmazonProvidedDNS".to_owned());
+                    q.trail
+                        .push(format!("next name server: AmazonProvidedDNS ({address})"));
+                    (
+                        address,
+                        Server::VpcResolver(vpc_ix, Entry::AmazonProvidedDns),
+                    )
+                }
+                DhcpDnsServer::Ip(ip) => {
+                    q.trail.push(
+                        match (asker, q.queries.is_empty() && first_failure.is_none()) {
+                            (Asker::Vpc(vpc_ix), true) => format!(
+                                "{} DHCP options: domain-name-servers {ip}",
+                                scenario
+                                    .vpc(vpc_ix)
+                                    .map(|v| v.id.as_str())
+                                    .unwrap_or_default()
+                            ),
+                            (Asker::Network(network_ix), true) => format!(
+                                "network {} asks its first DNS server, {ip}",
+                                scenario
+                                    .network(network_ix)
+                                    .map(|n| n.id.as_str())
+                                    .unwrap_or_default()
+                            ),
+                            _ => format!("next name server: {ip}"),
+                        },
+                    );
+                    match self.identify(*ip, asker, &mut q.trail) {
+                        Ok(server) => (ip.to_string(), server),
+                        Err(blocked) => {
+                            if first_failure.is_none() {
+                                first_failure = Some((ip.to_string(), ip.to_string(), blocked));
+                            }
+                            continue;
+                        }
+                    }
+                }
+            };
+            if let Some(blocked) = self.send(&sender, &server, &address, &mut q) {
+                q.trail.push(format!(
+                    "{address}: the query times out ({}); trying the next name server",
+                    blocked.reason
+                ));
+                if first_failure.is_none() {
+                    first_failure = Some((address.clone(), self.kind(&server), blocked));
+                }
+                continue;
+            }
+            let label = self.kind(&server);
+            let outcome = self.ask(&server, &address, 0, &mut q);
+            // The flow's reason is the first server's failure in list order (SPEC 8.5).
+            let outcome = match (outcome, &first_failure) {
+                (Outcome::Fail(_), Some((_, _, first))) => Outcome::Fail(first.clone()),
+                (outcome, _) => outcome,
+            };
+            return self.resolution(address, label, outcome, q);
+        }
+        let (address, label, blocked) = first_failure.unwrap_or_else(|| {
+            (
+                "none".to_owned(),
+                "none".to_owned(),
+                Blocked {
+                    reason: Reason::DnsServerUnknown,
+                    blocked_by: "the client has no DNS server to ask".to_owned(),
+                },
+            )
+        });
+        self.resolution(address, label, Outcome::Fail(blocked), q)
+    }
+
+    /// Sends one query hop from `sender` to `server` at `address`, tracing it unless the
+    /// server is the sender's own VPC Resolver; `Some` when the query does not get there
+    /// (`DNS_UNREACHABLE`, naming the blocked hop).
+    fn send(
+        &self,
+        sender: &Sender,
+        server: &Server,
+        address: &str,
+        q: &mut Query,
+    ) -> Option<Blocked> {
+        let scenario = self.scenario;
+        let to: Ipv4Addr = address.parse().ok()?;
+        let (side, server_label) = match server {
+            // The asker's own VPC Resolver: no route, NACL or security group applies
+            // ("Network ACLs can't block DNS requests to or from the Route 53 Resolver",
+            // VPC user guide, Control subnet traffic with network ACLs).
+            Server::VpcResolver(
+                _,
+                Entry::AmazonProvidedDns | Entry::BasePlusTwo | Entry::LinkLocal,
+            ) => {
+                return None;
+            }
+            Server::VpcResolver(vpc_ix, Entry::InboundEndpoint(id)) => {
+                let endpoint = scenario
+                    .vpc(*vpc_ix)?
+                    .inbound_endpoints
+                    .iter()
+                    .find(|endpoint| &endpoint.id == id)?;
+                let interface = endpoint.interfaces.iter().find(|i| i.ip == to)?;
+                let subnet = scenario.subnet(interface.subnet?)?;
+                (
+                    DnsServerSide::Interface {
+                        subnet,
+                        groups: &endpoint.security_groups,
+                    },
+                    format!("inbound endpoint {id}"),
+                )
+            }
+            Server::Custom(ix) => {
+                let dns_server = scenario.dns_server(*ix)?;
+                let side = match dns_server.subnet.and_then(|s| scenario.subnet(s)) {
+                    Some(subnet) => DnsServerSide::Interface {
+                        subnet,
+                        groups: &dns_server.security_groups,
+                    },
+                    None => match scenario.network_containing(to) {
+                        Some(network) => DnsServerSide::Network(network),
+                        None => DnsServerSide::Public,
+                    },
+                };
+                (side, "dnsServers".to_owned())
+            }
+            Server::Public => (DnsServerSide::Public, "public resolver".to_owned()),
+        };
+        let udp = DnsHop::trace(scenario, &sender.client, to, side, Protocol::Udp);
+        let tcp = udp
+            .reachable()
+            .then(|| DnsHop::trace(scenario, &sender.client, to, side, Protocol::Tcp));
+        let query = DnsQuery {
+            from: sender.client.ip,
+            from_label: sender.label.clone(),
+            to,
+            server: server_label,
+            udp,
+            tcp,
+        };
+        let blocked = query.udp.blocked.as_ref().map(|hop_block| Blocked {
+            reason: Reason::DnsUnreachable,
+            blocked_by: format!(
+                "{}: {}",
+                query.describe(Protocol::Udp),
+                hop_block.blocked_by
+            ),
+        });
+        q.queries.push(query);
+        blocked
+    }
+
+    /// The sender of a custom DNS server's forwarded queries: the server itself, placed by
+    /// its address.
+    fn server_sender(&self, ix: DnsServerIx) -> Option<Sender> {
+        let scenario = self.scenario;
+        let server = scenario.dns_server(ix)?;
+        let location = match server.subnet {
+            Some(subnet) => ClientLocation::Subnet(subnet),
+            None => match scenario.network_containing(server.ip) {
+                Some(network) => ClientLocation::Network(network),
+                None => ClientLocation::Internet,
+            },
+        };
+        Some(Sender {
+            client: synthetic(
+                format!("DNS server {}", server.ip),
+                location,
+                server.ip,
+                server.security_groups.clone(),
+            ),
+            label: "dnsServers".to_owned(),
+        })
+    }
+
+    /// The senders of a forward rule's queries: each address of its outbound endpoint.
+    fn endpoint_senders(&self, rule: &ForwardRule) -> Vec<Sender> {
+        let scenario = self.scenario;
+        let Some(endpoint) = rule
+            .outbound_endpoint
+            .and_then(|at| scenario.outbound_endpoint(at))
+        else {
+            return Vec::new();
+        };
+        endpoint
+            .interfaces
+            .iter()
+            .filter_map(|interface| {
+                let subnet = interface.subnet?;
+                Some(Sender {
+                    client: synthetic(
+                        format!("outbound endpoint {}", endpoint.id),
+                        ClientLocation::Subnet(subnet),
+                        interface.ip,
+                        endpoint.security_groups.clone(),
+                    ),
+                    label: format!("outbound endpoint {}", endpoint.id),
+                })
+            })
+            .collect()
     }
 
     /// The server a client asks first, with the address it sends the query to.
@@ -525,7 +852,13 @@ impl<'s> Resolver<'s> {
                     .iter()
                     .map(|ip| ForwardTarget::Ip(*ip))
                     .collect();
-                return self.forward(&targets, Asker::Vpc(vpc_ix), hops, q);
+                return self.forward(
+                    &targets,
+                    Asker::Vpc(vpc_ix),
+                    Forwarding::Rule(rule),
+                    hops,
+                    q,
+                );
             }
             Some(rule) => {
                 q.trail.push(format!(
@@ -594,7 +927,7 @@ impl<'s> Resolver<'s> {
                         None => Asker::Internet,
                     },
                 };
-                self.forward(&forwarder.to, asker, hops, q)
+                self.forward(&forwarder.to, asker, Forwarding::Server(ix), hops, q)
             }
             None => {
                 q.trail.push(format!(
@@ -611,6 +944,7 @@ impl<'s> Resolver<'s> {
         &self,
         targets: &[ForwardTarget],
         asker: Asker,
+        by: Forwarding<'_>,
         hops: usize,
         q: &mut Query,
     ) -> Outcome {
@@ -661,7 +995,17 @@ impl<'s> Resolver<'s> {
                     }
                 },
                 ForwardTarget::Ip(ip) => match self.identify(*ip, asker, &mut q.trail) {
-                    Ok(server) => self.ask(&server, &ip.to_string(), hops + 1, q),
+                    Ok(server) => match self.forward_hop(by, &server, &ip.to_string(), q) {
+                        Some(blocked) => {
+                            q.asked += 1;
+                            q.trail.push(format!(
+                                "{ip}: the query times out ({}); trying the next target",
+                                blocked.reason
+                            ));
+                            Outcome::Fail(blocked)
+                        }
+                        None => self.ask(&server, &ip.to_string(), hops + 1, q),
+                    },
                     Err(blocked) => {
                         q.asked += 1;
                         Outcome::Fail(blocked)
@@ -681,6 +1025,48 @@ impl<'s> Resolver<'s> {
             reason: Reason::DnsServerUnknown,
             blocked_by: "the forwarder has no targets".to_owned(),
         }))
+    }
+
+    /// Traces the hop a forwarder sends to `server` (traced mode only): from the custom
+    /// server itself, or through each address of the rule's outbound endpoint in turn
+    /// (choice: Resolver retries through another endpoint interface). `Some` when no
+    /// attempt gets there.
+    fn forward_hop(
+        &self,
+        by: Forwarding<'_>,
+        server: &Server,
+        address: &str,
+        q: &mut Query,
+    ) -> Option<Blocked> {
+        if !self.traced() {
+            return None;
+        }
+        let senders = match by {
+            Forwarding::Server(ix) => self.server_sender(ix).into_iter().collect(),
+            Forwarding::Rule(rule) => {
+                let senders = self.endpoint_senders(rule);
+                if senders.is_empty() {
+                    return Some(Blocked {
+                        reason: Reason::DnsUnreachable,
+                        blocked_by: format!(
+                            "forward rule for {} has no outbound endpoint; Route 53 Resolver forwards only through one",
+                            crate::scenario::domain_text(&rule.domain)
+                        ),
+                    });
+                }
+                senders
+            }
+        };
+        let mut first = None;
+        for sender in &senders {
+            match self.send(sender, server, address, q) {
+                None => return None,
+                Some(blocked) => {
+                    first.get_or_insert(blocked);
+                }
+            }
+        }
+        first
     }
 
     fn ask_public(&self, trail: &mut Vec<String>) -> Outcome {
@@ -736,6 +1122,34 @@ impl<'s> Resolver<'s> {
             answer.extend(scenario.eni_ipv6s().into_iter().map(IpAddr::V6));
         }
         answer
+    }
+}
+
+/// Who forwards a query: a VPC Resolver's rule, or a custom DNS server.
+#[derive(Debug, Clone, Copy)]
+enum Forwarding<'r> {
+    Rule(&'r ForwardRule),
+    Server(DnsServerIx),
+}
+
+/// A client standing for the sender of a forwarded query (a DNS server or an outbound
+/// endpoint interface), so that the packet walker can trace it.
+fn synthetic(
+    name: String,
+    location: ClientLocation,
+    ip: Ipv4Addr,
+    groups: Vec<crate::scenario::SgIx>,
+) -> Client {
+    Client {
+        name,
+        path: String::new(),
+        location,
+        ip,
+        ipv6: None,
+        public_ip: None,
+        security_groups: groups,
+        expect: None,
+        node_group: None,
     }
 }
 

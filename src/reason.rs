@@ -12,6 +12,9 @@ pub enum Reason {
     DnsForwardLoop,
     /// The DNS server asked is not one the scenario knows or can reach.
     DnsServerUnknown,
+    /// No DNS query got through: every server or target the resolution tried was blocked
+    /// on UDP 53 (SPEC 8.5, `dnsTransport: traced`).
+    DnsUnreachable,
     /// The answer holds no addresses: the scenario gives the endpoint none (no ENIs, or an
     /// empty `publicEndpointIps`), so there is nothing to connect to.
     DnsNoAddresses,
@@ -44,10 +47,11 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub const ALL: [Reason; 18] = [
+    pub const ALL: [Reason; 19] = [
         Reason::DnsSupportDisabled,
         Reason::DnsForwardLoop,
         Reason::DnsServerUnknown,
+        Reason::DnsUnreachable,
         Reason::DnsNoAddresses,
         Reason::NoRoute,
         Reason::NoReturnRoute,
@@ -70,6 +74,7 @@ impl Reason {
             Reason::DnsSupportDisabled => "DNS_SUPPORT_DISABLED",
             Reason::DnsForwardLoop => "DNS_FORWARD_LOOP",
             Reason::DnsServerUnknown => "DNS_SERVER_UNKNOWN",
+            Reason::DnsUnreachable => "DNS_UNREACHABLE",
             Reason::DnsNoAddresses => "DNS_NO_ADDRESSES",
             Reason::NoRoute => "NO_ROUTE",
             Reason::NoReturnRoute => "NO_RETURN_ROUTE",

@@ -132,6 +132,19 @@ fn every_bundled_scenario_gives_the_verdicts_its_comments_promise() {
             ],
         ),
         (
+            "scenarios/dns-transport-blocked.yaml",
+            0,
+            vec![
+                (
+                    "admin".to_owned(),
+                    Value::Null,
+                    false,
+                    Value::from("DNS_UNREACHABLE"),
+                ),
+                v("node-a", "private", true, None),
+            ],
+        ),
+        (
             "scenarios/office-vpn-private.yaml",
             0,
             vec![

@@ -9,9 +9,9 @@
 
 use std::net::IpAddr;
 
-use super::filters::{AclVerdict, Direction, evaluate_acl, sg_egress_allows};
+use super::filters::{AclVerdict, Direction, evaluate_acl_for, sg_egress_allows_for};
 use super::walk::{Check, Walk};
-use super::{HTTPS, Leg, Step, Tracer};
+use super::{Leg, Step, Tracer};
 use crate::reason::Reason;
 use crate::scenario::{Client, ClientLocation, PortRange, SgIx, Subnet};
 
@@ -32,10 +32,11 @@ impl<'s> Tracer<'s> {
             walk.pass(Step::NoClientGroups);
             return Ok(());
         }
-        match sg_egress_allows(
+        match sg_egress_allows_for(
             self.scenario,
+            self.proto,
             &client.security_groups,
-            HTTPS,
+            self.port,
             destination,
             destination_groups,
         ) {
@@ -43,7 +44,8 @@ impl<'s> Tracer<'s> {
                 walk.pass(Step::SgEgress {
                     groups: &client.security_groups,
                     found,
-                    port: HTTPS,
+                    proto: self.proto,
+                    port: self.port,
                     to: destination,
                 });
                 Ok(())
@@ -53,7 +55,7 @@ impl<'s> Tracer<'s> {
                 walk.block(
                 names.clone(),
                 Reason::SgEgressDeny,
-                format!("security group {names} of client {} has no egress rule allowing tcp/443 to {destination}", client.name),
+                format!("security group {names} of client {} has no egress rule allowing {}/{} to {destination}", client.name, self.proto, self.port),
             )
             }
         }
@@ -69,7 +71,9 @@ impl<'s> Tracer<'s> {
         ports: PortRange,
         leg: Leg,
     ) -> Check {
+        let proto = self.proto;
         let passed = Step::Nacl {
+            proto,
             subnet,
             direction,
             leg,
@@ -93,17 +97,17 @@ impl<'s> Tracer<'s> {
             Direction::Inbound => ("from", "to"),
             Direction::Outbound => ("to", "to"),
         };
-        match evaluate_acl(acl, direction, peer, ports) {
+        match evaluate_acl_for(acl, proto, direction, peer, ports) {
             AclVerdict::Allowed { .. } => {
                 walk.pass(passed);
                 Ok(())
             }
             AclVerdict::Denied { rule, ports: denied } => walk.fail(
                 at,
-                format!("{what}: rule {} denies tcp {port_word} port {denied} {peer_word} {peer}", rule.number),
+                format!("{what}: rule {} denies {proto} {port_word} port {denied} {peer_word} {peer}", rule.number),
                 reason,
                 format!(
-                    "network ACL {} ({} {}) rule {} denies the {what} (tcp {port_word} port {denied} {peer_word} {peer})",
+                    "network ACL {} ({} {}) rule {} denies the {what} ({proto} {port_word} port {denied} {peer_word} {peer})",
                     acl.id,
                     subnet.id,
                     direction.as_str(),
@@ -112,10 +116,10 @@ impl<'s> Tracer<'s> {
             ),
             AclVerdict::ImplicitDeny { ports: denied } => walk.fail(
                 at,
-                format!("{what}: no rule allows tcp {port_word} port {denied} {peer_word} {peer} (implicit deny)"),
+                format!("{what}: no rule allows {proto} {port_word} port {denied} {peer_word} {peer} (implicit deny)"),
                 reason,
                 format!(
-                    "network ACL {} ({} {}) has no rule allowing the {what} (tcp {port_word} port {denied} {peer_word} {peer}), so the implicit deny drops it{}",
+                    "network ACL {} ({} {}) has no rule allowing the {what} ({proto} {port_word} port {denied} {peer_word} {peer}), so the implicit deny drops it{}",
                     acl.id,
                     subnet.id,
                     direction.as_str(),

@@ -7,7 +7,7 @@
 
 use std::net::IpAddr;
 
-use crate::scenario::{AclRule, NetworkAcl, PortRange, Scenario, SgIx, SgPeer, SgRule};
+use crate::scenario::{AclRule, NetworkAcl, PortRange, Protocol, Scenario, SgIx, SgPeer, SgRule};
 
 /// Which rule list of a network ACL applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +45,17 @@ pub fn evaluate_acl(
     peer: IpAddr,
     ports: PortRange,
 ) -> AclVerdict<'_> {
+    evaluate_acl_for(acl, Protocol::Tcp, direction, peer, ports)
+}
+
+/// [`evaluate_acl`] for traffic of `proto` (TCP, or UDP for a DNS query).
+pub fn evaluate_acl_for(
+    acl: &NetworkAcl,
+    proto: Protocol,
+    direction: Direction,
+    peer: IpAddr,
+    ports: PortRange,
+) -> AclVerdict<'_> {
     let rules = match direction {
         Direction::Inbound => &acl.inbound,
         Direction::Outbound => &acl.outbound,
@@ -53,7 +64,7 @@ pub fn evaluate_acl(
     let mut open: Vec<(u16, u16)> = vec![(ports.from, ports.to)];
     let mut allowing = Vec::new();
     for rule in rules {
-        if !rule.protocol.matches_tcp() || !rule.cidr.contains(peer) {
+        if !rule.protocol.matches(proto) || !rule.cidr.contains(peer) {
             continue;
         }
         let range = if rule.protocol.has_ports() {
@@ -122,6 +133,25 @@ pub fn sg_egress_allows<'a>(
     destination: IpAddr,
     destination_groups: &[SgIx],
 ) -> Option<SgMatch<'a>> {
+    sg_egress_allows_for(
+        scenario,
+        Protocol::Tcp,
+        groups,
+        port,
+        destination,
+        destination_groups,
+    )
+}
+
+/// [`sg_egress_allows`] for traffic of `proto`.
+pub fn sg_egress_allows_for<'a>(
+    scenario: &'a Scenario,
+    proto: Protocol,
+    groups: &[SgIx],
+    port: u16,
+    destination: IpAddr,
+    destination_groups: &[SgIx],
+) -> Option<SgMatch<'a>> {
     for &group_ix in groups {
         let Some(group) = scenario.security_group(group_ix) else {
             continue;
@@ -131,7 +161,7 @@ pub fn sg_egress_allows<'a>(
         };
         if let Some(rule) = rules
             .iter()
-            .find(|rule| rule_matches(rule, port, destination, destination_groups))
+            .find(|rule| rule_matches(rule, proto, port, destination, destination_groups))
         {
             return Some(SgMatch::Rule(group_ix, rule));
         }
@@ -148,6 +178,18 @@ pub fn sg_ingress_allows<'a>(
     source: IpAddr,
     source_groups: &[SgIx],
 ) -> Option<SgMatch<'a>> {
+    sg_ingress_allows_for(scenario, Protocol::Tcp, groups, port, source, source_groups)
+}
+
+/// [`sg_ingress_allows`] for traffic of `proto`.
+pub fn sg_ingress_allows_for<'a>(
+    scenario: &'a Scenario,
+    proto: Protocol,
+    groups: &[SgIx],
+    port: u16,
+    source: IpAddr,
+    source_groups: &[SgIx],
+) -> Option<SgMatch<'a>> {
     for &group_ix in groups {
         let Some(group) = scenario.security_group(group_ix) else {
             continue;
@@ -155,7 +197,7 @@ pub fn sg_ingress_allows<'a>(
         if let Some(rule) = group
             .ingress
             .iter()
-            .find(|rule| rule_matches(rule, port, source, source_groups))
+            .find(|rule| rule_matches(rule, proto, port, source, source_groups))
         {
             return Some(SgMatch::Rule(group_ix, rule));
         }
@@ -163,8 +205,14 @@ pub fn sg_ingress_allows<'a>(
     None
 }
 
-fn rule_matches(rule: &SgRule, port: u16, peer: IpAddr, peer_groups: &[SgIx]) -> bool {
-    if !rule.protocol.matches_tcp() {
+fn rule_matches(
+    rule: &SgRule,
+    proto: Protocol,
+    port: u16,
+    peer: IpAddr,
+    peer_groups: &[SgIx],
+) -> bool {
+    if !rule.protocol.matches(proto) {
         return false;
     }
     if rule.protocol.has_ports() && !rule.ports.contains(port) {
@@ -179,7 +227,7 @@ fn rule_matches(rule: &SgRule, port: u16, peer: IpAddr, peer_groups: &[SgIx]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{Protocol, VpcIx};
+    use crate::scenario::VpcIx;
 
     fn rule(number: u32, ports: &str, cidr: &str, allow: bool) -> AclRule {
         AclRule {

@@ -42,7 +42,7 @@ use super::{Leg, SourceOrigin, Step, Tracer, VpcNextHop, lookup_network, lookup_
 use crate::reason::{Blocked, Reason};
 use crate::scenario::{
     Attachment, Client, Connection, ConnectionKind, NatIx, Network, NetworkIx, NetworkRoute,
-    PortRange, RouteTarget, Subnet, VpcIx,
+    RouteTarget, Subnet, VpcIx,
 };
 
 /// Where a request for a public address is routed from: the client's own subnet, or the VPC
@@ -281,7 +281,7 @@ impl<'s> Tracer<'s> {
                 nat_subnet,
                 Direction::Inbound,
                 walk.source,
-                PortRange::HTTPS,
+                self.ports(),
                 Leg::RequestIntoNat,
             )?;
         }
@@ -322,7 +322,7 @@ impl<'s> Tracer<'s> {
                 nat_subnet,
                 Direction::Outbound,
                 address,
-                PortRange::HTTPS,
+                self.ports(),
                 Leg::RequestOutOfNat,
             )?;
         }

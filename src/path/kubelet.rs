@@ -47,6 +47,7 @@ impl<'s> Tracer<'s> {
             &node.security_groups,
         ) {
             Some(found) => walk.pass(Step::SgEgress {
+                proto: crate::scenario::Protocol::Tcp,
                 groups: &cluster.security_groups,
                 found,
                 port: KUBELET,
@@ -117,6 +118,7 @@ impl<'s> Tracer<'s> {
             &cluster.security_groups,
         ) {
             Some(found) => walk.pass(Step::SgIngress {
+                proto: crate::scenario::Protocol::Tcp,
                 groups: &node.security_groups,
                 found,
                 port: KUBELET,

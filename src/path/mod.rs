@@ -23,6 +23,7 @@
 //! put into words) and `walk` (the steps so far, and how a failed check ends them).
 
 mod crossing;
+mod dns_hop;
 mod filter_checks;
 mod filters;
 mod internet_egress;
@@ -37,6 +38,7 @@ mod walk;
 
 use std::net::IpAddr;
 
+pub use dns_hop::{DnsHop, DnsServerSide};
 pub use filters::{
     AclVerdict, Direction, SgMatch, evaluate_acl, sg_egress_allows, sg_ingress_allows,
 };
@@ -46,7 +48,8 @@ pub use transit::TransitHop;
 
 use crate::reason::Blocked;
 use crate::scenario::{
-    Client, ClientLocation, ConnIx, EndpointAccess, Eni, Family, Scenario, Subnet, SubnetIx, VpcIx,
+    Client, ClientLocation, ConnIx, EndpointAccess, Eni, Family, PortRange, Protocol, Scenario,
+    Subnet, SubnetIx, VpcIx,
 };
 use walk::Walk;
 
@@ -146,16 +149,61 @@ impl KubeletPath<'_> {
     }
 }
 
-/// Traces TCP 443 flows under one endpoint access mode.
+/// Traces TCP 443 flows under one endpoint access mode (or, made by [`DnsHop::trace`], one
+/// DNS query hop on port 53).
 #[derive(Debug)]
 pub struct Tracer<'s> {
     scenario: &'s Scenario,
     access: EndpointAccess,
+    /// The transport the walk checks filters for: TCP, or UDP for a DNS query.
+    proto: Protocol,
+    /// The destination port: 443, or 53 for a DNS query.
+    port: u16,
+    /// Where a DNS query hop goes (`None`: the API server).
+    goal: Option<DnsServerSide<'s>>,
 }
 
 impl<'s> Tracer<'s> {
     pub fn new(scenario: &'s Scenario, access: EndpointAccess) -> Self {
-        Tracer { scenario, access }
+        Tracer {
+            scenario,
+            access,
+            proto: Protocol::Tcp,
+            port: HTTPS,
+            goal: None,
+        }
+    }
+
+    /// The destination port as a range, for NACL checks of the request.
+    fn ports(&self) -> PortRange {
+        PortRange {
+            from: self.port,
+            to: self.port,
+        }
+    }
+
+    /// The VPC a private-address walk must reach: the cluster VPC, or the VPC of the DNS
+    /// server a query hop goes to.
+    fn goal_vpc(&self) -> VpcIx {
+        match self.goal {
+            Some(DnsServerSide::Interface { subnet, .. }) => subnet.vpc,
+            _ => self.scenario.cluster.vpc,
+        }
+    }
+
+    /// The goal in words: `the cluster VPC vpc-main`, or the DNS server's VPC or network.
+    fn goal_phrase(&self) -> String {
+        match self.goal {
+            None => format!("the cluster VPC {}", self.vpc_id(self.scenario.cluster.vpc)),
+            Some(DnsServerSide::Interface { subnet, .. }) => {
+                format!("{}, where the DNS server is", self.vpc_id(subnet.vpc))
+            }
+            Some(DnsServerSide::Network(network)) => format!(
+                "network {}, where the DNS server is",
+                self.place_id(crate::scenario::Attachment::Network(network))
+            ),
+            Some(DnsServerSide::Public) => "the internet".to_owned(),
+        }
     }
 
     /// Which endpoint `address` belongs to under this mode.

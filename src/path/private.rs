@@ -77,7 +77,7 @@ impl<'s> Tracer<'s> {
                     subnet,
                     Direction::Outbound,
                     address,
-                    PortRange::HTTPS,
+                    self.ports(),
                     Leg::Request,
                 )?;
             }
@@ -90,7 +90,7 @@ impl<'s> Tracer<'s> {
                 eni_subnet,
                 Direction::Inbound,
                 walk.source,
-                PortRange::HTTPS,
+                self.ports(),
                 Leg::Request,
             )?;
         }
@@ -109,6 +109,7 @@ impl<'s> Tracer<'s> {
             &source_groups,
         ) {
             Some(found) => walk.pass(Step::SgIngress {
+                proto: self.proto,
                 groups: &cluster.security_groups,
                 found,
                 port: HTTPS,
@@ -188,11 +189,12 @@ impl<'s> Tracer<'s> {
             eni_subnet,
             Direction::Inbound,
             walk.source,
-            PortRange::HTTPS,
+            self.ports(),
             Leg::Request,
         )?;
         match sg_ingress_allows(scenario, &cluster.security_groups, HTTPS, walk.source, &[]) {
             Some(found) => walk.pass(Step::SgIngress {
+                proto: self.proto,
                 groups: &cluster.security_groups,
                 found,
                 port: HTTPS,
@@ -252,11 +254,11 @@ impl<'s> Tracer<'s> {
 
     /// The cluster security groups an egress rule of the client may reference (same VPC or a
     /// directly peered one).
-    fn referenceable_groups(&self, client: &Client, groups: &[SgIx]) -> Vec<SgIx> {
+    pub(super) fn referenceable_groups(&self, client: &Client, groups: &[SgIx]) -> Vec<SgIx> {
         let Some((_, subnet)) = self.subnet_of(client) else {
             return Vec::new();
         };
-        let cluster_vpc = self.scenario.cluster.vpc;
+        let cluster_vpc = self.goal_vpc();
         let peered = self.scenario.connections.iter().any(|c| {
             matches!(&c.kind, ConnectionKind::Peering { vpcs } if vpcs.contains(&subnet.vpc) && vpcs.contains(&cluster_vpc))
         });
@@ -269,7 +271,12 @@ impl<'s> Tracer<'s> {
 
     /// The ENI subnet's route table must send the reply back over the connection the request
     /// came in on.
-    fn return_route(&self, walk: &mut Walk<'s>, eni_subnet: &'s Subnet, arrival: Arrival) -> Check {
+    pub(super) fn return_route(
+        &self,
+        walk: &mut Walk<'s>,
+        eni_subnet: &'s Subnet,
+        arrival: Arrival,
+    ) -> Check {
         let scenario = self.scenario;
         let (table, next) = lookup_subnet(scenario, eni_subnet, walk.source);
         let table_name = routes::table_name(scenario, eni_subnet, table);
@@ -328,7 +335,7 @@ impl<'s> Tracer<'s> {
         match transit_lookup(
             scenario,
             &connection.kind,
-            Attachment::Vpc(scenario.cluster.vpc),
+            Attachment::Vpc(self.goal_vpc()),
             walk.source,
         ) {
             Some(hop) if hop.target() == from => Ok(()),

@@ -54,13 +54,16 @@ impl<'s> Tracer<'s> {
                     subnet,
                     Direction::Outbound,
                     address,
-                    PortRange::HTTPS,
+                    self.ports(),
                     Leg::Request,
                 )?;
                 self.subnet_to_internet(walk, client, subnet, address)?
             }
         };
-        self.allowlist(walk, client, (egress.source, egress.origin), address)?;
+        // A DNS query to a public resolver meets no allowlist (SPEC 8.2).
+        if self.goal.is_none() {
+            self.allowlist(walk, client, (egress.source, egress.origin), address)?;
+        }
         if let Some(central) = egress.central {
             self.central_nat_reply(walk, &central, address)?;
         }

@@ -46,7 +46,8 @@ impl<'s> Tracer<'s> {
         address: IpAddr,
     ) -> Result<Arrival, Blocked> {
         let scenario = self.scenario;
-        let cluster_vpc = scenario.cluster.vpc;
+        let cluster_vpc = self.goal_vpc();
+        let goal = self.goal_phrase();
         match client.location {
             ClientLocation::Internet => Err(unreachable_blocked()),
             ClientLocation::Subnet(_) => {
@@ -67,14 +68,14 @@ impl<'s> Tracer<'s> {
                         walk.block(
                             table_name,
                             Reason::NoRoute,
-                            format!("{address} falls inside {}'s own CIDRs, so the local route keeps it there; it never reaches the cluster VPC {} (overlapping CIDRs)", self.vpc_id(subnet.vpc), self.vpc_id(cluster_vpc)),
+                            format!("{address} falls inside {}'s own CIDRs, so the local route keeps it there; it never reaches {goal} (overlapping CIDRs)", self.vpc_id(subnet.vpc)),
                         )
                     }
                     VpcNextHop::None => {
                         walk.block(
                             table_name.clone(),
                             Reason::NoRoute,
-                            format!("route table {table_name} of subnet {} has no route to {address} in the cluster VPC {}", subnet.id, self.vpc_id(cluster_vpc)),
+                            format!("route table {table_name} of subnet {} has no route to {address} in {goal}", subnet.id),
                         )
                     }
                     VpcNextHop::Route(route) => match route.target {
@@ -145,8 +146,12 @@ impl<'s> Tracer<'s> {
         address: IpAddr,
     ) -> Result<Arrival, Blocked> {
         let scenario = self.scenario;
-        let cluster_vpc = scenario.cluster.vpc;
-        let cluster_vpc_id = self.vpc_id(cluster_vpc);
+        let cluster_vpc = self.goal_vpc();
+        let goal = self.goal_phrase();
+        let goal_network = match self.goal {
+            Some(super::DnsServerSide::Network(network)) => Some(network),
+            _ => None,
+        };
         loop {
             let Some(connection) = scenario.connection(conn) else {
                 return Err(unreachable_blocked());
@@ -154,11 +159,11 @@ impl<'s> Tracer<'s> {
             let Some(landing) = self.landing(from, connection, address) else {
                 let why = match &connection.kind {
                     ConnectionKind::TransitGateway { .. } => format!(
-                        "transit gateway {} has no attachment whose CIDRs hold {address} (attach the cluster VPC {cluster_vpc_id})",
+                        "transit gateway {} has no attachment whose CIDRs hold {address} (attach {goal})",
                         connection.id
                     ),
                     _ => format!(
-                        "{} {} does not lead to the cluster VPC {cluster_vpc_id}",
+                        "{} {} does not lead to {goal}",
                         connection.kind.label(),
                         connection.id
                     ),
@@ -167,7 +172,17 @@ impl<'s> Tracer<'s> {
             };
             self.enter(walk, passed, by, connection, landing)?;
             let other = match landing {
-                Attachment::Vpc(vpc) if vpc == cluster_vpc => {
+                Attachment::Network(network_ix) if Some(network_ix) == goal_network => {
+                    let Some(network) = scenario.network(network_ix) else {
+                        return Err(unreachable_blocked());
+                    };
+                    walk.pass(Step::Carried {
+                        connection,
+                        network,
+                    });
+                    return Ok(Arrival::Via { conn, from });
+                }
+                Attachment::Vpc(vpc) if vpc == cluster_vpc && goal_network.is_none() => {
                     let Some(vpc) = scenario.vpc(vpc) else {
                         return Err(unreachable_blocked());
                     };
@@ -215,7 +230,7 @@ impl<'s> Tracer<'s> {
                 (
                     Reason::PeeringNoTransit,
                     format!(
-                        "{} {} lands in {other_id}, not the cluster VPC {cluster_vpc_id}, and {other_id} does not pass traffic on (VPC peering is not transitive; no edge-to-edge routing)",
+                        "{} {} lands in {other_id}, not {goal}, and {other_id} does not pass traffic on (VPC peering is not transitive; no edge-to-edge routing)",
                         connection.kind.label(),
                         connection.id
                     ),
@@ -224,7 +239,7 @@ impl<'s> Tracer<'s> {
                 (
                     Reason::NoRoute,
                     format!(
-                        "{} {} lands in {other_id}, not the cluster VPC {cluster_vpc_id}",
+                        "{} {} lands in {other_id}, not {goal}",
                         connection.kind.label(),
                         connection.id
                     ),
@@ -247,9 +262,9 @@ impl<'s> Tracer<'s> {
     ) -> Result<ConnIx, Blocked> {
         let scenario = self.scenario;
         let vpc_id = self.vpc_id(vpc);
-        let cluster_vpc_id = self.vpc_id(scenario.cluster.vpc);
+        let goal = self.goal_phrase();
         let lands = format!(
-            "transit gateway {} lands {address} in {vpc_id}, not the cluster VPC {cluster_vpc_id}",
+            "transit gateway {} lands {address} in {vpc_id}, not {goal}",
             connection.id
         );
         let Some(subnet) = self.entry_subnet(&connection.kind, vpc, client) else {
@@ -302,9 +317,9 @@ impl<'s> Tracer<'s> {
                 network.id.clone(),
                 Reason::NoRoute,
                 format!(
-                    "network {} has no route to {address} (the cluster VPC {} over a VPN, Direct Connect or transit gateway)",
+                    "network {} has no route to {address} ({} over a VPN, Direct Connect or transit gateway)",
                     network.id,
-                    self.vpc_id(self.scenario.cluster.vpc)
+                    self.goal_phrase()
                 ),
             ),
         }

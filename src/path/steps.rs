@@ -7,11 +7,11 @@ use std::net::IpAddr;
 
 use ipnetwork::IpNetwork;
 
-use super::filters::{AclVerdict, Direction, SgMatch, evaluate_acl};
+use super::filters::{AclVerdict, Direction, SgMatch, evaluate_acl_for};
 use super::transit::TransitHop;
 use super::{Hop, routes};
 use crate::scenario::{
-    Attachment, Client, Connection, NatGateway, Network, NetworkRoute, PortRange, Route,
+    Attachment, Client, Connection, NatGateway, Network, NetworkRoute, PortRange, Protocol, Route,
     RouteTable, RouteTarget, Scenario, SgIx, SgPeer, Subnet, Vpc,
 };
 
@@ -66,11 +66,13 @@ pub enum Step<'s> {
     SgEgress {
         groups: &'s [SgIx],
         found: SgMatch<'s>,
+        proto: Protocol,
         port: u16,
         to: IpAddr,
     },
     /// A NACL check that passed; the allowing rules are looked up again when rendered.
     Nacl {
+        proto: Protocol,
         subnet: &'s Subnet,
         direction: Direction,
         leg: Leg,
@@ -161,6 +163,7 @@ pub enum Step<'s> {
     SgIngress {
         groups: &'s [SgIx],
         found: SgMatch<'s>,
+        proto: Protocol,
         port: u16,
         from: IpAddr,
     },
@@ -170,6 +173,9 @@ pub enum Step<'s> {
         table: Option<&'s RouteTable>,
         route: Option<&'s Route>,
     },
+    /// A check that passed, already in words (DNS hops: a server without groups, a query
+    /// inside one network).
+    Note { at: String, detail: String },
     /// The failing check, already in words.
     Blocked { at: String, detail: String },
 }
@@ -197,23 +203,25 @@ impl Step<'_> {
             Step::SgEgress {
                 groups,
                 found,
+                proto,
                 port,
                 to,
             } => (
                 scenario.sg_names(groups),
                 format!(
-                    "egress allows tcp/{port} to {to} ({})",
+                    "egress allows {proto}/{port} to {to} ({})",
                     describe_sg_match(scenario, found)
                 ),
                 true,
             ),
             Step::Nacl {
+                proto,
                 subnet,
                 direction,
                 leg,
                 peer,
                 ports,
-            } => nacl_hop(scenario, subnet, *direction, *leg, *peer, *ports),
+            } => nacl_hop(scenario, *proto, subnet, *direction, *leg, *peer, *ports),
             Step::Internet => (
                 "internet".to_owned(),
                 format!(
@@ -399,12 +407,13 @@ impl Step<'_> {
             Step::SgIngress {
                 groups,
                 found,
+                proto,
                 port,
                 from,
             } => (
                 scenario.sg_names(groups),
                 format!(
-                    "ingress allows tcp/{port} from {from} ({})",
+                    "ingress allows {proto}/{port} from {from} ({})",
                     describe_sg_match(scenario, found)
                 ),
                 true,
@@ -426,6 +435,7 @@ impl Step<'_> {
                 };
                 (at, detail, true)
             }
+            Step::Note { at, detail } => (at.clone(), detail.clone(), true),
             Step::Blocked { at, detail } => (at.clone(), detail.clone(), false),
         };
         Hop { at, detail, ok }
@@ -434,6 +444,7 @@ impl Step<'_> {
 
 fn nacl_hop(
     scenario: &Scenario,
+    proto: Protocol,
     subnet: &Subnet,
     direction: Direction,
     leg: Leg,
@@ -453,7 +464,7 @@ fn nacl_hop(
         Direction::Inbound => "from",
         Direction::Outbound => "to",
     };
-    let numbers = match evaluate_acl(acl, direction, peer, ports) {
+    let numbers = match evaluate_acl_for(acl, proto, direction, peer, ports) {
         AclVerdict::Allowed { rules } => rules,
         // Not reached: only passing NACL checks are kept as steps.
         _ => Vec::new(),
@@ -466,7 +477,7 @@ fn nacl_hop(
         .join(", ");
     (
         at,
-        format!("{what}: {rule_word} {numbers} allow tcp to port {ports} {peer_word} {peer}"),
+        format!("{what}: {rule_word} {numbers} allow {proto} to port {ports} {peer_word} {peer}"),
         true,
     )
 }

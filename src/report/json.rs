@@ -15,6 +15,10 @@ pub struct ScenarioJson<'a> {
     cluster: &'a str,
     endpoint: String,
     mode: &'static str,
+    /// `assumed` or `traced` (SPEC 8.7): printed when traced or written, so the output of
+    /// every scenario that does not use DNS transport stays as it was.
+    #[serde(rename = "dnsTransport", skip_serializing_if = "Option::is_none")]
+    dns_transport: Option<&'static str>,
     /// Built one flow at a time while serialising: the views (and their hop sentences) of
     /// 10,000 clients never exist at once.
     flows: Streamed<'a>,
@@ -64,6 +68,29 @@ struct DnsJson<'a> {
     answered_by: &'static str,
     addresses: Vec<String>,
     trail: &'a [String],
+    /// Every query hop traced (`dnsTransport: traced` only, SPEC 8.7).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    queries: Option<Vec<QueryJson<'a>>>,
+}
+
+#[derive(Debug, Serialize)]
+struct QueryJson<'a> {
+    from: String,
+    to: String,
+    /// What the server is: `inbound endpoint rslvr-in`, `dnsServers`, `public resolver`.
+    server: &'a str,
+    /// What the asker is: `client admin`, `dnsServers`, `outbound endpoint rslvr-out`.
+    asker: &'a str,
+    protocol: &'static str,
+    reachable: bool,
+    /// The hop's own code (`SG_INGRESS_DENY`, …); the flow's is `DNS_UNREACHABLE`.
+    reason: Option<&'static str>,
+    #[serde(rename = "blockedBy")]
+    blocked_by: Option<&'a str>,
+    hops: &'a [Hop],
+    /// TCP 53 on a hop UDP passes (EKS027): null when it passes too, or was not traced.
+    #[serde(rename = "tcpBlockedBy")]
+    tcp_blocked_by: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -121,6 +148,9 @@ pub fn scenario<'a>(checked: &'a Checked<'a>) -> ScenarioJson<'a> {
         cluster: &scenario.cluster.name,
         endpoint: endpoint_name(analysis),
         mode: analysis.mode.as_str(),
+        dns_transport: (scenario.dns_transport == crate::scenario::DnsTransport::Traced
+            || scenario.dns_transport_written)
+            .then_some(scenario.dns_transport.as_str()),
         flows: Streamed {
             scenario,
             flows: &analysis.flows,
@@ -150,6 +180,28 @@ pub fn flow_view<'a>(scenario: &'a Scenario, flow: &'a Flow<'a>) -> FlowJson<'a>
                 .map(|ip| ip.to_string())
                 .collect(),
             trail: &flow.dns.trail,
+            queries: (scenario.dns_transport == crate::scenario::DnsTransport::Traced).then(|| {
+                flow.dns
+                    .queries
+                    .iter()
+                    .map(|query| QueryJson {
+                        from: query.from.to_string(),
+                        to: query.to.to_string(),
+                        server: &query.server,
+                        asker: &query.from_label,
+                        protocol: "udp",
+                        reachable: query.reachable(),
+                        reason: query.udp.blocked.as_ref().map(|b| b.reason.code()),
+                        blocked_by: query.udp.blocked.as_ref().map(|b| b.blocked_by.as_str()),
+                        hops: &query.udp.hops,
+                        tcp_blocked_by: query
+                            .tcp
+                            .as_ref()
+                            .and_then(|tcp| tcp.blocked.as_ref())
+                            .map(|b| b.blocked_by.as_str()),
+                    })
+                    .collect()
+            }),
         },
         endpoint: flow.endpoint.map(|endpoint| endpoint.as_str()),
         family: flow.family().map(|family| family.as_str()),

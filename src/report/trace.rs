@@ -44,6 +44,33 @@ pub fn text(analysis: &Analysis<'_>, flow: &Flow<'_>) -> String {
     for step in &flow.dns.trail {
         let _ = writeln!(out, "  · {}", escape::text(&step.to_string()));
     }
+    for query in &flow.dns.queries {
+        let verdict = match &query.udp.blocked {
+            None => "arrives".to_owned(),
+            Some(blocked) => format!("blocked: {}", blocked.reason),
+        };
+        let _ = writeln!(
+            out,
+            "  ↳ {}: {verdict}",
+            escape::text(&query.describe(crate::scenario::Protocol::Udp))
+        );
+        for hop in &query.udp.hops {
+            let mark = if hop.ok { "✓" } else { "✗" };
+            let _ = writeln!(
+                out,
+                "      {mark} {}  {}",
+                escape::text(&hop.at),
+                escape::text(&hop.detail)
+            );
+        }
+        if let Some(blocked) = query.tcp.as_ref().and_then(|tcp| tcp.blocked.as_ref()) {
+            let _ = writeln!(
+                out,
+                "      ! tcp/53 blocked (EKS027): {}",
+                escape::text(&blocked.blocked_by)
+            );
+        }
+    }
     if let Some(failure) = &flow.dns.failure {
         let _ = writeln!(
             out,

@@ -14,6 +14,7 @@ mod invalid;
 mod ipv6;
 mod network;
 mod nodes;
+mod transport;
 
 use std::fmt;
 
@@ -117,6 +118,10 @@ codes! {
     Eks024 => "EKS024", ipv6::EKS024;
     Eks025 => "EKS025", ipv6::EKS025;
     Eks026 => "EKS026", ipv6::EKS026;
+    Eks027 => "EKS027", transport::EKS027;
+    Eks028 => "EKS028", transport::EKS028;
+    Eks029 => "EKS029", transport::EKS029;
+    Eks030 => "EKS030", transport::EKS030;
 }
 
 impl Code {
@@ -191,6 +196,7 @@ pub fn check(analysis: &Analysis<'_>) -> Vec<Finding> {
     network::check(scenario, &mut findings);
     cidrs::check(scenario, &mut findings);
     ipv6::check(analysis, &mut findings);
+    transport::check(analysis, &mut findings);
     expect::check(scenario, &analysis.flows, &mut findings);
     ignores::imported(scenario, &mut findings);
     ignores::apply(scenario, &mut findings);
@@ -267,6 +273,11 @@ pub(crate) mod docs {
     pub const PRIVATE_CLUSTERS: &str = "EKS user guide, Private cluster requirements: https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html";
     pub const QUOTAS: &str = "EKS user guide, Service quotas: https://docs.aws.amazon.com/eks/latest/userguide/service-quotas.html";
     pub const ROADMAP_221: &str = "aws/containers-roadmap#221, DNS resolution for EKS private endpoints: https://github.com/aws/containers-roadmap/issues/221";
+    pub const RESOLVER_INBOUND_VALUES: &str = "Route 53 developer guide, Values that you specify when you create or edit inbound endpoints (\"Inbound rules must allow TCP and UDP access on port 53\"): https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-forwarding-inbound-queries-values.html";
+    pub const RESOLVER_CHOOSE_VPC: &str = "Route 53 developer guide, Considerations when creating inbound and outbound endpoints (\"two or more IP addresses in different Availability Zones\"; \"Each rule specifies the outbound endpoint that DNS queries are forwarded from\"): https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-choose-vpc.html";
+    pub const RESOLVER_BEST_PRACTICES: &str = "Route 53 developer guide, Best practices for VPC Resolver: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/best-practices-resolver.html";
+    pub const CREATE_RESOLVER_RULE: &str = "Route 53 API reference, CreateResolverRule (ResolverEndpointId): https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53resolver_CreateResolverRule.html";
+    pub const RFC_7766: &str = "RFC 7766, DNS Transport over TCP - Implementation Requirements: https://www.rfc-editor.org/rfc/rfc7766";
     pub const RESOLVER: &str = "Route 53 developer guide, Resolver: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver.html";
     pub const PHZ_CONSIDERATIONS: &str = "Route 53 developer guide, Private hosted zone considerations: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-considerations.html";
     pub const DHCP_OPTIONS: &str = "VPC user guide, DHCP option sets: https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html";

@@ -18,6 +18,7 @@ pub fn known_fields(path: &str) -> &'static [&'static str] {
             "nodeGroups",
             "ignore",
             "imported",
+            "dnsTransport",
         ],
         "imported" => &["from", "missing"],
         "nodeGroups" => &["name", "subnets", "securityGroups", "publicIp"],
@@ -80,9 +81,14 @@ pub fn known_fields(path: &str) -> &'static [&'static str] {
         "vpcs.networkAcls.inbound" | "vpcs.networkAcls.outbound" => {
             &["rule", "protocol", "ports", "cidr", "action", "description"]
         }
-        "vpcs.resolver" => &["inboundEndpoints", "forwardRules"],
-        "vpcs.resolver.inboundEndpoints" => &["id", "ips"],
-        "vpcs.resolver.forwardRules" => &["id", "domain", "targetIps"],
+        "vpcs.resolver" => &["inboundEndpoints", "forwardRules", "outboundEndpoints"],
+        "vpcs.resolver.inboundEndpoints" | "vpcs.resolver.outboundEndpoints" => {
+            &["id", "ips", "securityGroups"]
+        }
+        "vpcs.resolver.inboundEndpoints.ips" | "vpcs.resolver.outboundEndpoints.ips" => {
+            &["ip", "ipv6", "subnet"]
+        }
+        "vpcs.resolver.forwardRules" => &["id", "domain", "targetIps", "outboundEndpoint"],
         "connections" => &[
             "id",
             "type",
@@ -102,7 +108,7 @@ pub fn known_fields(path: &str) -> &'static [&'static str] {
             "routes",
             "dnsServers",
         ],
-        "dnsServers" => &["ip", "forward"],
+        "dnsServers" => &["ip", "forward", "securityGroups"],
         "dnsServers.forward" => &["domain", "to"],
         "clients" => &[
             "name",

@@ -160,6 +160,36 @@ pub struct Scenario {
     /// Set when `eksflow import` wrote the scenario.
     pub imported: Option<Imported>,
     pub source: Source,
+    /// Whether DNS queries are traced hop by hop (SPEC 8.6).
+    pub dns_transport: DnsTransport,
+    /// Whether `dnsTransport` was written (the writer keeps it only then).
+    pub dns_transport_written: bool,
+}
+
+/// `dnsTransport` (SPEC 8.6): whether every DNS query is assumed to arrive, or traced on
+/// UDP 53 through routes, network ACLs and security groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DnsTransport {
+    #[default]
+    Assumed,
+    Traced,
+}
+
+impl DnsTransport {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DnsTransport::Assumed => "assumed",
+            DnsTransport::Traced => "traced",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "assumed" => Some(DnsTransport::Assumed),
+            "traced" => Some(DnsTransport::Traced),
+            _ => None,
+        }
+    }
 }
 
 /// Nodes of one node group: each subnet of it holds an implicit client that must reach the
@@ -402,6 +432,8 @@ pub struct Vpc {
     pub subnets: Vec<SubnetIx>,
     pub inbound_endpoints: Vec<InboundEndpoint>,
     pub forward_rules: Vec<ForwardRule>,
+    /// Resolver outbound endpoints: where forwarded queries leave the VPC (SPEC 8.1).
+    pub outbound_endpoints: Vec<ResolverEndpoint>,
 }
 
 impl Vpc {
@@ -433,10 +465,43 @@ pub enum DhcpDnsServer {
     Ip(Ipv4Addr),
 }
 
+/// A Resolver endpoint, inbound or outbound: "Route 53 Resolver endpoint elastic network
+/// interfaces" in the VPC's subnets, with their security groups (Route 53 API,
+/// IpAddressRequest).
 #[derive(Debug, Clone)]
-pub struct InboundEndpoint {
+pub struct ResolverEndpoint {
     pub id: String,
+    pub path: String,
+    /// The IPv4 addresses, in the order written.
     pub ips: Vec<Ipv4Addr>,
+    /// One per address of `ips`: its interface.
+    pub interfaces: Vec<EndpointInterface>,
+    pub security_groups: Vec<SgIx>,
+    /// Whether `securityGroups` was written (SPEC 8.6 counts written groups).
+    pub security_groups_written: bool,
+}
+
+/// The inbound endpoints keep their old name.
+pub type InboundEndpoint = ResolverEndpoint;
+
+/// One network interface of a Resolver endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointInterface {
+    pub ip: Ipv4Addr,
+    pub ipv6: Option<Ipv6Addr>,
+    /// The subnet holding the address (`None`: in no declared subnet, `assumed` only).
+    pub subnet: Option<SubnetIx>,
+    /// Whether it was written as a mapping (the writer keeps the form).
+    pub mapping: bool,
+    /// Whether `subnet` was written.
+    pub subnet_written: bool,
+}
+
+/// A Resolver endpoint named from elsewhere: the VPC it is in, and its index there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndpointRef {
+    pub vpc: VpcIx,
+    pub index: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -444,6 +509,11 @@ pub struct ForwardRule {
     pub id: Option<String>,
     pub domain: Name,
     pub target_ips: Vec<Ipv4Addr>,
+    /// `outboundEndpoint` as written.
+    pub outbound_endpoint_written: Option<String>,
+    /// The outbound endpoint the rule's queries leave through: the one written, else the
+    /// VPC's only one (SPEC 8.1); `None`: no endpoint (EKS028).
+    pub outbound_endpoint: Option<EndpointRef>,
 }
 
 impl ForwardRule {
@@ -558,6 +628,11 @@ impl Protocol {
     /// Whether a rule for this protocol matches TCP traffic.
     pub fn matches_tcp(self) -> bool {
         matches!(self, Protocol::Tcp | Protocol::All)
+    }
+
+    /// Whether a rule for this protocol matches `traffic` (TCP or UDP).
+    pub fn matches(self, traffic: Protocol) -> bool {
+        self == Protocol::All || self == traffic
     }
 
     /// Whether the rule's port range applies (AWS ignores ports for `all` and `icmp`).
@@ -774,6 +849,11 @@ pub struct DnsServer {
     pub ip: Ipv4Addr,
     pub path: String,
     pub forwarders: Vec<Forwarder>,
+    /// The server instance's security groups (no groups: accepts 53 from anywhere).
+    pub security_groups: Vec<SgIx>,
+    pub security_groups_written: bool,
+    /// The VPC subnet holding the server's address, when it sits in one.
+    pub subnet: Option<SubnetIx>,
 }
 
 #[derive(Debug, Clone)]
@@ -917,6 +997,20 @@ impl Scenario {
             .iter()
             .position(|network| network.contains(ip))
             .map(NetworkIx)
+    }
+
+    /// A Resolver outbound endpoint by reference.
+    pub fn outbound_endpoint(&self, at: EndpointRef) -> Option<&ResolverEndpoint> {
+        self.vpc(at.vpc)?.outbound_endpoints.get(at.index)
+    }
+
+    /// The subnet of `vpc` whose block holds `ip`.
+    pub fn subnet_holding(&self, vpc: VpcIx, ip: Ipv4Addr) -> Option<SubnetIx> {
+        self.vpc(vpc)?
+            .subnets
+            .iter()
+            .copied()
+            .find(|ix| self.subnet(*ix).is_some_and(|s| s.cidr.contains(ip)))
     }
 
     /// The endpoint IP addresses of the EKS-owned ENIs, in the order written.

@@ -104,6 +104,8 @@ pub struct RawScenario {
     #[serde(default, deserialize_with = "nullable")]
     pub ignore: Vec<RawIgnore>,
     pub imported: Option<RawImported>,
+    /// `assumed` or `traced` (SPEC 8.6): whether DNS queries are traced hop by hop.
+    pub dns_transport: Option<Text>,
 }
 
 /// Written by `eksflow import`: where the scenario came from and what the source lacked.
@@ -287,13 +289,58 @@ pub struct RawResolver {
     pub inbound_endpoints: Vec<RawInboundEndpoint>,
     #[serde(default, deserialize_with = "nullable")]
     pub forward_rules: Vec<RawForwardRule>,
+    /// Outbound endpoints, written like inbound ones (SPEC 8.1).
+    #[serde(default, deserialize_with = "nullable")]
+    pub outbound_endpoints: Vec<RawInboundEndpoint>,
 }
 
+/// A Resolver endpoint, inbound or outbound: its addresses and security groups.
 #[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct RawInboundEndpoint {
     pub id: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
-    pub ips: Vec<Text>,
+    pub ips: Vec<RawEndpointIp>,
+    /// Absent: none written (SPEC 8.6 counts only written groups).
+    pub security_groups: Option<Vec<Text>>,
+}
+
+/// One address of a Resolver endpoint: an IPv4 string, or `{ip, ipv6, subnet}`.
+#[derive(Debug, Clone)]
+pub enum RawEndpointIp {
+    Ip(Text),
+    Mapping(RawEndpointIpMapping),
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct RawEndpointIpMapping {
+    pub ip: Option<Text>,
+    pub ipv6: Option<Text>,
+    pub subnet: Option<Text>,
+}
+
+impl<'de> Deserialize<'de> for RawEndpointIp {
+    /// By hand, as [`RawAttachment`], so unknown-field tracking sees inside the mapping.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawEndpointIp;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an IPv4 address, or a mapping {ip, ipv6, subnet}")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawEndpointIp, E> {
+                Ok(RawEndpointIp::Ip(Text(v.to_owned())))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawEndpointIp, A::Error> {
+                RawEndpointIpMapping::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawEndpointIp::Mapping)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -303,6 +350,8 @@ pub struct RawForwardRule {
     pub domain: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub target_ips: Vec<Text>,
+    /// The outbound endpoint the rule's queries leave through (SPEC 8.1).
+    pub outbound_endpoint: Option<Text>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -375,10 +424,13 @@ pub struct RawNetwork {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct RawDnsServer {
     pub ip: Option<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub forward: Vec<RawForwarder>,
+    /// The server instance's security groups (SPEC 8.1); absent: none written.
+    pub security_groups: Option<Vec<Text>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -22,7 +22,9 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value};
 
-use super::raw::{RawAttachment, RawScenario, RawVpcAttachment, Scalar, Text};
+use super::raw::{
+    RawAttachment, RawEndpointIp, RawEndpointIpMapping, RawScenario, RawVpcAttachment, Scalar, Text,
+};
 
 impl JsonSchema for Text {
     fn schema_name() -> Cow<'static, str> {
@@ -64,6 +66,21 @@ impl JsonSchema for RawAttachment {
         let mapping = generator.subschema_for::<RawVpcAttachment>();
         json_schema!({
             "description": "A VPC or network ID, or a mapping {vpc, subnets}: a VPC attachment with the subnets that hold it.",
+            "anyOf": [{ "type": "string" }, mapping]
+        })
+    }
+}
+
+impl JsonSchema for RawEndpointIp {
+    fn schema_name() -> Cow<'static, str> {
+        "EndpointIp".into()
+    }
+
+    /// An IPv4 address, or `{ip, ipv6, subnet}` (deserialised by hand in `raw.rs`).
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let mapping = generator.subschema_for::<RawEndpointIpMapping>();
+        json_schema!({
+            "description": "A Resolver endpoint address: an IPv4 address, or a mapping {ip, ipv6, subnet} placing it in a subnet.",
             "anyOf": [{ "type": "string" }, mapping]
         })
     }

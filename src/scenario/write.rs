@@ -67,6 +67,9 @@ impl Writer<'_> {
         if let Some(description) = &scenario.description {
             root.push("description", yaml::text(description));
         }
+        if scenario.dns_transport_written {
+            root.push("dnsTransport", yaml::text(scenario.dns_transport.as_str()));
+        }
         if let Some(imported) = &scenario.imported {
             let mut map = MapBuilder::new();
             map.push("from", yaml::text(&imported.from));
@@ -325,8 +328,11 @@ impl Writer<'_> {
         if !acls.is_empty() {
             map.push("networkAcls", list(acls));
         }
-        if !vpc.inbound_endpoints.is_empty() || !vpc.forward_rules.is_empty() {
-            map.push("resolver", resolver(vpc));
+        if !vpc.inbound_endpoints.is_empty()
+            || !vpc.forward_rules.is_empty()
+            || !vpc.outbound_endpoints.is_empty()
+        {
+            map.push("resolver", self.resolver(vpc));
         }
         let endpoints: Vec<Value> = scenario
             .vpc_endpoints
@@ -590,6 +596,9 @@ impl Writer<'_> {
                 .collect();
             map.push("forward", list(forwarders));
         }
+        if server.security_groups_written {
+            map.push("securityGroups", self.sg_ids(&server.security_groups));
+        }
         map.build()
     }
 
@@ -645,38 +654,82 @@ impl Writer<'_> {
     }
 }
 
-fn resolver(vpc: &Vpc) -> Value {
-    let mut map = MapBuilder::new();
-    if !vpc.inbound_endpoints.is_empty() {
-        let endpoints = vpc
-            .inbound_endpoints
-            .iter()
-            .map(|endpoint| {
-                MapBuilder::new()
-                    .set("id", yaml::text(&endpoint.id))
-                    .set("ips", texts(&endpoint.ips))
-                    .build()
-            })
-            .collect();
-        map.push("inboundEndpoints", list(endpoints));
+impl Writer<'_> {
+    fn resolver(&self, vpc: &Vpc) -> Value {
+        let mut map = MapBuilder::new();
+        if !vpc.inbound_endpoints.is_empty() {
+            let endpoints = vpc
+                .inbound_endpoints
+                .iter()
+                .map(|endpoint| self.resolver_endpoint(endpoint))
+                .collect();
+            map.push("inboundEndpoints", list(endpoints));
+        }
+        if !vpc.forward_rules.is_empty() {
+            let rules = vpc
+                .forward_rules
+                .iter()
+                .map(|rule| {
+                    let mut rule_map = MapBuilder::new();
+                    if let Some(id) = &rule.id {
+                        rule_map.push("id", yaml::text(id));
+                    }
+                    rule_map.push("domain", yaml::text(&domain_text(&rule.domain)));
+                    rule_map.push("targetIps", texts(&rule.target_ips));
+                    if let Some(endpoint) = &rule.outbound_endpoint_written {
+                        rule_map.push("outboundEndpoint", yaml::text(endpoint));
+                    }
+                    rule_map.build()
+                })
+                .collect();
+            map.push("forwardRules", list(rules));
+        }
+        if !vpc.outbound_endpoints.is_empty() {
+            let endpoints = vpc
+                .outbound_endpoints
+                .iter()
+                .map(|endpoint| self.resolver_endpoint(endpoint))
+                .collect();
+            map.push("outboundEndpoints", list(endpoints));
+        }
+        map.build()
     }
-    if !vpc.forward_rules.is_empty() {
-        let rules = vpc
-            .forward_rules
+
+    /// An endpoint as written: `ips` as strings, or as mappings when any was one.
+    fn resolver_endpoint(&self, endpoint: &ResolverEndpoint) -> Value {
+        let mut map = MapBuilder::new();
+        map.push("id", yaml::text(&endpoint.id));
+        if endpoint
+            .interfaces
             .iter()
-            .map(|rule| {
-                let mut rule_map = MapBuilder::new();
-                if let Some(id) = &rule.id {
-                    rule_map.push("id", yaml::text(id));
-                }
-                rule_map.push("domain", yaml::text(&domain_text(&rule.domain)));
-                rule_map.push("targetIps", texts(&rule.target_ips));
-                rule_map.build()
-            })
-            .collect();
-        map.push("forwardRules", list(rules));
+            .any(|interface| interface.mapping)
+        {
+            let ips = endpoint
+                .interfaces
+                .iter()
+                .map(|interface| {
+                    let mut ip = MapBuilder::new();
+                    if interface.subnet_written
+                        && let Some(subnet) = interface.subnet
+                    {
+                        ip.push("subnet", yaml::text(self.subnet_id(subnet)));
+                    }
+                    ip.push("ip", yaml::text(&interface.ip.to_string()));
+                    if let Some(ipv6) = interface.ipv6 {
+                        ip.push("ipv6", yaml::text(&ipv6.to_string()));
+                    }
+                    ip.build()
+                })
+                .collect();
+            map.push("ips", list(ips));
+        } else {
+            map.push("ips", texts(&endpoint.ips));
+        }
+        if endpoint.security_groups_written {
+            map.push("securityGroups", self.sg_ids(&endpoint.security_groups));
+        }
+        map.build()
     }
-    map.build()
 }
 
 fn acl_rule(rule: &AclRule) -> Value {

@@ -229,6 +229,11 @@ impl Validator<'_> {
         Some(sg)
     }
 
+    /// Whether any element has the ID `id`.
+    pub(super) fn ids_has(&self, id: &str) -> bool {
+        self.ids.contains_key(id)
+    }
+
     pub(super) fn connection_ref(&mut self, id: &str, path: &str) -> Option<ConnIx> {
         match self.lookup(id, path, &[Kind::Connection])? {
             Element::Connection(conn) => Some(conn),
@@ -283,6 +288,10 @@ impl Validator<'_> {
                 let resolver_path = join_key(&vpc_path, "resolver");
                 for (i, endpoint) in resolver.inbound_endpoints.iter().enumerate() {
                     let path = join_index(&join_key(&resolver_path, "inboundEndpoints"), i);
+                    self.register(&endpoint.id, &path, Element::Resolver);
+                }
+                for (i, endpoint) in resolver.outbound_endpoints.iter().enumerate() {
+                    let path = join_index(&join_key(&resolver_path, "outboundEndpoints"), i);
                     self.register(&endpoint.id, &path, Element::Resolver);
                 }
                 for (i, rule) in resolver.forward_rules.iter().enumerate() {

@@ -172,10 +172,14 @@ impl<'a> Validator<'a> {
                 missing: imported.missing.iter().map(|m| m.0.clone()).collect(),
             }),
             source: Source::default(),
+            dns_transport: DnsTransport::Assumed,
+            dns_transport_written: false,
         };
+        (scenario.dns_transport, scenario.dns_transport_written) = self.dns_transport(&raw);
         self.vpc_contents(&raw, &mut scenario);
         self.check_connection_routes(&scenario);
         scenario.dns_servers = self.dns_servers(&raw);
+        self.resolver_placement(&raw, &mut scenario);
         let cluster = self.cluster(raw_cluster, &scenario);
         scenario.clients = self.clients(&raw, &scenario);
         scenario.vpc_endpoints = self.vpc_endpoints(&raw, &scenario);

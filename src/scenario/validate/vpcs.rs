@@ -87,11 +87,14 @@ impl Validator<'_> {
                 subnets,
                 inbound_endpoints: Vec::new(),
                 forward_rules: Vec::new(),
+                outbound_endpoints: Vec::new(),
             };
-            let (inbound_endpoints, forward_rules) = self.resolver(raw_vpc, &vpc, &path);
+            let (inbound_endpoints, forward_rules, outbound_endpoints) =
+                self.resolver(raw_vpc, &vpc, &path);
             vpcs.push(Vpc {
                 inbound_endpoints,
                 forward_rules,
+                outbound_endpoints,
                 ..vpc
             });
         }

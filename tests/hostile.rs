@@ -16,71 +16,17 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const WALL_BUDGET: Duration = Duration::from_secs(20);
 const MEMORY_BUDGET_KIB: u64 = 2 * 1024 * 1024;
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
+mod budget;
+use budget::Run;
 
-/// Runs `eksflow ARGS` under the wall and memory budgets; a run over either fails the test.
+/// Runs `eksflow ARGS` under this file's wall and memory budgets.
 fn run(args: &[&str]) -> Run {
-    let binary = env!("CARGO_BIN_EXE_eksflow");
-    let mut script = format!("ulimit -v {MEMORY_BUDGET_KIB} && exec \"$0\"");
-    for i in 1..=args.len() {
-        script.push_str(&format!(" \"${i}\""));
-    }
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .arg(binary)
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    // Drain the pipes on threads so a large report cannot block the child.
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let stdout = std::thread::spawn(move || {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut out, &mut text).ok();
-        text
-    });
-    let stderr = std::thread::spawn(move || {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut err, &mut text).ok();
-        text
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > WALL_BUDGET {
-            child.kill().ok();
-            panic!("eksflow {args:?} ran past {WALL_BUDGET:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let run = Run {
-        code: status.code(),
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    };
-    assert!(
-        run.code.is_some(),
-        "eksflow {args:?} was killed by a signal (out of memory?): {}",
-        run.stderr
-    );
-    run
+    budget::run_within(args, WALL_BUDGET, MEMORY_BUDGET_KIB)
 }
 
 /// Writes `contents` to a fresh file under the target directory's scratch space.

@@ -423,7 +423,7 @@ fn load_input(input: &Input, clients: Option<&ExtraClients>) -> Found {
     };
     let read = match refused {
         Some(diagnostic) => Err(diagnostic),
-        None => crate::scenario::read_source(&input.path.to_string_lossy()),
+        None => crate::scenario::read_path(&input.path),
     };
     let text = match read {
         Ok(text) => text,

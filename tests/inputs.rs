@@ -602,3 +602,25 @@ fn clicolor_force_colours_a_pipe_and_no_color_wins() {
         .unwrap();
     assert!(!plain.stdout.contains(&0x1b), "NO_COLOR=1 must win");
 }
+
+#[cfg(unix)]
+#[test]
+fn lint_reads_a_file_whose_name_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch("non-utf8");
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.yaml");
+    std::fs::write(dir.join(name), read("scenarios/allowlist-forgets-nat.yaml")).unwrap();
+    let run = run(&["lint", dir.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let findings = json_of(&run);
+    // Read by its own name (not a lossy copy that names no file), shown lossily.
+    assert!(
+        findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "EKS013"
+                && f["file"].as_str().unwrap().ends_with("caf\u{fffd}.yaml")),
+        "{findings}"
+    );
+}

@@ -27,13 +27,20 @@ pub type Document = Result<Scenario, Vec<Diagnostic>>;
 
 /// Reads a file (or standard input for `-`) as UTF-8 text, within [`MAX_FILE_BYTES`].
 pub fn read_source(path: &str) -> Result<String, Diagnostic> {
+    read_path(Path::new(path))
+}
+
+/// [`read_source`] for a path as the file system gives it (a `lint` walk): the file is
+/// opened by its `OsStr` path, never a lossy UTF-8 copy of it; messages name it lossily.
+pub fn read_path(fs_path: &Path) -> Result<String, Diagnostic> {
+    let shown = fs_path.to_string_lossy();
+    let path: &str = &shown;
     let mut bytes = Vec::new();
     let result = if path == STDIN {
         std::io::stdin()
             .take(MAX_FILE_BYTES + 1)
             .read_to_end(&mut bytes)
     } else {
-        let fs_path = Path::new(path);
         // Looked at before opening: opening a FIFO blocks until something writes to it,
         // and a device or socket is no file to read either.
         match std::fs::metadata(fs_path) {

@@ -13,7 +13,7 @@ pub mod write;
 
 pub use diagnostic::Diagnostic;
 pub use limits::MAX_FILE_BYTES;
-pub use load::{Document, STDIN, load_file, load_one, load_str, read_source};
+pub use load::{Document, STDIN, load_file, load_one, load_str, read_path, read_source};
 pub use model::*;
 pub use spans::Position;
 pub use validate::PLACEHOLDER_PUBLIC_IPS;

@@ -190,6 +190,18 @@ fn every_bundled_scenario_gives_the_verdicts_its_comments_promise() {
             ],
         ),
         (
+            // The same egress, with an allowlist written for the office only: the nodes'
+            // source is the egress NAT gateway, which it forgets (EKS008 names it).
+            "scenarios/centralised-egress-allowlist-forgets-nat.yaml",
+            1,
+            vec![
+                v("node-a", "public", false, Some("PUBLIC_CIDR_DENY")),
+                v("office-admin", "public", true, None),
+                v("workers@subnet-apps-a", "public", false, Some("PUBLIC_CIDR_DENY")),
+                v("workers@subnet-apps-b", "public", false, Some("PUBLIC_CIDR_DENY")),
+            ],
+        ),
+        (
             "scenarios/centralised-egress.yaml",
             0,
             vec![

@@ -962,6 +962,9 @@ fn the_bundled_scenarios_lint_with_exactly_the_findings_they_demonstrate() {
         [
             ("allowlist-forgets-nat.yaml", "EKS013"),
             ("allowlist-forgets-nat.yaml", "EKS013"),
+            ("centralised-egress-allowlist-forgets-nat.yaml", "EKS008"),
+            ("centralised-egress-allowlist-forgets-nat.yaml", "EKS008"),
+            ("centralised-egress-allowlist-forgets-nat.yaml", "EKS013"),
             ("custom-dhcp-dns.yaml", "EKS003"),
             ("custom-dhcp-dns.yaml", "EKS007"),
             ("dns-hostnames-off.yaml", "EKS006"),

@@ -197,8 +197,18 @@ fn every_bundled_scenario_gives_the_verdicts_its_comments_promise() {
             vec![
                 v("node-a", "public", false, Some("PUBLIC_CIDR_DENY")),
                 v("office-admin", "public", true, None),
-                v("workers@subnet-apps-a", "public", false, Some("PUBLIC_CIDR_DENY")),
-                v("workers@subnet-apps-b", "public", false, Some("PUBLIC_CIDR_DENY")),
+                v(
+                    "workers@subnet-apps-a",
+                    "public",
+                    false,
+                    Some("PUBLIC_CIDR_DENY"),
+                ),
+                v(
+                    "workers@subnet-apps-b",
+                    "public",
+                    false,
+                    Some("PUBLIC_CIDR_DENY"),
+                ),
             ],
         ),
         (

@@ -993,3 +993,43 @@ fn an_ipv6_template_gets_its_amazon_provided_block_as_a_placeholder_and_keeps_fn
         assert_eq!(flow.family(), Some(eksflow::scenario::Family::Ipv6));
     }
 }
+
+/// Centralised egress in CloudFormation (SPEC section 3): an attachment's `SubnetIds` place
+/// it, and `AWS::EC2::TransitGatewayRoute` is a static route to the VPC of the attachment.
+#[test]
+fn transit_gateway_attachment_subnets_and_static_routes_come_through() {
+    let template = std::fs::read_to_string(SOURCE.path("public-and-private-connections.yaml"))
+        .unwrap()
+        .replace(
+        "  ClusterToShared:\n",
+        "  DefaultToShared:\n    Type: AWS::EC2::TransitGatewayRoute\n    Properties:\n      DestinationCidrBlock: 0.0.0.0/0\n      TransitGatewayAttachmentId: !Ref SharedAttachment\n      TransitGatewayRouteTableId: tgw-rtb-0hub\n\n  ClusterToShared:\n",
+    );
+    let built = eksflow::import::import_str(
+        Some(Kind::CloudFormation),
+        "template.yaml",
+        &template,
+        &eksflow::import::Options::default(),
+    )
+    .unwrap();
+    let yaml = &built[0].yaml;
+    let scenario = eksflow::scenario::load_one("template.yaml", yaml).unwrap();
+    let tgw = scenario
+        .connections
+        .iter()
+        .find_map(|c| match &c.kind {
+            eksflow::scenario::ConnectionKind::TransitGateway {
+                attachments,
+                routes,
+            } => Some((attachments, routes)),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no transit gateway: {yaml}"));
+    let (attachments, routes) = tgw;
+    assert!(attachments.iter().all(|a| !a.subnets.is_empty()), "{yaml}");
+    assert_eq!(routes.len(), 1, "{yaml}");
+    assert_eq!(routes[0].destination.to_string(), "0.0.0.0/0");
+    assert!(
+        yaml.contains("# from AWS::EC2::TransitGatewayRoute DefaultToShared"),
+        "{yaml}"
+    );
+}

@@ -1056,3 +1056,70 @@ fn an_applied_ipv6_cluster_comes_through_dual_stack_with_its_real_blocks() {
         assert_eq!(flow.family(), Some(eksflow::scenario::Family::Ipv6));
     }
 }
+
+/// Centralised egress in Terraform (SPEC section 3): the attachments' `subnet_ids` place them
+/// in their subnets, and `aws_ec2_transit_gateway_route` becomes a static route to the VPC of
+/// the attachment it names.
+#[test]
+fn transit_gateway_attachment_subnets_and_static_routes_come_through() {
+    let text = std::fs::read_to_string(format!("{DIR}/transit-gateway-plan.json")).unwrap();
+    let mut plan: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let resources = plan["planned_values"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap();
+    for resource in resources.iter_mut() {
+        if resource["address"] == "aws_ec2_transit_gateway_vpc_attachment.shared" {
+            resource["values"]["id"] = serde_json::json!("tgw-attach-shared");
+        }
+    }
+    resources.push(serde_json::json!({
+        "address": "aws_ec2_transit_gateway_route.default",
+        "mode": "managed",
+        "type": "aws_ec2_transit_gateway_route",
+        "name": "default",
+        "values": {
+            "destination_cidr_block": "0.0.0.0/0",
+            "transit_gateway_attachment_id": "tgw-attach-shared",
+            "blackhole": false
+        }
+    }));
+    let built = import::import_str(
+        Some(Kind::Terraform),
+        "plan.json",
+        &plan.to_string(),
+        &Options::default(),
+    )
+    .unwrap();
+    let yaml = &built[0].yaml;
+    let scenario = scenario::load_one("plan.json", yaml).unwrap();
+    let scenario::ConnectionKind::TransitGateway {
+        attachments,
+        routes,
+    } = &scenario.connections[0].kind
+    else {
+        panic!("not a transit gateway");
+    };
+    let subnets = |i: usize| -> Vec<String> {
+        attachments[i]
+            .subnets
+            .iter()
+            .map(|s| scenario.subnet(*s).unwrap().id.clone())
+            .collect()
+    };
+    assert_eq!(
+        subnets(0),
+        ["aws_subnet.cluster_a", "aws_subnet.cluster_b"],
+        "{yaml}"
+    );
+    assert_eq!(subnets(1), ["aws_subnet.shared"], "{yaml}");
+    assert_eq!(routes.len(), 1, "{yaml}");
+    assert_eq!(routes[0].destination.to_string(), "0.0.0.0/0");
+    let scenario::Attachment::Vpc(target) = routes[0].target else {
+        panic!("the route leads to a network");
+    };
+    assert_eq!(scenario.vpc(target).unwrap().id, "aws_vpc.shared");
+    assert!(
+        yaml.contains("# from aws_ec2_transit_gateway_route.default"),
+        "{yaml}"
+    );
+}

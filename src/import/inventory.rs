@@ -28,6 +28,7 @@ pub struct Inventory {
     pub network_acls: Vec<NetworkAclDef>,
     pub peerings: Vec<PeeringDef>,
     pub transit_gateway_attachments: Vec<TgwAttachmentDef>,
+    pub transit_gateway_routes: Vec<TgwRouteDef>,
     /// Virtual private gateways: their VPC, so VPN routes and connections can find it.
     pub vpn_gateways: Vec<GatewayDef>,
     pub vpn_connections: Vec<VpnDef>,
@@ -277,6 +278,19 @@ pub struct TgwAttachmentDef {
     pub transit_gateway: String,
     pub origin: String,
     pub vpc: Option<String>,
+    /// The attachment's own ID, which static transit gateway routes name.
+    pub id: Option<String>,
+    /// The subnets the attachment sits in: traffic the transit gateway delivers into the VPC
+    /// follows their route table (SPEC section 3, centralised egress).
+    pub subnets: Vec<String>,
+}
+
+/// A static transit gateway route: `destination` to the VPC of attachment `attachment`.
+#[derive(Debug, Clone, Default)]
+pub struct TgwRouteDef {
+    pub origin: String,
+    pub destination: String,
+    pub attachment: String,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -146,14 +146,75 @@ impl Scenario<'_> {
             for attachment in &attachments {
                 out.attach.push((tgw.to_owned(), attachment.clone()));
             }
-            out.items.push(item(
-                MapBuilder::new()
-                    .set("id", text(tgw))
-                    .set("type", text("transit-gateway"))
-                    .set("attachments", flow(&attachments))
-                    .build(),
-                vec![format!("from {origin}")],
-            ));
+            // An attachment that names its subnets is written `{vpc, subnets}`: traffic the
+            // transit gateway delivers into the VPC follows their route table (SPEC 3,
+            // centralised egress); one without, or whose subnets are not in the scenario, is
+            // a bare ID (the VPC's main route table).
+            let placed: Vec<(String, Vec<String>)> = attachments
+                .iter()
+                .map(|place| {
+                    let subnets: Vec<String> = of_tgw
+                        .iter()
+                        .filter(|a| a.vpc.as_deref() == Some(place.as_str()))
+                        .flat_map(|a| a.subnets.iter())
+                        .filter(|subnet| {
+                            self.included_subnet(subnet)
+                                .is_some_and(|s| s.vpc.as_deref() == Some(place.as_str()))
+                        })
+                        .cloned()
+                        .collect();
+                    (place.clone(), subnets)
+                })
+                .collect();
+            let attachments_value = if placed.iter().all(|(_, subnets)| subnets.is_empty()) {
+                flow(&attachments)
+            } else {
+                Value::List(
+                    placed
+                        .iter()
+                        .map(|(place, subnets)| {
+                            let value = if subnets.is_empty() {
+                                text(place)
+                            } else {
+                                MapBuilder::new()
+                                    .set("vpc", text(place))
+                                    .set("subnets", flow(subnets))
+                                    .build()
+                            };
+                            item(value, vec![])
+                        })
+                        .collect(),
+                )
+            };
+            // Static routes of this transit gateway, by the VPC of the attachment they name
+            // (`aws_ec2_transit_gateway_route`, `AWS::EC2::TransitGatewayRoute`).
+            let mut routes: Vec<Item> = Vec::new();
+            for route in &inventory.transit_gateway_routes {
+                let target = of_tgw
+                    .iter()
+                    .find(|a| a.id.as_deref() == Some(route.attachment.as_str()))
+                    .and_then(|a| a.vpc.clone())
+                    .filter(|vpc| attachments.contains(vpc));
+                let Some(target) = target else {
+                    continue;
+                };
+                routes.push(item(
+                    MapBuilder::new()
+                        .set("destination", text(&route.destination))
+                        .set("target", text(&target))
+                        .build(),
+                    vec![format!("from {}", route.origin)],
+                ));
+            }
+            let mut connection = MapBuilder::new()
+                .set("id", text(tgw))
+                .set("type", text("transit-gateway"))
+                .set("attachments", attachments_value);
+            if !routes.is_empty() {
+                connection = connection.set("routes", Value::List(routes));
+            }
+            out.items
+                .push(item(connection.build(), vec![format!("from {origin}")]));
         }
         for gateway in &inventory.vpn_gateways {
             let Some(vpc) = gateway.vpc.as_ref().filter(|v| self.included_vpc(v)) else {

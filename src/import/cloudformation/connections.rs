@@ -6,7 +6,7 @@
 
 use super::intrinsics::Outcome;
 use super::{Reader, Resource};
-use crate::import::inventory::{PeeringDef, TgwAttachmentDef, VpnDef};
+use crate::import::inventory::{PeeringDef, TgwAttachmentDef, TgwRouteDef, VpnDef};
 
 impl<'t> Reader<'t> {
     pub(super) fn peering(&mut self, r: &Resource<'t>) -> Outcome<()> {
@@ -31,8 +31,32 @@ impl<'t> Reader<'t> {
             transit_gateway,
             origin: r.origin(),
             vpc: self.text(r, "VpcId")?,
+            id: Some(r.id.to_owned()),
+            subnets: self.texts(r, "SubnetIds")?,
         };
         self.inventory.transit_gateway_attachments.push(attachment);
+        Ok(())
+    }
+
+    /// `AWS::EC2::TransitGatewayRoute`: a static route of a transit gateway route table to
+    /// the attachment it names (a blackhole route drops traffic: no target to write).
+    pub(super) fn transit_gateway_route(&mut self, r: &Resource<'t>) -> Outcome<()> {
+        let destination = self.text(r, "DestinationCidrBlock")?;
+        let attachment = self.text(r, "TransitGatewayAttachmentId")?;
+        let blackhole = self.flag(r, "Blackhole")? == Some(true);
+        match (destination, attachment) {
+            (Some(destination), Some(attachment)) if !blackhole => {
+                self.inventory.transit_gateway_routes.push(TgwRouteDef {
+                    origin: r.origin(),
+                    destination,
+                    attachment,
+                });
+            }
+            _ => self.inventory.unsupported.push(format!(
+                "{}: a transit gateway route without a known destination and attachment (or a blackhole route)",
+                r.origin()
+            )),
+        }
         Ok(())
     }
 

@@ -211,12 +211,14 @@ impl<'t> Reader<'t> {
             "AWS::Route53Resolver::ResolverEndpoint" => self.resolver_endpoint(r),
             "AWS::Route53Resolver::ResolverRuleAssociation" => self.resolver_rule_association(r),
             "AWS::EC2::VPCDHCPOptionsAssociation" => self.dhcp_options_association(r),
+            "AWS::EC2::TransitGatewayRoute" => self.transit_gateway_route(r),
             _ => Ok(()),
         }
     }
 
     fn is_modelled(&self, r: &Resource<'_>) -> bool {
-        const ATTACHMENTS: [&str; 12] = [
+        const ATTACHMENTS: [&str; 13] = [
+            "AWS::EC2::TransitGatewayRoute",
             "AWS::EC2::VPCCidrBlock",
             "AWS::EC2::VPCGatewayAttachment",
             "AWS::EC2::Route",

@@ -5,7 +5,7 @@
 
 use super::Plan;
 use super::attributes::k;
-use crate::import::inventory::{Inventory, PeeringDef, TgwAttachmentDef, VpnDef};
+use crate::import::inventory::{Inventory, PeeringDef, TgwAttachmentDef, TgwRouteDef, VpnDef};
 
 impl Plan<'_> {
     pub(super) fn connections(&self, inventory: &mut Inventory) {
@@ -28,6 +28,8 @@ impl Plan<'_> {
                         transit_gateway: tgw,
                         origin: attachment.address.clone(),
                         vpc,
+                        id: Some(self.id_of(attachment)),
+                        subnets: self.ids(attachment, &[k("subnet_ids")]),
                     }),
                 None => inventory.note_vpc(
                     vpc.as_deref(),
@@ -36,6 +38,27 @@ impl Plan<'_> {
                         attachment.address
                     ),
                 ),
+            }
+        }
+        // Static routes of a transit gateway route table, by the attachment they lead to
+        // (Terraform AWS provider, `aws_ec2_transit_gateway_route`); a blackhole route drops
+        // traffic, which the scenario format has no target for.
+        for route in self.of_kind("aws_ec2_transit_gateway_route") {
+            let destination = self.known_text(route, &[k("destination_cidr_block")]);
+            let attachment = self.id(route, &[k("transit_gateway_attachment_id")]);
+            let blackhole = self.boolean(route, &[k("blackhole")]) == Some(true);
+            match (destination, attachment) {
+                (Some(destination), Some(attachment)) if !blackhole => {
+                    inventory.transit_gateway_routes.push(TgwRouteDef {
+                        origin: route.address.clone(),
+                        destination: destination.to_owned(),
+                        attachment,
+                    });
+                }
+                _ => inventory.unsupported.push(format!(
+                    "{}: a transit gateway route without a known destination and attachment (or a blackhole route)",
+                    route.address
+                )),
             }
         }
         for vpn in self.of_kind("aws_vpn_connection") {

@@ -4,6 +4,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use eksflow::scenario::EndpointAccess;
 
+/// `--version`: the package version and the commit (build.rs), or the version alone where
+/// the build script did not run (the fuzz crate includes this file).
+const VERSION: &str = match option_env!("EKSFLOW_VERSION") {
+    Some(version) => version,
+    None => env!("CARGO_PKG_VERSION"),
+};
+
 /// From here, which address does my EKS cluster's API endpoint resolve to, and does my
 /// traffic actually get there?
 ///
@@ -16,7 +23,7 @@ use eksflow::scenario::EndpointAccess;
 /// Exit codes: 0 all good; 1 an expectation failed or an error finding; 2 usage error or
 /// invalid input.
 #[derive(Debug, Parser)]
-#[command(name = "eksflow", version = env!("EKSFLOW_VERSION"), about, long_about)]
+#[command(name = "eksflow", version = VERSION, about, long_about)]
 pub struct Args {
     #[command(subcommand)]
     pub command: Command,

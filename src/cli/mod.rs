@@ -206,7 +206,10 @@ fn check(
         // Always an array (SPEC section 5): a script's shape never depends on how many
         // clusters an input held.
         Format::Json => {
-            let views = each.map(report::json::Owned);
+            let views = each.map(|checked| {
+                let fixes = eksflow::fix::fixes(&checked);
+                report::json::Fixed(checked, fixes)
+            });
             write_json(&report::json::Sequence::new(views));
         }
         Format::Table => {

@@ -102,6 +102,15 @@ impl Fixes {
     }
 }
 
+/// The line reports print under a blocked flow: `fix: SUMMARY — verified`, or
+/// `fix: none known` (the text is the scenario's, to be escaped where it is placed).
+pub fn line(fix: Option<&Fix>) -> String {
+    match fix {
+        Some(fix) => format!("fix: {} — verified", fix.summary),
+        None => "fix: none known".to_owned(),
+    }
+}
+
 /// Whether `flow`'s client must reach the API: `expect.reachable: true`, or a node group's
 /// implicit client with no `expect.reachable` of its own.
 pub fn must_reach(flow: &Flow<'_>) -> bool {

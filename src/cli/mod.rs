@@ -214,9 +214,13 @@ fn check(
         }
         Format::Table => {
             let style = style();
-            print_joined(each.map(|checked| report::table::check(&checked, style)));
+            print_joined(each.map(|checked| {
+                report::table::check_fixed(&checked, &eksflow::fix::fixes(&checked), style)
+            }));
         }
-        Format::Markdown => print_joined(each.map(|checked| report::markdown::check(&checked))),
+        Format::Markdown => print_joined(each.map(|checked| {
+            report::markdown::check_fixed(&checked, &eksflow::fix::fixes(&checked))
+        })),
     }
     policy::analysed(failed.get(), load_failed)
 }
@@ -348,11 +352,15 @@ fn trace(
     per_client(file, client, mode, clients, |checked, flow| {
         let analysis = &checked.analysis;
         let text = match format {
-            TraceFormat::Text => report::trace::text(analysis, flow),
-            TraceFormat::Json => format!(
-                "{}\n",
-                report::json::to_string(&report::json::flow_view(analysis.scenario, flow))
-            ),
+            TraceFormat::Text => {
+                let fixes = eksflow::fix::fixes(checked);
+                report::trace::text_fixed(analysis, flow, fixes.of(flow))
+            }
+            TraceFormat::Json => {
+                let fixes = eksflow::fix::fixes(checked);
+                let view = report::json::flow_view_fixed(analysis.scenario, flow, fixes.of(flow));
+                format!("{}\n", report::json::to_string(&view))
+            }
         };
         Ok((text, policy::trace(flow)))
     })

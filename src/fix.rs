@@ -220,7 +220,7 @@ impl<'c, 's> Search<'c, 's> {
         }
         let first = candidates(self.scenario, flow);
         // Level 1: single entries.
-        let mut progress: Vec<(Candidate, Scenario)> = Vec::new();
+        let mut progress: Vec<(Candidate, Box<Scenario>)> = Vec::new();
         for candidate in first.iter().take(MAX_CANDIDATES) {
             let set = vec![candidate.clone()];
             match self.try_set(index, &set) {
@@ -280,7 +280,7 @@ impl<'c, 's> Search<'c, 's> {
                 }
             }
             (false, blocked) if blocked != before.blocked && blocked.is_some() => {
-                Trial::Progress(patched)
+                Trial::Progress(Box::new(patched))
             }
             _ => Trial::Nothing,
         }
@@ -317,7 +317,7 @@ impl<'c, 's> Search<'c, 's> {
 enum Trial {
     Fixed,
     /// Still blocked, by something else: a second entry may finish the job.
-    Progress(Scenario),
+    Progress(Box<Scenario>),
     Nothing,
 }
 

@@ -111,6 +111,93 @@ pub fn line(fix: Option<&Fix>) -> String {
     }
 }
 
+/// One text replacement in the scenario file: at `line`/`column` (1-based, in characters),
+/// delete `delete` characters and insert `insert` (SARIF `replacements`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEdit {
+    pub line: usize,
+    pub column: usize,
+    pub delete: usize,
+    pub insert: String,
+}
+
+/// The fix as text edits of the scenario's own file `text`, when every edit maps to a
+/// written location: `None` for an imported scenario (its positions are another format's)
+/// or an edit of a list or flag the file does not write. A list written in flow style
+/// (`[a, b]`) gets the value right after its `[`; one in block style a `- value` line before
+/// its first item, at the same indentation; a flag written `false` becomes `true`.
+pub fn text_edits(scenario: &Scenario, fix: &Fix, text: &str) -> Option<Vec<TextEdit>> {
+    if scenario.source.origin.is_some() {
+        return None;
+    }
+    let spans = &scenario.source.spans;
+    let char_at = |line: usize, column: usize| {
+        text.lines()
+            .nth(line.checked_sub(1)?)?
+            .chars()
+            .nth(column.checked_sub(1)?)
+    };
+    fix.edits
+        .iter()
+        .map(|edit| {
+            if !spans.has(&edit.path) {
+                return None;
+            }
+            let at = spans.value(&edit.path)?;
+            let value = yaml_flow(&edit.value);
+            if edit.op == "replace" {
+                let written = text.lines().nth(at.line.checked_sub(1)?)?;
+                let rest: String = written.chars().skip(at.column.checked_sub(1)?).collect();
+                return (edit.value == Value::Bool(true) && rest.starts_with("false")).then(|| {
+                    TextEdit {
+                        line: at.line,
+                        column: at.column,
+                        delete: "false".len(),
+                        insert: value,
+                    }
+                });
+            }
+            match char_at(at.line, at.column)? {
+                '[' => {
+                    let empty = !spans.has(&format!("{}[0]", edit.path));
+                    Some(TextEdit {
+                        line: at.line,
+                        column: at.column + 1,
+                        delete: 0,
+                        insert: if empty { value } else { format!("{value}, ") },
+                    })
+                }
+                '-' => Some(TextEdit {
+                    line: at.line,
+                    column: at.column,
+                    delete: 0,
+                    insert: format!("- {value}\n{}", " ".repeat(at.column.saturating_sub(1))),
+                }),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// A JSON value as YAML flow text: `203.0.113.5/32`, `{ protocol: tcp, ports: 443 }`.
+fn yaml_flow(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Object(map) => format!(
+            "{{ {} }}",
+            map.iter()
+                .map(|(key, value)| format!("{key}: {}", yaml_flow(value)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(yaml_flow).collect::<Vec<_>>().join(", ")
+        ),
+        other => other.to_string(),
+    }
+}
+
 /// Whether `flow`'s client must reach the API: `expect.reachable: true`, or a node group's
 /// implicit client with no `expect.reachable` of its own.
 pub fn must_reach(flow: &Flow<'_>) -> bool {

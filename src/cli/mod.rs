@@ -258,13 +258,14 @@ fn compare(file: &str, format: Format, clients: Option<&ExtraClients>) -> Outcom
 fn modes_json<'s>(
     scenario: &'s Scenario,
     failed: &'s std::cell::Cell<bool>,
-) -> impl Iterator<Item = report::json::Owned<'s>> + 's {
+) -> impl Iterator<Item = report::json::Fixed<'s>> + 's {
     EndpointAccess::ALL.into_iter().map(move |mode| {
         let checked = checked::check(scenario, Some(mode));
         if policy::fails_compare(&checked) {
             failed.set(true);
         }
-        report::json::Owned(checked)
+        let fixes = eksflow::fix::fixes(&checked);
+        report::json::Fixed(checked, fixes)
     })
 }
 

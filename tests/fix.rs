@@ -1,7 +1,12 @@
 //! `fix` (issue 14): for a blocked must-reach flow, the smallest verified set of catalogue
 //! edits; `null` when none is known; no field on other flows.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use eksflow::checked;
 use eksflow::fix::{self, Edit, Fix};
@@ -203,4 +208,103 @@ fn an_internet_client_of_a_private_endpoint_has_no_known_fix() {
 #[test]
 fn a_client_expected_unreachable_gets_no_fix_field() {
     assert_eq!(fix_of(OFFICE, "laptop"), None);
+}
+
+/// Applies text edits (1-based line and character column) to `text`, last first.
+fn apply_text(text: &str, edits: &[fix::TextEdit]) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut edits = edits.to_vec();
+    edits.sort_by_key(|edit| std::cmp::Reverse((edit.line, edit.column)));
+    for edit in edits {
+        let line = &mut lines[edit.line - 1];
+        let chars: Vec<char> = line.chars().collect();
+        let before: String = chars[..edit.column - 1].iter().collect();
+        let after: String = chars[edit.column - 1 + edit.delete..].iter().collect();
+        *line = format!("{before}{}{after}", edit.insert);
+    }
+    lines.join("\n") + "\n"
+}
+
+/// The fix's text edits applied to the file, and the client's flow analysed again.
+fn reachable_after_text_edits(text: &str, client: &str) -> bool {
+    let scenario = eksflow::scenario::load_one("test.yaml", text).unwrap();
+    let checked = checked::check(&scenario, None);
+    let fixes = fix::fixes(&checked);
+    let flow = checked
+        .flows
+        .iter()
+        .find(|f| f.client.name == client)
+        .unwrap();
+    let fix = fixes.of(flow).flatten().expect("a fix");
+    let edits = fix::text_edits(&scenario, fix, text).expect("the edits map to the file");
+    let patched = apply_text(text, &edits);
+    let scenario = eksflow::scenario::load_one("patched.yaml", &patched)
+        .unwrap_or_else(|e| panic!("the patched file loads: {e:?}\n{patched}"));
+    let checked = checked::check(&scenario, None);
+    checked
+        .flows
+        .iter()
+        .find(|f| f.client.name == client)
+        .unwrap()
+        .reachable()
+}
+
+#[test]
+fn text_edits_into_a_flow_list_make_the_file_reachable() {
+    assert!(reachable_after_text_edits(ALLOWLIST, "node-a"));
+}
+
+#[test]
+fn text_edits_into_a_block_list_make_the_file_reachable() {
+    let text = edited(
+        OFFICE,
+        &[("- { destination: 192.168.0.0/16, target: vpn-office }", "")],
+    );
+    assert!(reachable_after_text_edits(&text, "admin"));
+}
+
+#[test]
+fn text_edits_turn_a_written_flag_on() {
+    let text = edited(
+        OFFICE,
+        &[
+            (
+                "endpointAccess: private",
+                "endpointAccess: public-and-private",
+            ),
+            ("enableDnsHostnames: true", "enableDnsHostnames: false"),
+        ],
+    );
+    assert!(reachable_after_text_edits(&text, "admin"));
+}
+
+#[test]
+fn sarif_carries_the_fix_on_the_failed_expectation() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_eksflow"))
+        .args([
+            "lint",
+            "--format",
+            "sarif",
+            "scenarios/allowlist-forgets-nat.yaml",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let fixed: Vec<_> = results
+        .iter()
+        .filter(|r| r.get("fixes").is_some())
+        .collect();
+    assert_eq!(fixed.len(), 2, "node-a and node-b");
+    assert_eq!(fixed[0]["ruleId"], "EKS013");
+    let fix = &fixed[0]["fixes"][0];
+    assert_eq!(
+        fix["description"]["text"],
+        "add 198.51.100.55/32 to cluster.publicAccessCidrs (verified)"
+    );
+    let replacement = &fix["artifactChanges"][0]["replacements"][0];
+    assert_eq!(replacement["insertedContent"]["text"], "198.51.100.55/32, ");
+    assert_eq!(replacement["deletedRegion"]["startLine"], 21);
+    assert_eq!(replacement["deletedRegion"]["startColumn"], 23);
 }

@@ -411,6 +411,7 @@ fn lint(
             deny_warnings,
         },
         LintFormat::Markdown => lint::Keep::Markdown,
+        LintFormat::Sarif => lint::Keep::Sarif,
         _ => lint::Keep::Messages,
     };
     let linted = lint::run(&walk.inputs, clients, &selection, &keep);

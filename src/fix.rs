@@ -51,9 +51,9 @@ pub const MAX_CANDIDATES: usize = 8;
 /// Catalogue entries in one fix (a NACL rule pair is one entry).
 pub const MAX_DEPTH: usize = 2;
 /// Patched one-flow analyses per scenario.
-pub const MAX_TRIALS: usize = 256;
+pub const MAX_TRIALS: usize = 64;
 /// Full re-analyses (every flow, every rule) per scenario.
-pub const MAX_VERIFICATIONS: usize = 32;
+pub const MAX_VERIFICATIONS: usize = 8;
 
 /// A verified fix for one flow.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -308,3 +308,38 @@ fn sarif_carries_the_fix_on_the_failed_expectation() {
     assert_eq!(replacement["deletedRegion"]["startLine"], 21);
     assert_eq!(replacement["deletedRegion"]["startColumn"], 23);
 }
+
+#[test]
+fn the_search_stops_at_its_bound_and_prints_null_past_it() {
+    // Twenty office clients, each needing its own /32 ingress rule: one full re-analysis
+    // each, so only the first `MAX_VERIFICATIONS` get a fix.
+    let mut text = edited(
+        OFFICE,
+        &[(
+            "- { protocol: tcp, ports: 443, cidr: 192.168.0.0/16, description: office }",
+            "",
+        )],
+    );
+    for n in 0..20 {
+        text.push_str(&format!(
+            "  - {{ name: ops-{n}, from: office, ip: 192.168.30.{}, expect: {{ reachable: true }} }}\n",
+            n + 1
+        ));
+    }
+    let scenario = eksflow::scenario::load_one("test.yaml", &text).unwrap();
+    let checked = checked::check(&scenario, None);
+    let fixes = fix::fixes(&checked);
+    let entries: Vec<_> = checked
+        .flows
+        .iter()
+        .filter(|flow| flow.client.name.starts_with("ops-"))
+        .map(|flow| fixes.of(flow).expect("a fix field"))
+        .collect();
+    let found = entries.iter().filter(|fix| fix.is_some()).count();
+    // admin is searched first and uses one of the re-analyses.
+    assert_eq!(found, fix::MAX_VERIFICATIONS - 1);
+    assert!(
+        entries.iter().skip(found).all(Option::is_none),
+        "null past the bound"
+    );
+}

@@ -15,6 +15,7 @@ pub mod checked;
 pub mod diff;
 pub mod dns;
 pub mod escape;
+pub mod fix;
 pub mod import;
 pub mod lint;
 pub mod path;

@@ -200,6 +200,17 @@ pub enum Keep {
     },
     /// The file's Markdown section (findings and flow tables).
     Markdown,
+    /// Messages, and the verified fixes of blocked must-reach flows as text edits (`sarif`).
+    Sarif,
+}
+
+/// A verified fix ([`crate::fix`]) of the flow an EKS013 message (at `path`, the client's
+/// `expect`) is about, as edits of the scenario file's text.
+#[derive(Debug, Clone)]
+pub struct FileFix {
+    pub path: String,
+    pub summary: String,
+    pub edits: Vec<crate::fix::TextEdit>,
 }
 
 /// One linted file once its scenarios are gone: what the report needs of it.
@@ -211,6 +222,8 @@ pub struct FileResult {
     counts: Counts,
     pub junit: Option<crate::report::lint::junit::Suite>,
     pub markdown: Option<String>,
+    /// With [`Keep::Sarif`]: fixes that map to locations in the file.
+    pub fixes: Vec<FileFix>,
 }
 
 impl FileResult {
@@ -385,7 +398,41 @@ fn lint_loaded(loaded: &Loaded, selection: &Selection, keep: &Keep) -> FileResul
         },
         markdown: matches!(keep, Keep::Markdown)
             .then(|| crate::report::lint::markdown::file(&report)),
+        fixes: match keep {
+            Keep::Sarif => file_fixes(&loaded.file, &report),
+            _ => Vec::new(),
+        },
     }
+}
+
+/// The fixes of a file's blocked must-reach flows that map to locations in it (SARIF
+/// `fixes`): the file is read again only when a fix was found.
+fn file_fixes(file: &str, report: &FileReport<'_>) -> Vec<FileFix> {
+    let mut text: Option<Option<String>> = None;
+    let mut out = Vec::new();
+    for checked in &report.scenarios {
+        let fixes = crate::fix::fixes(checked);
+        if fixes.found() == 0 {
+            continue;
+        }
+        for flow in &checked.flows {
+            let Some(Some(fix)) = fixes.of(flow) else {
+                continue;
+            };
+            let source = text.get_or_insert_with(|| std::fs::read_to_string(file).ok());
+            let Some(source) = source.as_deref() else {
+                return out;
+            };
+            if let Some(edits) = crate::fix::text_edits(checked.scenario, fix, source) {
+                out.push(FileFix {
+                    path: format!("{}.expect", flow.client.path),
+                    summary: fix.summary.clone(),
+                    edits,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// What one input came to.

@@ -206,14 +206,21 @@ fn check(
         // Always an array (SPEC section 5): a script's shape never depends on how many
         // clusters an input held.
         Format::Json => {
-            let views = each.map(report::json::Owned);
+            let views = each.map(|checked| {
+                let fixes = eksflow::fix::fixes(&checked);
+                report::json::Fixed(checked, fixes)
+            });
             write_json(&report::json::Sequence::new(views));
         }
         Format::Table => {
             let style = style();
-            print_joined(each.map(|checked| report::table::check(&checked, style)));
+            print_joined(each.map(|checked| {
+                report::table::check_fixed(&checked, &eksflow::fix::fixes(&checked), style)
+            }));
         }
-        Format::Markdown => print_joined(each.map(|checked| report::markdown::check(&checked))),
+        Format::Markdown => print_joined(each.map(|checked| {
+            report::markdown::check_fixed(&checked, &eksflow::fix::fixes(&checked))
+        })),
     }
     policy::analysed(failed.get(), load_failed)
 }
@@ -251,13 +258,14 @@ fn compare(file: &str, format: Format, clients: Option<&ExtraClients>) -> Outcom
 fn modes_json<'s>(
     scenario: &'s Scenario,
     failed: &'s std::cell::Cell<bool>,
-) -> impl Iterator<Item = report::json::Owned<'s>> + 's {
+) -> impl Iterator<Item = report::json::Fixed<'s>> + 's {
     EndpointAccess::ALL.into_iter().map(move |mode| {
         let checked = checked::check(scenario, Some(mode));
         if policy::fails_compare(&checked) {
             failed.set(true);
         }
-        report::json::Owned(checked)
+        let fixes = eksflow::fix::fixes(&checked);
+        report::json::Fixed(checked, fixes)
     })
 }
 
@@ -345,11 +353,15 @@ fn trace(
     per_client(file, client, mode, clients, |checked, flow| {
         let analysis = &checked.analysis;
         let text = match format {
-            TraceFormat::Text => report::trace::text(analysis, flow),
-            TraceFormat::Json => format!(
-                "{}\n",
-                report::json::to_string(&report::json::flow_view(analysis.scenario, flow))
-            ),
+            TraceFormat::Text => {
+                let fixes = eksflow::fix::fixes(checked);
+                report::trace::text_fixed(analysis, flow, fixes.of(flow))
+            }
+            TraceFormat::Json => {
+                let fixes = eksflow::fix::fixes(checked);
+                let view = report::json::flow_view_fixed(analysis.scenario, flow, fixes.of(flow));
+                format!("{}\n", report::json::to_string(&view))
+            }
         };
         Ok((text, policy::trace(flow)))
     })
@@ -399,6 +411,7 @@ fn lint(
             deny_warnings,
         },
         LintFormat::Markdown => lint::Keep::Markdown,
+        LintFormat::Sarif => lint::Keep::Sarif,
         _ => lint::Keep::Messages,
     };
     let linted = lint::run(&walk.inputs, clients, &selection, &keep);

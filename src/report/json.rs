@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::analysis::{Analysis, Flow};
 use crate::checked::Checked;
+use crate::fix::{Fix, Fixes};
 use crate::path::{Hop, Target};
 use crate::rules::Finding;
 use crate::scenario::{Client, Scenario};
@@ -30,6 +31,7 @@ pub struct ScenarioJson<'a> {
 struct Streamed<'a> {
     scenario: &'a Scenario,
     flows: &'a [Flow<'a>],
+    fixes: Option<&'a Fixes>,
 }
 
 impl Serialize for Streamed<'_> {
@@ -37,7 +39,8 @@ impl Serialize for Streamed<'_> {
         use serde::ser::SerializeSeq;
         let mut seq = serializer.serialize_seq(Some(self.flows.len()))?;
         for flow in self.flows {
-            seq.serialize_element(&flow_view(self.scenario, flow))?;
+            let fix = self.fixes.and_then(|fixes| fixes.of(flow));
+            seq.serialize_element(&flow_view_fixed(self.scenario, flow, fix))?;
         }
         seq.end()
     }
@@ -57,6 +60,10 @@ pub struct FlowJson<'a> {
     blocked_by: Option<&'a str>,
     targets: Vec<TargetJson<'a>>,
     expectation: Option<ExpectationJson>,
+    /// On a blocked flow whose client must reach the API (SPEC 5): the verified fix, or
+    /// null when none is known; absent on every other flow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<Option<&'a Fix>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -140,6 +147,11 @@ impl Serialize for Hop {
 
 /// The JSON object for one analysed scenario.
 pub fn scenario<'a>(checked: &'a Checked<'a>) -> ScenarioJson<'a> {
+    scenario_fixed(checked, None)
+}
+
+/// [`scenario`] with the fixes searched for its blocked must-reach flows.
+pub fn scenario_fixed<'a>(checked: &'a Checked<'a>, fixes: Option<&'a Fixes>) -> ScenarioJson<'a> {
     let analysis = &checked.analysis;
     let scenario = analysis.scenario;
     ScenarioJson {
@@ -154,6 +166,7 @@ pub fn scenario<'a>(checked: &'a Checked<'a>) -> ScenarioJson<'a> {
         flows: Streamed {
             scenario,
             flows: &analysis.flows,
+            fixes,
         },
         findings: checked.findings.iter().map(finding).collect(),
     }
@@ -166,6 +179,15 @@ pub fn endpoint_name(analysis: &Analysis<'_>) -> String {
 }
 
 pub fn flow_view<'a>(scenario: &'a Scenario, flow: &'a Flow<'a>) -> FlowJson<'a> {
+    flow_view_fixed(scenario, flow, None)
+}
+
+/// [`flow_view`] with the flow's entry in [`Fixes::of`] (`None`: no `fix` field).
+pub fn flow_view_fixed<'a>(
+    scenario: &'a Scenario,
+    flow: &'a Flow<'a>,
+    fix: Option<Option<&'a Fix>>,
+) -> FlowJson<'a> {
     FlowJson {
         client: &flow.client.name,
         source: flow.source.to_string(),
@@ -222,6 +244,7 @@ pub fn flow_view<'a>(scenario: &'a Scenario, flow: &'a Flow<'a>) -> FlowJson<'a>
             family: expectation.family.map(|family| family.as_str()),
             met: expectation.met,
         }),
+        fix,
     }
 }
 
@@ -271,6 +294,16 @@ pub struct Owned<'s>(pub Checked<'s>);
 impl Serialize for Owned<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         scenario(&self.0).serialize(serializer)
+    }
+}
+
+/// [`Owned`] with the fixes of its blocked must-reach flows (`check --format json`).
+#[derive(Debug)]
+pub struct Fixed<'s>(pub Checked<'s>, pub Fixes);
+
+impl Serialize for Fixed<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        scenario_fixed(&self.0, Some(&self.1)).serialize(serializer)
     }
 }
 

@@ -34,6 +34,11 @@ fn header(out: &mut String, names: &[&str]) {
 }
 
 pub fn check(checked: &Checked<'_>) -> String {
+    check_fixed(checked, &crate::fix::Fixes::none())
+}
+
+/// [`check`] with each blocked must-reach flow's fix under it.
+pub fn check_fixed(checked: &Checked<'_>, fixes: &crate::fix::Fixes) -> String {
     let analysis = &checked.analysis;
     let scenario = analysis.scenario;
     let mut out = String::new();
@@ -96,6 +101,9 @@ pub fn check(checked: &Checked<'_>) -> String {
                 blocked.reason,
                 escape::text(&blocked.blocked_by)
             );
+            if let Some(fix) = fixes.of(flow) {
+                let _ = writeln!(out, "  - {}", escape::text(&crate::fix::line(fix)));
+            }
         }
         write_paths(&mut out, analysis, "");
     }

@@ -30,6 +30,11 @@ fn expectation_cell(flow: &Flow) -> Cell {
 
 /// `check`'s report for one scenario: heading, flow table, blocked flows, findings, summary.
 pub fn check(checked: &Checked<'_>, style: Style) -> String {
+    check_fixed(checked, &crate::fix::Fixes::none(), style)
+}
+
+/// [`check`] with each blocked must-reach flow's fix under it.
+pub fn check_fixed(checked: &Checked<'_>, fixes: &crate::fix::Fixes, style: Style) -> String {
     let analysis = &checked.analysis;
     let scenario = analysis.scenario;
     let mut out = String::new();
@@ -91,6 +96,10 @@ pub fn check(checked: &Checked<'_>, style: Style) -> String {
                     flow.client.name, blocked.reason, blocked.blocked_by
                 );
                 prose(&mut out, &line, style, 4);
+                if let Some(fix) = fixes.of(flow) {
+                    let line = format!("    {}", crate::fix::line(fix));
+                    prose(&mut out, &line, style, 6);
+                }
             }
         }
     }

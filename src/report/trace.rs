@@ -7,6 +7,15 @@ use crate::escape;
 use crate::scenario::ClientLocation;
 
 pub fn text(analysis: &Analysis<'_>, flow: &Flow<'_>) -> String {
+    text_fixed(analysis, flow, None)
+}
+
+/// [`text`] with the flow's entry in [`crate::fix::Fixes::of`] after the verdict.
+pub fn text_fixed(
+    analysis: &Analysis<'_>,
+    flow: &Flow<'_>,
+    fix: Option<Option<&crate::fix::Fix>>,
+) -> String {
     let scenario = analysis.scenario;
     let mut out = String::new();
     let place = match flow.client.location {
@@ -124,6 +133,9 @@ pub fn text(analysis: &Analysis<'_>, flow: &Flow<'_>) -> String {
         super::cells::verdict(flow)
     };
     let _ = writeln!(out, "\nverdict: {verdict}");
+    if let Some(fix) = fix {
+        let _ = writeln!(out, "{}", escape::text(&crate::fix::line(fix)));
+    }
     if let Some(expectation) = flow.expectation {
         let _ = writeln!(
             out,

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::lint::FileResult;
+use crate::lint::{FileFix, FileResult};
 use crate::rules::{Code, Severity};
 
 fn level(severity: Severity) -> &'static str {
@@ -18,6 +18,32 @@ fn level(severity: Severity) -> &'static str {
 fn uri(file: &str) -> String {
     let file = file.replace('\\', "/");
     file.strip_prefix("./").map(str::to_owned).unwrap_or(file)
+}
+
+/// A verified fix as a SARIF `fix`: its summary and one insertion or replacement per edit.
+fn sarif_fix(file: &str, fix: &FileFix) -> Value {
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|edit| {
+            json!({
+                "deletedRegion": {
+                    "startLine": edit.line,
+                    "startColumn": edit.column,
+                    "endLine": edit.line,
+                    "endColumn": edit.column + edit.delete,
+                },
+                "insertedContent": { "text": edit.insert },
+            })
+        })
+        .collect();
+    json!({
+        "description": { "text": format!("{} (verified)", fix.summary) },
+        "artifactChanges": [{
+            "artifactLocation": { "uri": uri(file) },
+            "replacements": replacements,
+        }],
+    })
 }
 
 pub fn render(reports: &[FileResult], codes: &[Code]) -> String {
@@ -43,8 +69,8 @@ pub fn render(reports: &[FileResult], codes: &[Code]) -> String {
         .collect();
     let results: Vec<Value> = reports
         .iter()
-        .flat_map(FileResult::messages)
-        .map(|message| {
+        .flat_map(|report| report.messages().into_iter().map(move |m| (report, m)))
+        .map(|(report, message)| {
             let rule_index = rules
                 .iter()
                 .position(|code| *code == message.code)
@@ -67,13 +93,23 @@ pub fn render(reports: &[FileResult], codes: &[Code]) -> String {
             } else {
                 format!("{}: {}", message.path, message.message)
             };
-            json!({
+            let mut result = json!({
                 "ruleId": message.code.as_str(),
                 "ruleIndex": rule_index,
                 "level": level(message.severity),
                 "message": { "text": text },
                 "locations": [{ "physicalLocation": physical }],
-            })
+            });
+            let fixes: Vec<Value> = report
+                .fixes
+                .iter()
+                .filter(|fix| message.code == Code::Eks013 && fix.path == message.path)
+                .map(|fix| sarif_fix(message.file, fix))
+                .collect();
+            if let (false, Value::Object(object)) = (fixes.is_empty(), &mut result) {
+                object.insert("fixes".into(), Value::Array(fixes));
+            }
+            result
         })
         .collect();
     let sarif = json!({

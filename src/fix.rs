@@ -1,0 +1,1061 @@
+//! Fixes for blocked flows (issue 14): the smallest set of edits from a fixed catalogue that
+//! makes a must-reach client's flow reachable, proved by analysing the patched scenario again.
+//!
+//! A consumer of analyses, like [`crate::diff`]: it derives candidate edits from what the
+//! analysis says stopped the flow (its reason, and the steps its packet took), applies them to
+//! a clone of the validated [`Scenario`], and asks [`crate::checked::check`] again. It never
+//! re-implements a model rule, so a fix it prints is one the model itself accepts.
+//!
+//! The catalogue:
+//! - an allowlist entry: the exact translated source the public endpoint saw, as /32 or /128;
+//! - a security group ingress rule on an ENI security group, from the client's own security
+//!   group (when it sits in the cluster VPC) or its address; an egress rule on the client's
+//!   group towards the address it was refused;
+//! - a NACL rule pair (the request's port and the reply's ephemeral ports) on the ENI
+//!   subnet's or the client subnet's NACL, numbered just under the lowest rule;
+//! - a route towards the cluster over a connection that attaches both ends, or a return
+//!   route in the ENI subnet's route table to the client's CIDR over the connection the path
+//!   came in by;
+//! - a conditional forwarder on the client's DNS server, or a Resolver forward rule in the
+//!   client's VPC, for the endpoint name to the cluster VPC's inbound endpoint;
+//! - `enableDnsSupport` / `enableDnsHostnames` turned on.
+//!
+//! **The bound.** Per flow at most [`MAX_CANDIDATES`] candidates at each of at most
+//! [`MAX_DEPTH`] levels (a second edit is derived from what stops the flow once the first is
+//! applied); per scenario at most [`MAX_TRIALS`] patched one-flow analyses and
+//! [`MAX_VERIFICATIONS`] full re-analyses. A fix is searched for only for blocked must-reach
+//! flows, and a verified edit set is reused for every other flow it makes reachable. Past the
+//! bound a flow's fix is `null` ("no fix known"), never a guess.
+
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
+
+use ipnetwork::IpNetwork;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::analysis::{self, Flow};
+use crate::checked::{self, Checked};
+use crate::dns::Resolver;
+use crate::path::{Step, Target, Tracer};
+use crate::reason::{Blocked, Reason};
+use crate::rules::Severity;
+use crate::scenario::{
+    AclIx, AclRule, Attachment, ClientLocation, ConnIx, DhcpDnsServer, DnsServerIx, EndpointAccess,
+    EndpointRef, ForwardRule, ForwardTarget, Forwarder, NetworkIx, NetworkRoute, PortRange,
+    Protocol, Route, RouteTableIx, RouteTarget, Scenario, SgIx, SgPeer, SgRule, SubnetIx, VpcIx,
+};
+
+/// Candidates tried at each level of one flow's search.
+pub const MAX_CANDIDATES: usize = 8;
+/// Catalogue entries in one fix (a NACL rule pair is one entry).
+pub const MAX_DEPTH: usize = 2;
+/// Patched one-flow analyses per scenario.
+pub const MAX_TRIALS: usize = 64;
+/// Full re-analyses (every flow, every rule) per scenario.
+pub const MAX_VERIFICATIONS: usize = 8;
+
+/// A verified fix for one flow.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fix {
+    /// The edits in words: `add 198.51.100.80/32 to cluster.publicAccessCidrs`.
+    pub summary: String,
+    pub edits: Vec<Edit>,
+    /// Always true: the patched scenario was analysed again (an unverified guess is never
+    /// made into a `Fix`).
+    pub verified: bool,
+}
+
+/// One edit of the scenario file, JSON Patch-like: `add` appends `value` to the list at
+/// `path`; `replace` sets the field at `path`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Edit {
+    /// The field path in the scenario (`cluster.publicAccessCidrs`,
+    /// `vpcs[0].securityGroups[0].ingress`).
+    pub path: String,
+    pub op: &'static str,
+    pub value: Value,
+}
+
+/// The fixes of one checked scenario, by client: an entry only for blocked must-reach flows
+/// (`None` inside: no fix known).
+#[derive(Debug, Clone, Default)]
+pub struct Fixes {
+    by_client: HashMap<String, Option<Fix>>,
+}
+
+impl Fixes {
+    /// No fixes at all (renderers called without a search).
+    pub fn none() -> Self {
+        Fixes::default()
+    }
+
+    /// `None` when the flow gets no `fix` field (reachable, or its client need not reach
+    /// the API); `Some(None)` when no fix is known; else the fix.
+    pub fn of(&self, flow: &Flow<'_>) -> Option<Option<&Fix>> {
+        self.by_client.get(&flow.client.path).map(Option::as_ref)
+    }
+
+    /// How many flows have a verified fix.
+    pub fn found(&self) -> usize {
+        self.by_client.values().filter(|fix| fix.is_some()).count()
+    }
+}
+
+/// The line reports print under a blocked flow: `fix: SUMMARY — verified`, or
+/// `fix: none known` (the text is the scenario's, to be escaped where it is placed).
+pub fn line(fix: Option<&Fix>) -> String {
+    match fix {
+        Some(fix) => format!("fix: {} — verified", fix.summary),
+        None => "fix: none known".to_owned(),
+    }
+}
+
+/// One text replacement in the scenario file: at `line`/`column` (1-based, in characters),
+/// delete `delete` characters and insert `insert` (SARIF `replacements`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEdit {
+    pub line: usize,
+    pub column: usize,
+    pub delete: usize,
+    pub insert: String,
+}
+
+/// The fix as text edits of the scenario's own file `text`, when every edit maps to a
+/// written location: `None` for an imported scenario (its positions are another format's)
+/// or an edit of a list or flag the file does not write. A list written in flow style
+/// (`[a, b]`) gets the value right after its `[`; one in block style a `- value` line before
+/// its first item, at the same indentation; a flag written `false` becomes `true`.
+pub fn text_edits(scenario: &Scenario, fix: &Fix, text: &str) -> Option<Vec<TextEdit>> {
+    if scenario.source.origin.is_some() {
+        return None;
+    }
+    let spans = &scenario.source.spans;
+    let char_at = |line: usize, column: usize| {
+        text.lines()
+            .nth(line.checked_sub(1)?)?
+            .chars()
+            .nth(column.checked_sub(1)?)
+    };
+    fix.edits
+        .iter()
+        .map(|edit| {
+            if !spans.has(&edit.path) {
+                return None;
+            }
+            let at = spans.value(&edit.path)?;
+            let value = yaml_flow(&edit.value);
+            if edit.op == "replace" {
+                let written = text.lines().nth(at.line.checked_sub(1)?)?;
+                let rest: String = written.chars().skip(at.column.checked_sub(1)?).collect();
+                return (edit.value == Value::Bool(true) && rest.starts_with("false")).then(|| {
+                    TextEdit {
+                        line: at.line,
+                        column: at.column,
+                        delete: "false".len(),
+                        insert: value,
+                    }
+                });
+            }
+            match char_at(at.line, at.column)? {
+                '[' => {
+                    let empty = !spans.has(&format!("{}[0]", edit.path));
+                    Some(TextEdit {
+                        line: at.line,
+                        column: at.column + 1,
+                        delete: 0,
+                        insert: if empty { value } else { format!("{value}, ") },
+                    })
+                }
+                '-' => Some(TextEdit {
+                    line: at.line,
+                    column: at.column,
+                    delete: 0,
+                    insert: format!("- {value}\n{}", " ".repeat(at.column.saturating_sub(1))),
+                }),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// A JSON value as YAML flow text: `203.0.113.5/32`, `{ protocol: tcp, ports: 443 }`.
+fn yaml_flow(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Object(map) => format!(
+            "{{ {} }}",
+            map.iter()
+                .map(|(key, value)| format!("{key}: {}", yaml_flow(value)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(yaml_flow).collect::<Vec<_>>().join(", ")
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// Whether `flow`'s client must reach the API: `expect.reachable: true`, or a node group's
+/// implicit client with no `expect.reachable` of its own.
+pub fn must_reach(flow: &Flow<'_>) -> bool {
+    match flow.client.expect.and_then(|expect| expect.reachable) {
+        Some(reachable) => reachable,
+        None => flow.client.node_group.is_some(),
+    }
+}
+
+/// Searches a fix for every blocked must-reach flow of `checked`.
+pub fn fixes(checked: &Checked<'_>) -> Fixes {
+    let mut search = Search::new(checked);
+    let mut by_client = HashMap::new();
+    for (index, flow) in checked.flows.iter().enumerate() {
+        if flow.blocked.is_none() || !must_reach(flow) {
+            continue;
+        }
+        by_client.insert(flow.client.path.clone(), search.flow(index));
+    }
+    Fixes { by_client }
+}
+
+/// One scenario-changing edit, as the model sees it.
+#[derive(Debug, Clone)]
+enum Change {
+    Allowlist(IpNetwork),
+    SgIngress(SgIx, SgPeer),
+    SgEgress(SgIx, IpNetwork),
+    Acl {
+        acl: AclIx,
+        inbound: bool,
+        number: u32,
+        ports: PortRange,
+        cidr: IpNetwork,
+    },
+    Route(RouteTableIx, IpNetwork, ConnIx),
+    NetworkRoute(NetworkIx, IpNetwork, ConnIx),
+    DnsSupport(VpcIx),
+    DnsHostnames(VpcIx),
+    Forwarder(DnsServerIx, Vec<std::net::Ipv4Addr>),
+    ForwardRule(VpcIx, Vec<std::net::Ipv4Addr>),
+}
+
+/// One catalogue entry: one or two changes (a NACL rule pair), with their words and edits.
+#[derive(Debug, Clone)]
+struct Candidate {
+    changes: Vec<Change>,
+    summary: String,
+    edits: Vec<Edit>,
+}
+
+impl Candidate {
+    fn key(&self) -> String {
+        self.edits
+            .iter()
+            .map(|edit| format!("{} {} {}", edit.path, edit.op, edit.value))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// What one full re-analysis of a patched scenario showed.
+#[derive(Debug, Clone)]
+struct Verified {
+    /// No flow or kubelet check worse, no new error finding.
+    harmless: bool,
+    /// The client paths whose flows are reachable in the patched scenario.
+    reachable: HashSet<String>,
+}
+
+struct Search<'c, 's> {
+    base: &'c Checked<'s>,
+    scenario: &'s Scenario,
+    mode: EndpointAccess,
+    trials: usize,
+    verifications: usize,
+    verified: HashMap<String, Verified>,
+    /// Harmless verified fixes in the order found, reused for later flows.
+    found: Vec<(String, Vec<Candidate>)>,
+}
+
+impl<'c, 's> Search<'c, 's> {
+    fn new(base: &'c Checked<'s>) -> Self {
+        Search {
+            base,
+            scenario: base.scenario,
+            mode: base.mode,
+            trials: 0,
+            verifications: 0,
+            verified: HashMap::new(),
+            found: Vec::new(),
+        }
+    }
+
+    fn flow(&mut self, index: usize) -> Option<Fix> {
+        let flow = self.base.flows.get(index)?;
+        let path = flow.client.path.clone();
+        // A fix already verified that makes this flow reachable too.
+        for (key, set) in &self.found {
+            if self
+                .verified
+                .get(key)
+                .is_some_and(|v| v.harmless && v.reachable.contains(&path))
+            {
+                return Some(fix_of(set));
+            }
+        }
+        let first = candidates(self.scenario, flow);
+        // Level 1: single entries.
+        let mut progress: Vec<(Candidate, Box<Scenario>)> = Vec::new();
+        for candidate in first.iter().take(MAX_CANDIDATES) {
+            let set = vec![candidate.clone()];
+            match self.try_set(index, &set) {
+                Trial::Fixed => return Some(fix_of(&set)),
+                Trial::Progress(patched) => progress.push((candidate.clone(), patched)),
+                Trial::Nothing => {}
+            }
+        }
+        if MAX_DEPTH < 2 {
+            return None;
+        }
+        // Level 2: a second entry derived from what stops the flow once the first is applied.
+        for (first, patched) in progress {
+            let analysis = analysis::analyse(&patched, Some(self.mode));
+            let Some(patched_flow) = analysis.flows.get(index) else {
+                continue;
+            };
+            let seconds = candidates(&patched, patched_flow);
+            for second in seconds.into_iter().take(MAX_CANDIDATES) {
+                let set = vec![first.clone(), second];
+                if let Trial::Fixed = self.try_set(index, &set) {
+                    return Some(fix_of(&set));
+                }
+            }
+        }
+        None
+    }
+
+    /// Applies `set`, traces the one flow, and when it is reachable, verifies the whole
+    /// scenario.
+    fn try_set(&mut self, index: usize, set: &[Candidate]) -> Trial {
+        if self.trials >= MAX_TRIALS {
+            return Trial::Nothing;
+        }
+        self.trials += 1;
+        let Some(before) = self.base.flows.get(index) else {
+            return Trial::Nothing;
+        };
+        let Some(patched) = patch(self.scenario, set) else {
+            return Trial::Nothing;
+        };
+        let Some(client) = patched.clients.get(index) else {
+            return Trial::Nothing;
+        };
+        let after = {
+            let resolver = Resolver::new(&patched, self.mode);
+            let tracer = Tracer::new(&patched, self.mode);
+            let flow = analysis::flow(&resolver, &tracer, client);
+            (flow.reachable(), flow.blocked.clone())
+        };
+        match after {
+            (true, _) => {
+                if self.verify(set, &patched) {
+                    Trial::Fixed
+                } else {
+                    Trial::Nothing
+                }
+            }
+            (false, blocked) if blocked != before.blocked && blocked.is_some() => {
+                Trial::Progress(Box::new(patched))
+            }
+            _ => Trial::Nothing,
+        }
+    }
+
+    fn verify(&mut self, set: &[Candidate], patched: &Scenario) -> bool {
+        let key = set_key(set);
+        if let Some(done) = self.verified.get(&key) {
+            return done.harmless;
+        }
+        if self.verifications >= MAX_VERIFICATIONS {
+            return false;
+        }
+        self.verifications += 1;
+        let after = checked::check(patched, Some(self.mode));
+        let verified = Verified {
+            harmless: no_worse(self.base, &after),
+            reachable: after
+                .flows
+                .iter()
+                .filter(|flow| flow.reachable())
+                .map(|flow| flow.client.path.clone())
+                .collect(),
+        };
+        let harmless = verified.harmless;
+        self.verified.insert(key.clone(), verified);
+        if harmless {
+            self.found.push((key, set.to_vec()));
+        }
+        harmless
+    }
+}
+
+enum Trial {
+    Fixed,
+    /// Still blocked, by something else: a second entry may finish the job.
+    Progress(Box<Scenario>),
+    Nothing,
+}
+
+fn set_key(set: &[Candidate]) -> String {
+    set.iter()
+        .map(Candidate::key)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn fix_of(set: &[Candidate]) -> Fix {
+    Fix {
+        summary: set
+            .iter()
+            .map(|candidate| candidate.summary.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
+        edits: set
+            .iter()
+            .flat_map(|candidate| candidate.edits.iter().cloned())
+            .collect(),
+        verified: true,
+    }
+}
+
+/// No flow went from reachable to blocked, no expectation from met to failed, no kubelet
+/// check from reachable to blocked, and no error finding appeared.
+fn no_worse(before: &Checked<'_>, after: &Checked<'_>) -> bool {
+    let flows_ok = before.flows.iter().zip(&after.flows).all(|(b, a)| {
+        let verdict = !b.reachable() || a.reachable();
+        let expectation =
+            !b.expectation.is_some_and(|e| e.met) || a.expectation.is_some_and(|e| e.met);
+        verdict && expectation
+    });
+    let kubelet_ok = before
+        .kubelet
+        .iter()
+        .zip(&after.kubelet)
+        .all(|(b, a)| !b.reachable() || a.reachable());
+    let errors = |checked: &Checked<'_>| -> HashSet<(String, String)> {
+        checked
+            .findings
+            .iter()
+            .filter(|finding| finding.severity == Severity::Error)
+            .map(|finding| (finding.code.as_str().to_owned(), finding.path.clone()))
+            .collect()
+    };
+    let old = errors(before);
+    let new_errors = errors(after).difference(&old).count();
+    flows_ok && kubelet_ok && new_errors == 0
+}
+
+/// A clone of `scenario` with `set` applied; `None` when an edit names nothing.
+fn patch(scenario: &Scenario, set: &[Candidate]) -> Option<Scenario> {
+    let mut patched = scenario.clone();
+    for change in set.iter().flat_map(|candidate| &candidate.changes) {
+        apply(&mut patched, change)?;
+    }
+    Some(patched)
+}
+
+fn apply(s: &mut Scenario, change: &Change) -> Option<()> {
+    match change {
+        Change::Allowlist(cidr) => {
+            s.cluster.public_access_cidrs.push(*cidr);
+            s.cluster.public_access_cidrs_default = false;
+        }
+        Change::SgIngress(sg, peer) => {
+            let group = s.security_groups.get_mut(sg.0)?;
+            let path = format!("{}.ingress[{}]", group.path, group.ingress.len());
+            group.ingress.push(SgRule {
+                protocol: Protocol::Tcp,
+                ports: PortRange::HTTPS,
+                peer: *peer,
+                path,
+            });
+        }
+        Change::SgEgress(sg, cidr) => {
+            let group = s.security_groups.get_mut(sg.0)?;
+            let egress = group.egress.get_or_insert_with(Vec::new);
+            let path = format!("{}.egress[{}]", group.path, egress.len());
+            egress.push(SgRule {
+                protocol: Protocol::Tcp,
+                ports: PortRange::HTTPS,
+                peer: SgPeer::Cidr(*cidr),
+                path,
+            });
+        }
+        Change::Acl {
+            acl,
+            inbound,
+            number,
+            ports,
+            cidr,
+        } => {
+            let acl = s.network_acls.get_mut(acl.0)?;
+            let (list, key) = if *inbound {
+                (&mut acl.inbound, "inbound")
+            } else {
+                (&mut acl.outbound, "outbound")
+            };
+            let path = format!("{}.{key}[{}]", acl.path, list.len());
+            list.push(AclRule {
+                number: *number,
+                protocol: Protocol::Tcp,
+                ports: *ports,
+                cidr: *cidr,
+                allow: true,
+                path,
+            });
+            list.sort_by_key(|rule| rule.number);
+        }
+        Change::Route(table, destination, conn) => {
+            let table = s.route_tables.get_mut(table.0)?;
+            let path = format!("{}.routes[{}]", table.path, table.routes.len());
+            table.routes.push(Route {
+                destination: *destination,
+                target: RouteTarget::Connection(*conn),
+                path,
+            });
+        }
+        Change::NetworkRoute(network, destination, conn) => {
+            let network = s.networks.get_mut(network.0)?;
+            let path = format!("{}.routes[{}]", network.path, network.routes.len());
+            network.routes.push(NetworkRoute {
+                destination: *destination,
+                target: *conn,
+                path,
+            });
+        }
+        Change::DnsSupport(vpc) => s.vpcs.get_mut(vpc.0)?.enable_dns_support = true,
+        Change::DnsHostnames(vpc) => s.vpcs.get_mut(vpc.0)?.enable_dns_hostnames = true,
+        Change::Forwarder(server, ips) => {
+            let domain = s.cluster.endpoint.clone();
+            let server = s.dns_servers.get_mut(server.0)?;
+            server.forwarders.push(Forwarder {
+                domain,
+                to: ips.iter().copied().map(ForwardTarget::Ip).collect(),
+            });
+        }
+        Change::ForwardRule(vpc, ips) => {
+            let domain = s.cluster.endpoint.clone();
+            let v = s.vpcs.get_mut(vpc.0)?;
+            let outbound = v.outbound_endpoints.first().map(|e| e.id.clone());
+            v.forward_rules.push(ForwardRule {
+                id: None,
+                domain,
+                target_ips: ips.clone(),
+                outbound_endpoint_written: outbound.clone(),
+                outbound_endpoint: outbound.map(|_| EndpointRef {
+                    vpc: *vpc,
+                    index: 0,
+                }),
+            });
+        }
+    }
+    Some(())
+}
+
+// ---- candidates ---------------------------------------------------------------------------
+
+fn host(address: IpAddr) -> IpNetwork {
+    match address {
+        IpAddr::V4(_) => IpNetwork::new(address, 32),
+        IpAddr::V6(_) => IpNetwork::new(address, 128),
+    }
+    .unwrap_or_else(|_| IpNetwork::from(address))
+}
+
+fn ports_value(ports: PortRange) -> Value {
+    if ports.from == ports.to {
+        json!(ports.from)
+    } else {
+        json!(ports.to_string())
+    }
+}
+
+/// The catalogue entries that address what stops `flow`, most specific first.
+fn candidates(scenario: &Scenario, flow: &Flow<'_>) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let Some(blocked) = &flow.blocked else {
+        return out;
+    };
+    let target = flow.targets.first();
+    match (blocked.reason, target) {
+        (Reason::PublicCidrDeny, Some(target)) => allowlist(scenario, target, &mut out),
+        (Reason::SgIngressDeny, Some(target)) => sg_ingress(scenario, flow, target, &mut out),
+        (Reason::SgEgressDeny, Some(target)) => sg_egress(scenario, flow, target, &mut out),
+        (Reason::NaclInboundDeny | Reason::NaclOutboundDeny, Some(target)) => {
+            nacl(scenario, flow, target, blocked, &mut out)
+        }
+        (Reason::NoReturnRoute, Some(target)) => return_route(scenario, flow, target, &mut out),
+        (Reason::NoRoute, Some(target)) => route(scenario, flow, target, &mut out),
+        _ => {}
+    }
+    dns(scenario, flow, &mut out);
+    out
+}
+
+fn allowlist(scenario: &Scenario, target: &Target<'_>, out: &mut Vec<Candidate>) {
+    let Some(source) = translated_source(target) else {
+        return;
+    };
+    let cidr = host(source);
+    if scenario.cluster.public_access_cidrs.contains(&cidr) {
+        return;
+    }
+    out.push(Candidate {
+        changes: vec![Change::Allowlist(cidr)],
+        summary: format!("add {cidr} to cluster.publicAccessCidrs"),
+        edits: vec![Edit {
+            path: "cluster.publicAccessCidrs".to_owned(),
+            op: "add",
+            value: json!(cidr.to_string()),
+        }],
+    });
+}
+
+/// The source address the public endpoint saw: the last translation on the path, else the
+/// client's own address.
+fn translated_source(target: &Target<'_>) -> Option<IpAddr> {
+    let mut source = Some(target.source);
+    for step in &target.steps {
+        match step {
+            Step::Nat { public_ip, .. } | Step::InternetGateway { public_ip, .. } => {
+                source = Some(*public_ip)
+            }
+            Step::NetworkEgress { egress, .. } | Step::ConnectionToInternet { egress, .. } => {
+                source = Some(*egress)
+            }
+            _ => {}
+        }
+    }
+    source
+}
+
+fn eni_subnet(scenario: &Scenario, address: IpAddr) -> Option<SubnetIx> {
+    scenario
+        .cluster
+        .enis
+        .iter()
+        .find(|eni| eni.has(address))
+        .map(|eni| eni.subnet)
+}
+
+fn client_subnet(flow: &Flow<'_>) -> Option<SubnetIx> {
+    match flow.client.location {
+        ClientLocation::Subnet(subnet) => Some(subnet),
+        _ => None,
+    }
+}
+
+fn sg_ingress(scenario: &Scenario, flow: &Flow<'_>, target: &Target<'_>, out: &mut Vec<Candidate>) {
+    let cluster_vpc = scenario.cluster.vpc;
+    let client_group = flow.client.security_groups.first().copied().filter(|sg| {
+        scenario
+            .security_group(*sg)
+            .is_some_and(|g| g.vpc == cluster_vpc)
+    });
+    for eni_group in scenario.cluster.security_groups.iter().take(2) {
+        let Some(group) = scenario.security_group(*eni_group) else {
+            continue;
+        };
+        let path = format!("{}.ingress", group.path);
+        if let Some((from_ix, from)) =
+            client_group.and_then(|sg| scenario.security_group(sg).map(|g| (sg, g)))
+        {
+            out.push(Candidate {
+                changes: vec![Change::SgIngress(*eni_group, SgPeer::Group(from_ix))],
+                summary: format!(
+                    "add ingress tcp 443 from security group {} to {}",
+                    from.id, group.id
+                ),
+                edits: vec![Edit {
+                    path: path.clone(),
+                    op: "add",
+                    value: json!({ "protocol": "tcp", "ports": 443, "sourceSecurityGroup": from.id }),
+                }],
+            });
+        }
+        let cidr = host(target.source);
+        out.push(Candidate {
+            changes: vec![Change::SgIngress(*eni_group, SgPeer::Cidr(cidr))],
+            summary: format!("add ingress tcp 443 from {cidr} to {}", group.id),
+            edits: vec![Edit {
+                path,
+                op: "add",
+                value: json!({ "protocol": "tcp", "ports": 443, "cidr": cidr.to_string() }),
+            }],
+        });
+    }
+}
+
+fn sg_egress(scenario: &Scenario, flow: &Flow<'_>, target: &Target<'_>, out: &mut Vec<Candidate>) {
+    let cidr = host(target.address);
+    for sg in flow.client.security_groups.iter().take(2) {
+        let Some(group) = scenario.security_group(*sg) else {
+            continue;
+        };
+        out.push(Candidate {
+            changes: vec![Change::SgEgress(*sg, cidr)],
+            summary: format!("add egress tcp 443 to {cidr} to {}", group.id),
+            edits: vec![Edit {
+                path: format!("{}.egress", group.path),
+                op: "add",
+                value: json!({ "protocol": "tcp", "ports": 443, "cidr": cidr.to_string() }),
+            }],
+        });
+    }
+}
+
+fn nacl(
+    scenario: &Scenario,
+    flow: &Flow<'_>,
+    target: &Target<'_>,
+    blocked: &Blocked,
+    out: &mut Vec<Candidate>,
+) {
+    let blocked_at = target.steps.iter().rev().find_map(|step| match step {
+        Step::Blocked { at, .. } => Some(at.as_str()),
+        _ => None,
+    });
+    // (subnet, peer of that subnet, whether the request enters it)
+    let mut sides: Vec<(SubnetIx, IpAddr, bool)> = Vec::new();
+    if let Some(subnet) = eni_subnet(scenario, target.address) {
+        sides.push((subnet, target.source, true));
+    }
+    if let Some(subnet) = client_subnet(flow) {
+        sides.push((subnet, target.address, false));
+    }
+    for (subnet, peer, enters) in sides {
+        let Some(acl_ix) = scenario.subnet(subnet).and_then(|s| s.network_acl) else {
+            continue;
+        };
+        let Some(acl) = scenario.network_acl(acl_ix) else {
+            continue;
+        };
+        let names = blocked_at.is_some_and(|at| at.contains(acl.id.as_str()))
+            || blocked.blocked_by.contains(acl.id.as_str());
+        if !names {
+            continue;
+        }
+        let cidr = host(peer);
+        let (Some(inbound_number), Some(outbound_number)) =
+            (under_lowest(&acl.inbound), under_lowest(&acl.outbound))
+        else {
+            continue;
+        };
+        // The request's direction carries 443; the reply's, the ephemeral ports.
+        let (in_ports, out_ports) = if enters {
+            (PortRange::HTTPS, PortRange::EPHEMERAL)
+        } else {
+            (PortRange::EPHEMERAL, PortRange::HTTPS)
+        };
+        let rule = |number: u32, ports: PortRange| {
+            json!({ "rule": number, "protocol": "tcp", "ports": ports_value(ports),
+                    "cidr": cidr.to_string(), "action": "allow" })
+        };
+        out.push(Candidate {
+            changes: vec![
+                Change::Acl {
+                    acl: acl_ix,
+                    inbound: true,
+                    number: inbound_number,
+                    ports: in_ports,
+                    cidr,
+                },
+                Change::Acl {
+                    acl: acl_ix,
+                    inbound: false,
+                    number: outbound_number,
+                    ports: out_ports,
+                    cidr,
+                },
+            ],
+            summary: format!(
+                "allow tcp {in_ports} inbound from {cidr} (rule {inbound_number}) and tcp {out_ports} outbound to {cidr} (rule {outbound_number}) in {}",
+                acl.id
+            ),
+            edits: vec![
+                Edit {
+                    path: format!("{}.inbound", acl.path),
+                    op: "add",
+                    value: rule(inbound_number, in_ports),
+                },
+                Edit {
+                    path: format!("{}.outbound", acl.path),
+                    op: "add",
+                    value: rule(outbound_number, out_ports),
+                },
+            ],
+        });
+    }
+}
+
+/// A rule number just under the lowest one (first match wins): 100 for an empty list,
+/// `None` when rule 1 is taken.
+fn under_lowest(rules: &[AclRule]) -> Option<u32> {
+    match rules.iter().map(|rule| rule.number).min() {
+        None => Some(100),
+        Some(lowest) if lowest > 1 => Some(lowest - 1),
+        Some(_) => None,
+    }
+}
+
+/// The connection the path used into the cluster VPC: the last one it crossed.
+fn used_connection(scenario: &Scenario, target: &Target<'_>) -> Option<ConnIx> {
+    let by_id = |id: &str| {
+        scenario
+            .connections
+            .iter()
+            .position(|c| c.id == id)
+            .map(ConnIx)
+    };
+    target.steps.iter().rev().find_map(|step| match step {
+        Step::Delivered { connection, .. }
+        | Step::Carried { connection, .. }
+        | Step::TransitRoute { connection, .. } => by_id(&connection.id),
+        Step::NetworkRoute { route, .. } => Some(route.target),
+        Step::Route { route, .. } => match route.target {
+            RouteTarget::Connection(conn) => Some(conn),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// The client's CIDR as the ENI subnet should route it: its subnet's, or its network's.
+fn client_cidr(scenario: &Scenario, flow: &Flow<'_>) -> Option<IpNetwork> {
+    match flow.client.location {
+        ClientLocation::Subnet(subnet) => scenario.subnet(subnet).map(|s| IpNetwork::V4(s.cidr)),
+        ClientLocation::Network(network) => scenario
+            .network(network)?
+            .cidrs
+            .iter()
+            .find(|cidr| cidr.contains(flow.client.ip))
+            .copied()
+            .map(IpNetwork::V4),
+        ClientLocation::Internet => None,
+    }
+}
+
+fn route_candidate(
+    scenario: &Scenario,
+    table: RouteTableIx,
+    destination: IpNetwork,
+    conn: ConnIx,
+) -> Option<Candidate> {
+    let rt = scenario.route_table(table)?;
+    let connection = scenario.connection(conn)?;
+    Some(Candidate {
+        changes: vec![Change::Route(table, destination, conn)],
+        summary: format!("add route {destination} via {} to {}", connection.id, rt.id),
+        edits: vec![Edit {
+            path: format!("{}.routes", rt.path),
+            op: "add",
+            value: json!({ "destination": destination.to_string(), "target": connection.id }),
+        }],
+    })
+}
+
+fn return_route(
+    scenario: &Scenario,
+    flow: &Flow<'_>,
+    target: &Target<'_>,
+    out: &mut Vec<Candidate>,
+) {
+    let (Some(subnet), Some(conn), Some(cidr)) = (
+        eni_subnet(scenario, target.address),
+        used_connection(scenario, target),
+        client_cidr(scenario, flow),
+    ) else {
+        return;
+    };
+    let Some(table) = scenario.subnet(subnet).and_then(|s| s.route_table) else {
+        return;
+    };
+    out.extend(route_candidate(scenario, table, cidr, conn));
+}
+
+fn route(scenario: &Scenario, flow: &Flow<'_>, target: &Target<'_>, out: &mut Vec<Candidate>) {
+    let IpAddr::V4(address) = target.address else {
+        return;
+    };
+    let cluster_vpc = scenario.cluster.vpc;
+    let Some(destination) = scenario
+        .vpc(cluster_vpc)
+        .and_then(|vpc| vpc.cidrs.iter().find(|cidr| cidr.contains(address)))
+        .copied()
+        .map(IpNetwork::V4)
+    else {
+        return;
+    };
+    let place = match flow.client.location {
+        ClientLocation::Subnet(subnet) => scenario.subnet(subnet).map(|s| Attachment::Vpc(s.vpc)),
+        ClientLocation::Network(network) => Some(Attachment::Network(network)),
+        ClientLocation::Internet => None,
+    };
+    let Some(place) = place else {
+        return;
+    };
+    let links = scenario
+        .connections
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind.attaches(place) && c.kind.attaches(Attachment::Vpc(cluster_vpc)))
+        .map(|(ix, _)| ConnIx(ix));
+    for conn in links.take(MAX_CANDIDATES) {
+        match flow.client.location {
+            ClientLocation::Subnet(subnet) => {
+                if let Some(table) = scenario.subnet(subnet).and_then(|s| s.route_table) {
+                    out.extend(route_candidate(scenario, table, destination, conn));
+                }
+            }
+            ClientLocation::Network(network) => {
+                let (Some(net), Some(connection)) =
+                    (scenario.network(network), scenario.connection(conn))
+                else {
+                    continue;
+                };
+                out.push(Candidate {
+                    changes: vec![Change::NetworkRoute(network, destination, conn)],
+                    summary: format!(
+                        "add route {destination} via {} to network {}",
+                        connection.id, net.id
+                    ),
+                    edits: vec![Edit {
+                        path: format!("{}.routes", net.path),
+                        op: "add",
+                        value: json!({ "destination": destination.to_string(), "target": connection.id }),
+                    }],
+                });
+            }
+            ClientLocation::Internet => {}
+        }
+    }
+}
+
+/// DNS entries: a flag off in the cluster VPC or the client's VPC, and a forwarder (or a
+/// Resolver rule) to the cluster VPC's inbound endpoint, when private access is on.
+fn dns(scenario: &Scenario, flow: &Flow<'_>, out: &mut Vec<Candidate>) {
+    let client_vpc = client_subnet(flow)
+        .and_then(|subnet| scenario.subnet(subnet))
+        .map(|subnet| subnet.vpc);
+    let mut vpcs = vec![scenario.cluster.vpc];
+    if let Some(vpc) = client_vpc.filter(|vpc| *vpc != scenario.cluster.vpc) {
+        vpcs.push(vpc);
+    }
+    let flag = |vpc: VpcIx, hostnames: bool| -> Option<Candidate> {
+        let v = scenario.vpc(vpc)?;
+        let (field, on) = if hostnames {
+            ("enableDnsHostnames", v.enable_dns_hostnames)
+        } else {
+            ("enableDnsSupport", v.enable_dns_support)
+        };
+        if on {
+            return None;
+        }
+        Some(Candidate {
+            changes: vec![if hostnames {
+                Change::DnsHostnames(vpc)
+            } else {
+                Change::DnsSupport(vpc)
+            }],
+            summary: format!("turn on {field} in {}", v.id),
+            edits: vec![Edit {
+                path: format!("{}.{field}", v.path),
+                op: "replace",
+                value: json!(true),
+            }],
+        })
+    };
+    for vpc in &vpcs {
+        out.extend(flag(*vpc, false));
+        if *vpc == scenario.cluster.vpc {
+            out.extend(flag(*vpc, true));
+        }
+    }
+    if !flow_wants_private(scenario, flow) {
+        return;
+    }
+    let Some(inbound) = scenario
+        .cluster_vpc()
+        .and_then(|vpc| vpc.inbound_endpoints.first())
+        .map(|endpoint| endpoint.ips.clone())
+        .filter(|ips| !ips.is_empty())
+    else {
+        return;
+    };
+    let endpoint = crate::scenario::domain_text(&scenario.cluster.endpoint);
+    let first_server = match flow.client.location {
+        ClientLocation::Subnet(_) => client_vpc
+            .and_then(|vpc| scenario.vpc(vpc))
+            .and_then(|vpc| vpc.dns_servers.first().copied()),
+        ClientLocation::Network(network) => scenario
+            .network(network)
+            .and_then(|n| n.dns_servers.first().copied())
+            .map(DhcpDnsServer::Ip),
+        ClientLocation::Internet => None,
+    };
+    let ips: Vec<String> = inbound.iter().map(ToString::to_string).collect();
+    match first_server {
+        Some(DhcpDnsServer::Ip(ip)) => {
+            if let Some((ix, server)) = scenario.dns_server_at(ip) {
+                out.push(Candidate {
+                    changes: vec![Change::Forwarder(ix, inbound.clone())],
+                    summary: format!(
+                        "forward {endpoint} from DNS server {} to {}",
+                        server.ip,
+                        ips.join(", ")
+                    ),
+                    edits: vec![Edit {
+                        path: format!("{}.forward", server.path),
+                        op: "add",
+                        value: json!({ "domain": endpoint, "to": ips }),
+                    }],
+                });
+            }
+        }
+        Some(DhcpDnsServer::AmazonProvidedDns) => {
+            if let Some(vpc) = client_vpc
+                .filter(|vpc| *vpc != scenario.cluster.vpc)
+                .and_then(|ix| scenario.vpc(ix).map(|v| (ix, v)))
+            {
+                out.push(Candidate {
+                    changes: vec![Change::ForwardRule(vpc.0, inbound.clone())],
+                    summary: format!(
+                        "add a Resolver rule in {} forwarding {endpoint} to {}",
+                        vpc.1.id,
+                        ips.join(", ")
+                    ),
+                    edits: vec![Edit {
+                        path: format!("{}.resolver.forwardRules", vpc.1.path),
+                        op: "add",
+                        value: json!({ "domain": endpoint, "targetIps": ips }),
+                    }],
+                });
+            }
+        }
+        None => {}
+    }
+}
+
+/// Whether the private endpoint would serve this flow: private access is on and the client
+/// did not get the private answer (or expects it).
+fn flow_wants_private(scenario: &Scenario, flow: &Flow<'_>) -> bool {
+    scenario.cluster.access.private_access()
+        && flow.endpoint != Some(crate::path::EndpointKind::Private)
+        && flow
+            .client
+            .expect
+            .and_then(|e| e.answer)
+            .is_none_or(|answer| answer == crate::scenario::ExpectedAnswer::Private)
+}

@@ -126,6 +126,22 @@ pub struct RawNodeGroup {
     pub security_groups: Option<Vec<Text>>,
     /// The public IPv4 address nodes get in a subnet that auto-assigns one.
     pub public_ip: Option<Text>,
+    /// A `networks[]` ID: an EKS Hybrid Nodes group on premises, instead of `subnets`
+    /// (SPEC 9.1).
+    pub network: Option<Text>,
+    /// A hybrid group's node addresses; absent: one node at a derived address.
+    pub ips: Option<Vec<Text>>,
+}
+
+/// `cluster.remoteNetworkConfig` (EKS API, RemoteNetworkConfigRequest), each list of
+/// `[{cidrs: [...]}]` flattened to its blocks (SPEC 9.1).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RawRemoteNetworkConfig {
+    #[serde(default, deserialize_with = "nullable")]
+    pub remote_node_networks: Vec<Text>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub remote_pod_networks: Vec<Text>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -164,6 +180,10 @@ pub struct RawCluster {
     pub security_groups: Vec<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub enis: Vec<RawEni>,
+    /// `kubernetesNetworkConfig.serviceIpv4Cidr` (SPEC 9.1).
+    pub service_ipv4_cidr: Option<Text>,
+    /// EKS Hybrid Nodes: the on-premises node and pod blocks (SPEC 9.1).
+    pub remote_network_config: Option<RawRemoteNetworkConfig>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

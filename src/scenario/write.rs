@@ -217,6 +217,18 @@ impl Writer<'_> {
                 .collect();
             map.push("enis", list(enis));
         }
+        let hybrid = &cluster.hybrid;
+        if let Some(block) = hybrid.service_ipv4_cidr {
+            map.push("serviceIpv4Cidr", yaml::text(&block.to_string()));
+        }
+        if let Some(remote) = &hybrid.remote {
+            let mut remote_map = MapBuilder::new();
+            remote_map.push("remoteNodeNetworks", texts(&remote.node_networks));
+            if !remote.pod_networks.is_empty() {
+                remote_map.push("remotePodNetworks", texts(&remote.pod_networks));
+            }
+            map.push("remoteNetworkConfig", remote_map.build());
+        }
         map.build()
     }
 
@@ -640,6 +652,13 @@ impl Writer<'_> {
     fn node_group(&self, group: &NodeGroup) -> Value {
         let mut map = MapBuilder::new();
         map.push("name", yaml::text(&group.name));
+        if let Some(network) = group.network.and_then(|ix| self.scenario.network(ix)) {
+            map.push("network", yaml::text(&network.id));
+            if group.ips_written {
+                map.push("ips", texts(&group.ips));
+            }
+            return map.build();
+        }
         map.push(
             "subnets",
             yaml::flow(group.subnets.iter().map(|s| self.subnet_id(*s))),

@@ -12,7 +12,7 @@ use ipnetwork::{Ipv4Network, Ipv6Network};
 use super::Validator;
 use super::ids::{Element, Kind};
 use crate::scenario::model::*;
-use crate::scenario::raw::RawScenario;
+use crate::scenario::raw::{RawNodeGroup, RawScenario, Text};
 use crate::scenario::spans::{join_index, join_key};
 
 impl Validator<'_> {
@@ -210,6 +210,22 @@ impl Validator<'_> {
                 self.problem(&join_key(&path, "name"), message);
                 continue;
             }
+            if let Some(network) = &raw_group.network {
+                let group_ix = NodeGroupIx(groups.len());
+                let first_client = scenario.clients.len() + clients.len();
+                if let Some((group, implicit)) = self.hybrid_group(
+                    raw_group,
+                    network,
+                    (name, path),
+                    (group_ix, first_client),
+                    scenario,
+                    cluster,
+                ) {
+                    groups.push(group);
+                    clients.extend(implicit);
+                }
+                continue;
+            }
             let subnets_path = join_key(&path, "subnets");
             if raw_group.subnets.is_empty() {
                 self.problem(
@@ -303,10 +319,125 @@ impl Validator<'_> {
                 default_security_groups,
                 public_ip,
                 clients: implicit,
+                network: None,
+                ips: Vec::new(),
+                ips_written: false,
             });
         }
         (groups, clients)
     }
+
+    /// An EKS Hybrid Nodes group (SPEC 9.1): `network` instead of `subnets`, no security
+    /// groups or public IP (the nodes are not EC2 instances), node addresses in the
+    /// network's CIDRs. One implicit client per node address, `from` the network.
+    fn hybrid_group(
+        &mut self,
+        raw_group: &RawNodeGroup,
+        network: &Text,
+        (name, path): (String, String),
+        (group_ix, first_client): (NodeGroupIx, usize),
+        scenario: &Scenario,
+        cluster: &Cluster,
+    ) -> Option<(NodeGroup, Vec<Client>)> {
+        let network_path = join_key(&path, "network");
+        if !raw_group.subnets.is_empty() {
+            self.problem(
+                &join_key(&path, "subnets"),
+                "a node group has either `subnets` (EC2 nodes in the cluster VPC) or `network` (hybrid nodes on premises), not both",
+            );
+        }
+        if raw_group.security_groups.is_some() {
+            self.problem(
+                &join_key(&path, "securityGroups"),
+                "a hybrid node group (`network`) takes no `securityGroups`: hybrid nodes are not EC2 instances; on-premises firewalls are not modelled",
+            );
+        }
+        if raw_group.public_ip.is_some() {
+            self.problem(
+                &join_key(&path, "publicIp"),
+                "a hybrid node group (`network`) takes no `publicIp`: it reaches the internet through the network's `internetEgressIp`",
+            );
+        }
+        let network_ix = match self.lookup(network, &network_path, &[Kind::Network]) {
+            Some(Element::Network(ix)) => ix,
+            _ => return None,
+        };
+        let site = scenario.network(network_ix)?;
+        let ips_path = join_key(&path, "ips");
+        let (ips, ips_written) = match &raw_group.ips {
+            Some(list) => {
+                let mut ips = Vec::with_capacity(list.len());
+                for (j, text) in list.iter().enumerate() {
+                    let ip_path = join_index(&ips_path, j);
+                    let Some(ip) = self.ipv4(text, &ip_path) else {
+                        continue;
+                    };
+                    if !site.contains(ip) {
+                        self.problem(
+                            &ip_path,
+                            format!("{ip} is outside network `{}`'s CIDRs", site.id),
+                        );
+                        continue;
+                    }
+                    ips.push(ip);
+                }
+                (ips, true)
+            }
+            None => (
+                default_hybrid_address(site, cluster).into_iter().collect(),
+                false,
+            ),
+        };
+        let implicit: Vec<Client> = ips
+            .iter()
+            .enumerate()
+            .map(|(j, ip)| Client {
+                name: format!("{name}@{ip}"),
+                path: if ips_written {
+                    join_index(&ips_path, j)
+                } else {
+                    network_path.clone()
+                },
+                location: ClientLocation::Network(network_ix),
+                ip: *ip,
+                ipv6: None,
+                public_ip: None,
+                security_groups: Vec::new(),
+                expect: None,
+                node_group: Some(group_ix),
+            })
+            .collect();
+        let group = NodeGroup {
+            name,
+            path,
+            subnets: Vec::new(),
+            security_groups: Vec::new(),
+            default_security_groups: false,
+            public_ip: None,
+            clients: (first_client..first_client + implicit.len())
+                .map(ClientIx)
+                .collect(),
+            network: Some(network_ix),
+            ips,
+            ips_written,
+        };
+        Some((group, implicit))
+    }
+}
+
+/// A hybrid node's address when `ips` is absent (SPEC 9.1): base + 4 of the first
+/// `remoteNodeNetworks` block inside the network's CIDRs, else of the network's first CIDR.
+fn default_hybrid_address(site: &Network, cluster: &Cluster) -> Option<Ipv4Addr> {
+    let remote = cluster
+        .hybrid
+        .remote
+        .iter()
+        .flat_map(|remote| remote.node_networks.iter())
+        .find(|block| site.contains(block.network()))
+        .copied();
+    remote
+        .or_else(|| site.cidrs.first().copied())
+        .map(representative_address)
 }
 
 /// The address eksflow gives a node group's nodes in a subnet: the first one AWS lets an

@@ -227,6 +227,7 @@ fn placeholder_cluster() -> Cluster {
         vpc: VpcIx(0),
         security_groups: Vec::new(),
         enis: Vec::new(),
+        hybrid: HybridConfig::default(),
     }
 }
 

@@ -1,0 +1,250 @@
+//! EKS Hybrid Nodes (SPEC 9): hybrid node groups in a `networks[]` entry, their node → API
+//! flows in every endpoint mode, and the control plane → kubelet check on TCP 10250 from the
+//! ENI subnets' route tables.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use common::load;
+use eksflow::analysis::{self, Analysis};
+use eksflow::path::EndpointKind;
+use eksflow::scenario::{self, ClientLocation, EndpointAccess, Scenario};
+
+const BASE: &str = include_str!("fixtures/hybrid/private-vpn.yaml");
+
+fn edited(edits: &[(&str, &str)]) -> String {
+    let mut text = BASE.to_owned();
+    for (from, to) in edits {
+        assert!(
+            text.contains(from),
+            "edit target not in the fixture: {from}"
+        );
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+fn analysed(text: &str, mode: Option<EndpointAccess>) -> Analysis<'static> {
+    let scenario: &'static Scenario = Box::leak(Box::new(load(text)));
+    analysis::analyse(scenario, mode)
+}
+
+fn flow_reason(analysis: &Analysis<'_>, client: &str) -> Option<&'static str> {
+    let flow = analysis
+        .flows
+        .iter()
+        .find(|flow| flow.client.name == client)
+        .unwrap_or_else(|| panic!("no client {client}"));
+    flow.blocked.as_ref().map(|b| b.reason.code())
+}
+
+/// The first ENI's kubelet path to `node`: (reachable, reason, last hop's element).
+fn kubelet(analysis: &Analysis<'_>, node: &str) -> (bool, Option<&'static str>, String) {
+    let flow = analysis
+        .kubelet
+        .iter()
+        .find(|k| k.node.name == node)
+        .unwrap_or_else(|| panic!("no kubelet flow for {node}"));
+    let path = &flow.paths[0];
+    let hops = path.hops(analysis.scenario, flow.node);
+    (
+        flow.reachable(),
+        path.blocked.as_ref().map(|b| b.reason.code()),
+        hops.last().map(|h| h.at.clone()).unwrap_or_default(),
+    )
+}
+
+fn load_errors(text: &str) -> Vec<String> {
+    match scenario::load_one("test.yaml", text) {
+        Ok(_) => panic!("loaded"),
+        Err(problems) => problems.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+#[test]
+fn hybrid_node_group_holds_one_network_client_per_address() {
+    let scenario = load(BASE);
+    let nodes: Vec<_> = scenario
+        .clients
+        .iter()
+        .filter(|c| c.node_group.is_some())
+        .collect();
+    assert_eq!(nodes.len(), 2);
+    assert_eq!(nodes[0].name, "dc-nodes@10.80.0.2");
+    assert_eq!(nodes[1].name, "dc-nodes@10.80.0.3");
+    assert!(matches!(nodes[0].location, ClientLocation::Network(_)));
+    assert!(nodes[0].security_groups.is_empty());
+    assert_eq!(nodes[0].path, "nodeGroups[0].ips[0]");
+}
+
+#[test]
+fn hybrid_node_address_defaults_to_base_plus_four_of_the_remote_node_block() {
+    let text = edited(&[("    ips: [10.80.0.2, 10.80.0.3]\n", "")]);
+    let scenario = load(&text);
+    let node = scenario
+        .clients
+        .iter()
+        .find(|c| c.node_group.is_some())
+        .unwrap();
+    assert_eq!(node.ip.to_string(), "10.80.0.4");
+    assert_eq!(node.name, "dc-nodes@10.80.0.4");
+}
+
+#[test]
+fn service_cidr_defaults_to_172_20_when_the_vpc_is_in_ten_slash_eight() {
+    let scenario = load(BASE);
+    assert_eq!(scenario.service_ipv4_cidr().to_string(), "172.20.0.0/16");
+    let other = load(&edited(&[(
+        "  remoteNetworkConfig:",
+        "  serviceIpv4Cidr: 10.96.0.0/12\n  remoteNetworkConfig:",
+    )]));
+    assert_eq!(other.service_ipv4_cidr().to_string(), "10.96.0.0/12");
+}
+
+#[test]
+fn private_mode_hybrid_node_reaches_eni_over_the_vpn() {
+    let analysis = analysed(BASE, None);
+    let flow = analysis
+        .flows
+        .iter()
+        .find(|f| f.client.name == "dc-nodes@10.80.0.2")
+        .unwrap();
+    assert_eq!(flow.endpoint, Some(EndpointKind::Private));
+    assert!(flow.reachable(), "{:?}", flow.blocked);
+}
+
+#[test]
+fn private_mode_hybrid_node_needs_cluster_sg_rule_for_remote_node_cidr() {
+    let text = edited(&[(
+        "          - { protocol: tcp, ports: 443, cidr: 10.80.0.0/16, description: remote nodes }\n",
+        "",
+    )]);
+    let analysis = analysed(&text, None);
+    assert_eq!(
+        flow_reason(&analysis, "dc-nodes@10.80.0.2"),
+        Some("SG_INGRESS_DENY")
+    );
+}
+
+#[test]
+fn public_mode_hybrid_node_leaves_through_internet_egress_and_the_allowlist() {
+    let text = edited(&[(
+        "  endpointAccess: private\n",
+        "  endpointAccess: public\n  publicAccessCidrs: [198.51.100.0/24]\n",
+    )]);
+    let analysis = analysed(&text, None);
+    let flow = analysis
+        .flows
+        .iter()
+        .find(|f| f.client.name == "dc-nodes@10.80.0.2")
+        .unwrap();
+    assert_eq!(flow.endpoint, Some(EndpointKind::Public));
+    assert_eq!(
+        flow_reason(&analysis, "dc-nodes@10.80.0.2"),
+        Some("PUBLIC_CIDR_DENY")
+    );
+    let open = analysed(BASE, Some(EndpointAccess::Public));
+    assert_eq!(flow_reason(&open, "dc-nodes@10.80.0.2"), None);
+}
+
+#[test]
+fn control_plane_reaches_hybrid_kubelet_via_the_eni_subnet_route() {
+    for mode in EndpointAccess::ALL {
+        let analysis = analysed(BASE, Some(mode));
+        let (reachable, reason, _) = kubelet(&analysis, "dc-nodes@10.80.0.2");
+        assert!(reachable, "{mode}: {reason:?}");
+    }
+}
+
+#[test]
+fn kubelet_blocked_without_an_eni_subnet_route_for_the_remote_node_cidr() {
+    let text = edited(&[(
+        "          - { destination: 10.80.0.0/16, target: vpn-dc }\n",
+        "",
+    )]);
+    let analysis = analysed(&text, None);
+    let (reachable, reason, at) = kubelet(&analysis, "dc-nodes@10.80.0.2");
+    assert!(!reachable);
+    assert_eq!(reason, Some("NO_ROUTE"));
+    assert_eq!(at, "rt-private");
+}
+
+#[test]
+fn kubelet_blocked_when_the_node_is_outside_remote_node_networks() {
+    let text = edited(&[(
+        "    remoteNodeNetworks: [10.80.0.0/16]",
+        "    remoteNodeNetworks: [10.80.9.0/24]",
+    )]);
+    let analysis = analysed(&text, None);
+    let (_, reason, at) = kubelet(&analysis, "dc-nodes@10.80.0.2");
+    assert_eq!(reason, Some("NO_ROUTE"));
+    assert_eq!(at, "cluster.remoteNetworkConfig");
+}
+
+#[test]
+fn kubelet_needs_the_networks_route_back_to_the_eni() {
+    let text = edited(&[(
+        "      - { destination: 10.60.0.0/16, target: vpn-dc }",
+        "      - { destination: 10.60.0.0/24, target: vpn-dc }",
+    )]);
+    let analysis = analysed(&text, None);
+    let (_, reason, at) = kubelet(&analysis, "dc-nodes@10.80.0.2");
+    assert_eq!(reason, Some("NO_RETURN_ROUTE"));
+    assert_eq!(at, "datacenter (return)");
+}
+
+#[test]
+fn hybrid_group_with_both_subnets_and_network_is_a_load_error() {
+    let text = edited(&[(
+        "    network: datacenter\n",
+        "    network: datacenter\n    subnets: [subnet-a]\n",
+    )]);
+    let errors = load_errors(&text);
+    assert!(
+        errors.iter().any(|e| e.contains("nodeGroups[0].subnets")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn hybrid_group_takes_no_security_groups_or_public_ip() {
+    let text = edited(&[(
+        "    network: datacenter\n",
+        "    network: datacenter\n    securityGroups: [sg-cluster]\n    publicIp: 54.0.0.1\n",
+    )]);
+    let errors = load_errors(&text);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("nodeGroups[0].securityGroups")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("nodeGroups[0].publicIp")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn hybrid_node_address_outside_the_network_is_a_load_error() {
+    let text = edited(&[(
+        "    ips: [10.80.0.2, 10.80.0.3]",
+        "    ips: [10.80.0.2, 10.99.0.3]",
+    )]);
+    let errors = load_errors(&text);
+    assert!(
+        errors.iter().any(|e| e.contains("nodeGroups[0].ips[1]")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn hybrid_fields_survive_a_write_and_reload() {
+    let scenario = load(BASE);
+    let text = scenario::write::to_yaml(&scenario);
+    let again = load(&text);
+    assert_eq!(again.node_groups[0].ips, scenario.node_groups[0].ips);
+    let remote = again.cluster.hybrid.remote.as_ref().unwrap();
+    assert_eq!(remote.node_networks[0].to_string(), "10.80.0.0/16");
+    assert_eq!(remote.pod_networks[0].to_string(), "10.85.0.0/16");
+}

@@ -248,3 +248,202 @@ fn hybrid_fields_survive_a_write_and_reload() {
     assert_eq!(remote.node_networks[0].to_string(), "10.80.0.0/16");
     assert_eq!(remote.pod_networks[0].to_string(), "10.85.0.0/16");
 }
+
+/// The findings of the fixture edited by `edits`, in its own mode: (code, path) pairs.
+fn findings(text: &str, mode: Option<EndpointAccess>) -> Vec<(&'static str, String)> {
+    let analysis = analysed(text, mode);
+    eksflow::rules::check(&analysis)
+        .into_iter()
+        .map(|f| (f.code.as_str(), f.path))
+        .collect()
+}
+
+fn hybrid_codes(found: &[(&'static str, String)]) -> Vec<(&'static str, String)> {
+    found
+        .iter()
+        .filter(|(code, _)| ("EKS031".."EKS038").contains(code))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_well_planned_hybrid_cluster_has_no_hybrid_findings() {
+    assert_eq!(hybrid_codes(&findings(BASE, None)), vec![]);
+}
+
+#[test]
+fn remote_node_network_outside_rfc1918_is_rejected_by_eks() {
+    let text = edited(&[(
+        "    remotePodNetworks: [10.85.0.0/16]",
+        "    remotePodNetworks: [100.64.0.0/16]",
+    )]);
+    let found = findings(&text, None);
+    assert!(
+        found.contains(&(
+            "EKS031",
+            "cluster.remoteNetworkConfig.remotePodNetworks[0]".to_owned()
+        )),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn remote_block_larger_than_slash_eight_is_rejected() {
+    let text = edited(&[(
+        "    remotePodNetworks: [10.85.0.0/16]",
+        "    remotePodNetworks: [0.0.0.0/7]",
+    )]);
+    let found = findings(&text, None);
+    assert!(
+        found
+            .iter()
+            .any(|(c, p)| *c == "EKS031" && p.ends_with("remotePodNetworks[0]")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn remote_block_overlapping_the_vpc_or_default_service_cidr_is_rejected() {
+    let vpc = edited(&[(
+        "    remotePodNetworks: [10.85.0.0/16]",
+        "    remotePodNetworks: [10.60.128.0/17]",
+    )]);
+    assert!(findings(&vpc, None).contains(&(
+        "EKS032",
+        "cluster.remoteNetworkConfig.remotePodNetworks[0]".to_owned()
+    )));
+    // The VPC is in 10/8, so the default service CIDR is 172.20.0.0/16.
+    let service = edited(&[(
+        "    remotePodNetworks: [10.85.0.0/16]",
+        "    remotePodNetworks: [172.20.0.0/24]",
+    )]);
+    assert!(findings(&service, None).contains(&(
+        "EKS032",
+        "cluster.remoteNetworkConfig.remotePodNetworks[0]".to_owned()
+    )));
+    let each_other = edited(&[(
+        "    remotePodNetworks: [10.85.0.0/16]",
+        "    remotePodNetworks: [10.80.4.0/24]",
+    )]);
+    assert!(findings(&each_other, None).contains(&(
+        "EKS032",
+        "cluster.remoteNetworkConfig.remotePodNetworks[0]".to_owned()
+    )));
+}
+
+#[test]
+fn hybrid_nodes_on_an_ipv6_cluster_are_rejected() {
+    let text = edited(&[(
+        "  endpointAccess: private\n",
+        "  endpointAccess: private\n  ipFamily: ipv6\n",
+    )]);
+    // An IPv6 cluster's VPC has no ipv6Cidrs here either (EKS021), which is beside the point.
+    let found = findings(&text, None);
+    assert!(
+        found.contains(&("EKS033", "cluster.remoteNetworkConfig".to_owned())),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn hybrid_nodes_with_public_and_private_access_warn() {
+    let found = findings(BASE, Some(EndpointAccess::PublicAndPrivate));
+    assert!(
+        found.contains(&("EKS034", "cluster.endpointAccess".to_owned())),
+        "{found:?}"
+    );
+    assert!(
+        !findings(BASE, Some(EndpointAccess::Public))
+            .iter()
+            .any(|(c, _)| *c == "EKS034")
+    );
+}
+
+#[test]
+fn hybrid_node_outside_remote_node_networks_is_an_error() {
+    let text = edited(&[(
+        "    ips: [10.80.0.2, 10.80.0.3]",
+        "    ips: [10.80.0.2, 10.85.0.3]",
+    )]);
+    let found = findings(&text, None);
+    assert!(
+        found.contains(&("EKS035", "nodeGroups[0].ips[1]".to_owned())),
+        "{found:?}"
+    );
+    // Its kubelet is unreachable too (EKS009), from the same address.
+    assert!(
+        found.contains(&("EKS009", "nodeGroups[0].ips[1]".to_owned())),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn hybrid_node_group_without_remote_network_config_is_an_error() {
+    let text = edited(&[(
+        "  remoteNetworkConfig:\n    remoteNodeNetworks: [10.80.0.0/16]\n    remotePodNetworks: [10.85.0.0/16]\n",
+        "",
+    )]);
+    let found = findings(&text, None);
+    assert!(
+        found.contains(&("EKS035", "nodeGroups[0].network".to_owned())),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn eni_subnet_without_a_route_for_remote_pods_warns() {
+    let text = edited(&[(
+        "          - { destination: 10.85.0.0/16, target: vpn-dc }\n",
+        "",
+    )]);
+    let found = findings(&text, None);
+    assert!(
+        found.contains(&("EKS036", "cluster.enis[0].subnet".to_owned())),
+        "{found:?}"
+    );
+    // Both ENIs share rt-private but sit in different subnets: one finding per subnet.
+    assert_eq!(found.iter().filter(|(c, _)| *c == "EKS036").count(), 2);
+}
+
+#[test]
+fn eni_subnet_route_to_a_nat_gateway_does_not_reach_remote_nodes() {
+    let text = edited(&[(
+        "          - { destination: 10.80.0.0/16, target: vpn-dc }\n",
+        "          - { destination: 10.80.0.0/16, target: nat-edge }\n",
+    )]);
+    let found = findings(&text, None);
+    assert!(
+        found.contains(&("EKS036", "cluster.enis[0].subnet".to_owned())),
+        "{found:?}"
+    );
+    assert!(found.iter().any(|(c, _)| *c == "EKS009"), "{found:?}");
+}
+
+#[test]
+fn remote_pods_need_a_cluster_security_group_rule_for_443() {
+    let text = edited(&[(
+        "          - { protocol: tcp, ports: 443, cidr: 10.85.0.0/16, description: remote pods }\n",
+        "",
+    )]);
+    let found = findings(&text, None);
+    assert!(
+        found.contains(&(
+            "EKS037",
+            "cluster.remoteNetworkConfig.remotePodNetworks[0]".to_owned()
+        )),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn unreachable_hybrid_node_is_eks008_at_its_address() {
+    let text = edited(&[(
+        "          - { protocol: tcp, ports: 443, cidr: 10.80.0.0/16, description: remote nodes }\n",
+        "",
+    )]);
+    let found = findings(&text, None);
+    assert!(
+        found.contains(&("EKS008", "nodeGroups[0].ips[0]".to_owned())),
+        "{found:?}"
+    );
+}

@@ -16,7 +16,8 @@
 //! - `transit`: how a transit gateway routes (static and propagated routes) and the
 //!   attachment subnet where its traffic enters a VPC, which centralised egress relies on;
 //! - `kubelet`: the control plane → node kubelet connection (TCP 10250);
-//! - `hybrid`: the same to an on-premises hybrid node, over the ENI subnets' routes.
+//! - `hybrid`: the same to an on-premises hybrid node, over the ENI subnets' routes;
+//! - `proxy`: a client's connection to its HTTPS proxy (leg 1 of a proxied flow).
 //!
 //! What they share: `crossing` (where a connection lands, and the routing loop a crossing
 //! closes), `filter_checks` (security group egress and NACL checks recorded in the
@@ -31,6 +32,7 @@ mod hybrid;
 mod internet_egress;
 mod kubelet;
 mod private;
+mod proxy;
 mod public;
 mod route_to_cluster;
 mod routes;
@@ -45,6 +47,7 @@ pub use filters::{
     AclVerdict, Direction, SgMatch, evaluate_acl, sg_egress_allows, sg_ingress_allows,
 };
 pub use hybrid::{RemoteRoute, network_returns, route_to_remote};
+pub use proxy::ProxyLeg;
 pub use routes::{VpcNextHop, lookup_network, lookup_subnet};
 pub use steps::{Context, Leg, SourceOrigin, Step};
 pub use transit::TransitHop;
@@ -278,6 +281,11 @@ impl<'s> Tracer<'s> {
             steps: walk.steps,
             blocked,
         }
+    }
+
+    /// The scenario traced.
+    pub fn scenario(&self) -> &'s Scenario {
+        self.scenario
     }
 
     // Lookups the walks in the sibling files share.

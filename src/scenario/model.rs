@@ -918,7 +918,24 @@ pub struct Client {
     pub expect: Option<Expectation>,
     /// Set for the implicit client of a node group in one of its subnets.
     pub node_group: Option<NodeGroupIx>,
+    /// The HTTPS proxy the client connects through (SPEC 10).
+    pub proxy: Option<ProxyRef>,
 }
+
+/// `proxy` and `proxyPort` (SPEC 10.1), as written and as resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyRef {
+    /// The proxy host, a client of the scenario.
+    pub client: ClientIx,
+    /// The TCP port the client connects to: `proxyPort`, default 3128.
+    pub port: u16,
+    /// `proxy` and `proxyPort` as written (the writer keeps them).
+    pub written: String,
+    pub port_written: bool,
+}
+
+/// Squid's default port (SPEC 10.1, choice).
+pub const DEFAULT_PROXY_PORT: u16 = 3128;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClientLocation {

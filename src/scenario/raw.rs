@@ -131,6 +131,9 @@ pub struct RawNodeGroup {
     pub network: Option<Text>,
     /// A hybrid group's node addresses; absent: one node at a derived address.
     pub ips: Option<Vec<Text>>,
+    /// An HTTPS proxy the nodes connect through (SPEC 10.1), as for a client.
+    pub proxy: Option<Text>,
+    pub proxy_port: Option<u64>,
 }
 
 /// `cluster.remoteNetworkConfig` (EKS API, RemoteNetworkConfigRequest), each list of
@@ -471,6 +474,11 @@ pub struct RawClient {
     #[serde(default, deserialize_with = "nullable")]
     pub security_groups: Vec<Text>,
     pub expect: Option<RawExpect>,
+    /// An HTTPS proxy the client connects through (SPEC 10.1): another client's name, or
+    /// exactly one client's `ip` or `publicIp`.
+    pub proxy: Option<Text>,
+    /// The proxy's port (default 3128).
+    pub proxy_port: Option<u64>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

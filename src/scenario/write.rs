@@ -54,6 +54,14 @@ fn list(items: Vec<Value>) -> Value {
     )
 }
 
+/// `proxy` and `proxyPort` as written (SPEC 10.1).
+fn push_proxy(map: &mut MapBuilder, proxy: &ProxyRef) {
+    map.push("proxy", yaml::text(&proxy.written));
+    if proxy.port_written {
+        map.push("proxyPort", yaml::number(u64::from(proxy.port)));
+    }
+}
+
 fn texts<T: ToString>(items: &[T]) -> Value {
     yaml::flow(items.iter().map(ToString::to_string))
 }
@@ -633,6 +641,9 @@ impl Writer<'_> {
         if !client.security_groups.is_empty() {
             map.push("securityGroups", self.sg_ids(&client.security_groups));
         }
+        if let Some(proxy) = &client.proxy {
+            push_proxy(&mut map, proxy);
+        }
         if let Some(expect) = client.expect {
             let mut expect_map = MapBuilder::new();
             if let Some(answer) = expect.answer {
@@ -656,6 +667,14 @@ impl Writer<'_> {
             map.push("network", yaml::text(&network.id));
             if group.ips_written {
                 map.push("ips", texts(&group.ips));
+            }
+            let proxy = group
+                .clients
+                .first()
+                .and_then(|ix| self.scenario.client(*ix))
+                .and_then(|client| client.proxy.as_ref());
+            if let Some(proxy) = proxy {
+                push_proxy(&mut map, proxy);
             }
             return map.build();
         }

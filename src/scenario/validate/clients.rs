@@ -182,6 +182,7 @@ impl Validator<'_> {
                     security_groups,
                     expect,
                     node_group: None,
+                    proxy: None,
                 });
             }
         }
@@ -309,6 +310,7 @@ impl Validator<'_> {
                     security_groups: security_groups.clone(),
                     expect: None,
                     node_group: Some(group_ix),
+                    proxy: None,
                 });
             }
             groups.push(NodeGroup {
@@ -405,6 +407,7 @@ impl Validator<'_> {
                 security_groups: Vec::new(),
                 expect: None,
                 node_group: Some(group_ix),
+                proxy: None,
             })
             .collect();
         let group = NodeGroup {
@@ -449,4 +452,129 @@ fn representative_address(cidr: Ipv4Network) -> Ipv4Addr {
 /// The IPv6 address eksflow gives a node group's nodes in a subnet: base + 4 of its /64.
 fn representative_ipv6(block: Ipv6Network) -> Ipv6Addr {
     Ipv6Addr::from(u128::from(block.network()).saturating_add(4))
+}
+
+impl Validator<'_> {
+    /// `proxy` and `proxyPort` of clients and node groups (SPEC 10.1), once every client,
+    /// implicit ones included, exists. A proxy is another client, named or given by an
+    /// address that is exactly one client's `ip` or `publicIp`; a client naming itself, or a
+    /// proxy that has a proxy itself, is refused.
+    pub(super) fn proxies(&mut self, raw: &RawScenario, scenario: &mut Scenario) {
+        let mut wanted: Vec<(ClientIx, String, &Text, Option<u64>)> = Vec::new();
+        for (i, raw_client) in raw.clients.iter().enumerate() {
+            if let Some(proxy) = &raw_client.proxy {
+                wanted.push((
+                    ClientIx(i),
+                    join_index("clients", i),
+                    proxy,
+                    raw_client.proxy_port,
+                ));
+            }
+        }
+        for (i, raw_group) in raw.node_groups.iter().enumerate() {
+            let (Some(proxy), Some(group)) = (&raw_group.proxy, scenario.node_groups.get(i)) else {
+                continue;
+            };
+            for ix in &group.clients {
+                wanted.push((
+                    *ix,
+                    join_index("nodeGroups", i),
+                    proxy,
+                    raw_group.proxy_port,
+                ));
+            }
+        }
+        let mut resolved = Vec::with_capacity(wanted.len());
+        for (ix, path, text, port) in wanted {
+            let proxy_path = join_key(&path, "proxy");
+            let port_path = join_key(&path, "proxyPort");
+            let port_value = match port {
+                None => Some(DEFAULT_PROXY_PORT),
+                Some(p) => match u16::try_from(p) {
+                    Ok(p) if p > 0 => Some(p),
+                    _ => {
+                        self.problem(
+                            &port_path,
+                            format!("proxyPort {p} is not a TCP port (1-65535)"),
+                        );
+                        None
+                    }
+                },
+            };
+            let Some(target) = self.proxy_client(scenario, text, &proxy_path) else {
+                continue;
+            };
+            if target == ix {
+                self.problem(
+                    &proxy_path,
+                    format!("a client cannot be its own proxy (`{text}`)"),
+                );
+                continue;
+            }
+            if let Some(port_value) = port_value {
+                resolved.push((
+                    ix,
+                    proxy_path,
+                    ProxyRef {
+                        client: target,
+                        port: port_value,
+                        written: text.0.clone(),
+                        port_written: port.is_some(),
+                    },
+                ));
+            }
+        }
+        let proxied: Vec<ClientIx> = resolved.iter().map(|(ix, _, _)| *ix).collect();
+        for (ix, path, proxy) in resolved {
+            if proxied.contains(&proxy.client) {
+                let name = scenario
+                    .client(proxy.client)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default();
+                self.problem(&path, format!("proxy `{name}` itself connects through a proxy: eksflow models one proxy hop"));
+                continue;
+            }
+            if let Some(client) = scenario.clients.get_mut(ix.0) {
+                client.proxy = Some(proxy);
+            }
+        }
+    }
+
+    /// The client a `proxy` value names: by name, else by an address that is exactly one
+    /// client's `ip` or `publicIp`.
+    fn proxy_client(&mut self, scenario: &Scenario, text: &Text, path: &str) -> Option<ClientIx> {
+        if let Some(i) = scenario.clients.iter().position(|c| c.name == text.0) {
+            return Some(ClientIx(i));
+        }
+        let Ok(ip) = text.trim().parse::<Ipv4Addr>() else {
+            self.problem(path, format!("no client named `{text}` to use as proxy"));
+            return None;
+        };
+        let holders: Vec<usize> = scenario
+            .clients
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.ip == ip || c.public_ip == Some(ip))
+            .map(|(i, _)| i)
+            .collect();
+        match holders.as_slice() {
+            [one] => Some(ClientIx(*one)),
+            [] => {
+                self.problem(
+                    path,
+                    format!("no client has the address {ip} to use as proxy"),
+                );
+                None
+            }
+            _ => {
+                self.problem(
+                    path,
+                    format!(
+                        "{ip} is the address of several clients; name the proxy client instead"
+                    ),
+                );
+                None
+            }
+        }
+    }
 }

@@ -1,7 +1,12 @@
 //! EKS Hybrid Nodes (SPEC 9): hybrid node groups in a `networks[]` entry, their node → API
 //! flows in every endpoint mode, and the control plane → kubelet check on TCP 10250 from the
 //! ENI subnets' route tables.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 mod common;
 

@@ -1,6 +1,11 @@
 //! Clients behind an HTTPS proxy (SPEC 10): the proxy resolves the endpoint and connects as
 //! its own client; the client only needs to reach the proxy.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 mod common;
 

@@ -89,7 +89,7 @@ impl<'s> Tracer<'s> {
                             let tracer = hop(DnsServerSide::Public);
                             let result = tracer
                                 .to_public(&mut walk, client, address)
-                                .and_then(|()| tracer.into_proxy_vpc(&mut walk, proxy, subnet));
+                                .and_then(|()| tracer.enter_proxy_vpc(&mut walk, proxy, subnet));
                             (address, result)
                         }
                         _ => (
@@ -153,7 +153,7 @@ impl<'s> Tracer<'s> {
 
     /// From the internet into the proxy's VPC through its internet gateway, to the proxy's
     /// public address (SPEC 10.2, choice; as 7.5's inbound walk).
-    fn into_proxy_vpc(&self, walk: &mut Walk<'s>, proxy: &'s Client, subnet: &'s Subnet) -> Check {
+    fn enter_proxy_vpc(&self, walk: &mut Walk<'s>, proxy: &'s Client, subnet: &'s Subnet) -> Check {
         let scenario = self.scenario;
         let source = Self::translated_source(walk);
         let vpc = scenario.vpc(subnet.vpc);

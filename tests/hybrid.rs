@@ -452,3 +452,58 @@ fn unreachable_hybrid_node_is_eks008_at_its_address() {
         "{found:?}"
     );
 }
+
+#[test]
+fn kubelet_reaches_a_hybrid_node_through_a_transit_gateway() {
+    let text = edited(&[(
+        "  - { id: vpn-dc, type: vpn, vpc: vpc-edge, network: datacenter }",
+        "  - { id: vpn-dc, type: transit-gateway, attachments: [vpc-edge, datacenter] }",
+    )]);
+    let analysis = analysed(&text, None);
+    let (reachable, reason, _) = kubelet(&analysis, "dc-nodes@10.80.0.2");
+    assert!(reachable, "{reason:?}");
+    // A static route sending the node block elsewhere breaks it.
+    let diverted = edited(&[
+        (
+            "  - { id: vpn-dc, type: vpn, vpc: vpc-edge, network: datacenter }",
+            "  - { id: vpn-dc, type: transit-gateway, attachments: [vpc-edge, datacenter, vpc-other], routes: [{ destination: 10.80.0.0/16, target: vpc-other }] }",
+        ),
+        (
+            "connections:",
+            "  - id: vpc-other\n    cidrs: [10.61.0.0/16]\nconnections:",
+        ),
+    ]);
+    let analysis = analysed(&diverted, None);
+    let (_, reason, at) = kubelet(&analysis, "dc-nodes@10.80.0.2");
+    assert_eq!(reason, Some("NO_ROUTE"));
+    assert_eq!(at, "rt-private");
+}
+
+#[test]
+fn hybrid_nodes_behind_a_proxy_reach_the_api_through_it() {
+    let text = edited(&[
+        (
+            "    ips: [10.80.0.2, 10.80.0.3]",
+            "    ips: [10.80.0.2]\n    proxy: squid\n    proxyPort: 443",
+        ),
+        (
+            "connections:",
+            "clients:\n  - { name: squid, from: subnet-a, ip: 10.60.1.8, securityGroups: [sg-cluster] }\nconnections:",
+        ),
+    ]);
+    let analysis = analysed(&text, None);
+    let flow = analysis
+        .flows
+        .iter()
+        .find(|f| f.client.name == "dc-nodes@10.80.0.2")
+        .unwrap();
+    let leg = flow.proxy.as_ref().unwrap();
+    assert_eq!(leg.proxy.name, "squid");
+    assert_eq!(leg.address.to_string(), "10.60.1.8");
+    assert!(flow.reachable(), "{:?}", flow.blocked);
+    // The proxy, in the cluster VPC, gets the private hosted zone's answer.
+    assert_eq!(
+        flow.dns.answered_by,
+        eksflow::dns::AnsweredBy::PrivateHostedZone
+    );
+}

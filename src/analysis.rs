@@ -5,7 +5,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use crate::dns::{Resolution, Resolver};
-use crate::path::{EndpointKind, KubeletPath, Target, Tracer};
+use crate::path::{EndpointKind, KubeletPath, ProxyLeg, Target, Tracer};
 use crate::reason::{Blocked, Reason};
 use crate::scenario::{Client, EndpointAccess, ExpectedAnswer, Family, Scenario};
 
@@ -24,12 +24,23 @@ pub struct Flow<'s> {
     /// Why the flow fails: the resolution failure, or the first target's block.
     pub blocked: Option<Blocked>,
     pub expectation: Option<ExpectationResult>,
+    /// Leg 1 of a flow through an HTTPS proxy (SPEC 10.2): the client → proxy connection.
+    /// `dns` and `targets` are then the proxy's own (leg 2).
+    pub proxy: Option<ProxyLeg<'s>>,
 }
 
-impl Flow<'_> {
-    /// A client is reachable when at least one resolved address is.
+impl<'s> Flow<'s> {
+    /// A client is reachable when at least one resolved address is (through its proxy, when
+    /// it has one: both legs).
     pub fn reachable(&self) -> bool {
-        self.targets.iter().any(Target::reachable)
+        self.proxy.as_ref().is_none_or(ProxyLeg::reachable)
+            && self.targets.iter().any(Target::reachable)
+    }
+
+    /// The client whose packets the `targets` trace: the proxy for a proxied flow, else the
+    /// flow's own client. Render target hops with it.
+    pub fn target_client(&self) -> &'s Client {
+        self.proxy.as_ref().map_or(self.client, |leg| leg.proxy)
     }
 
     /// The family of the target that decides the verdict: the first reachable target, else
@@ -135,8 +146,59 @@ pub fn analyse(scenario: &Scenario, mode: Option<EndpointAccess>) -> Analysis<'_
     }
 }
 
-/// Resolves and traces one client.
+/// Resolves and traces one client; a client behind a proxy in two legs (SPEC 10.2).
 pub fn flow<'s>(resolver: &Resolver<'_>, tracer: &Tracer<'s>, client: &'s Client) -> Flow<'s> {
+    let Some(proxy) = client
+        .proxy
+        .as_ref()
+        .and_then(|p| tracer.scenario().client(p.client).map(|c| (c, p.port)))
+    else {
+        return direct_flow(resolver, tracer, client);
+    };
+    proxied_flow(resolver, tracer, client, proxy)
+}
+
+/// A client behind an HTTPS proxy: the proxy resolves and connects as its own client (leg
+/// 2: "The proxy in the VPC performs the DNS resolution", aws/containers-roadmap#22), and
+/// the client only needs to reach the proxy (leg 1). The first failing leg gives the reason,
+/// its sentence naming the leg.
+fn proxied_flow<'s>(
+    resolver: &Resolver<'_>,
+    tracer: &Tracer<'s>,
+    client: &'s Client,
+    (proxy, port): (&'s Client, u16),
+) -> Flow<'s> {
+    let leg = tracer.proxy_leg(client, proxy, port);
+    let inner = direct_flow(resolver, tracer, proxy);
+    let reachable = leg.reachable() && inner.reachable();
+    let blocked = match (&leg.blocked, &inner.blocked) {
+        (Some(first), _) => Some(Blocked {
+            reason: first.reason,
+            blocked_by: format!(
+                "to proxy {} ({}:{port}): {}",
+                proxy.name, leg.address, first.blocked_by
+            ),
+        }),
+        (None, Some(second)) if !reachable => Some(Blocked {
+            reason: second.reason,
+            blocked_by: format!("from proxy {}: {}", proxy.name, second.blocked_by),
+        }),
+        _ => None,
+    };
+    let expectation = expectation(client, inner.endpoint, reachable, &inner.targets);
+    Flow {
+        client,
+        source: client.ip,
+        dns: inner.dns,
+        endpoint: inner.endpoint,
+        targets: inner.targets,
+        blocked,
+        expectation,
+        proxy: Some(leg),
+    }
+}
+
+fn direct_flow<'s>(resolver: &Resolver<'_>, tracer: &Tracer<'s>, client: &'s Client) -> Flow<'s> {
     let dns = resolver.resolve_client(client);
     let targets: Vec<Target<'s>> = attempt_order(client, &dns.addresses())
         .into_iter()
@@ -152,23 +214,7 @@ pub fn flow<'s>(resolver: &Resolver<'_>, tracer: &Tracer<'s>, client: &'s Client
             .or_else(|| targets.first().and_then(|target| target.blocked.clone()))
             .or_else(|| Some(no_addresses(&dns)))
     };
-    let expectation = client.expect.map(|expect| {
-        let answer_met = expect.answer.is_none_or(|answer| match answer {
-            ExpectedAnswer::Public => endpoint == Some(EndpointKind::Public),
-            ExpectedAnswer::Private => endpoint == Some(EndpointKind::Private),
-            ExpectedAnswer::None => endpoint.is_none(),
-        });
-        let reachable_met = expect.reachable.is_none_or(|want| want == reachable);
-        let family_met = expect
-            .family
-            .is_none_or(|want| decisive_family(&targets) == Some(want));
-        ExpectationResult {
-            answer: expect.answer,
-            reachable: expect.reachable,
-            family: expect.family,
-            met: answer_met && reachable_met && family_met,
-        }
-    });
+    let expectation = expectation(client, endpoint, reachable, &targets);
     Flow {
         client,
         source: client.ip,
@@ -177,7 +223,34 @@ pub fn flow<'s>(resolver: &Resolver<'_>, tracer: &Tracer<'s>, client: &'s Client
         targets,
         blocked,
         expectation,
+        proxy: None,
     }
+}
+
+/// `client`'s `expect`, compared with the flow's answer, verdict and deciding family.
+fn expectation(
+    client: &Client,
+    endpoint: Option<EndpointKind>,
+    reachable: bool,
+    targets: &[Target<'_>],
+) -> Option<ExpectationResult> {
+    client.expect.map(|expect| {
+        let answer_met = expect.answer.is_none_or(|answer| match answer {
+            ExpectedAnswer::Public => endpoint == Some(EndpointKind::Public),
+            ExpectedAnswer::Private => endpoint == Some(EndpointKind::Private),
+            ExpectedAnswer::None => endpoint.is_none(),
+        });
+        let reachable_met = expect.reachable.is_none_or(|want| want == reachable);
+        let family_met = expect
+            .family
+            .is_none_or(|want| decisive_family(targets) == Some(want));
+        ExpectationResult {
+            answer: expect.answer,
+            reachable: expect.reachable,
+            family: expect.family,
+            met: answer_met && reachable_met && family_met,
+        }
+    })
 }
 
 /// An answer without addresses (no ENIs, or an empty `publicEndpointIps`): the flow fails

@@ -1150,6 +1150,7 @@ fn synthetic(
         security_groups: groups,
         expect: None,
         node_group: None,
+        proxy: None,
     }
 }
 

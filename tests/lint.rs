@@ -165,6 +165,54 @@ fn every_rule_has_a_fixture_that_triggers_it_at_the_right_line() {
         ("eks028.yaml", 1, vec![expect("EKS028", "error", 68)]),
         ("eks029.yaml", 0, vec![expect("EKS029", "warning", 61)]),
         ("eks030.yaml", 0, vec![expect("EKS030", "warning", 70)]),
+        (
+            "eks031.yaml",
+            1,
+            vec![
+                expect("EKS031", "error", 15),
+                expect("EKS037", "warning", 15),
+            ],
+        ),
+        (
+            "eks032.yaml",
+            1,
+            vec![
+                expect("EKS032", "error", 15),
+                expect("EKS037", "warning", 15),
+            ],
+        ),
+        (
+            "eks033.yaml",
+            1,
+            vec![
+                expect("EKS021", "error", 9),
+                expect("EKS021", "error", 12),
+                expect("EKS021", "error", 13),
+                expect("EKS033", "error", 15),
+            ],
+        ),
+        (
+            "eks034.yaml",
+            0,
+            vec![
+                expect("EKS003", "warning", 7),
+                expect("EKS034", "warning", 7),
+            ],
+        ),
+        (
+            "eks035.yaml",
+            1,
+            vec![expect("EKS009", "error", 53), expect("EKS035", "error", 53)],
+        ),
+        (
+            "eks036.yaml",
+            0,
+            vec![
+                expect("EKS036", "warning", 11),
+                expect("EKS036", "warning", 12),
+            ],
+        ),
+        ("eks037.yaml", 0, vec![expect("EKS037", "warning", 15)]),
     ];
     let mut fixtures: Vec<String> =
         std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/rules"))
@@ -273,7 +321,7 @@ fn directories_are_walked_in_a_stable_order_and_an_invalid_file_does_not_stop_th
     assert_eq!(files, sorted);
     assert!(files.contains(&"tests/fixtures/rules/eks000.yaml"));
     assert!(files.contains(&"tests/fixtures/rules/eks018.yaml"));
-    assert!(out.ends_with("in 38 files; 1 file is invalid.\n"), "{out}");
+    assert!(out.ends_with("in 45 files; 1 file is invalid.\n"), "{out}");
     // The same run twice prints the same thing (workers finish in any order).
     assert_eq!(lint(&["tests/fixtures/rules"]).1, out);
 }
@@ -435,7 +483,7 @@ fn quiet_drops_the_summary_line_and_nothing_else() {
     let summary = out.strip_prefix(&quiet_out).unwrap();
     assert!(
         summary.starts_with("Found ")
-            && summary.ends_with(" in 38 files; 1 file is invalid.\n")
+            && summary.ends_with(" in 45 files; 1 file is invalid.\n")
             && summary.lines().count() == 1,
         "{summary}"
     );

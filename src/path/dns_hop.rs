@@ -114,7 +114,7 @@ impl<'s> Tracer<'s> {
         }
     }
 
-    fn dns_to_interface(
+    pub(super) fn dns_to_interface(
         &self,
         walk: &mut Walk<'s>,
         asker: &'s Client,
@@ -236,7 +236,7 @@ impl<'s> Tracer<'s> {
         Ok(())
     }
 
-    fn dns_to_network(
+    pub(super) fn dns_to_network(
         &self,
         walk: &mut Walk<'s>,
         asker: &'s Client,

@@ -15,7 +15,9 @@
 //!   `route_to_cluster` (local route, peering, transit gateway, VPN, Direct Connect);
 //! - `transit`: how a transit gateway routes (static and propagated routes) and the
 //!   attachment subnet where its traffic enters a VPC, which centralised egress relies on;
-//! - `kubelet`: the control plane → node kubelet connection (TCP 10250).
+//! - `kubelet`: the control plane → node kubelet connection (TCP 10250);
+//! - `hybrid`: the same to an on-premises hybrid node, over the ENI subnets' routes;
+//! - `proxy`: a client's connection to its HTTPS proxy (leg 1 of a proxied flow).
 //!
 //! What they share: `crossing` (where a connection lands, and the routing loop a crossing
 //! closes), `filter_checks` (security group egress and NACL checks recorded in the
@@ -26,9 +28,11 @@ mod crossing;
 mod dns_hop;
 mod filter_checks;
 mod filters;
+mod hybrid;
 mod internet_egress;
 mod kubelet;
 mod private;
+mod proxy;
 mod public;
 mod route_to_cluster;
 mod routes;
@@ -42,6 +46,8 @@ pub use dns_hop::{DnsHop, DnsServerSide};
 pub use filters::{
     AclVerdict, Direction, SgMatch, evaluate_acl, sg_egress_allows, sg_ingress_allows,
 };
+pub use hybrid::{RemoteRoute, network_returns, route_to_remote};
+pub use proxy::ProxyLeg;
 pub use routes::{VpcNextHop, lookup_network, lookup_subnet};
 pub use steps::{Context, Leg, SourceOrigin, Step};
 pub use transit::TransitHop;
@@ -255,17 +261,31 @@ impl<'s> Tracer<'s> {
                 .unwrap_or(ipv4),
             Family::Ipv4 => ipv4,
         };
+        let (from, to) = match node.location {
+            ClientLocation::Network(_) => ipv4,
+            _ => (from, to),
+        };
         let mut walk = Walk {
             steps: Vec::with_capacity(8),
             source: from,
         };
-        let blocked = self.kubelet_walk(&mut walk, eni, node, (from, to)).err();
+        let blocked = match node.location {
+            // A hybrid node: the connection leaves the cluster VPC (SPEC 9.3).
+            ClientLocation::Network(_) => self.hybrid_kubelet_walk(&mut walk, eni, node, ipv4),
+            _ => self.kubelet_walk(&mut walk, eni, node, (from, to)),
+        }
+        .err();
         KubeletPath {
             eni: from,
             node: to,
             steps: walk.steps,
             blocked,
         }
+    }
+
+    /// The scenario traced.
+    pub fn scenario(&self) -> &'s Scenario {
+        self.scenario
     }
 
     // Lookups the walks in the sibling files share.

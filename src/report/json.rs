@@ -64,6 +64,22 @@ pub struct FlowJson<'a> {
     /// null when none is known; absent on every other flow.
     #[serde(skip_serializing_if = "Option::is_none")]
     fix: Option<Option<&'a Fix>>,
+    /// Leg 1 of a flow through an HTTPS proxy (SPEC 10.3); absent without `proxy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proxy: Option<ProxyJson<'a>>,
+}
+
+/// The client → proxy connection (SPEC 10.3).
+#[derive(Debug, Serialize)]
+struct ProxyJson<'a> {
+    client: &'a str,
+    address: String,
+    port: u16,
+    reachable: bool,
+    reason: Option<&'static str>,
+    #[serde(rename = "blockedBy")]
+    blocked_by: Option<&'a str>,
+    hops: Vec<crate::path::Hop>,
 }
 
 #[derive(Debug, Serialize)]
@@ -236,7 +252,7 @@ pub fn flow_view_fixed<'a>(
         targets: flow
             .targets
             .iter()
-            .map(|t| target(scenario, flow.client, t))
+            .map(|t| target(scenario, flow.target_client(), t))
             .collect(),
         expectation: flow.expectation.map(|expectation| ExpectationJson {
             answer: expectation.answer.map(|answer| answer.as_str()),
@@ -245,6 +261,15 @@ pub fn flow_view_fixed<'a>(
             met: expectation.met,
         }),
         fix,
+        proxy: flow.proxy.as_ref().map(|leg| ProxyJson {
+            client: &leg.proxy.name,
+            address: leg.address.to_string(),
+            port: leg.port,
+            reachable: leg.reachable(),
+            reason: leg.blocked.as_ref().map(|b| b.reason.code()),
+            blocked_by: leg.blocked.as_ref().map(|b| b.blocked_by.as_str()),
+            hops: leg.hops(scenario, flow.client),
+        }),
     }
 }
 

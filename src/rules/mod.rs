@@ -9,6 +9,7 @@ mod cidrs;
 mod cluster;
 mod dns;
 mod expect;
+mod hybrid;
 mod ignores;
 mod invalid;
 mod ipv6;
@@ -122,6 +123,13 @@ codes! {
     Eks028 => "EKS028", transport::EKS028;
     Eks029 => "EKS029", transport::EKS029;
     Eks030 => "EKS030", transport::EKS030;
+    Eks031 => "EKS031", hybrid::EKS031;
+    Eks032 => "EKS032", hybrid::EKS032;
+    Eks033 => "EKS033", hybrid::EKS033;
+    Eks034 => "EKS034", hybrid::EKS034;
+    Eks035 => "EKS035", hybrid::EKS035;
+    Eks036 => "EKS036", hybrid::EKS036;
+    Eks037 => "EKS037", hybrid::EKS037;
 }
 
 impl Code {
@@ -197,6 +205,7 @@ pub fn check(analysis: &Analysis<'_>) -> Vec<Finding> {
     cidrs::check(scenario, &mut findings);
     ipv6::check(analysis, &mut findings);
     transport::check(analysis, &mut findings);
+    hybrid::check(analysis, &mut findings);
     expect::check(scenario, &analysis.flows, &mut findings);
     ignores::imported(scenario, &mut findings);
     ignores::apply(scenario, &mut findings);
@@ -292,6 +301,11 @@ pub(crate) mod docs {
     pub const EKS_NETWORK_CONFIG: &str = "EKS API reference, KubernetesNetworkConfigRequest (ipFamily): https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html";
     pub const EGRESS_ONLY_IGW: &str = "VPC user guide, Enable outbound IPv6 traffic using an egress-only internet gateway: https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html";
     pub const GO_HAPPY_EYEBALLS: &str = "Go 1.5 release notes, net (Dialer DualStack: Happy Eyeballs, \"giving the first address family a 300ms head start\"): https://go.dev/doc/go1.5#net";
+    pub const REMOTE_NETWORK_CONFIG: &str = "EKS API reference, RemoteNetworkConfigRequest (remoteNodeNetworks, remotePodNetworks): https://docs.aws.amazon.com/eks/latest/APIReference/API_RemoteNetworkConfigRequest.html";
+    pub const HYBRID_NETWORKING: &str = "EKS user guide, Prepare networking for hybrid nodes: https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html";
+    pub const HYBRID_CONCEPTS_NETWORKING: &str = "EKS user guide, Networking concepts for hybrid nodes: https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-concepts-networking.html";
+    pub const HYBRID_TRAFFIC_FLOWS: &str = "EKS user guide, Network traffic flows for hybrid nodes: https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-concepts-traffic-flows.html";
+    pub const HYBRID_CLUSTER_CREATE: &str = "EKS user guide, Create an Amazon EKS cluster with hybrid nodes: https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-cluster-create.html";
     pub const EC2_IP_RANGE: &str = "EC2 API reference, IpRange (CidrIp: \"AWS canonicalizes IPv4 and IPv6 CIDRs\", used by AuthorizeSecurityGroupIngress and Egress): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html";
 }
 

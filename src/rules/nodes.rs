@@ -121,7 +121,8 @@ pub(super) fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
             .and_then(|path| path.blocked.as_ref())
             .map(|blocked| format!("{} — {}", blocked.reason, blocked.blocked_by))
             .unwrap_or_else(|| "the cluster has no ENIs".to_owned());
-        let path = if group.default_security_groups {
+        // A hybrid group has no security groups of its own: the node's address is at fault.
+        let path = if group.default_security_groups || group.network.is_some() {
             kubelet.node.path.clone()
         } else {
             format!("{}.securityGroups", group.path)
@@ -148,7 +149,12 @@ fn subnet_name<'a>(scenario: &'a Scenario, client: &crate::scenario::Client) -> 
             .subnet(subnet)
             .map(|s| s.id.as_str())
             .unwrap_or_default(),
-        _ => "",
+        // A hybrid node (SPEC 9.3): its on-premises network.
+        crate::scenario::ClientLocation::Network(network) => scenario
+            .network(network)
+            .map(|n| n.id.as_str())
+            .unwrap_or_default(),
+        crate::scenario::ClientLocation::Internet => "",
     }
 }
 

@@ -206,8 +206,14 @@ pub struct NodeGroup {
     /// The public IPv4 address of a node, used where its subnet routes to an internet
     /// gateway (EC2 auto-assigns one in a subnet with `MapPublicIpOnLaunch`).
     pub public_ip: Option<Ipv4Addr>,
-    /// The implicit clients, one per subnet, in subnet order.
+    /// The implicit clients, one per subnet, in subnet order (a hybrid group: one per
+    /// node address).
     pub clients: Vec<ClientIx>,
+    /// A hybrid node group's on-premises network (`subnets` is then empty, SPEC 9.1).
+    pub network: Option<NetworkIx>,
+    /// A hybrid group's node addresses, and whether they were written (`ips`).
+    pub ips: Vec<Ipv4Addr>,
+    pub ips_written: bool,
 }
 
 /// A VPC endpoint for an AWS service (`ecr.api`, `s3`, ...).
@@ -380,6 +386,36 @@ pub struct Cluster {
     pub vpc: VpcIx,
     pub security_groups: Vec<SgIx>,
     pub enis: Vec<Eni>,
+    /// EKS Hybrid Nodes settings (SPEC 9.1); all absent in a cloud-only cluster.
+    pub hybrid: HybridConfig,
+}
+
+/// `serviceIpv4Cidr` and `remoteNetworkConfig` (SPEC 9.1).
+#[derive(Debug, Clone, Default)]
+pub struct HybridConfig {
+    /// `serviceIpv4Cidr` as written; see [`Scenario::service_ipv4_cidr`] for the default.
+    pub service_ipv4_cidr: Option<Ipv4Network>,
+    /// `remoteNetworkConfig` as written (`None`: absent).
+    pub remote: Option<RemoteNetworkConfig>,
+}
+
+/// The on-premises blocks EKS routes to through the cluster VPC ("You configure the EKS
+/// cluster with these remote node CIDRs so EKS knows to route all traffic destined for the
+/// hybrid nodes IPs through your cluster's VPC", EKS user guide,
+/// hybrid-nodes-concepts-networking).
+#[derive(Debug, Clone, Default)]
+pub struct RemoteNetworkConfig {
+    pub node_networks: Vec<Ipv4Network>,
+    pub pod_networks: Vec<Ipv4Network>,
+}
+
+impl HybridConfig {
+    /// Whether `ip` lies in a `remoteNodeNetworks` block.
+    pub fn is_remote_node(&self, ip: Ipv4Addr) -> bool {
+        self.remote
+            .as_ref()
+            .is_some_and(|remote| remote.node_networks.iter().any(|block| block.contains(ip)))
+    }
 }
 
 /// An EKS-owned network interface of the control plane.
@@ -882,7 +918,24 @@ pub struct Client {
     pub expect: Option<Expectation>,
     /// Set for the implicit client of a node group in one of its subnets.
     pub node_group: Option<NodeGroupIx>,
+    /// The HTTPS proxy the client connects through (SPEC 10).
+    pub proxy: Option<ProxyRef>,
 }
+
+/// `proxy` and `proxyPort` (SPEC 10.1), as written and as resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyRef {
+    /// The proxy host, a client of the scenario.
+    pub client: ClientIx,
+    /// The TCP port the client connects to: `proxyPort`, default 3128.
+    pub port: u16,
+    /// `proxy` and `proxyPort` as written (the writer keeps them).
+    pub written: String,
+    pub port_written: bool,
+}
+
+/// Squid's default port (SPEC 10.1, choice).
+pub const DEFAULT_PROXY_PORT: u16 = 3128;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClientLocation {
@@ -1011,6 +1064,26 @@ impl Scenario {
             .iter()
             .copied()
             .find(|ix| self.subnet(*ix).is_some_and(|s| s.cidr.contains(ip)))
+    }
+
+    /// The Kubernetes service block: `serviceIpv4Cidr`, else what EKS picks. "Kubernetes
+    /// assigns addresses from either the 10.100.0.0/16 or 172.20.0.0/16 CIDR blocks" (EKS
+    /// API, KubernetesNetworkConfigRequest); eksflow takes 172.20.0.0/16 when a cluster VPC
+    /// CIDR lies in 10.0.0.0/8, else 10.100.0.0/16 (SPEC 9.1, choice: observed, not
+    /// documented).
+    pub fn service_ipv4_cidr(&self) -> Ipv4Network {
+        if let Some(written) = self.cluster.hybrid.service_ipv4_cidr {
+            return written;
+        }
+        let ten = Ipv4Network::new(Ipv4Addr::new(10, 0, 0, 0), 8).ok();
+        let in_ten = self.cluster_vpc().is_some_and(|vpc| {
+            vpc.cidrs
+                .iter()
+                .any(|cidr| ten.is_some_and(|ten| ten.contains(cidr.network())))
+        });
+        let (a, b) = if in_ten { (172, 20) } else { (10, 100) };
+        Ipv4Network::new(Ipv4Addr::new(a, b, 0, 0), 16)
+            .unwrap_or(Ipv4Network::from(Ipv4Addr::UNSPECIFIED))
     }
 
     /// The endpoint IP addresses of the EKS-owned ENIs, in the order written.

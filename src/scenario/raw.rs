@@ -126,6 +126,25 @@ pub struct RawNodeGroup {
     pub security_groups: Option<Vec<Text>>,
     /// The public IPv4 address nodes get in a subnet that auto-assigns one.
     pub public_ip: Option<Text>,
+    /// A `networks[]` ID: an EKS Hybrid Nodes group on premises, instead of `subnets`
+    /// (SPEC 9.1).
+    pub network: Option<Text>,
+    /// A hybrid group's node addresses; absent: one node at a derived address.
+    pub ips: Option<Vec<Text>>,
+    /// An HTTPS proxy the nodes connect through (SPEC 10.1), as for a client.
+    pub proxy: Option<Text>,
+    pub proxy_port: Option<u64>,
+}
+
+/// `cluster.remoteNetworkConfig` (EKS API, RemoteNetworkConfigRequest), each list of
+/// `[{cidrs: [...]}]` flattened to its blocks (SPEC 9.1).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RawRemoteNetworkConfig {
+    #[serde(default, deserialize_with = "nullable")]
+    pub remote_node_networks: Vec<Text>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub remote_pod_networks: Vec<Text>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -164,6 +183,10 @@ pub struct RawCluster {
     pub security_groups: Vec<Text>,
     #[serde(default, deserialize_with = "nullable")]
     pub enis: Vec<RawEni>,
+    /// `kubernetesNetworkConfig.serviceIpv4Cidr` (SPEC 9.1).
+    pub service_ipv4_cidr: Option<Text>,
+    /// EKS Hybrid Nodes: the on-premises node and pod blocks (SPEC 9.1).
+    pub remote_network_config: Option<RawRemoteNetworkConfig>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -451,6 +474,11 @@ pub struct RawClient {
     #[serde(default, deserialize_with = "nullable")]
     pub security_groups: Vec<Text>,
     pub expect: Option<RawExpect>,
+    /// An HTTPS proxy the client connects through (SPEC 10.1): another client's name, or
+    /// exactly one client's `ip` or `publicIp`.
+    pub proxy: Option<Text>,
+    /// The proxy's port (default 3128).
+    pub proxy_port: Option<u64>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

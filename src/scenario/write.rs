@@ -54,6 +54,14 @@ fn list(items: Vec<Value>) -> Value {
     )
 }
 
+/// `proxy` and `proxyPort` as written (SPEC 10.1).
+fn push_proxy(map: &mut MapBuilder, proxy: &ProxyRef) {
+    map.push("proxy", yaml::text(&proxy.written));
+    if proxy.port_written {
+        map.push("proxyPort", yaml::number(u64::from(proxy.port)));
+    }
+}
+
 fn texts<T: ToString>(items: &[T]) -> Value {
     yaml::flow(items.iter().map(ToString::to_string))
 }
@@ -216,6 +224,18 @@ impl Writer<'_> {
                 })
                 .collect();
             map.push("enis", list(enis));
+        }
+        let hybrid = &cluster.hybrid;
+        if let Some(block) = hybrid.service_ipv4_cidr {
+            map.push("serviceIpv4Cidr", yaml::text(&block.to_string()));
+        }
+        if let Some(remote) = &hybrid.remote {
+            let mut remote_map = MapBuilder::new();
+            remote_map.push("remoteNodeNetworks", texts(&remote.node_networks));
+            if !remote.pod_networks.is_empty() {
+                remote_map.push("remotePodNetworks", texts(&remote.pod_networks));
+            }
+            map.push("remoteNetworkConfig", remote_map.build());
         }
         map.build()
     }
@@ -621,6 +641,9 @@ impl Writer<'_> {
         if !client.security_groups.is_empty() {
             map.push("securityGroups", self.sg_ids(&client.security_groups));
         }
+        if let Some(proxy) = &client.proxy {
+            push_proxy(&mut map, proxy);
+        }
         if let Some(expect) = client.expect {
             let mut expect_map = MapBuilder::new();
             if let Some(answer) = expect.answer {
@@ -640,6 +663,21 @@ impl Writer<'_> {
     fn node_group(&self, group: &NodeGroup) -> Value {
         let mut map = MapBuilder::new();
         map.push("name", yaml::text(&group.name));
+        if let Some(network) = group.network.and_then(|ix| self.scenario.network(ix)) {
+            map.push("network", yaml::text(&network.id));
+            if group.ips_written {
+                map.push("ips", texts(&group.ips));
+            }
+            let proxy = group
+                .clients
+                .first()
+                .and_then(|ix| self.scenario.client(*ix))
+                .and_then(|client| client.proxy.as_ref());
+            if let Some(proxy) = proxy {
+                push_proxy(&mut map, proxy);
+            }
+            return map.build();
+        }
         map.push(
             "subnets",
             yaml::flow(group.subnets.iter().map(|s| self.subnet_id(*s))),

@@ -12,7 +12,7 @@ use ipnetwork::{Ipv4Network, Ipv6Network};
 use super::Validator;
 use super::ids::{Element, Kind};
 use crate::scenario::model::*;
-use crate::scenario::raw::RawScenario;
+use crate::scenario::raw::{RawNodeGroup, RawScenario, Text};
 use crate::scenario::spans::{join_index, join_key};
 
 impl Validator<'_> {
@@ -182,6 +182,7 @@ impl Validator<'_> {
                     security_groups,
                     expect,
                     node_group: None,
+                    proxy: None,
                 });
             }
         }
@@ -208,6 +209,22 @@ impl Validator<'_> {
             if let Some(twin) = groups.iter().find(|group| group.name == name) {
                 let message = format!("duplicate node group name `{name}` (also at {})", twin.path);
                 self.problem(&join_key(&path, "name"), message);
+                continue;
+            }
+            if let Some(network) = &raw_group.network {
+                let group_ix = NodeGroupIx(groups.len());
+                let first_client = scenario.clients.len() + clients.len();
+                if let Some((group, implicit)) = self.hybrid_group(
+                    raw_group,
+                    network,
+                    (name, path),
+                    (group_ix, first_client),
+                    scenario,
+                    cluster,
+                ) {
+                    groups.push(group);
+                    clients.extend(implicit);
+                }
                 continue;
             }
             let subnets_path = join_key(&path, "subnets");
@@ -293,6 +310,7 @@ impl Validator<'_> {
                     security_groups: security_groups.clone(),
                     expect: None,
                     node_group: Some(group_ix),
+                    proxy: None,
                 });
             }
             groups.push(NodeGroup {
@@ -303,10 +321,126 @@ impl Validator<'_> {
                 default_security_groups,
                 public_ip,
                 clients: implicit,
+                network: None,
+                ips: Vec::new(),
+                ips_written: false,
             });
         }
         (groups, clients)
     }
+
+    /// An EKS Hybrid Nodes group (SPEC 9.1): `network` instead of `subnets`, no security
+    /// groups or public IP (the nodes are not EC2 instances), node addresses in the
+    /// network's CIDRs. One implicit client per node address, `from` the network.
+    fn hybrid_group(
+        &mut self,
+        raw_group: &RawNodeGroup,
+        network: &Text,
+        (name, path): (String, String),
+        (group_ix, first_client): (NodeGroupIx, usize),
+        scenario: &Scenario,
+        cluster: &Cluster,
+    ) -> Option<(NodeGroup, Vec<Client>)> {
+        let network_path = join_key(&path, "network");
+        if !raw_group.subnets.is_empty() {
+            self.problem(
+                &join_key(&path, "subnets"),
+                "a node group has either `subnets` (EC2 nodes in the cluster VPC) or `network` (hybrid nodes on premises), not both",
+            );
+        }
+        if raw_group.security_groups.is_some() {
+            self.problem(
+                &join_key(&path, "securityGroups"),
+                "a hybrid node group (`network`) takes no `securityGroups`: hybrid nodes are not EC2 instances; on-premises firewalls are not modelled",
+            );
+        }
+        if raw_group.public_ip.is_some() {
+            self.problem(
+                &join_key(&path, "publicIp"),
+                "a hybrid node group (`network`) takes no `publicIp`: it reaches the internet through the network's `internetEgressIp`",
+            );
+        }
+        let network_ix = match self.lookup(network, &network_path, &[Kind::Network]) {
+            Some(Element::Network(ix)) => ix,
+            _ => return None,
+        };
+        let site = scenario.network(network_ix)?;
+        let ips_path = join_key(&path, "ips");
+        let (ips, ips_written) = match &raw_group.ips {
+            Some(list) => {
+                let mut ips = Vec::with_capacity(list.len());
+                for (j, text) in list.iter().enumerate() {
+                    let ip_path = join_index(&ips_path, j);
+                    let Some(ip) = self.ipv4(text, &ip_path) else {
+                        continue;
+                    };
+                    if !site.contains(ip) {
+                        self.problem(
+                            &ip_path,
+                            format!("{ip} is outside network `{}`'s CIDRs", site.id),
+                        );
+                        continue;
+                    }
+                    ips.push(ip);
+                }
+                (ips, true)
+            }
+            None => (
+                default_hybrid_address(site, cluster).into_iter().collect(),
+                false,
+            ),
+        };
+        let implicit: Vec<Client> = ips
+            .iter()
+            .enumerate()
+            .map(|(j, ip)| Client {
+                name: format!("{name}@{ip}"),
+                path: if ips_written {
+                    join_index(&ips_path, j)
+                } else {
+                    network_path.clone()
+                },
+                location: ClientLocation::Network(network_ix),
+                ip: *ip,
+                ipv6: None,
+                public_ip: None,
+                security_groups: Vec::new(),
+                expect: None,
+                node_group: Some(group_ix),
+                proxy: None,
+            })
+            .collect();
+        let group = NodeGroup {
+            name,
+            path,
+            subnets: Vec::new(),
+            security_groups: Vec::new(),
+            default_security_groups: false,
+            public_ip: None,
+            clients: (first_client..first_client + implicit.len())
+                .map(ClientIx)
+                .collect(),
+            network: Some(network_ix),
+            ips,
+            ips_written,
+        };
+        Some((group, implicit))
+    }
+}
+
+/// A hybrid node's address when `ips` is absent (SPEC 9.1): base + 4 of the first
+/// `remoteNodeNetworks` block inside the network's CIDRs, else of the network's first CIDR.
+fn default_hybrid_address(site: &Network, cluster: &Cluster) -> Option<Ipv4Addr> {
+    let remote = cluster
+        .hybrid
+        .remote
+        .iter()
+        .flat_map(|remote| remote.node_networks.iter())
+        .find(|block| site.contains(block.network()))
+        .copied();
+    remote
+        .or_else(|| site.cidrs.first().copied())
+        .map(representative_address)
 }
 
 /// The address eksflow gives a node group's nodes in a subnet: the first one AWS lets an
@@ -318,4 +452,129 @@ fn representative_address(cidr: Ipv4Network) -> Ipv4Addr {
 /// The IPv6 address eksflow gives a node group's nodes in a subnet: base + 4 of its /64.
 fn representative_ipv6(block: Ipv6Network) -> Ipv6Addr {
     Ipv6Addr::from(u128::from(block.network()).saturating_add(4))
+}
+
+impl Validator<'_> {
+    /// `proxy` and `proxyPort` of clients and node groups (SPEC 10.1), once every client,
+    /// implicit ones included, exists. A proxy is another client, named or given by an
+    /// address that is exactly one client's `ip` or `publicIp`; a client naming itself, or a
+    /// proxy that has a proxy itself, is refused.
+    pub(super) fn proxies(&mut self, raw: &RawScenario, scenario: &mut Scenario) {
+        let mut wanted: Vec<(ClientIx, String, &Text, Option<u64>)> = Vec::new();
+        for (i, raw_client) in raw.clients.iter().enumerate() {
+            if let Some(proxy) = &raw_client.proxy {
+                wanted.push((
+                    ClientIx(i),
+                    join_index("clients", i),
+                    proxy,
+                    raw_client.proxy_port,
+                ));
+            }
+        }
+        for (i, raw_group) in raw.node_groups.iter().enumerate() {
+            let (Some(proxy), Some(group)) = (&raw_group.proxy, scenario.node_groups.get(i)) else {
+                continue;
+            };
+            for ix in &group.clients {
+                wanted.push((
+                    *ix,
+                    join_index("nodeGroups", i),
+                    proxy,
+                    raw_group.proxy_port,
+                ));
+            }
+        }
+        let mut resolved = Vec::with_capacity(wanted.len());
+        for (ix, path, text, port) in wanted {
+            let proxy_path = join_key(&path, "proxy");
+            let port_path = join_key(&path, "proxyPort");
+            let port_value = match port {
+                None => Some(DEFAULT_PROXY_PORT),
+                Some(p) => match u16::try_from(p) {
+                    Ok(p) if p > 0 => Some(p),
+                    _ => {
+                        self.problem(
+                            &port_path,
+                            format!("proxyPort {p} is not a TCP port (1-65535)"),
+                        );
+                        None
+                    }
+                },
+            };
+            let Some(target) = self.proxy_client(scenario, text, &proxy_path) else {
+                continue;
+            };
+            if target == ix {
+                self.problem(
+                    &proxy_path,
+                    format!("a client cannot be its own proxy (`{text}`)"),
+                );
+                continue;
+            }
+            if let Some(port_value) = port_value {
+                resolved.push((
+                    ix,
+                    proxy_path,
+                    ProxyRef {
+                        client: target,
+                        port: port_value,
+                        written: text.0.clone(),
+                        port_written: port.is_some(),
+                    },
+                ));
+            }
+        }
+        let proxied: Vec<ClientIx> = resolved.iter().map(|(ix, _, _)| *ix).collect();
+        for (ix, path, proxy) in resolved {
+            if proxied.contains(&proxy.client) {
+                let name = scenario
+                    .client(proxy.client)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default();
+                self.problem(&path, format!("proxy `{name}` itself connects through a proxy: eksflow models one proxy hop"));
+                continue;
+            }
+            if let Some(client) = scenario.clients.get_mut(ix.0) {
+                client.proxy = Some(proxy);
+            }
+        }
+    }
+
+    /// The client a `proxy` value names: by name, else by an address that is exactly one
+    /// client's `ip` or `publicIp`.
+    fn proxy_client(&mut self, scenario: &Scenario, text: &Text, path: &str) -> Option<ClientIx> {
+        if let Some(i) = scenario.clients.iter().position(|c| c.name == text.0) {
+            return Some(ClientIx(i));
+        }
+        let Ok(ip) = text.trim().parse::<Ipv4Addr>() else {
+            self.problem(path, format!("no client named `{text}` to use as proxy"));
+            return None;
+        };
+        let holders: Vec<usize> = scenario
+            .clients
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.ip == ip || c.public_ip == Some(ip))
+            .map(|(i, _)| i)
+            .collect();
+        match holders.as_slice() {
+            [one] => Some(ClientIx(*one)),
+            [] => {
+                self.problem(
+                    path,
+                    format!("no client has the address {ip} to use as proxy"),
+                );
+                None
+            }
+            _ => {
+                self.problem(
+                    path,
+                    format!(
+                        "{ip} is the address of several clients; name the proxy client instead"
+                    ),
+                );
+                None
+            }
+        }
+    }
 }

@@ -182,6 +182,7 @@ impl Validator<'_> {
             } else {
                 (public_endpoint_ipv6, false)
             };
+        let hybrid = self.hybrid_config(raw);
         Some(Cluster {
             name: name?,
             region: region?,
@@ -199,7 +200,36 @@ impl Validator<'_> {
             vpc: vpc?,
             security_groups,
             enis,
+            hybrid,
         })
+    }
+
+    /// `serviceIpv4Cidr` and `remoteNetworkConfig` (SPEC 9.1): IPv4 blocks that parse. What
+    /// the EKS API refuses in them (public ranges, overlaps) is left to findings EKS031–EKS033.
+    fn hybrid_config(&mut self, raw: &RawCluster) -> HybridConfig {
+        let service_ipv4_cidr = raw
+            .service_ipv4_cidr
+            .as_ref()
+            .and_then(|text| self.cidr4_beside(text, "cluster.serviceIpv4Cidr", None));
+        let remote = raw.remote_network_config.as_ref().map(|config| {
+            let path = "cluster.remoteNetworkConfig";
+            RemoteNetworkConfig {
+                node_networks: self.cidr4_list_beside(
+                    &config.remote_node_networks,
+                    &join_key(path, "remoteNodeNetworks"),
+                    None,
+                ),
+                pod_networks: self.cidr4_list_beside(
+                    &config.remote_pod_networks,
+                    &join_key(path, "remotePodNetworks"),
+                    None,
+                ),
+            }
+        });
+        HybridConfig {
+            service_ipv4_cidr,
+            remote,
+        }
     }
 }
 

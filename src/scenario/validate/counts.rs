@@ -11,7 +11,16 @@ impl Validator<'_> {
     /// Checks the counts [`limits`] caps; false (with a problem for each) when one is over.
     pub(super) fn within_limits(&mut self, raw: &RawScenario) -> bool {
         let before = self.problems.len();
-        let implicit: usize = raw.node_groups.iter().map(|g| g.subnets.len()).sum();
+        // A hybrid group holds one client per node address, or one at a derived address.
+        let implicit: usize = raw
+            .node_groups
+            .iter()
+            .map(|g| match (&g.network, &g.ips) {
+                (Some(_), Some(ips)) => ips.len(),
+                (Some(_), None) => 1,
+                (None, _) => g.subnets.len(),
+            })
+            .fold(0, usize::saturating_add);
         let clients = raw.clients.len().saturating_add(implicit);
         if clients > limits::MAX_CLIENTS {
             let path = if raw.clients.len() > limits::MAX_CLIENTS {

@@ -196,6 +196,10 @@ impl<'a> Validator<'a> {
                 }
                 scenario.node_groups = node_groups;
                 scenario.clients.extend(implicit);
+                self.proxies(&raw, &mut scenario);
+                if !self.problems.is_empty() {
+                    return Err(sorted(self.problems));
+                }
                 scenario.cluster = cluster;
                 scenario.source = Source {
                     file: self.file.to_owned(),
@@ -227,6 +231,7 @@ fn placeholder_cluster() -> Cluster {
         vpc: VpcIx(0),
         security_groups: Vec::new(),
         enis: Vec::new(),
+        hybrid: HybridConfig::default(),
     }
 }
 

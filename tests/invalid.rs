@@ -50,6 +50,10 @@ invalid_fixture! {
     a_file_of_comments_is_empty => "comments-only.yaml",
     security_groups_attach_only_in_their_own_vpc => "security-group-other-vpc.yaml",
     strings_where_numbers_belong_are_type_errors => "strings-for-numbers.yaml",
+    ipv6_values_stay_in_their_own_fields_and_routes => "ipv6-fields.yaml",
+    transit_gateway_routes_and_attachment_subnets_are_checked => "transit-gateway-routes.yaml",
+    a_proxy_is_one_hop_to_a_known_client => "proxies.yaml",
+    a_hybrid_node_group_is_in_subnets_or_a_network_not_both => "hybrid-node-group.yaml",
 }
 
 #[test]

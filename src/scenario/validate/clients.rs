@@ -547,7 +547,14 @@ impl Validator<'_> {
             return Some(ClientIx(i));
         }
         let Ok(ip) = text.trim().parse::<Ipv4Addr>() else {
-            self.problem(path, format!("no client named `{text}` to use as proxy"));
+            let hint = crate::suggest::did_you_mean(
+                &text.0,
+                scenario.clients.iter().map(|client| client.name.as_str()),
+            );
+            self.problem(
+                path,
+                format!("no client named `{text}` to use as proxy{hint}"),
+            );
             return None;
         };
         let holders: Vec<usize> = scenario

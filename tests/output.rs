@@ -159,3 +159,19 @@ fn a_terminal_table_is_coloured_and_fits_its_width() {
         assert!(!table::check(&analysis, no_color).contains('\u{1b}'));
     }
 }
+
+/// Every lint format, on the same two files (a scenario with failed expectations and an
+/// eksctl config with an EKS006 error), so a change to any CI format shows in review.
+#[test]
+fn every_lint_format() {
+    for format in ["text", "json", "sarif", "junit", "github", "markdown"] {
+        let out = run(&[
+            "lint",
+            "scenarios/allowlist-forgets-nat.yaml",
+            "tests/fixtures/import/eksctl/38-cluster-subnets-sgs.yaml",
+            "--format",
+            format,
+        ]);
+        insta::assert_snapshot!(format!("lint_{format}"), out);
+    }
+}

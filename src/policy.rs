@@ -76,10 +76,7 @@ pub fn lint(totals: Totals, deny_warnings: bool) -> Outcome {
 }
 
 /// `diff`: the change breaks something (a flow or an expectation lost, an error finding
-/// added).
-pub fn diff(breaks: bool, load_failed: bool) -> Outcome {
-    if load_failed {
-        return Outcome::Invalid;
-    }
+/// added). An input that does not load never gets this far: the diff needs both sides.
+pub fn diff(breaks: bool) -> Outcome {
     Outcome::from_failed(breaks)
 }

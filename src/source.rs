@@ -21,20 +21,6 @@ pub enum What {
     Unknown,
 }
 
-impl What {
-    /// How the kind reads in messages.
-    pub fn describe(self) -> &'static str {
-        match self {
-            What::Scenario => "scenario",
-            What::Import(Kind::Eksctl) => "eksctl ClusterConfig",
-            What::Import(Kind::Terraform) => "Terraform plan or state",
-            What::Import(Kind::CloudFormation) => "CloudFormation template",
-            What::Import(Kind::Aws) => "AWS CLI output",
-            What::Unknown => "unrecognised file",
-        }
-    }
-}
-
 /// Top-level fields of a scenario (SPEC section 2).
 const SCENARIO_FIELDS: &[&str] = &[
     "version",

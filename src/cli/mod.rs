@@ -630,7 +630,7 @@ fn diff(
         Format::Markdown => report::diff::markdown::render_with_paths(&diff, &after_checked),
     };
     print(&text);
-    policy::diff(diff.breaks(), false)
+    policy::diff(diff.breaks())
 }
 
 /// Every scenario checked in its own mode.

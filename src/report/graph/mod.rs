@@ -764,9 +764,12 @@ pub fn flow_path(analysis: &Analysis<'_>, flow: &Flow<'_>) -> Graph {
         let hops = target.hops(scenario, client);
         let outline: Vec<(String, bool)> =
             hops.iter().map(|hop| (hop.at.clone(), hop.ok)).collect();
+        // Only a blocked address is "not reached": the verdict is the model's
+        // (`target.blocked`), the outline only says where it would be drawn.
         if let Some((first_outline, end)) = &first
             && *first_outline == outline
             && !outline.is_empty()
+            && target.blocked.is_some()
         {
             let lines = vec![
                 format!("{}:443", target.address),

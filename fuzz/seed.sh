@@ -39,7 +39,7 @@ if command -v jq >/dev/null; then
     done
 fi
 
-# The inputs kept as regression tests (tests/fuzz_regressions.rs), which include the only
+# The inputs kept as regression tests (tests/it/fuzz_regressions.rs), which include the only
 # seeds of dns_wire (the answer layout of `dns_answer`, a real response in wire format) and
 # of import_clients (clients files for the eksctl config it merges them into).
 for dir in "$fixtures"/fuzz/*/; do

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Rewrites every ```text block of README.md that starts with `$ eksflow …` with what the
-built binary prints (tests/readme.rs checks the same blocks). Run after `cargo build`."""
+built binary prints (tests/it/readme.rs checks the same blocks). Run after `cargo build`."""
 import os, subprocess, sys
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -1,4 +1,4 @@
-//! What the fuzz targets run, shared with `tests/fuzz_regressions.rs` (which includes this
+//! What the fuzz targets run, shared with `tests/it/fuzz_regressions.rs` (which includes this
 //! file with `#[path]`), so an input kept from a fuzzing run replays through exactly the code
 //! path that found it.
 //!

@@ -13,7 +13,7 @@
 //!   written in rule-number order, the order AWS evaluates them in (the model keeps them
 //!   sorted): a file that lists them in another order gets other paths for them.
 //!
-//! Everything else is equal, every other field path included (`tests/properties.rs` compares
+//! Everything else is equal, every other field path included (`tests/it/properties.rs` compares
 //! the `Debug` form of the two models with `source` cleared and ACL rule paths aside). And
 //! the form is a fixed point: writing the reloaded model gives the same text, which loads to
 //! a model equal to it field paths and all.

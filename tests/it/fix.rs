@@ -1,0 +1,345 @@
+//! `fix` (issue 14): for a blocked must-reach flow, the smallest verified set of catalogue
+//! edits; `null` when none is known; no field on other flows.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use eksflow::checked;
+use eksflow::fix::{self, Edit, Fix};
+use serde_json::json;
+
+const OFFICE: &str = include_str!("../../scenarios/office-vpn-private.yaml");
+const ALLOWLIST: &str = include_str!("../../scenarios/allowlist-forgets-nat.yaml");
+
+fn edited(text: &str, edits: &[(&str, &str)]) -> String {
+    let mut text = text.to_owned();
+    for (from, to) in edits {
+        assert!(text.contains(from), "the base scenario holds {from:?}");
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+/// The fix entry of `client`: `None` when the flow has no `fix` field.
+fn fix_of(text: &str, client: &str) -> Option<Option<Fix>> {
+    let scenario = eksflow::scenario::load_one("test.yaml", text).expect("valid scenario");
+    let checked = checked::check(&scenario, None);
+    let fixes = fix::fixes(&checked);
+    let flow = checked
+        .flows
+        .iter()
+        .find(|flow| flow.client.name == client)
+        .expect("the client's flow");
+    fixes.of(flow).map(|fix| fix.cloned())
+}
+
+fn found(text: &str, client: &str) -> Fix {
+    let fix = fix_of(text, client)
+        .expect("a blocked must-reach flow has a fix field")
+        .expect("a fix is known");
+    assert!(fix.verified);
+    fix
+}
+
+fn edit(path: &str, op: &'static str, value: serde_json::Value) -> Edit {
+    Edit {
+        path: path.to_owned(),
+        op,
+        value,
+    }
+}
+
+#[test]
+fn allowlist_fix_adds_the_nat_gateways_public_ip_as_a_host_route() {
+    let fix = found(ALLOWLIST, "node-a");
+    assert_eq!(
+        fix.edits,
+        [edit(
+            "cluster.publicAccessCidrs",
+            "add",
+            json!("198.51.100.55/32")
+        )]
+    );
+    assert_eq!(
+        fix.summary,
+        "add 198.51.100.55/32 to cluster.publicAccessCidrs"
+    );
+    assert_eq!(found(ALLOWLIST, "node-b"), fix, "one edit fixes both nodes");
+    assert_eq!(
+        fix_of(ALLOWLIST, "office-dev"),
+        None,
+        "reachable: no fix field"
+    );
+}
+
+#[test]
+fn sg_ingress_fix_admits_the_clients_address_on_the_eni_security_group() {
+    let text = edited(
+        OFFICE,
+        &[(
+            "- { protocol: tcp, ports: 443, cidr: 192.168.0.0/16, description: office }",
+            "",
+        )],
+    );
+    let fix = found(&text, "admin");
+    assert_eq!(
+        fix.edits,
+        [edit(
+            "vpcs[0].securityGroups[0].ingress",
+            "add",
+            json!({ "protocol": "tcp", "ports": 443, "cidr": "192.168.10.20/32" })
+        )]
+    );
+}
+
+#[test]
+fn return_route_fix_routes_the_clients_cidr_back_over_the_vpn() {
+    let text = edited(
+        OFFICE,
+        &[("- { destination: 192.168.0.0/16, target: vpn-office }", "")],
+    );
+    let fix = found(&text, "admin");
+    assert_eq!(
+        fix.edits,
+        [edit(
+            "vpcs[0].routeTables[1].routes",
+            "add",
+            json!({ "destination": "192.168.0.0/16", "target": "vpn-office" })
+        )]
+    );
+    assert_eq!(
+        fix.summary,
+        "add route 192.168.0.0/16 via vpn-office to rt-private"
+    );
+}
+
+#[test]
+fn nacl_fix_adds_a_rule_pair_under_the_lowest_rule() {
+    let text = edited(
+        OFFICE,
+        &[
+            (
+                "routeTable: rt-private }\n      - { id: subnet-b, cidr: 10.40.2.0/24, az: eu-west-1b, routeTable: rt-private }",
+                "routeTable: rt-private, networkAcl: acl-eks }\n      - { id: subnet-b, cidr: 10.40.2.0/24, az: eu-west-1b, routeTable: rt-private, networkAcl: acl-eks }",
+            ),
+            (
+                "    resolver:\n",
+                "    networkAcls:\n      - id: acl-eks\n        inbound: [{ rule: 100, protocol: all, cidr: 10.40.0.0/16, action: allow }]\n        outbound: [{ rule: 100, protocol: all, cidr: 10.40.0.0/16, action: allow }]\n    resolver:\n",
+            ),
+        ],
+    );
+    let fix = found(&text, "admin");
+    assert_eq!(
+        fix.edits,
+        [
+            edit(
+                "vpcs[0].networkAcls[0].inbound",
+                "add",
+                json!({ "rule": 99, "protocol": "tcp", "ports": 443, "cidr": "192.168.10.20/32", "action": "allow" })
+            ),
+            edit(
+                "vpcs[0].networkAcls[0].outbound",
+                "add",
+                json!({ "rule": 99, "protocol": "tcp", "ports": "1024-65535", "cidr": "192.168.10.20/32", "action": "allow" })
+            ),
+        ]
+    );
+}
+
+#[test]
+fn dns_hostnames_fix_turns_the_flag_on_so_the_private_zone_answers() {
+    let text = edited(
+        OFFICE,
+        &[
+            (
+                "endpointAccess: private",
+                "endpointAccess: public-and-private",
+            ),
+            ("enableDnsHostnames: true", "enableDnsHostnames: false"),
+        ],
+    );
+    let fix = found(&text, "admin");
+    assert_eq!(
+        fix.edits,
+        [edit("vpcs[0].enableDnsHostnames", "replace", json!(true))]
+    );
+}
+
+#[test]
+fn forwarder_fix_sends_the_endpoint_name_to_the_inbound_endpoint() {
+    let text = edited(
+        OFFICE,
+        &[
+            (
+                "endpointAccess: private",
+                "endpointAccess: public-and-private",
+            ),
+            (
+                "    forward:\n      - { domain: eks.amazonaws.com, to: [10.40.1.53, 10.40.2.53] }\n",
+                "",
+            ),
+        ],
+    );
+    let fix = found(&text, "admin");
+    assert_eq!(fix.edits.len(), 1);
+    assert_eq!(fix.edits[0].path, "dnsServers[0].forward");
+    assert_eq!(
+        fix.edits[0].value["to"],
+        json!(["10.40.1.53", "10.40.2.53"])
+    );
+}
+
+#[test]
+fn an_internet_client_of_a_private_endpoint_has_no_known_fix() {
+    let text = edited(
+        OFFICE,
+        &[(
+            "expect: { answer: private, reachable: false }",
+            "expect: { reachable: true }",
+        )],
+    );
+    assert_eq!(fix_of(&text, "laptop"), Some(None), "null, never a guess");
+}
+
+#[test]
+fn a_client_expected_unreachable_gets_no_fix_field() {
+    assert_eq!(fix_of(OFFICE, "laptop"), None);
+}
+
+/// Applies text edits (1-based line and character column) to `text`, last first.
+fn apply_text(text: &str, edits: &[fix::TextEdit]) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut edits = edits.to_vec();
+    edits.sort_by_key(|edit| std::cmp::Reverse((edit.line, edit.column)));
+    for edit in edits {
+        let line = &mut lines[edit.line - 1];
+        let chars: Vec<char> = line.chars().collect();
+        let before: String = chars[..edit.column - 1].iter().collect();
+        let after: String = chars[edit.column - 1 + edit.delete..].iter().collect();
+        *line = format!("{before}{}{after}", edit.insert);
+    }
+    lines.join("\n") + "\n"
+}
+
+/// The fix's text edits applied to the file, and the client's flow analysed again.
+fn reachable_after_text_edits(text: &str, client: &str) -> bool {
+    let scenario = eksflow::scenario::load_one("test.yaml", text).unwrap();
+    let checked = checked::check(&scenario, None);
+    let fixes = fix::fixes(&checked);
+    let flow = checked
+        .flows
+        .iter()
+        .find(|f| f.client.name == client)
+        .unwrap();
+    let fix = fixes.of(flow).flatten().expect("a fix");
+    let edits = fix::text_edits(&scenario, fix, text).expect("the edits map to the file");
+    let patched = apply_text(text, &edits);
+    let scenario = eksflow::scenario::load_one("patched.yaml", &patched)
+        .unwrap_or_else(|e| panic!("the patched file loads: {e:?}\n{patched}"));
+    let checked = checked::check(&scenario, None);
+    checked
+        .flows
+        .iter()
+        .find(|f| f.client.name == client)
+        .unwrap()
+        .reachable()
+}
+
+#[test]
+fn text_edits_into_a_flow_list_make_the_file_reachable() {
+    assert!(reachable_after_text_edits(ALLOWLIST, "node-a"));
+}
+
+#[test]
+fn text_edits_into_a_block_list_make_the_file_reachable() {
+    let text = edited(
+        OFFICE,
+        &[("- { destination: 192.168.0.0/16, target: vpn-office }", "")],
+    );
+    assert!(reachable_after_text_edits(&text, "admin"));
+}
+
+#[test]
+fn text_edits_turn_a_written_flag_on() {
+    let text = edited(
+        OFFICE,
+        &[
+            (
+                "endpointAccess: private",
+                "endpointAccess: public-and-private",
+            ),
+            ("enableDnsHostnames: true", "enableDnsHostnames: false"),
+        ],
+    );
+    assert!(reachable_after_text_edits(&text, "admin"));
+}
+
+#[test]
+fn sarif_carries_the_fix_on_the_failed_expectation() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_eksflow"))
+        .args([
+            "lint",
+            "--format",
+            "sarif",
+            "scenarios/allowlist-forgets-nat.yaml",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let fixed: Vec<_> = results
+        .iter()
+        .filter(|r| r.get("fixes").is_some())
+        .collect();
+    assert_eq!(fixed.len(), 2, "node-a and node-b");
+    assert_eq!(fixed[0]["ruleId"], "EKS013");
+    let fix = &fixed[0]["fixes"][0];
+    assert_eq!(
+        fix["description"]["text"],
+        "add 198.51.100.55/32 to cluster.publicAccessCidrs (verified)"
+    );
+    let replacement = &fix["artifactChanges"][0]["replacements"][0];
+    assert_eq!(replacement["insertedContent"]["text"], "198.51.100.55/32, ");
+    assert_eq!(replacement["deletedRegion"]["startLine"], 21);
+    assert_eq!(replacement["deletedRegion"]["startColumn"], 23);
+}
+
+#[test]
+fn the_search_stops_at_its_bound_and_prints_null_past_it() {
+    // Twenty office clients, each needing its own /32 ingress rule: one full re-analysis
+    // each, so only the first `MAX_VERIFICATIONS` get a fix.
+    let mut text = edited(
+        OFFICE,
+        &[(
+            "- { protocol: tcp, ports: 443, cidr: 192.168.0.0/16, description: office }",
+            "",
+        )],
+    );
+    for n in 0..20 {
+        text.push_str(&format!(
+            "  - {{ name: ops-{n}, from: office, ip: 192.168.30.{}, expect: {{ reachable: true }} }}\n",
+            n + 1
+        ));
+    }
+    let scenario = eksflow::scenario::load_one("test.yaml", &text).unwrap();
+    let checked = checked::check(&scenario, None);
+    let fixes = fix::fixes(&checked);
+    let entries: Vec<_> = checked
+        .flows
+        .iter()
+        .filter(|flow| flow.client.name.starts_with("ops-"))
+        .map(|flow| fixes.of(flow).expect("a fix field"))
+        .collect();
+    let found = entries.iter().filter(|fix| fix.is_some()).count();
+    // admin is searched first and uses one of the re-analyses.
+    assert_eq!(found, fix::MAX_VERIFICATIONS - 1);
+    assert!(
+        entries.iter().skip(found).all(Option::is_none),
+        "null past the bound"
+    );
+}

@@ -9,3 +9,6 @@ use clap::Parser;
 fn main() -> ExitCode {
     cli::run(cli::Args::parse())
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

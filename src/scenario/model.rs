@@ -937,7 +937,7 @@ pub struct ProxyRef {
 /// Squid's default port (SPEC 10.1, choice).
 pub const DEFAULT_PROXY_PORT: u16 = 3128;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ClientLocation {
     Subnet(SubnetIx),
     Network(NetworkIx),

@@ -2,8 +2,6 @@
 //! fits; else the table with its cells wrapped at spaces, when every column can still hold
 //! its widest word; else one record per row (`admin` / `  source   192.168.1.20` / …).
 
-use comfy_table::{Color, ContentArrangement, Table, presets};
-
 use super::Style;
 use super::wrap::{self, Filler, Tone};
 use crate::escape;
@@ -45,7 +43,7 @@ fn table_width(columns: &[usize]) -> usize {
 }
 
 impl Grid {
-    /// Each column's width by `measure` of its header and cells (at least 1, as comfy-table).
+    /// Each column's width by `measure` of its header and cells (at least 1).
     fn columns(&self, measure: fn(&str) -> usize) -> Vec<usize> {
         let mut widths: Vec<usize> = self.header.iter().map(|text| measure(text)).collect();
         for row in &self.rows {
@@ -158,40 +156,46 @@ impl Grid {
         widths
     }
 
-    /// The table, its cells wrapped to `widths` when given.
+    /// The table, its cells wrapped to `widths` when given, drawn with box-drawing lines
+    /// (the look of comfy-table's `UTF8_FULL_CONDENSED`, which drew it before: see README,
+    /// "Dependencies"). Each column is as wide as its widest line; a coloured cell is
+    /// coloured line by line, padding included, so a pager that cuts a line keeps colours.
     fn table(&self, style: Style, widths: Option<&[usize]>) -> String {
-        let fit = |text: &str, column: usize| match widths.and_then(|widths| widths.get(column)) {
-            Some(&width) => wrap::lines(text, width, 0).join("\n"),
-            None => text.to_owned(),
-        };
-        let mut table = Table::new();
-        table.load_preset(presets::UTF8_FULL_CONDENSED);
-        table.set_header(
-            self.header
-                .iter()
-                .enumerate()
-                .map(|(column, text)| fit(text, column)),
-        );
-        // The layout is decided here, not by comfy-table, which splits words to fit.
-        table.set_content_arrangement(ContentArrangement::Disabled);
-        // Styling is decided by the caller, not by comfy-table's own terminal detection, so
-        // the output is the same for the same `Style` everywhere (and snapshots are stable).
-        if style.color {
-            table.enforce_styling();
-        } else {
-            table.force_no_tty();
+        let fit = |text, column| Lines::fit(text, widths.and_then(|widths| widths.get(column)));
+        let header: Vec<Lines<'_>> = (self.header.iter().enumerate())
+            .map(|(column, text)| fit(text, column))
+            .collect();
+        let rows: Vec<Vec<(Lines<'_>, Tone)>> = (self.rows.iter())
+            .map(|row| {
+                (row.iter().enumerate())
+                    .map(|(column, cell)| (fit(&cell.text, column), cell.tone))
+                    .collect()
+            })
+            .collect();
+        let count = rows.iter().map(Vec::len).fold(header.len(), usize::max);
+        let mut columns = vec![1; count];
+        for (column, lines) in header.iter().enumerate() {
+            widen(&mut columns, column, lines);
         }
-        for row in &self.rows {
-            table.add_row(row.iter().enumerate().map(|(column, cell)| {
-                let text = comfy_table::Cell::new(fit(&cell.text, column));
-                match (style.color, cell.tone) {
-                    (false, _) | (true, Tone::Plain) => text,
-                    (true, Tone::Good) => text.fg(Color::Green),
-                    (true, Tone::Bad) => text.fg(Color::Red),
-                }
-            }));
+        for row in &rows {
+            for (column, (lines, _)) in row.iter().enumerate() {
+                widen(&mut columns, column, lines);
+            }
         }
-        table.to_string()
+        let mut out = String::with_capacity((rows.len() + 4) * (table_width(&columns) + 16));
+        rule(&mut out, &columns, ['┌', '─', '┬', '┐']);
+        let plain: Vec<(Lines<'_>, Tone)> = header
+            .into_iter()
+            .map(|lines| (lines, Tone::Plain))
+            .collect();
+        draw_row(&mut out, &columns, &plain, false);
+        rule(&mut out, &columns, ['╞', '═', '╪', '╡']);
+        for row in &rows {
+            draw_row(&mut out, &columns, row, style.color);
+        }
+        rule(&mut out, &columns, ['└', '─', '┴', '┘']);
+        out.pop(); // the last line end: the caller decides what follows the table
+        out
     }
 
     /// One block per row: the row's name, then each other column as `label  value`, values
@@ -232,6 +236,106 @@ impl Grid {
         lines.join("\n")
     }
 }
+
+/// A cell's text as the lines it is drawn on.
+enum Lines<'a> {
+    One(&'a str),
+    Wrapped(Vec<String>),
+}
+
+impl<'a> Lines<'a> {
+    /// `text` as it is, or wrapped at spaces to `width`.
+    fn fit(text: &'a str, width: Option<&usize>) -> Lines<'a> {
+        match width {
+            Some(&width) => Lines::Wrapped(wrap::lines(text, width, 0)),
+            None => Lines::One(text),
+        }
+    }
+
+    fn get(&self, line: usize) -> Option<&str> {
+        match self {
+            Lines::One(text) => (line == 0).then_some(*text),
+            Lines::Wrapped(lines) if lines.is_empty() => (line == 0).then_some(""),
+            Lines::Wrapped(lines) => lines.get(line).map(String::as_str),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Lines::One(_) => 1,
+            Lines::Wrapped(lines) => lines.len().max(1),
+        }
+    }
+}
+
+/// Makes `column` at least as wide as the widest of `lines`.
+fn widen(columns: &mut [usize], column: usize, lines: &Lines<'_>) {
+    let widest = (0..lines.len())
+        .filter_map(|line| lines.get(line))
+        .map(wrap::width)
+        .max()
+        .unwrap_or(0);
+    if let Some(width) = columns.get_mut(column) {
+        *width = (*width).max(widest);
+    }
+}
+
+/// A horizontal line of the table: `[left, line, crossing, right]`.
+fn rule(out: &mut String, columns: &[usize], [left, line, crossing, right]: [char; 4]) {
+    out.push(left);
+    for (i, &width) in columns.iter().enumerate() {
+        if i > 0 {
+            out.push(crossing);
+        }
+        out.extend(std::iter::repeat_n(line, width + 2));
+    }
+    out.push(right);
+    out.push('\n');
+}
+
+/// One row of cells, as many lines tall as its tallest cell; a shorter cell is padded
+/// with blank (uncoloured) lines.
+fn draw_row(out: &mut String, columns: &[usize], cells: &[(Lines<'_>, Tone)], color: bool) {
+    let height = cells
+        .iter()
+        .map(|(lines, _)| lines.len())
+        .max()
+        .unwrap_or(1);
+    for line in 0..height {
+        out.push('│');
+        for (column, &width) in columns.iter().enumerate() {
+            if column > 0 {
+                out.push('┆');
+            }
+            let cell = cells.get(column);
+            let Some(text) = cell.and_then(|(lines, _)| lines.get(line)) else {
+                out.extend(std::iter::repeat_n(' ', width + 2));
+                continue;
+            };
+            let code = match cell.map(|(_, tone)| *tone) {
+                Some(Tone::Good) if color => Some(GREEN),
+                Some(Tone::Bad) if color => Some(RED),
+                _ => None,
+            };
+            if let Some(code) = code {
+                out.push_str(code);
+            }
+            out.push(' ');
+            out.push_str(text);
+            out.extend(std::iter::repeat_n(' ', width - wrap::width(text) + 1));
+            if code.is_some() {
+                out.push_str(RESET_FOREGROUND);
+            }
+        }
+        out.push_str("│\n");
+    }
+}
+
+/// The 256-colour codes for bright green and bright red, and the reset of the foreground:
+/// what comfy-table wrote, so coloured tables read as they did.
+const GREEN: &str = "\x1b[38;5;10m";
+const RED: &str = "\x1b[38;5;9m";
+const RESET_FOREGROUND: &str = "\x1b[39m";
 
 /// How tall a wrapped table is: its height in lines, then the number of lines of all its
 /// cells (fewer wrapped cells read better even when the table is no shorter).

@@ -3,7 +3,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
-/// How many terminal columns `text` takes (the measure comfy-table uses for its cells).
+/// How many terminal columns `text` takes (the measure every table column is sized by).
 pub(crate) fn width(text: &str) -> usize {
     UnicodeWidthStr::width(text)
 }

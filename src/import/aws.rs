@@ -20,6 +20,24 @@ use super::inventory::*;
 use super::{ImportError, read_text};
 use crate::scenario::limits::{MAX_AWS_DIRECTORY_BYTES, MAX_FILE_BYTES};
 
+/// Top-level keys that make a JSON file AWS CLI output when it is nothing else (source
+/// recognition, `eksflow import` without a kind): `describe-cluster`, `describe-vpcs`,
+/// `describe-subnets`, `describe-route-tables`, and the Route 53 Resolver responses
+/// `list-resolver-endpoints`, `get-resolver-endpoint`, `list-resolver-endpoint-ip-addresses`,
+/// `list-resolver-rules`, `get-resolver-rule` and `list-resolver-rule-associations`.
+pub const RECOGNISED_KEYS: &[&str] = &[
+    "cluster",
+    "Vpcs",
+    "Subnets",
+    "RouteTables",
+    "ResolverEndpoints",
+    "ResolverEndpoint",
+    "IpAddresses",
+    "ResolverRules",
+    "ResolverRule",
+    "ResolverRuleAssociations",
+];
+
 pub fn read(source: &str) -> Result<Inventory, ImportError> {
     let path = Path::new(source);
     if !path.is_dir() {

@@ -49,8 +49,10 @@ aws ec2 describe-vpc-peering-connections --filters "Name=accepter-vpc-info.vpc-i
 aws ec2 describe-vpc-endpoints --filters "$filter" > "$dir/ec2-describe-vpc-endpoints.json"
 
 aws route53resolver list-resolver-endpoints > "$dir/route53resolver-list-resolver-endpoints.json"
+# Inbound and outbound: both are traced (SPEC 8). The file name carries the endpoint ID,
+# which is how the import tells whose addresses they are (the response does not say).
 for endpoint in $(command aws --region "$region" route53resolver list-resolver-endpoints \
-  --query "ResolverEndpoints[?HostVPCId=='$vpc' && Direction=='INBOUND'].Id" --output text); do
+  --query "ResolverEndpoints[?HostVPCId=='$vpc'].Id" --output text); do
   aws route53resolver list-resolver-endpoint-ip-addresses --resolver-endpoint-id "$endpoint" \
     > "$dir/route53resolver-endpoint-ip-addresses-$endpoint.json"
 done

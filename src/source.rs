@@ -46,8 +46,9 @@ const SCENARIO_FIELDS: &[&str] = &[
 /// A scenario has `version`, or `cluster` and another scenario field, among top-level keys
 /// that are mostly scenario fields (in some document of the file); Terraform has
 /// `format_version` with `planned_values`, `values` or `resource_changes`; CloudFormation
-/// `Resources`; eksctl `kind: ClusterConfig`; AWS CLI output is JSON with `cluster`, `Vpcs`,
-/// `Subnets` or `RouteTables` (`{"cluster": …}` alone is `describe-cluster`, not a
+/// `Resources`; eksctl `kind: ClusterConfig`; AWS CLI output is JSON with one of
+/// [`import::aws::RECOGNISED_KEYS`] — `cluster`, `Vpcs`, `Subnets`, `RouteTables` or a
+/// Route 53 Resolver response's key (`{"cluster": …}` alone is `describe-cluster`, not a
 /// scenario). A file whose YAML is broken is still a scenario when it has such keys, so its
 /// problems are reported rather than skipped.
 pub fn recognise(text: &str) -> What {
@@ -139,7 +140,7 @@ fn classify(keys: &[&str], eksctl: bool, integer_version: bool) -> What {
     {
         return What::Scenario;
     }
-    if has("cluster") || has("Vpcs") || has("Subnets") || has("RouteTables") {
+    if import::aws::RECOGNISED_KEYS.iter().any(|key| has(key)) {
         return What::Import(Kind::Aws);
     }
     What::Unknown
@@ -388,9 +389,13 @@ fn imported(
         for document in scenario::load_str(file, &scenario.yaml) {
             documents.push(document.map(|mut loaded| {
                 let origin = match (&source_spans, text) {
-                    (Some(spans), Some(text)) => {
-                        import::origin::source_map(kind, text, &scenario.cluster, spans.clone())
-                    }
+                    (Some(spans), Some(text)) => import::origin::source_map(
+                        kind,
+                        text,
+                        &scenario.cluster,
+                        &scenario.yaml,
+                        spans.clone(),
+                    ),
                     _ => SourceMap::unknown(),
                 };
                 loaded.source.origin = Some(Arc::new(origin));
@@ -482,6 +487,18 @@ mod tests {
         );
         // Broken YAML with a scenario's keys is still a scenario, to be reported.
         assert_eq!(recognise("version: 1\ncluster: [\n"), What::Scenario);
+        // Route 53 Resolver responses are AWS CLI output, each by its own top-level key.
+        for key in [
+            "ResolverEndpoints",
+            "ResolverEndpoint",
+            "IpAddresses",
+            "ResolverRules",
+            "ResolverRule",
+            "ResolverRuleAssociations",
+        ] {
+            let response = format!(r#"{{"MaxResults": 10, "{key}": []}}"#);
+            assert_eq!(recognise(&response), What::Import(Kind::Aws), "{key}");
+        }
         // Misspelt fields do not make a scenario something else.
         let misspelt = "version: 1\nname: x\nclsuter: {}\nvpc: []\nclient: []\n";
         assert_eq!(recognise(misspelt), What::Scenario);

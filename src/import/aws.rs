@@ -20,6 +20,24 @@ use super::inventory::*;
 use super::{ImportError, read_text};
 use crate::scenario::limits::{MAX_AWS_DIRECTORY_BYTES, MAX_FILE_BYTES};
 
+/// Top-level keys that make a JSON file AWS CLI output when it is nothing else (source
+/// recognition, `eksflow import` without a kind): `describe-cluster`, `describe-vpcs`,
+/// `describe-subnets`, `describe-route-tables`, and the Route 53 Resolver responses
+/// `list-resolver-endpoints`, `get-resolver-endpoint`, `list-resolver-endpoint-ip-addresses`,
+/// `list-resolver-rules`, `get-resolver-rule` and `list-resolver-rule-associations`.
+pub const RECOGNISED_KEYS: &[&str] = &[
+    "cluster",
+    "Vpcs",
+    "Subnets",
+    "RouteTables",
+    "ResolverEndpoints",
+    "ResolverEndpoint",
+    "IpAddresses",
+    "ResolverRules",
+    "ResolverRule",
+    "ResolverRuleAssociations",
+];
+
 pub fn read(source: &str) -> Result<Inventory, ImportError> {
     let path = Path::new(source);
     if !path.is_dir() {
@@ -113,8 +131,9 @@ struct Reader {
     vpc_attributes: Vec<(String, &'static str, bool)>,
     /// DHCP option sets by ID, and which VPC uses which set.
     vpc_dhcp: Vec<(String, String)>,
-    /// `list-resolver-endpoint-ip-addresses`: (subnet, ip), endpoint unknown.
-    endpoint_ips: Vec<(String, String)>,
+    /// `list-resolver-endpoint-ip-addresses`: the file's name and its addresses; the
+    /// response does not say whose they are.
+    endpoint_ips: Vec<(String, Vec<EndpointAddressDef>)>,
     /// `list-resolver-rule-associations`: (rule, VPC).
     rule_associations: Vec<(String, String)>,
 }
@@ -417,40 +436,52 @@ impl Reader {
                 route_tables: texts(endpoint, "RouteTableIds"),
             });
         }
-        let endpoints = list(json, "ResolverEndpoints")
+        // `list-resolver-endpoints` (`ResolverEndpoints[]`) and `get-resolver-endpoint`
+        // (`ResolverEndpoint`): `Id`, `Direction`, `HostVPCId`, `SecurityGroupIds` (AWS CLI
+        // reference, route53resolver). Neither shows the addresses.
+        for (endpoint, what) in list(json, "ResolverEndpoints")
             .iter()
-            .chain(json.get("ResolverEndpoint"));
-        for endpoint in endpoints {
+            .map(|e| (e, "route53resolver list-resolver-endpoints"))
+            .chain(
+                json.get("ResolverEndpoint")
+                    .filter(|e| e.is_object())
+                    .map(|e| (e, "route53resolver get-resolver-endpoint")),
+            )
+        {
             recognised = true;
-            let id = text(endpoint, "Id").unwrap_or_default();
-            if inventory.resolver_endpoints.iter().any(|e| e.id == id) {
-                continue;
-            }
-            inventory.resolver_endpoints.push(ResolverEndpointDef {
-                id,
-                origin: origin("route53resolver list-resolver-endpoints"),
-                direction: if text(endpoint, "Direction").as_deref() == Some("OUTBOUND") {
-                    Direction::Outbound
-                } else {
-                    Direction::Inbound
-                },
-                vpc: text(endpoint, "HostVPCId"),
-                ips: Vec::new(),
-                subnets: Vec::new(),
-            });
+            self.resolver_endpoint(endpoint, &origin(what), inventory);
         }
-        if json.get("IpAddresses").is_some() {
+        // `list-resolver-endpoint-ip-addresses`: `IpAddresses[]` with `SubnetId`, `Ip` and
+        // `Status`; the response does not name its endpoint (see `finish`).
+        if let Some(addresses) = json.get("IpAddresses").and_then(Value::as_array) {
             recognised = true;
-            for address in list(json, "IpAddresses") {
-                if let (Some(subnet), Some(ip)) = (text(address, "SubnetId"), text(address, "Ip")) {
-                    self.endpoint_ips.push((subnet, ip));
-                }
-            }
+            let usable = addresses
+                .iter()
+                .filter(|a| {
+                    // An address being removed, or one that failed, carries no queries.
+                    !text(a, "Status").is_some_and(|s| {
+                        s.starts_with("FAILED") || s == "DELETING" || s == "DETACHING"
+                    })
+                })
+                .map(|a| EndpointAddressDef {
+                    subnet: text(a, "SubnetId"),
+                    ip: text(a, "Ip"),
+                })
+                .collect();
+            self.endpoint_ips.push((base.clone(), usable));
         }
-        let rules = list(json, "ResolverRules")
+        // `list-resolver-rules` (`ResolverRules[]`) and `get-resolver-rule`
+        // (`ResolverRule`): `Id`, `DomainName`, `RuleType`, `TargetIps[{Ip, Port}]`,
+        // `ResolverEndpointId`.
+        for (rule, what) in list(json, "ResolverRules")
             .iter()
-            .chain(json.get("ResolverRule"));
-        for rule in rules {
+            .map(|r| (r, "route53resolver list-resolver-rules"))
+            .chain(
+                json.get("ResolverRule")
+                    .filter(|r| r.is_object())
+                    .map(|r| (r, "route53resolver get-resolver-rule")),
+            )
+        {
             recognised = true;
             let id = text(rule, "Id").unwrap_or_default();
             // The RECURSIVE rule every VPC has ("Internet Resolver") is AWS's own default.
@@ -461,13 +492,19 @@ impl Reader {
             }
             inventory.resolver_rules.push(ResolverRuleDef {
                 id,
-                origin: origin("route53resolver list-resolver-rules"),
+                origin: origin(what),
                 domain: domain_name(&text(rule, "DomainName").unwrap_or_default()),
                 rule_type: text(rule, "RuleType").unwrap_or_else(|| "FORWARD".to_owned()),
-                target_ips: list(rule, "TargetIps")
+                targets: list(rule, "TargetIps")
                     .iter()
-                    .filter_map(|t| text(t, "Ip"))
+                    .filter_map(|t| {
+                        Some(RuleTargetDef {
+                            ip: text(t, "Ip")?,
+                            port: integer(t, "Port"),
+                        })
+                    })
                     .collect(),
+                endpoint: text(rule, "ResolverEndpointId"),
                 vpcs: Vec::new(),
             });
         }
@@ -481,6 +518,45 @@ impl Reader {
             }
         }
         recognised
+    }
+
+    /// One endpoint of `list-resolver-endpoints` or `get-resolver-endpoint`; the same
+    /// endpoint in both is one endpoint.
+    fn resolver_endpoint(&mut self, endpoint: &Value, origin: &str, inventory: &mut Inventory) {
+        let id = text(endpoint, "Id").unwrap_or_default();
+        let groups = endpoint
+            .get("SecurityGroupIds")
+            .map(|_| texts(endpoint, "SecurityGroupIds"))
+            .filter(|groups| !groups.is_empty());
+        if let Some(known) = inventory.resolver_endpoints.iter_mut().find(|e| e.id == id) {
+            if known.security_groups.is_none() {
+                known.security_groups = groups;
+            }
+            return;
+        }
+        let vpc = text(endpoint, "HostVPCId");
+        let direction = match text(endpoint, "Direction").as_deref() {
+            Some("INBOUND") => Direction::Inbound,
+            Some("OUTBOUND") => Direction::Outbound,
+            other => {
+                inventory.note_vpc(
+                    vpc.as_deref(),
+                    format!(
+                        "{id} ({origin}): Direction is {}, not INBOUND or OUTBOUND; the endpoint is left out",
+                        other.map_or("missing".to_owned(), |d| format!("`{d}`"))
+                    ),
+                );
+                return;
+            }
+        };
+        inventory.resolver_endpoints.push(ResolverEndpointDef {
+            id,
+            origin: origin.to_owned(),
+            direction,
+            vpc,
+            addresses: Vec::new(),
+            security_groups: groups,
+        });
     }
 
     fn cluster(&mut self, cluster: &Value, origin: &str, inventory: &mut Inventory) {
@@ -675,56 +751,74 @@ impl Reader {
                 def.vpcs.push(vpc.clone());
             }
         }
-        if !self.endpoint_ips.is_empty() {
-            // `list-resolver-endpoint-ip-addresses` does not name its endpoint: give the
-            // addresses to the inbound endpoint whose VPC holds their subnets.
-            let subnet_vpc = |subnet: &str| {
-                inventory
-                    .subnets
-                    .iter()
-                    .find(|s| s.id == subnet)
-                    .and_then(|s| s.vpc.clone())
-            };
-            let vpcs: Vec<Option<String>> = self
-                .endpoint_ips
-                .iter()
-                .map(|(subnet, _)| subnet_vpc(subnet))
-                .collect();
-            let inbound: Vec<usize> = inventory
-                .resolver_endpoints
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| e.direction == Direction::Inbound)
-                .map(|(i, _)| i)
-                .collect();
-            let target = inbound
-                .iter()
-                .copied()
-                .find(|i| {
-                    inventory
-                        .resolver_endpoints
-                        .get(*i)
-                        .is_some_and(|e| vpcs.contains(&e.vpc))
-                })
-                .or_else(|| {
-                    (inbound.len() == 1)
-                        .then(|| inbound.first().copied())
-                        .flatten()
-                });
-            match target.and_then(|i| inventory.resolver_endpoints.get_mut(i)) {
-                Some(endpoint) => {
-                    for (subnet, ip) in &self.endpoint_ips {
-                        endpoint.ips.push(ip.clone());
-                        endpoint.subnets.push(subnet.clone());
-                    }
-                }
-                None => inventory.missing.push("list-resolver-endpoint-ip-addresses: no inbound endpoint to give the addresses to; left out".to_owned()),
-            }
+        for (file, addresses) in &self.endpoint_ips {
+            attach_addresses(file, addresses, inventory);
         }
         for (rule, vpc) in &self.rule_associations {
             if let Some(def) = inventory.resolver_rules.iter_mut().find(|r| &r.id == rule) {
                 def.vpcs.push(vpc.clone());
             }
+        }
+    }
+}
+
+/// Gives the addresses of one `list-resolver-endpoint-ip-addresses` response (file `file`)
+/// to their endpoint. The response does not name it, so: the endpoint whose ID the file's
+/// name holds (`scripts/collect-aws.sh` writes `route53resolver-endpoint-ip-addresses-<id>.json`),
+/// else the only endpoint without addresses in the VPC of the addresses' subnets (any
+/// endpoint without addresses when their VPC is not known). Anything else is ambiguous: the
+/// addresses are left out and the scenario says so, rather than guessing an owner.
+fn attach_addresses(file: &str, addresses: &[EndpointAddressDef], inventory: &mut Inventory) {
+    let named = inventory
+        .resolver_endpoints
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !e.id.is_empty() && file.contains(e.id.as_str()))
+        .max_by_key(|(_, e)| e.id.len())
+        .map(|(i, _)| i);
+    let vpc = addresses.iter().find_map(|a| {
+        let subnet = a.subnet.as_deref()?;
+        inventory
+            .subnets
+            .iter()
+            .find(|s| s.id == subnet)
+            .and_then(|s| s.vpc.clone())
+    });
+    let candidates: Vec<usize> = inventory
+        .resolver_endpoints
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.addresses.is_empty())
+        .filter(|(_, e)| vpc.is_none() || e.vpc == vpc)
+        .map(|(i, _)| i)
+        .collect();
+    let target = named.or(match candidates.as_slice() {
+        [only] => Some(*only),
+        _ => None,
+    });
+    match target.and_then(|i| inventory.resolver_endpoints.get_mut(i)) {
+        Some(endpoint) => {
+            for address in addresses {
+                if !endpoint.addresses.contains(address) {
+                    endpoint.addresses.push(address.clone());
+                }
+            }
+        }
+        None => {
+            let ids: Vec<&str> = candidates
+                .iter()
+                .filter_map(|i| inventory.resolver_endpoints.get(*i))
+                .map(|e| e.id.as_str())
+                .collect();
+            let whose = if ids.is_empty() {
+                "no Resolver endpoint in the source can own them".to_owned()
+            } else {
+                format!("they could belong to any of {}", ids.join(", "))
+            };
+            let text = format!(
+                "{file} (route53resolver list-resolver-endpoint-ip-addresses): the response does not name its endpoint and {whose}; the addresses are left out (name the file after its endpoint, route53resolver-endpoint-ip-addresses-<id>.json, as scripts/collect-aws.sh does)"
+            );
+            inventory.note_vpc(vpc.as_deref(), text);
         }
     }
 }

@@ -311,15 +311,29 @@ pub enum Direction {
     Outbound,
 }
 
+/// A Route 53 Resolver endpoint: its network interfaces, one per address ("Route 53 Resolver
+/// endpoint elastic network interfaces (ENIs)", Route 53 API, IpAddressRequest), and the
+/// security groups on them.
 #[derive(Debug, Clone, Default)]
 pub struct ResolverEndpointDef {
     pub id: String,
     pub origin: String,
     pub direction: Direction,
     pub vpc: Option<String>,
-    /// The endpoint's IP addresses; `subnets` stand in when they are not known.
-    pub ips: Vec<String>,
-    pub subnets: Vec<String>,
+    /// One entry per interface, in source order.
+    pub addresses: Vec<EndpointAddressDef>,
+    /// `None`: the source does not say (the endpoint then leaves the DNS transport
+    /// `assumed`, SPEC 8.6); `Some`: the groups it names, as written.
+    pub security_groups: Option<Vec<String>>,
+}
+
+/// One address of a Resolver endpoint. The IP is `None` when AWS picks it at creation ("If
+/// you don't specify an IP address, Route 53 Resolver chooses an IP address for you from
+/// the available IP addresses in the specified subnet", Route 53 API, IpAddressRequest).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndpointAddressDef {
+    pub subnet: Option<String>,
+    pub ip: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -329,9 +343,20 @@ pub struct ResolverRuleDef {
     pub domain: String,
     /// `FORWARD`, `SYSTEM` or `RECURSIVE`.
     pub rule_type: String,
-    pub target_ips: Vec<String>,
+    pub targets: Vec<RuleTargetDef>,
+    /// The outbound endpoint the rule's queries pass through (`ResolverEndpointId`), when
+    /// the source names one.
+    pub endpoint: Option<String>,
     /// VPCs the rule is associated with.
     pub vpcs: Vec<String>,
+}
+
+/// One target of a forward rule: an on-premises DNS server.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleTargetDef {
+    pub ip: String,
+    /// `None`: not given, and Route 53 uses 53.
+    pub port: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -124,7 +124,7 @@ pub fn detect_str(file: &str, text: &str) -> Result<Kind, ImportError> {
         if has("Resources") {
             return Ok(Kind::CloudFormation);
         }
-        if has("cluster") || has("Vpcs") || has("Subnets") || has("RouteTables") {
+        if aws::RECOGNISED_KEYS.iter().any(|key| has(key)) {
             return Ok(Kind::Aws);
         }
     }

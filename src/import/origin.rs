@@ -10,15 +10,27 @@ use super::Kind;
 use crate::scenario::SourceMap;
 use crate::scenario::spans::DocumentSpans;
 
-/// The map for one imported cluster of `text`.
-pub fn source_map(kind: Kind, text: &str, cluster: &str, spans: DocumentSpans) -> SourceMap {
+/// The map for one imported cluster of `text`; `scenario` is the YAML the import wrote for
+/// it, which says which source element each scenario element came from.
+pub fn source_map(
+    kind: Kind,
+    text: &str,
+    cluster: &str,
+    scenario: &str,
+    spans: DocumentSpans,
+) -> SourceMap {
     match kind {
         Kind::Eksctl => SourceMap::new(spans, |path| Some(eksctl(path))).with_fallback("metadata"),
         Kind::CloudFormation => match cloudformation_cluster(text, cluster) {
             Some(id) => {
                 let resource = format!("Resources.{id}");
-                SourceMap::new(spans, move |path| Some(cloudformation(&id, path)))
-                    .with_fallback(resource)
+                let resolver = resolver_elements(text, scenario);
+                SourceMap::new(spans, move |path| {
+                    Some(
+                        resolver_path(&resolver, path).unwrap_or_else(|| cloudformation(&id, path)),
+                    )
+                })
+                .with_fallback(resource)
             }
             None => SourceMap::unknown(),
         },
@@ -60,6 +72,61 @@ fn cloudformation(id: &str, path: &str) -> String {
         return format!("{config}.SecurityGroupIds{rest}");
     }
     format!("Resources.{id}")
+}
+
+/// The scenario's Resolver endpoints and forward rules that are resources of the template:
+/// (scenario path, logical ID). The import names them by logical ID.
+fn resolver_elements(text: &str, scenario: &str) -> Vec<(String, String)> {
+    let (Ok(template), Ok(scenario)) = (
+        serde_yaml::from_str::<serde_yaml::Value>(text),
+        serde_yaml::from_str::<serde_yaml::Value>(scenario),
+    ) else {
+        return Vec::new();
+    };
+    let resources = template.get("Resources");
+    let mut out = Vec::new();
+    let vpcs = scenario
+        .get("vpcs")
+        .and_then(serde_yaml::Value::as_sequence);
+    for (v, vpc) in vpcs.into_iter().flatten().enumerate() {
+        for list in ["inboundEndpoints", "outboundEndpoints", "forwardRules"] {
+            let items = vpc
+                .get("resolver")
+                .and_then(|r| r.get(list))
+                .and_then(serde_yaml::Value::as_sequence);
+            for (i, element) in items.into_iter().flatten().enumerate() {
+                if let Some(id) = element.get("id").and_then(serde_yaml::Value::as_str)
+                    && resources.and_then(|r| r.get(id)).is_some()
+                {
+                    out.push((format!("vpcs[{v}].resolver.{list}[{i}]"), id.to_owned()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The template path of a Resolver endpoint's or forward rule's scenario path: its resource,
+/// or the property a field came from (`ips` from `IpAddresses`, `securityGroups` from
+/// `SecurityGroupIds`, `targetIps` from `TargetIps`, `outboundEndpoint` from
+/// `ResolverEndpointId`). Lists point at the whole property: the import may leave items out,
+/// so indexes need not match.
+fn resolver_path(elements: &[(String, String)], path: &str) -> Option<String> {
+    let (rest, id) = elements
+        .iter()
+        .find_map(|(prefix, id)| Some((under(path, prefix)?, id)))?;
+    let properties = format!("Resources.{id}.Properties");
+    let property = [
+        (".ips", "IpAddresses"),
+        (".securityGroups", "SecurityGroupIds"),
+        (".targetIps", "TargetIps"),
+        (".outboundEndpoint", "ResolverEndpointId"),
+        (".domain", "DomainName"),
+    ]
+    .iter()
+    .find(|(field, _)| under(rest, field).is_some())
+    .map(|(_, property)| format!("{properties}.{property}"));
+    Some(property.unwrap_or_else(|| format!("Resources.{id}")))
 }
 
 /// The logical ID of the template's cluster resource called `cluster` (by its `Name`
@@ -113,5 +180,27 @@ mod tests {
             "Resources.Eks.Properties.ResourcesVpcConfig.PublicAccessCidrs[0]"
         );
         assert_eq!(cloudformation("Eks", "vpcs[0]"), "Resources.Eks");
+    }
+
+    #[test]
+    fn resolver_findings_point_at_the_endpoint_or_rule_resource() {
+        let template = "Resources:\n  Eks: {Type: AWS::EKS::Cluster}\n  InboundResolver: {Type: AWS::Route53Resolver::ResolverEndpoint}\n  CorpRule: {Type: AWS::Route53Resolver::ResolverRule}\n";
+        let scenario = "vpcs:\n  - id: Vpc\n    resolver:\n      inboundEndpoints:\n        - id: InboundResolver\n      forwardRules:\n        - id: CorpRule\n        - id: not-in-the-template\n";
+        let elements = resolver_elements(template, scenario);
+        let at = |path| resolver_path(&elements, path);
+        assert_eq!(
+            at("vpcs[0].resolver.inboundEndpoints[0]").as_deref(),
+            Some("Resources.InboundResolver")
+        );
+        assert_eq!(
+            at("vpcs[0].resolver.inboundEndpoints[0].ips[1].ip").as_deref(),
+            Some("Resources.InboundResolver.Properties.IpAddresses")
+        );
+        assert_eq!(
+            at("vpcs[0].resolver.forwardRules[0].outboundEndpoint").as_deref(),
+            Some("Resources.CorpRule.Properties.ResolverEndpointId")
+        );
+        assert_eq!(at("vpcs[0].resolver.forwardRules[1]"), None);
+        assert_eq!(at("vpcs[0].resolver.inboundEndpoints[10]"), None);
     }
 }

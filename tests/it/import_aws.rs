@@ -406,3 +406,188 @@ fn ipv6_blocks_egress_only_gateways_and_eni_addresses_come_through() {
         Some((true, Some(eksflow::scenario::Family::Ipv4)))
     );
 }
+
+// ---- Route 53 Resolver responses (SPEC 8) --------------------------------------------
+
+/// A fresh directory holding the files of each of `dirs` (under the fixtures), later ones
+/// replacing earlier ones of the same name.
+fn merged(name: &str, dirs: &[&str], files: &[&str]) -> std::path::PathBuf {
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).unwrap();
+    for dir in dirs {
+        for entry in std::fs::read_dir(format!("{DIR}/{dir}")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                std::fs::copy(&path, out.join(path.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    for file in files {
+        std::fs::copy(
+            format!("{DIR}/{file}"),
+            out.join(file.rsplit('/').next().unwrap()),
+        )
+        .unwrap();
+    }
+    out
+}
+
+#[test]
+fn resolver_responses_bring_endpoint_groups_outbound_addresses_and_the_rule_s_endpoint() {
+    let dir = merged("aws-resolver", &["complete", "resolver"], &[]);
+    let mut all = imported(dir.to_str().unwrap());
+    let scenario = all.remove(0);
+    let vpc = scenario.cluster_vpc().unwrap();
+    let interfaces = |endpoint: &scenario::ResolverEndpoint| -> Vec<(String, String)> {
+        endpoint
+            .interfaces
+            .iter()
+            .map(|i| {
+                let subnet = i.subnet.and_then(|s| scenario.subnet(s)).unwrap();
+                (i.ip.to_string(), subnet.id.clone())
+            })
+            .collect()
+    };
+    let pair = |ip: &str, subnet: &str| (ip.to_owned(), subnet.to_owned());
+    // Each address file is named for its endpoint, as scripts/collect-aws.sh names it.
+    let inbound = &vpc.inbound_endpoints[0];
+    assert_eq!(
+        interfaces(inbound),
+        [
+            pair("10.0.1.53", "subnet-0a"),
+            pair("10.0.2.53", "subnet-0b")
+        ]
+    );
+    assert_eq!(scenario.sg_names(&inbound.security_groups), "sg-0extra");
+    // The DETACHING address carries no queries.
+    let outbound = &vpc.outbound_endpoints[0];
+    assert_eq!(outbound.id, "rslvr-out-0aaa");
+    assert_eq!(
+        interfaces(outbound),
+        [
+            pair("10.0.1.54", "subnet-0a"),
+            pair("10.0.2.54", "subnet-0b")
+        ]
+    );
+    // A group the collection does not hold is left out and said, not guessed.
+    assert_eq!(scenario.sg_names(&outbound.security_groups), "sg-0extra");
+    let missing = &scenario.imported.as_ref().unwrap().missing;
+    assert!(
+        missing
+            .iter()
+            .any(|m| m.contains("rslvr-out-0aaa") && m.contains("sg-0other-account")),
+        "{missing:#?}"
+    );
+    assert_eq!(
+        vpc.forward_rules[0].outbound_endpoint_written.as_deref(),
+        Some("rslvr-out-0aaa"),
+        "ResolverEndpointId"
+    );
+    assert_eq!(scenario.dns_transport, scenario::DnsTransport::Traced);
+}
+
+#[test]
+fn the_real_route53resolver_outputs_are_recognised_by_content_and_read() {
+    // AWS's own examples (aws/aws-cli, see realworld/PROVENANCE.md): an OUTBOUND endpoint,
+    // its two addresses, its rule and the rule's association.
+    for file in [
+        "get-resolver-endpoint.json",
+        "list-resolver-endpoints.json",
+        "list-resolver-endpoint-ip-addresses.json",
+        "list-resolver-rules.json",
+        "get-resolver-rule.json",
+        "list-resolver-rule-associations.json",
+    ] {
+        let text = std::fs::read_to_string(format!("{DIR}/realworld/{file}")).unwrap();
+        assert_eq!(
+            eksflow::source::recognise(&text),
+            eksflow::source::What::Import(Kind::Aws),
+            "{file}"
+        );
+    }
+    let dir = merged(
+        "aws-resolver-real",
+        &[],
+        &[
+            "realworld/get-resolver-endpoint.json",
+            "realworld/list-resolver-endpoint-ip-addresses.json",
+            "realworld/list-resolver-rules.json",
+            "realworld/list-resolver-rule-associations.json",
+        ],
+    );
+    let inventory = import::read(Kind::Aws, dir.to_str().unwrap()).unwrap();
+    let [endpoint] = inventory.resolver_endpoints.as_slice() else {
+        panic!("{:#?}", inventory.resolver_endpoints);
+    };
+    assert_eq!(endpoint.id, "rslvr-out-d5e5920e37example");
+    assert_eq!(endpoint.direction, import::inventory::Direction::Outbound);
+    assert_eq!(endpoint.vpc.as_deref(), Some("vpc-304bexam"));
+    assert_eq!(
+        endpoint.security_groups.as_deref(),
+        Some(&["sg-05cd7b25d6example".to_owned()][..])
+    );
+    // The only endpoint without addresses owns the unnamed address list.
+    let addresses: Vec<(Option<&str>, Option<&str>)> = endpoint
+        .addresses
+        .iter()
+        .map(|a| (a.subnet.as_deref(), a.ip.as_deref()))
+        .collect();
+    assert_eq!(
+        addresses,
+        [
+            (Some("subnet-ba47exam"), Some("192.0.2.44")),
+            (Some("subnet-12d8exam"), Some("192.0.2.45"))
+        ]
+    );
+    // AWS's RECURSIVE default rule is not listed; the FORWARD rule keeps its endpoint.
+    let [rule] = inventory.resolver_rules.as_slice() else {
+        panic!("{:#?}", inventory.resolver_rules);
+    };
+    assert_eq!(
+        (rule.domain.as_str(), rule.endpoint.as_deref()),
+        ("example.com", Some("rslvr-out-d5e5920e37example"))
+    );
+    assert_eq!(
+        rule.targets,
+        [import::inventory::RuleTargetDef {
+            ip: "192.0.2.45".into(),
+            port: Some(53)
+        }]
+    );
+    assert_eq!(rule.vpcs, ["vpc-304bexam"]);
+}
+
+#[test]
+fn addresses_whose_endpoint_is_ambiguous_are_left_out_and_said() {
+    // list-resolver-endpoints shows an INBOUND and an OUTBOUND endpoint in vpc-304bexam, and
+    // the address list (not named for its endpoint) could be either's.
+    let dir = merged(
+        "aws-resolver-ambiguous",
+        &[],
+        &[
+            "realworld/list-resolver-endpoints.json",
+            "realworld/list-resolver-endpoint-ip-addresses.json",
+        ],
+    );
+    let inventory = import::read(Kind::Aws, dir.to_str().unwrap()).unwrap();
+    assert!(
+        inventory
+            .resolver_endpoints
+            .iter()
+            .all(|e| e.addresses.is_empty()),
+        "no owner is guessed"
+    );
+    let notes: Vec<&str> = inventory
+        .missing
+        .iter()
+        .chain(inventory.scoped_missing.iter().map(|n| &n.text))
+        .map(String::as_str)
+        .collect();
+    assert!(
+        notes.iter().any(|n| n.starts_with(
+            "list-resolver-endpoint-ip-addresses.json (route53resolver list-resolver-endpoint-ip-addresses): the response does not name its endpoint and they could belong to any of rslvr-in-497098ad59example, rslvr-out-d5e5920e37example"
+        )),
+        "{notes:#?}"
+    );
+}

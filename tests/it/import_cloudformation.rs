@@ -1033,3 +1033,137 @@ fn transit_gateway_attachment_subnets_and_static_routes_come_through() {
         "{yaml}"
     );
 }
+
+// ---- Route 53 Resolver and the DNS transport (SPEC 8) ---------------------------------
+
+#[test]
+fn resolver_endpoints_keep_subnets_and_groups_and_the_rule_names_its_outbound_endpoint() {
+    let scenario = SOURCE.scenario("private-cluster.yaml");
+    let vpc = scenario.cluster_vpc().unwrap();
+    let interfaces = |endpoint: &scenario::ResolverEndpoint| -> Vec<(String, String)> {
+        endpoint
+            .interfaces
+            .iter()
+            .map(|i| {
+                let subnet = i.subnet.and_then(|s| scenario.subnet(s)).unwrap();
+                (i.ip.to_string(), subnet.id.clone())
+            })
+            .collect()
+    };
+    let pair = |ip: &str, subnet: &str| (ip.to_owned(), subnet.to_owned());
+    // `IpAddresses[].SubnetId` through `!Ref`; `SecurityGroupIds: [!Ref …]`.
+    let inbound = &vpc.inbound_endpoints[0];
+    assert_eq!(
+        interfaces(inbound),
+        [
+            pair("10.40.2.53", "EndpointSubnet"),
+            pair("10.40.1.53", "PrivateSubnetB")
+        ]
+    );
+    assert_eq!(
+        scenario.sg_names(&inbound.security_groups),
+        "ResolverSecurityGroup"
+    );
+    // The outbound endpoint gives no `Ip`: Resolver picks them, placeholders stand in.
+    let outbound = &vpc.outbound_endpoints[0];
+    assert_eq!(outbound.id, "OutboundResolver");
+    assert_eq!(
+        interfaces(outbound),
+        [
+            pair("10.40.2.54", "EndpointSubnet"),
+            pair("10.40.1.54", "PrivateSubnetB")
+        ]
+    );
+    assert_noted(
+        &scenario,
+        &["OutboundResolver", "placeholders 10.40.2.54, 10.40.1.54"],
+    );
+    // `ResolverEndpointId: !GetAtt OutboundResolver.ResolverEndpointId` is its logical ID.
+    let rule = &vpc.forward_rules[0];
+    assert_eq!(
+        rule.outbound_endpoint_written.as_deref(),
+        Some("OutboundResolver")
+    );
+    let at = rule.outbound_endpoint.unwrap();
+    assert_eq!(
+        scenario.vpc(at.vpc).unwrap().outbound_endpoints[at.index].id,
+        "OutboundResolver"
+    );
+    assert_eq!(scenario.dns_transport, scenario::DnsTransport::Traced);
+}
+
+#[test]
+fn a_resolver_direction_or_address_cloudformation_refuses_is_an_error_at_its_property() {
+    let template = std::fs::read_to_string(SOURCE.path("private-cluster.yaml")).unwrap();
+    for (from, to, path, message) in [
+        (
+            "      Direction: INBOUND\n",
+            "      Direction: SIDEWAYS\n",
+            "Resources.InboundResolver.Properties.Direction",
+            "expected INBOUND or OUTBOUND, found `SIDEWAYS`",
+        ),
+        (
+            "          Ip: 10.40.2.53\n",
+            "          Ip: 10.40.2\n",
+            "Resources.InboundResolver.Properties.IpAddresses[0].Ip",
+            "expected an IPv4 address, found `10.40.2`",
+        ),
+        (
+            "          Port: \"53\"\n",
+            "          Port: fifty-three\n",
+            "Resources.CorpForwardRule.Properties.TargetIps[0].Port",
+            "expected a whole number, found a string",
+        ),
+    ] {
+        assert!(template.contains(from), "{from}");
+        let bad = template.replacen(from, to, 1);
+        let error = eksflow::import::import_str(
+            Some(Kind::CloudFormation),
+            "template.yaml",
+            &bad,
+            &eksflow::import::Options::default(),
+        )
+        .err()
+        .unwrap_or_else(|| panic!("{to}: imported"));
+        assert_eq!(
+            (
+                error.file.as_str(),
+                error.path.as_str(),
+                error.message.as_str()
+            ),
+            ("template.yaml", path, message)
+        );
+    }
+}
+
+#[test]
+fn a_finding_on_a_resolver_endpoint_points_at_its_resource_in_the_template() {
+    let template = std::fs::read_to_string(SOURCE.path("private-cluster.yaml")).unwrap();
+    // One address: EKS029 (Route 53 requires at least two).
+    let one = template.replacen(
+        "        - SubnetId: !Ref PrivateSubnetB\n          Ip: 10.40.1.53\n",
+        "",
+        1,
+    );
+    assert_ne!(one, template);
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cfn-resolver-line");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("template.yaml");
+    std::fs::write(&path, &one).unwrap();
+    let output = eksflow()
+        .args(["lint", path.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+    let eks029 = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "EKS029")
+        .unwrap_or_else(|| panic!("no EKS029: {findings:#}"));
+    // The resource's body starts on the line after `InboundResolver:`.
+    let line = one.lines().position(|l| l == "  InboundResolver:").unwrap() + 2;
+    assert_eq!(eks029["line"], line, "{eks029:#}");
+    assert_eq!(eks029["file"], path.to_str().unwrap());
+}

@@ -1123,3 +1123,243 @@ fn transit_gateway_attachment_subnets_and_static_routes_come_through() {
         "{yaml}"
     );
 }
+
+// ---- Route 53 Resolver endpoints and the DNS transport (SPEC 8) ----------------------
+
+/// The ID of the subnet at `ix`.
+fn subnet_id(scenario: &Scenario, ix: Option<scenario::SubnetIx>) -> &str {
+    ix.and_then(|ix| scenario.subnet(ix))
+        .map_or("(none)", |s| s.id.as_str())
+}
+
+#[test]
+fn a_plan_s_resolver_endpoints_keep_each_address_s_subnet_their_groups_and_the_rule_s_endpoint() {
+    let (yaml, scenario) = one("resolver-plan.json");
+    let vpc = scenario.vpc(scenario.cluster.vpc).unwrap();
+    // Inbound: the address the plan sets, and a placeholder for the one Resolver picks at
+    // apply, each in the subnet its `ip_address` block names (found through references).
+    let inbound = &vpc.inbound_endpoints[0];
+    assert_eq!(inbound.id, "aws_route53_resolver_endpoint.inbound");
+    let interfaces: Vec<(String, &str)> = inbound
+        .interfaces
+        .iter()
+        .map(|i| (i.ip.to_string(), subnet_id(&scenario, i.subnet)))
+        .collect();
+    assert_eq!(
+        interfaces,
+        [
+            ("10.60.1.53".to_owned(), "aws_subnet.a"),
+            ("10.60.2.53".to_owned(), "aws_subnet.b")
+        ]
+    );
+    assert_eq!(
+        scenario.sg_names(&inbound.security_groups),
+        "aws_security_group.resolver_in"
+    );
+    // Outbound: both addresses unknown at plan time, placeholders at base + 54.
+    let outbound = &vpc.outbound_endpoints[0];
+    assert_eq!(
+        outbound
+            .ips
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["10.60.1.54", "10.60.2.54"]
+    );
+    assert_eq!(
+        scenario.sg_names(&outbound.security_groups),
+        "aws_security_group.resolver_out"
+    );
+    // The forward rule leaves through the endpoint its `resolver_endpoint_id` names.
+    let rule = &vpc.forward_rules[0];
+    assert_eq!(scenario::domain_text(&rule.domain), "corp.example");
+    assert_eq!(
+        rule.outbound_endpoint_written.as_deref(),
+        Some("aws_route53_resolver_endpoint.outbound")
+    );
+    assert_eq!(
+        vpc.forward_rules.len(),
+        1,
+        "the SYSTEM rule is not a forward rule"
+    );
+    // Groups on the endpoints make the DNS transport traced (SPEC 8.6); the import writes
+    // no `dnsTransport` of its own.
+    assert_eq!(scenario.dns_transport, scenario::DnsTransport::Traced);
+    assert!(!scenario.dns_transport_written);
+    // Every placeholder is said, next to it and in `imported.missing` (EKS019).
+    assert_eq!(
+        yaml.matches("# placeholder: Resolver picks the address at creation")
+            .count(),
+        3
+    );
+    let missing = &scenario.imported.as_ref().unwrap().missing;
+    assert!(
+        missing.iter().any(|m| m.starts_with(
+            "aws_route53_resolver_endpoint.inbound: inbound endpoint addresses not known"
+        ) && m.contains("10.60.2.53")),
+        "{missing:#?}"
+    );
+    assert!(
+        missing
+            .iter()
+            .any(|m| m.contains("aws_route53_resolver_rule.local") && m.contains("SYSTEM")),
+        "{missing:#?}"
+    );
+    // Nothing says the office forwards to the inbound endpoint, so nothing does.
+    assert!(scenario.networks.iter().all(|n| n.dns_servers.is_empty()));
+}
+
+/// The office of resolver-plan.json forwards to the inbound endpoint: the one fact no AWS
+/// source holds, written into the imported scenario as a user would.
+fn office_forwards_to_the_inbound_endpoint(yaml: &str, transport: Option<&str>) -> Vec<u8> {
+    let mut document: serde_yaml::Value = serde_yaml::from_str(yaml).unwrap();
+    let networks = document["networks"].as_sequence_mut().unwrap();
+    assert_eq!(networks.len(), 1, "the office behind the VPN");
+    networks[0]["dnsServers"] = serde_yaml::from_str("[10.60.1.53, 10.60.2.53]").unwrap();
+    if let Some(transport) = transport {
+        document["dnsTransport"] = transport.into();
+    }
+    serde_yaml::to_string(&document).unwrap().into_bytes()
+}
+
+#[test]
+fn an_inbound_endpoint_whose_group_drops_udp_53_from_the_office_leaves_the_office_dns_unreachable()
+{
+    let output = eksflow()
+        .args([
+            "import",
+            "terraform",
+            &format!("{DIR}/resolver-plan.json"),
+            "--clients",
+            &format!("{DIR}/resolver-clients.yaml"),
+        ])
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let yaml = String::from_utf8(output.stdout).unwrap();
+    // Exit 1: a flow fails its expectation; 0: every flow meets it.
+    let check = |scenario: Vec<u8>, code: i32| -> serde_json::Value {
+        let output = eksflow()
+            .args(["check", "-", "--format", "json"])
+            .write_stdin(scenario)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        json[0].clone()
+    };
+    let report = check(office_forwards_to_the_inbound_endpoint(&yaml, None), 1);
+    assert_eq!(report["dnsTransport"], "traced");
+    let flow = &report["flows"][0];
+    assert_eq!(flow["client"], "office-laptop");
+    assert_eq!(flow["reachable"], false);
+    assert_eq!(flow["reason"], "DNS_UNREACHABLE");
+    assert_eq!(
+        flow["blockedBy"],
+        "DNS query udp/53 from 172.16.5.20 (client office-laptop) to 10.60.1.53 (inbound endpoint aws_route53_resolver_endpoint.inbound): aws_security_group.resolver_in allows no udp/53 from 172.16.5.20"
+    );
+    // Both endpoint addresses were tried (resolver(5) failover), and each hop's own code is
+    // the group's.
+    let queries = flow["dns"]["queries"].as_array().unwrap();
+    let tried: Vec<(&str, &str, &str)> = queries
+        .iter()
+        .map(|q| {
+            (
+                q["to"].as_str().unwrap(),
+                q["protocol"].as_str().unwrap(),
+                q["reason"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tried,
+        [
+            ("10.60.1.53", "udp", "SG_INGRESS_DENY"),
+            ("10.60.2.53", "udp", "SG_INGRESS_DENY")
+        ]
+    );
+    // The same import with the transport assumed: the query is taken to arrive, and the
+    // office reaches the private endpoint. The group is what blocks it.
+    let assumed = check(
+        office_forwards_to_the_inbound_endpoint(&yaml, Some("assumed")),
+        0,
+    );
+    let flow = &assumed["flows"][0];
+    assert_eq!(flow["reason"], serde_json::Value::Null, "{flow:#}");
+    assert_eq!(flow["reachable"], true);
+}
+
+#[test]
+fn resolver_values_the_provider_refuses_are_errors_naming_the_file_and_field() {
+    use serde_json::json;
+    let plan: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{DIR}/resolver-plan.json")).unwrap(),
+    )
+    .unwrap();
+    let resources = plan["planned_values"]["root_module"]["resources"]
+        .as_array()
+        .unwrap();
+    let at = |address: &str| {
+        resources
+            .iter()
+            .position(|r| r["address"] == address)
+            .unwrap()
+    };
+    let cases = [
+        (
+            "aws_route53_resolver_endpoint.inbound",
+            "/direction",
+            json!("SIDEWAYS"),
+            "direction",
+            "expected INBOUND or OUTBOUND, found \"SIDEWAYS\"",
+        ),
+        (
+            "aws_route53_resolver_endpoint.inbound",
+            "/ip_address/0/ip",
+            json!("10.60.1"),
+            "ip_address[0].ip",
+            "expected an IPv4 address, found \"10.60.1\"",
+        ),
+        (
+            "aws_route53_resolver_rule.corp",
+            "/rule_type",
+            json!("FORWARDED"),
+            "rule_type",
+            "expected FORWARD, SYSTEM or RECURSIVE, found \"FORWARDED\"",
+        ),
+        (
+            "aws_route53_resolver_endpoint.outbound",
+            "/direction",
+            json!(7),
+            "direction",
+            "expected a string, found a number (7)",
+        ),
+    ];
+    for (address, pointer, value, field, expected) in cases {
+        let mut bad = plan.clone();
+        let index = at(address);
+        *bad["planned_values"]["root_module"]["resources"][index]["values"]
+            .pointer_mut(pointer)
+            .unwrap() = value;
+        let error = import::import_str(
+            Some(Kind::Terraform),
+            "resolver-plan.json",
+            &bad.to_string(),
+            &Options::default(),
+        )
+        .err()
+        .unwrap_or_else(|| panic!("{address}{pointer}: imported"));
+        assert_eq!(error.file, "resolver-plan.json");
+        assert_eq!(
+            error.path,
+            format!("planned_values.root_module.resources[{index}].values.{field}")
+        );
+        assert_eq!(error.message, format!("{expected} (in {address})"));
+        assert!(!error.to_string().contains('\n'), "one line: {error}");
+    }
+}

@@ -83,7 +83,7 @@ impl Scenario<'_> {
     /// source has at most one VPC, or the cluster or one of its node groups uses it. Otherwise
     /// it may belong to any VPC of the source (a plan without `configuration` knows no
     /// group's `vpc_id`), and it is left out rather than guessed into the cluster's.
-    fn unplaced_group_in_cluster_vpc(&self, group: &SecurityGroupDef) -> bool {
+    pub(super) fn unplaced_group_in_cluster_vpc(&self, group: &SecurityGroupDef) -> bool {
         if group.vpc.is_some() {
             return false;
         }

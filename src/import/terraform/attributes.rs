@@ -31,6 +31,16 @@ impl<'a> Plan<'a> {
         if self.is_unknown(resource, path) {
             return;
         }
+        self.invalid(
+            resource,
+            path,
+            format!("expected {expected}, found {}", describe(found)),
+        );
+    }
+
+    /// Records that the value at `path` of `resource` is there but not one the attribute
+    /// takes (`direction = "SIDEWAYS"`): invalid input, reported with the JSON path.
+    pub(super) fn invalid(&self, resource: &Resource<'_>, path: &[Seg], message: String) {
         let mut at = format!("{}.values", resource.json_path);
         for seg in path {
             match seg {
@@ -44,11 +54,7 @@ impl<'a> Plan<'a> {
         let problem = ImportError::new(
             &self.source,
             at,
-            format!(
-                "expected {expected}, found {} (in {})",
-                describe(found),
-                resource.address
-            ),
+            format!("{message} (in {})", resource.address),
         );
         let mut problems = self.problems.borrow_mut();
         if !problems.contains(&problem) {

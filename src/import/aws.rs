@@ -142,6 +142,16 @@ fn text(value: &Value, key: &str) -> Option<String> {
     value.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
+/// Every `cidrs` entry of `remoteNetworkConfig.<key>[*]` of a describe-cluster response.
+fn remote_blocks(cluster: &Value, key: &str) -> Vec<String> {
+    cluster
+        .get("remoteNetworkConfig")
+        .and_then(|config| config.get(key))
+        .and_then(Value::as_array)
+        .map(|networks| networks.iter().flat_map(|n| texts(n, "cidrs")).collect())
+        .unwrap_or_default()
+}
+
 fn texts(value: &Value, key: &str) -> Vec<String> {
     value
         .get(key)
@@ -591,6 +601,13 @@ impl Reader {
             ip_family: cluster
                 .get("kubernetesNetworkConfig")
                 .and_then(|c| text(c, "ipFamily")),
+            service_ipv4_cidr: cluster
+                .get("kubernetesNetworkConfig")
+                .and_then(|c| text(c, "serviceIpv4Cidr")),
+            // `remoteNetworkConfig` of describe-cluster (EKS API, RemoteNetworkConfigResponse):
+            // lists of `{cidrs: [...]}`, flattened.
+            remote_node_networks: remote_blocks(cluster, "remoteNodeNetworks"),
+            remote_pod_networks: remote_blocks(cluster, "remotePodNetworks"),
         });
     }
 

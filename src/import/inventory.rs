@@ -112,6 +112,13 @@ pub struct ClusterDef {
     /// `kubernetesNetworkConfig.ipFamily` as written (`ipv4`, `IPv6`), when the source sets
     /// it. `IPv6` (any case) makes the scenario dual-stack (SPEC 7).
     pub ip_family: Option<String>,
+    /// `kubernetesNetworkConfig.serviceIpv4Cidr` when the source says (SPEC 9.1); else the
+    /// scenario's default applies.
+    pub service_ipv4_cidr: Option<String>,
+    /// `remoteNetworkConfig` (EKS Hybrid Nodes), the API's `[{cidrs: [...]}]` flattened in
+    /// source order, as the scenario writes it (SPEC 9.1). Empty: no hybrid nodes.
+    pub remote_node_networks: Vec<String>,
+    pub remote_pod_networks: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -239,6 +239,41 @@ fn every_bundled_scenario_gives_the_verdicts_its_comments_promise() {
                 v("laptop", "public", false, Some("PUBLIC_CIDR_DENY")),
             ],
         ),
+        (
+            // Both hybrid nodes and the admin get in through subnet-eni-a's ENI; subnet-eni-b's
+            // missing routes are EKS036 (warnings), so the check passes.
+            "scenarios/hybrid-direct-connect.yaml",
+            0,
+            vec![
+                v("dc-admin", "private", true, None),
+                v(
+                    "laptop",
+                    "private",
+                    false,
+                    Some("PRIVATE_ADDRESS_FROM_INTERNET"),
+                ),
+                v("dc-nodes@10.80.0.10", "private", true, None),
+                v("dc-nodes@10.80.0.11", "private", true, None),
+            ],
+        ),
+        (
+            // The proxy resolves from inside the VPC and connects for the laptop; without it,
+            // the same laptop dials the private answer itself.
+            "scenarios/proxy-laptop-private.yaml",
+            0,
+            vec![
+                v("squid", "private", true, None),
+                v("laptop", "private", true, None),
+                v(
+                    "laptop-direct",
+                    "private",
+                    false,
+                    Some("PRIVATE_ADDRESS_FROM_INTERNET"),
+                ),
+                v("workers@subnet-a", "private", true, None),
+                v("workers@subnet-b", "private", true, None),
+            ],
+        ),
     ];
     let bundled = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"))
         .unwrap()

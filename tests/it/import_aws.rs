@@ -591,3 +591,41 @@ fn addresses_whose_endpoint_is_ambiguous_are_left_out_and_said() {
         "{notes:#?}"
     );
 }
+
+/// describe-cluster's `remoteNetworkConfig` and `kubernetesNetworkConfig.serviceIpv4Cidr`
+/// (EKS API, RemoteNetworkConfigResponse) come through, flattened.
+#[test]
+fn hybrid_describe_cluster_remote_network_config_is_imported() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("aws-hybrid-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(format!("{DIR}/complete")).unwrap() {
+        let path = entry.unwrap().path();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        if path.file_name().unwrap() == "eks-describe-cluster.json" {
+            let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+            json["cluster"]["remoteNetworkConfig"] = serde_json::json!({
+                "remoteNodeNetworks": [{"cidrs": ["172.16.0.0/18"]}],
+                "remotePodNetworks": [{"cidrs": ["172.16.64.0/18"]}]
+            });
+            json["cluster"]["kubernetesNetworkConfig"]["serviceIpv4Cidr"] =
+                serde_json::json!("172.20.0.0/16");
+            text = json.to_string();
+        }
+        std::fs::write(dir.join(path.file_name().unwrap()), text).unwrap();
+    }
+    let all = imported(dir.to_str().unwrap());
+    let scenario = &all[0];
+    let remote = scenario
+        .cluster
+        .hybrid
+        .remote
+        .as_ref()
+        .expect("remoteNetworkConfig");
+    let text = |blocks: &[ipnetwork::Ipv4Network]| -> Vec<String> {
+        blocks.iter().map(ToString::to_string).collect()
+    };
+    assert_eq!(text(&remote.node_networks), ["172.16.0.0/18"]);
+    assert_eq!(text(&remote.pod_networks), ["172.16.64.0/18"]);
+    assert_eq!(scenario.service_ipv4_cidr().to_string(), "172.20.0.0/16");
+}

@@ -1167,3 +1167,85 @@ fn a_finding_on_a_resolver_endpoint_points_at_its_resource_in_the_template() {
     assert_eq!(eks029["line"], line, "{eks029:#}");
     assert_eq!(eks029["file"], path.to_str().unwrap());
 }
+
+// ---- EKS Hybrid Nodes (RemoteNetworkConfig) ---------------------------------------------
+
+#[test]
+fn hybrid_remote_network_config_is_flattened_in_order_with_parameters_resolved() {
+    let scenario = SOURCE.scenario("hybrid-nodes.yaml");
+    assert_eq!(
+        import_support::remote_blocks(&scenario),
+        (
+            vec![
+                "10.80.0.0/16".to_owned(),
+                "10.81.0.0/16".to_owned(),
+                "10.30.128.0/20".to_owned()
+            ],
+            // `!Ref PodCidr` takes the parameter's default.
+            vec!["10.86.0.0/16".to_owned()]
+        )
+    );
+    assert_eq!(scenario.service_ipv4_cidr().to_string(), "172.21.0.0/16");
+    assert!(scenario.networks.is_empty(), "no network is invented");
+    assert_noted(
+        &scenario,
+        &["AWS::EKS::Cluster Cluster", "where the hybrid nodes sit"],
+    );
+}
+
+/// `eksflow check` on the template itself: the block inside the VPC is EKS032, the pod
+/// block without a 443 rule EKS037, each at its own line of the template.
+#[test]
+fn hybrid_check_on_the_template_points_at_the_blocks_it_reports() {
+    let (code, findings) =
+        import_support::check_source("tests/fixtures/import/cloudformation/hybrid-nodes.yaml");
+    assert_eq!(code, 1, "EKS032 is an error: {findings:?}");
+    let remote: Vec<(String, String, Option<u64>)> = findings
+        .into_iter()
+        .filter(|(code, _, _)| code.starts_with("EKS03"))
+        .collect();
+    assert_eq!(
+        remote,
+        [
+            (
+                "EKS032".to_owned(),
+                "cluster.remoteNetworkConfig.remoteNodeNetworks[2]".to_owned(),
+                Some(53)
+            ),
+            (
+                "EKS037".to_owned(),
+                "cluster.remoteNetworkConfig.remotePodNetworks[0]".to_owned(),
+                Some(55)
+            ),
+        ]
+    );
+}
+
+#[test]
+fn hybrid_cdk_cluster_resource_reads_remote_network_config_under_config() {
+    let template = r#"{"Resources": {
+      "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+      "A": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.1.0/24", "AvailabilityZone": "eu-west-1a"}},
+      "B": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.2.0/24", "AvailabilityZone": "eu-west-1b"}},
+      "Cluster": {"Type": "Custom::AWSCDK-EKS-Cluster", "Properties": {"Config": {
+        "name": "cdk",
+        "resourcesVpcConfig": {"subnetIds": [{"Ref": "A"}, {"Ref": "B"}], "endpointPublicAccess": true, "endpointPrivateAccess": true},
+        "kubernetesNetworkConfig": {"serviceIpv4Cidr": "172.20.0.0/16"},
+        "remoteNetworkConfig": {"remoteNodeNetworks": [{"cidrs": ["10.80.0.0/16"]}]}
+      }}}
+    }}"#;
+    let output = eksflow()
+        .args(["import", "cloudformation", "-"])
+        .write_stdin(template)
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let yaml = String::from_utf8(output.stdout).unwrap();
+    let scenario =
+        scenario::load_one("cdk.yaml", &yaml).unwrap_or_else(|p| panic!("{p:?}\n{yaml}"));
+    assert_eq!(
+        import_support::remote_blocks(&scenario),
+        (vec!["10.80.0.0/16".to_owned()], vec![])
+    );
+    assert_eq!(scenario.service_ipv4_cidr().to_string(), "172.20.0.0/16");
+}

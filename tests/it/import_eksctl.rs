@@ -14,10 +14,10 @@ use crate::import_support;
 use eksflow::analysis::Analysis;
 use eksflow::import::Kind;
 use eksflow::path::EndpointKind;
-use eksflow::scenario::{EndpointAccess, RouteTarget, Scenario, VpcEndpointKind};
+use eksflow::scenario::{EndpointAccess, Protocol, RouteTarget, Scenario, SgPeer, VpcEndpointKind};
 use import_support::{
-    Fixtures, allowlist, assert_noted, assert_success, check_accepts, eksflow, finding_codes,
-    missing, subnet, subnets,
+    Fixtures, allowlist, assert_noted, assert_success, check_accepts, check_source, eksflow,
+    finding_codes, missing, remote_blocks, subnet, subnets,
 };
 
 const SOURCE: Fixtures = Fixtures {
@@ -30,6 +30,7 @@ const REAL: &[&str] = &[
     "02-custom-vpc-cidr-no-nodes.yaml",
     "37-outposts-fully-private.yaml",
     "38-cluster-subnets-sgs.yaml",
+    "43-hybrid-nodes.yaml",
     "49-control-plane-on-private-subnets.yaml",
     "cmdutils-cluster-with-vpc-private-access.yaml",
     "cmdutils-cluster-without-vpc-private-access.yaml",
@@ -986,4 +987,132 @@ fn ip_family_ipv6_builds_eksctls_ipv6_vpc_with_placeholder_blocks() {
             flow.client.name
         );
     }
+}
+
+// ---- EKS Hybrid Nodes (remoteNetworkConfig) -------------------------------------------
+
+/// eksctl `examples/43-hybrid-nodes.yaml`: one remote node block, SSM credentials, no
+/// gateway. The block is written, the service block is left to the default (eksctl's
+/// 192.168.0.0/16 VPC: 10.100.0.0/16), and where the nodes sit is a note, not a network.
+#[test]
+fn hybrid_eksctl_example_imports_its_remote_node_block_and_notes_where_the_nodes_are() {
+    let scenario = SOURCE.scenario("43-hybrid-nodes.yaml");
+    assert_eq!(
+        remote_blocks(&scenario),
+        (vec!["10.80.146.0/24".to_owned()], vec![])
+    );
+    assert_eq!(scenario.cluster.hybrid.service_ipv4_cidr, None);
+    assert_eq!(scenario.service_ipv4_cidr().to_string(), "10.100.0.0/16");
+    assert!(scenario.networks.is_empty(), "no network is invented");
+    assert!(
+        scenario.node_groups.iter().all(|g| g.network.is_none()),
+        "no hybrid node group is invented"
+    );
+    assert_noted(
+        &scenario,
+        &["remoteNetworkConfig", "where the hybrid nodes sit"],
+    );
+    // eksctl's ControlPlaneSecurityGroup admits the remote block on 443.
+    let group = scenario
+        .security_groups
+        .iter()
+        .find(|g| g.id == "sg-controlplane-hybrid-2")
+        .expect("eksctl's control plane security group");
+    let rules: Vec<(Protocol, String, SgPeer)> = group
+        .ingress
+        .iter()
+        .map(|r| (r.protocol, r.ports.to_string(), r.peer))
+        .collect();
+    assert_eq!(
+        rules,
+        [(
+            Protocol::Tcp,
+            "443".to_owned(),
+            SgPeer::Cidr("10.80.146.0/24".parse().unwrap())
+        )]
+    );
+    assert!(
+        scenario
+            .cluster
+            .security_groups
+            .iter()
+            .any(|&g| scenario.security_group(g).unwrap().id == "sg-controlplane-hybrid-2")
+    );
+    let yaml = SOURCE.yaml("43-hybrid-nodes.yaml");
+    assert!(
+        yaml.contains("#   - remoteNetworkConfig.iam (eksctl)"),
+        "{yaml}"
+    );
+}
+
+#[test]
+fn hybrid_eksctl_service_cidr_pod_blocks_and_gateway_are_read() {
+    let scenario = SOURCE.scenario("hybrid-nodes-gateway.yaml");
+    assert_eq!(
+        remote_blocks(&scenario),
+        (
+            vec!["10.80.146.0/24".to_owned(), "10.80.147.0/24".to_owned()],
+            vec!["10.86.30.0/23".to_owned()]
+        )
+    );
+    assert_eq!(scenario.service_ipv4_cidr().to_string(), "172.30.0.0/16");
+    assert!(scenario.cluster.hybrid.service_ipv4_cidr.is_some());
+    // The TGW is attached by eksctl, but what is behind it is unknown: no connection, no
+    // route to it, and a note.
+    assert!(scenario.connections.is_empty());
+    assert_noted(
+        &scenario,
+        &["vpcGatewayID", "tgw-0a1b2c3d4e5f60718", "left out"],
+    );
+    // Every remote block, pods included, is admitted on 443: no EKS037.
+    let codes = finding_codes(&scenario);
+    assert!(!codes.contains(&"EKS037"), "{codes:?}");
+    assert!(codes.contains(&"EKS019"), "{codes:?}");
+}
+
+#[test]
+fn hybrid_eksctl_remote_network_entries_must_be_mappings() {
+    let error = SOURCE.refused_stdin(
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: x, region: eu-west-1}\nremoteNetworkConfig:\n  remoteNodeNetworks: [10.80.0.0/16]\n",
+    );
+    assert!(
+        error.contains("remoteNetworkConfig.remoteNodeNetworks[0]"),
+        "{error}"
+    );
+}
+
+/// `eksflow check` on the eksctl files themselves: the findings on remote blocks point at
+/// the config's own lines.
+#[test]
+fn hybrid_eksctl_check_on_the_config_file() {
+    let (code, findings) = check_source("tests/fixtures/import/eksctl/43-hybrid-nodes.yaml");
+    assert_eq!(code, 0, "{findings:?}");
+    let codes: Vec<&str> = findings.iter().map(|(c, _, _)| c.as_str()).collect();
+    assert_eq!(codes, ["EKS003", "EKS019"]);
+
+    let (code, findings) = check_source("tests/fixtures/import/eksctl/hybrid-nodes-gateway.yaml");
+    assert_eq!(code, 0, "{findings:?}");
+    let codes: Vec<&str> = findings.iter().map(|(c, _, _)| c.as_str()).collect();
+    assert_eq!(codes, ["EKS019"]);
+}
+
+#[test]
+fn hybrid_eksctl_findings_on_remote_blocks_point_at_the_entry_in_the_config() {
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("hybrid-overlap-{}.yaml", std::process::id()));
+    std::fs::write(
+        &file,
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: bad\n  region: eu-west-1\nvpc:\n  cidr: 10.20.0.0/16\nremoteNetworkConfig:\n  remoteNodeNetworks:\n    - cidrs: [10.80.0.0/24]\n    - cidrs: [10.81.0.0/24, 10.20.5.0/24]\n",
+    )
+    .unwrap();
+    let (code, findings) = check_source(file.to_str().unwrap());
+    assert_eq!(code, 1, "EKS032 is an error");
+    assert!(
+        findings.contains(&(
+            "EKS032".to_owned(),
+            "cluster.remoteNetworkConfig.remoteNodeNetworks[2]".to_owned(),
+            Some(11)
+        )),
+        "{findings:?}"
+    );
 }

@@ -1363,3 +1363,131 @@ fn resolver_values_the_provider_refuses_are_errors_naming_the_file_and_field() {
         assert!(!error.to_string().contains('\n'), "one line: {error}");
     }
 }
+
+// ---- EKS Hybrid Nodes (remote_network_config) -------------------------------------------
+
+#[test]
+fn hybrid_state_remote_network_config_and_service_cidr_are_imported() {
+    let (_, scenario) = one("hybrid-state.json");
+    assert_eq!(
+        import_support::remote_blocks(&scenario),
+        (
+            vec!["172.16.0.0/18".to_owned()],
+            vec!["172.16.64.0/18".to_owned()]
+        )
+    );
+    assert_eq!(
+        scenario
+            .cluster
+            .hybrid
+            .service_ipv4_cidr
+            .map(|c| c.to_string()),
+        Some("172.20.0.0/16".to_owned())
+    );
+    assert!(scenario.networks.is_empty(), "no network is invented");
+    import_support::assert_noted(
+        &scenario,
+        &["aws_eks_cluster.example", "where the hybrid nodes sit"],
+    );
+    // sg-0remote admits the node block on 443, not the pod block: EKS037, and nothing the
+    // missing network would have to decide (EKS036).
+    let codes = import_support::finding_codes(&scenario);
+    assert!(codes.contains(&"EKS037"), "{codes:?}");
+    assert!(!codes.contains(&"EKS036"), "{codes:?}");
+}
+
+/// A plan whose `planned_values` lack the blocks (as when they come from variables) reads
+/// them from the configuration's constants; an IPv6 cluster's empty `service_ipv4_cidr` is
+/// not written.
+#[test]
+fn hybrid_plan_reads_remote_blocks_from_the_configuration() {
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": [
+            {"address": "aws_vpc.v", "mode": "managed", "type": "aws_vpc", "name": "v",
+             "values": {"cidr_block": "10.0.0.0/16"}},
+            {"address": "aws_subnet.a", "mode": "managed", "type": "aws_subnet", "name": "a",
+             "values": {"cidr_block": "10.0.1.0/24", "availability_zone": "eu-west-1a"}},
+            {"address": "aws_eks_cluster.c", "mode": "managed", "type": "aws_eks_cluster", "name": "c",
+             "values": {"name": "c", "kubernetes_network_config": [{"service_ipv4_cidr": ""}],
+                        "vpc_config": [{"endpoint_private_access": true, "endpoint_public_access": false}]}}
+        ]}},
+        "configuration": {"root_module": {"resources": [
+            {"address": "aws_subnet.a", "mode": "managed", "type": "aws_subnet", "name": "a",
+             "expressions": {"vpc_id": {"references": ["aws_vpc.v.id", "aws_vpc.v"]}}},
+            {"address": "aws_eks_cluster.c", "mode": "managed", "type": "aws_eks_cluster", "name": "c",
+             "expressions": {
+                "vpc_config": [{"subnet_ids": {"references": ["aws_subnet.a.id", "aws_subnet.a"]}}],
+                "remote_network_config": [{
+                    "remote_node_networks": [{"cidrs": {"constant_value": ["10.80.0.0/16"]}}],
+                    "remote_pod_networks": [{"cidrs": {"constant_value": ["10.85.0.0/16"]}}]
+                }]
+             }}
+        ]}}
+    });
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("hybrid-plan-{}.json", std::process::id()));
+    std::fs::write(&path, plan.to_string()).unwrap();
+    let built = import::import(
+        Some(Kind::Terraform),
+        path.to_str().unwrap(),
+        &Options::default(),
+    )
+    .unwrap();
+    let scenario = scenario::load_one("plan.yaml", &built[0].yaml)
+        .unwrap_or_else(|p| panic!("{p:?}\n{}", built[0].yaml));
+    assert_eq!(
+        import_support::remote_blocks(&scenario),
+        (
+            vec!["10.80.0.0/16".to_owned()],
+            vec!["10.85.0.0/16".to_owned()]
+        )
+    );
+    assert_eq!(scenario.cluster.hybrid.service_ipv4_cidr, None);
+}
+
+#[test]
+fn hybrid_remote_network_config_of_the_wrong_type_names_its_json_path() {
+    let mut state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{DIR}/state.json")).unwrap())
+            .unwrap();
+    let resources = state["values"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap();
+    let index = resources
+        .iter()
+        .position(|r| r["address"] == "aws_eks_cluster.core")
+        .unwrap();
+    resources[index]["values"]["remote_network_config"] =
+        serde_json::json!([{"remote_node_networks": "oops"}]);
+    let output = eksflow()
+        .args(["import", "terraform", "-"])
+        .write_stdin(state.to_string())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "values.root_module.resources[{index}].values.remote_network_config[0].remote_node_networks: expected a list of blocks"
+        )),
+        "{stderr}"
+    );
+}
+
+/// `eksflow check` on the state file itself: analysed (exit 0: warnings only), the pod
+/// block's missing 443 rule reported. Terraform JSON has no lines to point at.
+#[test]
+fn hybrid_check_on_the_state_file() {
+    let (code, findings) =
+        import_support::check_source("tests/fixtures/import/terraform/hybrid-state.json");
+    assert_eq!(code, 0, "{findings:?}");
+    assert!(
+        findings.contains(&(
+            "EKS037".to_owned(),
+            "cluster.remoteNetworkConfig.remotePodNetworks[0]".to_owned(),
+            None
+        )),
+        "{findings:?}"
+    );
+}

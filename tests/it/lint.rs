@@ -1017,6 +1017,8 @@ fn the_bundled_scenarios_lint_with_exactly_the_findings_they_demonstrate() {
             ("custom-dhcp-dns.yaml", "EKS007"),
             ("dns-hostnames-off.yaml", "EKS006"),
             ("dual-stack.yaml", "EKS026"),
+            ("hybrid-direct-connect.yaml", "EKS036"),
+            ("hybrid-direct-connect.yaml", "EKS036"),
             ("peered-vpc.yaml", "EKS012"),
             ("public-and-private.yaml", "EKS003"),
             ("vpn-office-public-dns.yaml", "EKS012"),

@@ -89,6 +89,12 @@ impl Scenario<'_> {
         let groups = self.cluster_groups();
         map.push("securityGroups", flow(&groups));
         map.push("enis", self.enis());
+        if let Some(cidr) = self.service_ipv4_cidr() {
+            map.push("serviceIpv4Cidr", cidr);
+        }
+        if let Some(remote) = self.remote_network_config() {
+            map.push("remoteNetworkConfig", remote);
+        }
         map.build()
     }
 

@@ -16,7 +16,8 @@
 //! it includes, the cluster security group) and collects the notes for `imported.missing`.
 //! Its methods are split by what they build, one file each: `scope` (which VPCs and subnets
 //! the cluster's scenario includes), `document` (the file, top to bottom), `cluster` (the
-//! cluster section, its security groups and ENIs), `vpc` (VPCs, subnets, NAT gateways),
+//! cluster section, its security groups and ENIs), `remote_networks` (its service block and
+//! EKS Hybrid Nodes blocks), `vpc` (VPCs, subnets, NAT gateways),
 //! `routes` (route tables), `security_groups`, `network_acls`, `resolver` (Route 53
 //! Resolver), `vpc_endpoints`, `connections` (peerings, transit gateways, VPNs and the
 //! networks behind them), `nodes` (node groups), `clients` (what `--clients` merges in) and
@@ -35,6 +36,7 @@ mod network_acls;
 mod nodes;
 mod placeholders;
 mod protocols;
+mod remote_networks;
 mod resolver;
 mod routes;
 mod scope;

@@ -7,6 +7,13 @@
 //! `EndpointPrivateAccess` false, `PublicAccessCidrs` 0.0.0.0/0 — left unset here, so the
 //! builder applies them and says so.
 //!
+//! EKS Hybrid Nodes (`AWS::EKS::Cluster` RemoteNetworkConfig): `RemoteNodeNetworks` and
+//! `RemotePodNetworks`, lists of `{Cidrs: [...]}` ("The list of network CIDRs that can
+//! contain hybrid nodes"), read in order and flattened, and
+//! `KubernetesNetworkConfig.ServiceIpv4Cidr`; the CDK's custom resource spells them
+//! `remoteNetworkConfig.remoteNodeNetworks[].cidrs` and
+//! `kubernetesNetworkConfig.serviceIpv4Cidr` under `Config`, as the EKS API does.
+//!
 //! A node group (`AWS::EKS::Nodegroup`) takes the cluster security group unless its launch
 //! template names others: "If you don't specify a security group in the launch template,
 //! Amazon EKS applies the cluster security group" (EKS user guide, launch-templates). A
@@ -26,6 +33,14 @@ pub(super) struct VpcConfigKeys {
     public_access_cidrs: &'static str,
     /// Where the resource's properties hold `ipFamily`.
     ip_family_at: &'static [&'static str],
+    /// Where they hold the service block (`KubernetesNetworkConfig.ServiceIpv4Cidr`).
+    service_ipv4_cidr_at: &'static [&'static str],
+    /// Where they hold the EKS Hybrid Nodes configuration, and its keys: the node and pod
+    /// lists, and each entry's block list.
+    remote_network_at: &'static [&'static str],
+    remote_node_networks: &'static str,
+    remote_pod_networks: &'static str,
+    cidrs: &'static str,
 }
 
 pub(super) const NATIVE_VPC_CONFIG: VpcConfigKeys = VpcConfigKeys {
@@ -35,6 +50,11 @@ pub(super) const NATIVE_VPC_CONFIG: VpcConfigKeys = VpcConfigKeys {
     endpoint_private_access: "EndpointPrivateAccess",
     public_access_cidrs: "PublicAccessCidrs",
     ip_family_at: &["KubernetesNetworkConfig", "IpFamily"],
+    service_ipv4_cidr_at: &["KubernetesNetworkConfig", "ServiceIpv4Cidr"],
+    remote_network_at: &["RemoteNetworkConfig"],
+    remote_node_networks: "RemoteNodeNetworks",
+    remote_pod_networks: "RemotePodNetworks",
+    cidrs: "Cidrs",
 };
 
 pub(super) const CDK_VPC_CONFIG: VpcConfigKeys = VpcConfigKeys {
@@ -44,6 +64,11 @@ pub(super) const CDK_VPC_CONFIG: VpcConfigKeys = VpcConfigKeys {
     endpoint_private_access: "endpointPrivateAccess",
     public_access_cidrs: "publicAccessCidrs",
     ip_family_at: &["Config", "kubernetesNetworkConfig", "ipFamily"],
+    service_ipv4_cidr_at: &["Config", "kubernetesNetworkConfig", "serviceIpv4Cidr"],
+    remote_network_at: &["Config", "remoteNetworkConfig"],
+    remote_node_networks: "remoteNodeNetworks",
+    remote_pod_networks: "remotePodNetworks",
+    cidrs: "cidrs",
 };
 
 impl<'t> Reader<'t> {
@@ -62,6 +87,17 @@ impl<'t> Reader<'t> {
             None
         };
         let ip_family = self.property_at(r, keys.ip_family_at)?.text()?;
+        let service_ipv4_cidr = self.property_at(r, keys.service_ipv4_cidr_at)?.text()?;
+        let remote = self.property_at(r, keys.remote_network_at)?;
+        let remote_blocks = |list: &str| -> Outcome<Vec<String>> {
+            let mut blocks = Vec::new();
+            for network in remote.get(list)?.items()? {
+                blocks.extend(network.get(keys.cidrs)?.texts()?);
+            }
+            Ok(blocks)
+        };
+        let remote_node_networks = remote_blocks(keys.remote_node_networks)?;
+        let remote_pod_networks = remote_blocks(keys.remote_pod_networks)?;
         self.inventory.clusters.push(ClusterDef {
             name,
             origin: r.origin(),
@@ -73,6 +109,9 @@ impl<'t> Reader<'t> {
             private_access: config.get(keys.endpoint_private_access)?.flag()?,
             public_access_cidrs,
             ip_family,
+            service_ipv4_cidr,
+            remote_node_networks,
+            remote_pod_networks,
             ..ClusterDef::default()
         });
         Ok(())

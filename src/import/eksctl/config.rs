@@ -21,6 +21,7 @@ const MODELLED_SECTIONS: &[&str] = &[
     "nodeGroups",
     "managedNodeGroups",
     "kubernetesNetworkConfig",
+    "remoteNetworkConfig",
 ];
 
 /// `vpc` fields the reader models.
@@ -51,9 +52,24 @@ pub(super) struct ClusterConfig {
     pub(super) control_plane_on_outposts: bool,
     /// `kubernetesNetworkConfig.ipFamily` as written (`IPv4`, `IPv6`).
     pub(super) ip_family: Option<String>,
+    /// `kubernetesNetworkConfig.serviceIPv4CIDR` ("the IPv4 CIDR range from where
+    /// `ClusterIP`s are assigned", eksctl `KubernetesNetworkConfig`).
+    pub(super) service_ipv4_cidr: Option<String>,
+    pub(super) remote_network: RemoteNetwork,
     pub(super) node_groups: Vec<NodeGroupConfig>,
     /// Sections read but not modelled.
     pub(super) unsupported: Vec<String>,
+}
+
+/// `remoteNetworkConfig` (eksctl user guide, "EKS Hybrid Nodes"; `RemoteNetworkConfig` in
+/// `pkg/apis/eksctl.io/v1alpha5/types.go`): the remote node and pod blocks, each list the
+/// API's `[{cidrs: [...]}]` flattened, and the VGW or TGW eksctl attaches to a VPC it
+/// creates. `iam` (how the nodes get credentials) is not network and is not read.
+#[derive(Debug, Default)]
+pub(super) struct RemoteNetwork {
+    pub(super) node_networks: Vec<String>,
+    pub(super) pod_networks: Vec<String>,
+    pub(super) vpc_gateway_id: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -119,6 +135,15 @@ impl ClusterConfig {
                 .map(|network| network.optional("ipFamily", Node::string))
                 .transpose()?
                 .flatten(),
+            service_ipv4_cidr: root
+                .section("kubernetesNetworkConfig")?
+                .map(|network| network.optional("serviceIPv4CIDR", Node::string))
+                .transpose()?
+                .flatten(),
+            remote_network: match root.section("remoteNetworkConfig")? {
+                Some(node) => RemoteNetwork::parse(&node)?,
+                None => RemoteNetwork::default(),
+            },
             node_groups: NodeGroupConfig::parse_all(root)?,
             unsupported: unsupported_sections(root)?,
         })
@@ -158,10 +183,44 @@ fn unsupported_sections(root: &Node<'_>) -> Result<Vec<String>, ImportError> {
             _ => format!("{key} (eksctl)"),
         });
     }
+    if let Some(remote) = root.section("remoteNetworkConfig")?
+        && remote.get("iam").is_some()
+    {
+        out.push("remoteNetworkConfig.iam (eksctl): how hybrid nodes get credentials (SSM or IAM Roles Anywhere) is not network".to_owned());
+    }
     if let Some(vpc) = root.section("vpc")? {
         for (key, _) in vpc.entries()? {
             if !MODELLED_VPC_FIELDS.contains(&key.as_str()) {
                 out.push(format!("vpc.{key} (eksctl)"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl RemoteNetwork {
+    fn parse(node: &Node<'_>) -> Result<Self, ImportError> {
+        Ok(RemoteNetwork {
+            node_networks: cidrs(node, "remoteNodeNetworks")?,
+            pod_networks: cidrs(node, "remotePodNetworks")?,
+            vpc_gateway_id: node.optional("vpcGatewayID", Node::string)?,
+        })
+    }
+}
+
+/// Every `cidrs` entry of the list under `key` (`[{cidrs: [...]}, ...]`), in order.
+fn cidrs(node: &Node<'_>, key: &str) -> Result<Vec<String>, ImportError> {
+    let mut out = Vec::new();
+    if let Some(list) = node.get(key) {
+        for network in list.items()? {
+            if !network.value.is_mapping() {
+                return Err(network.error(format!(
+                    "expected a mapping with `cidrs`; found {}",
+                    describe(network.value)
+                )));
+            }
+            if let Some(section) = network.optional("cidrs", Node::strings)? {
+                out.extend(section);
             }
         }
     }

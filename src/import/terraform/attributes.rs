@@ -216,16 +216,22 @@ impl<'a> Plan<'a> {
 
     /// The number of blocks of a nested block attribute (`ingress`, `route`).
     pub(super) fn blocks(&self, resource: &Resource<'a>, key: &'static str) -> usize {
-        let known = match self.known(resource, &[Seg::Key(key)]) {
+        self.blocks_at(resource, &[Seg::Key(key)])
+    }
+
+    /// The number of blocks of the block list at `path`
+    /// (`remote_network_config[0].remote_node_networks`).
+    pub(super) fn blocks_at(&self, resource: &Resource<'a>, path: &[Seg]) -> usize {
+        let known = match self.known(resource, path) {
             Some(Value::Array(blocks)) => blocks.len(),
             Some(other) => {
-                self.wrong_type(resource, &[Seg::Key(key)], "a list of blocks", other);
+                self.wrong_type(resource, path, "a list of blocks", other);
                 0
             }
             None => 0,
         };
         let configured = self
-            .expression(resource, &[Seg::Key(key)])
+            .expression(resource, path)
             .and_then(Value::as_array)
             .map_or(0, Vec::len);
         known.max(configured)

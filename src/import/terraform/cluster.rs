@@ -5,9 +5,15 @@
 //! `endpoint_public_access` true, `endpoint_private_access` false, `public_access_cidrs`
 //! 0.0.0.0/0 (an empty list, or one unknown at plan time, is left unset so that default
 //! applies).
+//!
+//! EKS Hybrid Nodes (AWS provider docs, `aws_eks_cluster`, "EKS Cluster with EKS Hybrid
+//! Nodes"): `remote_network_config { remote_node_networks { cidrs } remote_pod_networks {
+//! cidrs } }`, each a block list of at most one, read in order and flattened; and
+//! `kubernetes_network_config.service_ipv4_cidr`, which state holds even when the
+//! configuration leaves it out (EKS picks it at creation) and a plan holds only when set.
 
-use super::Plan;
 use super::attributes::{Seg, k};
+use super::{Plan, Resource};
 use crate::import::inventory::{ClusterDef, Inventory, NodeGroupDef};
 
 impl Plan<'_> {
@@ -39,6 +45,16 @@ impl Plan<'_> {
                     k("ip_family"),
                 ],
             );
+            let service_ipv4_cidr = self
+                .text(
+                    cluster,
+                    &[
+                        k("kubernetes_network_config"),
+                        Seg::Index(0),
+                        k("service_ipv4_cidr"),
+                    ],
+                )
+                .filter(|cidr| !cidr.is_empty());
             let cidrs_unknown = self.is_unknown(cluster, &config("public_access_cidrs"));
             let cidrs = self.texts(cluster, &config("public_access_cidrs"));
             inventory.clusters.push(ClusterDef {
@@ -64,6 +80,9 @@ impl Plan<'_> {
                 },
                 endpoint: self.text(cluster, &[k("endpoint")]),
                 ip_family,
+                service_ipv4_cidr,
+                remote_node_networks: self.remote_blocks(cluster, "remote_node_networks"),
+                remote_pod_networks: self.remote_blocks(cluster, "remote_pod_networks"),
             });
         }
         for group in self.of_kind("aws_eks_node_group") {
@@ -86,6 +105,25 @@ impl Plan<'_> {
                 security_groups: None,
             });
         }
+    }
+}
+
+impl<'a> Plan<'a> {
+    /// Every `cidrs` entry of `remote_network_config[0].<key>[*]`, in order.
+    fn remote_blocks(&self, cluster: &Resource<'a>, key: &'static str) -> Vec<String> {
+        let list = [k("remote_network_config"), Seg::Index(0), k(key)];
+        (0..self.blocks_at(cluster, &list))
+            .flat_map(|i| {
+                let path = [
+                    k("remote_network_config"),
+                    Seg::Index(0),
+                    k(key),
+                    Seg::Index(i),
+                    k("cidrs"),
+                ];
+                self.texts(cluster, &path)
+            })
+            .collect()
     }
 }
 

@@ -196,3 +196,43 @@ pub fn finding_codes(scenario: &Scenario) -> Vec<&'static str> {
         .map(|f| f.code.as_str())
         .collect()
 }
+
+/// The cluster's `remoteNetworkConfig` blocks as written: (node blocks, pod blocks).
+pub fn remote_blocks(scenario: &Scenario) -> (Vec<String>, Vec<String>) {
+    let Some(remote) = &scenario.cluster.hybrid.remote else {
+        return (Vec::new(), Vec::new());
+    };
+    let text = |blocks: &[ipnetwork::Ipv4Network]| blocks.iter().map(ToString::to_string).collect();
+    (text(&remote.node_networks), text(&remote.pod_networks))
+}
+
+/// `eksflow check FILE --format json` on a source file (not a scenario): its exit code and
+/// the (code, path, line) of each finding of the one scenario it yields.
+pub fn check_source(file: &str) -> (i32, Vec<(String, String, Option<u64>)>) {
+    let output = eksflow()
+        .args(["check", file, "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{file}: not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let [scenario] = json.as_array().expect("an array").as_slice() else {
+        panic!("{file}: one scenario expected: {json}");
+    };
+    let findings = scenario["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_owned(),
+                f["path"].as_str().unwrap().to_owned(),
+                f["line"].as_u64(),
+            )
+        })
+        .collect();
+    (output.status.code().unwrap(), findings)
+}

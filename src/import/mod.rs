@@ -6,6 +6,7 @@
 
 pub mod aws;
 pub mod build;
+pub mod cidr;
 pub mod cloudformation;
 pub mod eksctl;
 pub mod inventory;

@@ -29,6 +29,7 @@ use super::vpc_config::Topology;
 use super::{Importer, resource_alias};
 use crate::import::ImportError;
 use crate::import::build::sanitize;
+use crate::import::cidr::eksctl_layout;
 use crate::import::inventory::{Ipv6Block, SubnetDef, VpcDef};
 
 impl Importer<'_> {
@@ -120,7 +121,7 @@ impl Importer<'_> {
         cidr: Ipv4Network,
     ) -> Result<Vec<(PlacedSubnet, SubnetDef)>, ImportError> {
         let zones = self.zones()?;
-        let blocks = eksctl_blocks(cidr, zones.len()).ok_or_else(|| {
+        let blocks = eksctl_layout(cidr, zones.len()).ok_or_else(|| {
             ImportError::new(
                 self.file,
                 "availabilityZones",
@@ -259,53 +260,4 @@ impl Importer<'_> {
 fn default_vpc_cidr() -> Ipv4Network {
     Ipv4Network::new(Ipv4Addr::new(192, 168, 0, 0), 16)
         .unwrap_or_else(|_| Ipv4Network::from(Ipv4Addr::new(192, 168, 0, 0)))
-}
-
-/// `SetSubnets` (eksctl `pkg/vpc/vpc.go`): the VPC CIDR in 8 equal blocks, or 16 when more
-/// than four zones need a public and a private subnet each; `None` beyond eight zones.
-fn eksctl_blocks(cidr: Ipv4Network, zones: usize) -> Option<Vec<Ipv4Network>> {
-    let (count, extra_bits): (u32, u8) = match zones.checked_mul(2)? {
-        0..=8 => (8, 3),
-        9..=16 => (16, 4),
-        _ => return None,
-    };
-    let prefix = cidr.prefix().checked_add(extra_bits).filter(|p| *p <= 32)?;
-    let size = 1u32.checked_shl(32 - u32::from(prefix))?;
-    let base = u32::from(cidr.network());
-    (0..count)
-        .map(|i| {
-            let start = base.checked_add(i.checked_mul(size)?)?;
-            Ipv4Network::new(Ipv4Addr::from(start), prefix).ok()
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn blocks(cidr: &str, zones: usize) -> Vec<String> {
-        eksctl_blocks(cidr.parse().unwrap(), zones)
-            .unwrap()
-            .iter()
-            .map(Ipv4Network::to_string)
-            .collect()
-    }
-
-    #[test]
-    fn the_default_cidr_splits_into_eight_19s() {
-        let all = blocks("192.168.0.0/16", 3);
-        assert_eq!(all.len(), 8);
-        assert_eq!(all.first().map(String::as_str), Some("192.168.0.0/19"));
-        assert_eq!(all.get(3).map(String::as_str), Some("192.168.96.0/19"));
-        assert_eq!(all.last().map(String::as_str), Some("192.168.224.0/19"));
-    }
-
-    #[test]
-    fn more_than_four_zones_split_into_sixteen() {
-        let all = blocks("10.0.0.0/16", 5);
-        assert_eq!(all.len(), 16);
-        assert_eq!(all.get(1).map(String::as_str), Some("10.0.16.0/20"));
-        assert!(eksctl_blocks("10.0.0.0/16".parse().unwrap(), 9).is_none());
-    }
 }

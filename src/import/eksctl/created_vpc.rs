@@ -27,14 +27,14 @@ use ipnetwork::Ipv4Network;
 use super::network::{Network, PlacedSubnet};
 use super::vpc_config::Topology;
 use super::{Importer, resource_alias};
-use crate::import::ImportError;
+use crate::import::Diagnostic;
 use crate::import::build::sanitize;
 use crate::import::cidr::eksctl_layout;
 use crate::import::inventory::{Ipv6Block, SubnetDef, VpcDef};
 
 impl Importer<'_> {
     /// The VPC, subnets, gateways and route tables `eksctl create cluster` builds.
-    pub(super) fn eksctl_network(&mut self) -> Result<Network, ImportError> {
+    pub(super) fn eksctl_network(&mut self) -> Result<Network, Diagnostic> {
         let (vpc, cidr) = self.eksctl_vpc()?;
         let mut network = Network {
             subnets: self.eksctl_subnets(cidr)?,
@@ -57,14 +57,14 @@ impl Importer<'_> {
     }
 
     /// The VPC eksctl creates: its ID and primary CIDR.
-    fn eksctl_vpc(&mut self) -> Result<(String, Ipv4Network), ImportError> {
+    fn eksctl_vpc(&mut self) -> Result<(String, Ipv4Network), Diagnostic> {
         let config = self.config;
         let (cidr, cidr_origin) = match config.vpc.cidr {
             Some(cidr) => (cidr, "vpc.cidr"),
             None => (default_vpc_cidr(), "eksctl's default CIDR"),
         };
         if !(16..=24).contains(&cidr.prefix()) {
-            return Err(ImportError::new(
+            return Err(Diagnostic::import(
                 self.file,
                 "vpc.cidr",
                 format!("eksctl requires a /16 to /24 VPC CIDR; {cidr} is not"),
@@ -96,7 +96,7 @@ impl Importer<'_> {
 
     /// eksctl's layout, or the subnets the config gives; only private ones when the cluster
     /// is fully private.
-    fn eksctl_subnets(&mut self, cidr: Ipv4Network) -> Result<Vec<PlacedSubnet>, ImportError> {
+    fn eksctl_subnets(&mut self, cidr: Ipv4Network) -> Result<Vec<PlacedSubnet>, Diagnostic> {
         let config = self.config;
         let mut subnets = if config.vpc.subnets.is_empty() {
             self.laid_out_subnets(cidr)?
@@ -119,10 +119,10 @@ impl Importer<'_> {
     fn laid_out_subnets(
         &mut self,
         cidr: Ipv4Network,
-    ) -> Result<Vec<(PlacedSubnet, SubnetDef)>, ImportError> {
+    ) -> Result<Vec<(PlacedSubnet, SubnetDef)>, Diagnostic> {
         let zones = self.zones()?;
         let blocks = eksctl_layout(cidr, zones.len()).ok_or_else(|| {
-            ImportError::new(
+            Diagnostic::import(
                 self.file,
                 "availabilityZones",
                 format!(
@@ -223,7 +223,7 @@ impl Importer<'_> {
     }
 
     /// The zones eksctl spreads a new VPC over.
-    fn zones(&mut self) -> Result<Vec<String>, ImportError> {
+    fn zones(&mut self) -> Result<Vec<String>, Diagnostic> {
         let config = self.config;
         if !config.availability_zones.is_empty() {
             let mut zones: Vec<String> = Vec::new();
@@ -233,7 +233,7 @@ impl Importer<'_> {
                 }
             }
             if zones.len() < 2 {
-                return Err(ImportError::new(
+                return Err(Diagnostic::import(
                     self.file,
                     "availabilityZones",
                     "eksctl requires at least two availability zones",

@@ -12,6 +12,7 @@
 
 pub mod analysis;
 pub mod checked;
+pub mod diagnostic;
 pub mod diff;
 pub mod dns;
 pub mod escape;

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::checked::{self, Checked};
 use crate::import::{ExtraClients, Kind};
 use crate::rules::{Code, Finding, Severity};
-use crate::scenario::{Diagnostic, Position, STDIN, Scenario};
+use crate::scenario::{Diagnostic, LoadCode, Position, STDIN, Scenario};
 use crate::source::{self, Loaded, What};
 
 /// Which rules to report.
@@ -106,6 +106,7 @@ pub fn walk(paths: &[String], options: &WalkOptions) -> Walk {
             walk_dir(fs_path, options, &mut found);
         } else {
             found.missing.push(Diagnostic::file(
+                LoadCode::Usage,
                 &crate::escape::text(path),
                 "no such file or directory",
             ));
@@ -157,6 +158,7 @@ fn walk_dir(root: &Path, options: &WalkOptions, found: &mut Walk) {
             // An override glob selects; `!` makes it exclude, as `rg --glob '!…'` does.
             if let Err(error) = overrides.add(&format!("!{glob}")) {
                 found.missing.push(Diagnostic::file(
+                    LoadCode::Usage,
                     &crate::escape::text(glob),
                     format!("--exclude: not a glob: {error}"),
                 ));
@@ -167,6 +169,7 @@ fn walk_dir(root: &Path, options: &WalkOptions, found: &mut Walk) {
                 builder.overrides(overrides);
             }
             Err(error) => found.missing.push(Diagnostic::file(
+                LoadCode::Usage,
                 "--exclude",
                 format!("not a glob: {error}"),
             )),
@@ -233,6 +236,7 @@ impl FileResult {
             .iter()
             .map(|message| Message {
                 code: message.code,
+                load: message.load,
                 severity: message.severity,
                 message: &message.message,
                 file: &self.file,
@@ -246,6 +250,7 @@ impl FileResult {
 #[derive(Debug)]
 struct OwnedMessage {
     code: Code,
+    load: Option<LoadCode>,
     severity: Severity,
     message: String,
     position: Option<Position>,
@@ -362,6 +367,7 @@ fn lint_loaded(loaded: &Loaded, selection: &Selection, keep: &Keep) -> FileResul
         .into_iter()
         .map(|message| OwnedMessage {
             code: message.code,
+            load: message.load,
             severity: message.severity,
             message: message.message.to_owned(),
             position: message.position,
@@ -460,6 +466,7 @@ fn load_input(input: &Input, clients: Option<&ExtraClients>) -> Found {
     let refused = if input.named && input.path != Path::new(STDIN) {
         linked_outside(&input.path).map(|_| {
             Diagnostic::file(
+                LoadCode::Unreadable,
                 &name,
                 "is reached through a symbolic link that leads out of the working directory: \
                  `lint` does not follow links out of the tree it lints (name the target itself)",
@@ -541,7 +548,10 @@ fn check_one<'s>(scenario: &'s Scenario, selection: &Selection) -> Checked<'s> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message<'a> {
     pub code: Code,
+    /// What kind of load problem an EKS000 message is; `None` for findings.
+    pub load: Option<LoadCode>,
     pub severity: Severity,
+    /// The problem or finding as worded; [`Message::text`] adds the load code.
     pub message: &'a str,
     pub file: &'a str,
     pub position: Option<Position>,
@@ -553,6 +563,7 @@ impl FileReport<'_> {
     pub fn messages(&self) -> Vec<Message<'_>> {
         let invalid = self.invalid.iter().map(|diagnostic| Message {
             code: Code::Eks000,
+            load: Some(diagnostic.code),
             severity: Severity::Error,
             message: &diagnostic.message,
             file: self.file,
@@ -562,6 +573,7 @@ impl FileReport<'_> {
         let findings = self.scenarios.iter().flat_map(|checked| {
             checked.findings.iter().map(|finding| Message {
                 code: finding.code,
+                load: None,
                 severity: finding.severity,
                 message: &finding.message,
                 file: self.file,
@@ -571,6 +583,22 @@ impl FileReport<'_> {
         });
         invalid.chain(findings).collect()
     }
+}
+
+impl<'a> Message<'a> {
+    /// The message as printed: a load problem ends with its code, `(load: dangling-reference)`,
+    /// as a flow's verdict ends with its reason code.
+    pub fn text(&self) -> std::borrow::Cow<'a, str> {
+        match self.load {
+            Some(load) => format!("{} {}", self.message, load_suffix(load)).into(),
+            None => self.message.into(),
+        }
+    }
+}
+
+/// The tail of an EKS000 message naming its load code.
+pub fn load_suffix(load: LoadCode) -> String {
+    format!("(load: {load})")
 }
 
 /// Counts of a lint run, for the summary line and the exit code.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::import::{self, ExtraClients, Kind};
 use crate::scenario::spans::{DocumentSpans, FileSpans};
-use crate::scenario::{self, Diagnostic, Document, STDIN, SourceMap};
+use crate::scenario::{self, Diagnostic, Document, LoadCode, STDIN, SourceMap};
 
 /// What an input is, told from its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,6 +219,7 @@ pub fn load(path: &str, options: Options<'_>) -> Loaded {
                 file: file.clone(),
                 what: What::Unknown,
                 documents: vec![Err(vec![Diagnostic::file(
+                    LoadCode::Unrecognised,
                     &file,
                     "is a directory: `check` takes files, or a directory of AWS CLI output (`*.json`, see scripts/collect-aws.sh); `lint` walks directories",
                 )])],
@@ -279,6 +280,7 @@ fn has_json(dir: &Path) -> bool {
 /// is not, and the two ways on.
 fn not_recognised(file: &str) -> Diagnostic {
     Diagnostic::file(
+        LoadCode::Unrecognised,
         file,
         "not a scenario (no `version:` or `cluster:`), nor an eksctl ClusterConfig, Terraform plan or state, CloudFormation template or AWS CLI output: write a scenario (README, \"Your first scenario\") or name the source's kind with `eksflow import KIND FILE`",
     )
@@ -334,6 +336,7 @@ fn with_clients(
             }
             let merged = serde_yaml::to_string(&value).map_err(|error| {
                 vec![Diagnostic::file(
+                    LoadCode::Import,
                     file,
                     format!("--clients: cannot merge: {error}"),
                 )]
@@ -356,15 +359,17 @@ fn imported(
     kind: Kind,
     text: Option<&str>,
     options: Options<'_>,
-    read: impl FnOnce() -> Result<import::Inventory, import::ImportError>,
+    read: impl FnOnce() -> Result<import::Inventory, Diagnostic>,
 ) -> Vec<Document> {
-    let to_diagnostic = |error: import::ImportError| {
+    // Reported at the file, the path into the source leading the message, as before the
+    // importers shared the error type.
+    let to_diagnostic = |error: Diagnostic| {
         let message = if error.path.is_empty() {
             error.message
         } else {
             format!("{}: {}", error.path, error.message)
         };
-        vec![Diagnostic::file(file, message)]
+        vec![Diagnostic::file(error.code, file, message)]
     };
     let inventory = match read() {
         Ok(inventory) => inventory,
@@ -375,7 +380,7 @@ fn imported(
         extra: options.clients.cloned(),
     };
     let built = match import::build::build(&inventory, &import_options)
-        .map_err(|message| import::ImportError::new(file, "", message))
+        .map_err(|message| Diagnostic::import(file, "", message))
         .and_then(|built| import::check_loads(file, &built).map(|()| built))
     {
         Ok(built) => built,
@@ -421,6 +426,7 @@ pub fn plan_sides(
     })?;
     let plan: serde_json::Value = serde_json::from_str(&text).map_err(|error| {
         Diagnostic::file(
+            LoadCode::Unrecognised,
             &file,
             format!(
                 "`diff` with one input takes a Terraform plan (`terraform show -json PLAN`), and this is not JSON (line {} column {}: {error}); to compare two inputs, give both: `eksflow diff BEFORE AFTER`",
@@ -431,6 +437,7 @@ pub fn plan_sides(
     })?;
     if recognise(&text) != What::Import(Kind::Terraform) || plan.get("planned_values").is_none() {
         return Err(Diagnostic::file(
+            LoadCode::Unrecognised,
             &file,
             "`diff` with one input takes a Terraform plan (`terraform show -json PLAN`, with `planned_values`); to compare two inputs, give both: `eksflow diff BEFORE AFTER`",
         ));

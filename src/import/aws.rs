@@ -17,7 +17,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::inventory::*;
-use super::{ImportError, read_text};
+use super::{Diagnostic, read_text};
 use crate::scenario::limits::{MAX_AWS_DIRECTORY_BYTES, MAX_FILE_BYTES};
 
 /// Top-level keys that make a JSON file AWS CLI output when it is nothing else (source
@@ -38,7 +38,7 @@ pub const RECOGNISED_KEYS: &[&str] = &[
     "ResolverRuleAssociations",
 ];
 
-pub fn read(source: &str) -> Result<Inventory, ImportError> {
+pub fn read(source: &str) -> Result<Inventory, Diagnostic> {
     let path = Path::new(source);
     if !path.is_dir() {
         return read_str(source, &read_text(source)?);
@@ -49,14 +49,14 @@ pub fn read(source: &str) -> Result<Inventory, ImportError> {
     };
     let mut reader = Reader::default();
     let mut files: Vec<_> = std::fs::read_dir(path)
-        .map_err(|error| ImportError::new(source, "", format!("cannot read directory: {error}")))?
+        .map_err(|error| Diagnostic::import(source, "", format!("cannot read directory: {error}")))?
         .filter_map(Result::ok)
         .map(|entry| entry.path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(ImportError::new(
+        return Err(Diagnostic::import(
             source,
             "",
             "no .json files: collect them with scripts/collect-aws.sh",
@@ -68,7 +68,7 @@ pub fn read(source: &str) -> Result<Inventory, ImportError> {
         let text = read_text(&name)?;
         total = total.saturating_add(text.len() as u64);
         if total > MAX_AWS_DIRECTORY_BYTES {
-            return Err(ImportError::new(
+            return Err(Diagnostic::import(
                 &name,
                 "",
                 format!(
@@ -99,21 +99,21 @@ pub fn read(source: &str) -> Result<Inventory, ImportError> {
 
 /// Reads one AWS CLI response (or several, as top-level keys of one JSON object) already in
 /// memory; `source` names it in messages.
-pub fn read_str(source: &str, text: &str) -> Result<Inventory, ImportError> {
+pub fn read_str(source: &str, text: &str) -> Result<Inventory, Diagnostic> {
     let mut inventory = Inventory {
         source: format!("AWS CLI output ({source})"),
         ..Inventory::default()
     };
     let mut reader = Reader::default();
     let json: Value = serde_json::from_str(text).map_err(|error| {
-        ImportError::new(
+        Diagnostic::import(
             source,
             format!("line {} column {}", error.line(), error.column()),
             format!("not JSON: {error}"),
         )
     })?;
     if !reader.read(source, &json, &mut inventory) {
-        return Err(ImportError::new(
+        return Err(Diagnostic::import(
             source,
             "",
             "not AWS CLI output eksflow reads (expected a response such as `{\"cluster\": …}` or `{\"Subnets\": […]}`)",

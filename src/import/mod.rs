@@ -6,6 +6,7 @@
 
 pub mod aws;
 pub mod build;
+pub mod cidr;
 pub mod cloudformation;
 pub mod eksctl;
 pub mod inventory;
@@ -51,37 +52,12 @@ impl Kind {
     }
 }
 
-/// A problem with the source: which file, where in it, and what.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportError {
-    pub file: String,
-    /// A JSON or YAML path into the file (`resource_changes[3].change.after`), when known.
-    pub path: String,
-    pub message: String,
-}
-
-impl std::fmt::Display for ImportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "{}: {}", self.file, self.message)
-        } else {
-            write!(f, "{}: {}: {}", self.file, self.path, self.message)
-        }
-    }
-}
-
-impl ImportError {
-    pub fn new(file: &str, path: impl Into<String>, message: impl Into<String>) -> Self {
-        ImportError {
-            file: file.to_owned(),
-            path: path.into(),
-            message: message.into(),
-        }
-    }
-}
+/// A problem with the source: eksflow's one error type, with the file, a JSON or YAML path
+/// into it (`resource_changes[3].change.after`) when known, and the code `import`.
+pub use crate::diagnostic::Diagnostic;
 
 /// Reads a source into an inventory.
-pub fn read(kind: Kind, source: &str) -> Result<Inventory, ImportError> {
+pub fn read(kind: Kind, source: &str) -> Result<Inventory, Diagnostic> {
     match kind {
         Kind::Terraform => terraform::read(source),
         Kind::Eksctl => eksctl::read(source),
@@ -92,7 +68,7 @@ pub fn read(kind: Kind, source: &str) -> Result<Inventory, ImportError> {
 
 /// Reads a source already in memory (for AWS CLI output, one file); `file` names it in
 /// messages.
-pub fn read_str(kind: Kind, file: &str, text: &str) -> Result<Inventory, ImportError> {
+pub fn read_str(kind: Kind, file: &str, text: &str) -> Result<Inventory, Diagnostic> {
     match kind {
         Kind::Terraform => terraform::read_str(file, text),
         Kind::Eksctl => eksctl::read_str(file, text),
@@ -104,7 +80,7 @@ pub fn read_str(kind: Kind, file: &str, text: &str) -> Result<Inventory, ImportE
 /// Guesses the kind of a source from its content: a directory is AWS CLI output; JSON with
 /// `planned_values`/`values`/`format_version` is Terraform; a document with `Resources` is
 /// CloudFormation; `kind: ClusterConfig` is eksctl; `{"cluster": …}` is AWS CLI output.
-pub fn detect(source: &str) -> Result<Kind, ImportError> {
+pub fn detect(source: &str) -> Result<Kind, Diagnostic> {
     let path = Path::new(source);
     if path.is_dir() {
         return Ok(Kind::Aws);
@@ -113,7 +89,7 @@ pub fn detect(source: &str) -> Result<Kind, ImportError> {
 }
 
 /// [`detect`] for a file already in memory; `file` names it in messages.
-pub fn detect_str(file: &str, text: &str) -> Result<Kind, ImportError> {
+pub fn detect_str(file: &str, text: &str) -> Result<Kind, Diagnostic> {
     if let Ok(json) = serde_json::from_str::<serde_json::Value>(text) {
         let has = |key: &str| json.get(key).is_some();
         if has("format_version")
@@ -136,7 +112,7 @@ pub fn detect_str(file: &str, text: &str) -> Result<Kind, ImportError> {
             return Ok(Kind::CloudFormation);
         }
     }
-    Err(ImportError::new(
+    Err(Diagnostic::import(
         file,
         "",
         "cannot tell what kind of source this is: name it (`eksflow import terraform|eksctl|cloudformation|aws SOURCE`)",
@@ -144,19 +120,19 @@ pub fn detect_str(file: &str, text: &str) -> Result<Kind, ImportError> {
 }
 
 /// A source file's text (standard input for `-`).
-pub fn read_text(source: &str) -> Result<String, ImportError> {
+pub fn read_text(source: &str) -> Result<String, Diagnostic> {
     crate::scenario::read_source(source)
-        .map_err(|diagnostic| ImportError::new(source, "", diagnostic.message))
+        .map_err(|diagnostic| Diagnostic::import(source, "", diagnostic.message))
 }
 
 /// The `--clients` file: a mapping with `clients:` and optionally `networks:` and
 /// `dnsServers:`, in the scenario format.
-pub fn read_clients(file: &str) -> Result<ExtraClients, ImportError> {
+pub fn read_clients(file: &str) -> Result<ExtraClients, Diagnostic> {
     read_clients_str(file, &read_text(file)?)
 }
 
 /// [`read_clients`] for a file already in memory; `file` names it in messages.
-pub fn read_clients_str(file: &str, text: &str) -> Result<ExtraClients, ImportError> {
+pub fn read_clients_str(file: &str, text: &str) -> Result<ExtraClients, Diagnostic> {
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase", deny_unknown_fields)]
     struct ClientsFile {
@@ -172,11 +148,11 @@ pub fn read_clients_str(file: &str, text: &str) -> Result<ExtraClients, ImportEr
             .location()
             .map(|l| format!("line {} column {}", l.line(), l.column()))
             .unwrap_or_default();
-        ImportError::new(file, at, format!("not a clients file ({error}); expected a mapping with clients:, networks: and dnsServers:"))
+        Diagnostic::import(file, at, format!("not a clients file ({error}); expected a mapping with clients:, networks: and dnsServers:"))
     })?;
     for (i, client) in parsed.clients.iter().enumerate() {
         if !client.is_mapping() {
-            return Err(ImportError::new(
+            return Err(Diagnostic::import(
                 file,
                 format!("clients[{i}]"),
                 "a client is a mapping (name, from, ip, ...)",
@@ -195,7 +171,7 @@ pub fn import(
     kind: Option<Kind>,
     source: &str,
     options: &Options,
-) -> Result<Vec<Built>, ImportError> {
+) -> Result<Vec<Built>, Diagnostic> {
     let kind = match kind {
         Some(kind) => kind,
         None => detect(source)?,
@@ -211,7 +187,7 @@ pub fn import_str(
     file: &str,
     text: &str,
     options: &Options,
-) -> Result<Vec<Built>, ImportError> {
+) -> Result<Vec<Built>, Diagnostic> {
     let kind = match kind {
         Some(kind) => kind,
         None => detect_str(file, text)?,
@@ -226,9 +202,9 @@ pub fn import_inventory(
     file: &str,
     inventory: &Inventory,
     options: &Options,
-) -> Result<Vec<Built>, ImportError> {
-    let built =
-        build::build(inventory, options).map_err(|message| ImportError::new(file, "", message))?;
+) -> Result<Vec<Built>, Diagnostic> {
+    let built = build::build(inventory, options)
+        .map_err(|message| Diagnostic::import(file, "", message))?;
     check_loads(file, &built)?;
     Ok(built)
 }
@@ -241,7 +217,7 @@ pub fn import_plan_sides(
     file: &str,
     text: &str,
     options: &Options,
-) -> Result<(Vec<Built>, Option<Vec<Built>>), ImportError> {
+) -> Result<(Vec<Built>, Option<Vec<Built>>), Diagnostic> {
     let planned = import_str(Some(Kind::Terraform), file, text, options)?;
     let prior = match read_plan_prior_str(file, text)? {
         None => None,
@@ -263,7 +239,7 @@ pub fn import_plan_sides(
 /// An import's output must load: a scenario that does not (a value in the source that is not
 /// what it claims to be, such as a CIDR block that does not parse, or elements that
 /// contradict each other) fails the import with every problem, instead of being written.
-pub fn check_loads(source: &str, built: &[Built]) -> Result<(), ImportError> {
+pub fn check_loads(source: &str, built: &[Built]) -> Result<(), Diagnostic> {
     let mut problems = Vec::new();
     for scenario in built {
         let name = format!("<import of {source}>");
@@ -290,7 +266,7 @@ pub fn check_loads(source: &str, built: &[Built]) -> Result<(), ImportError> {
     if problems.is_empty() {
         return Ok(());
     }
-    Err(ImportError::new(
+    Err(Diagnostic::import(
         source,
         "",
         format!(

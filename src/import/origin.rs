@@ -348,7 +348,8 @@ mod tests {
     fn resolver_findings_point_at_the_endpoint_or_rule_resource() {
         let template = "Resources:\n  Eks: {Type: AWS::EKS::Cluster}\n  InboundResolver: {Type: AWS::Route53Resolver::ResolverEndpoint}\n  CorpRule: {Type: AWS::Route53Resolver::ResolverRule}\n";
         let scenario = "vpcs:\n  - id: Vpc\n    resolver:\n      inboundEndpoints:\n        - id: InboundResolver\n      forwardRules:\n        - id: CorpRule\n        - id: not-in-the-template\n";
-        let elements = resolver_elements(template, scenario);
+        let template = serde_yaml::from_str::<serde_yaml::Value>(template).ok();
+        let elements = resolver_elements(template.as_ref(), scenario);
         let at = |path| resolver_path(&elements, path);
         assert_eq!(
             at("vpcs[0].resolver.inboundEndpoints[0]").as_deref(),

@@ -20,6 +20,7 @@ mod transport;
 use std::fmt;
 
 use crate::analysis::Analysis;
+use crate::diagnostic::LoadCode;
 use crate::scenario::{Position, Scenario};
 
 /// How much a finding matters.
@@ -229,6 +230,17 @@ pub fn explain(code: Code) -> String {
     for reference in rule.references {
         out.push_str(&format!("- {reference}\n"));
     }
+    if code == Code::Eks000 {
+        out.push_str("\nLoad codes (the message ends with one, `(load: CODE)`; JSON: `load`)\n");
+        let width = LoadCode::ALL
+            .iter()
+            .map(|load| load.as_str().len())
+            .max()
+            .unwrap_or(0);
+        for load in LoadCode::ALL {
+            out.push_str(&format!("- {:width$}  {}\n", load.as_str(), load.summary()));
+        }
+    }
     out
 }
 
@@ -261,6 +273,14 @@ pub fn catalogue_markdown() -> String {
         ));
         for reference in rule.references {
             out.push_str(&format!("- {reference}\n"));
+        }
+        if *code == Code::Eks000 {
+            out.push_str(
+                "\n**Load codes.** The message ends with one, `(load: CODE)`; JSON output carries it as `load`.\n\n| load code | problem |\n|---|---|\n",
+            );
+            for load in LoadCode::ALL {
+                out.push_str(&format!("| `{}` | {} |\n", load.as_str(), load.summary()));
+            }
         }
     }
     out

@@ -5,9 +5,9 @@
 //!
 //! Where AWS has a quota, the limit is AWS's own ceiling, so no real configuration is refused.
 
-use super::diagnostic::Diagnostic;
 use super::model::Scenario;
 use super::spans::Position;
+use crate::diagnostic::{Diagnostic, LoadCode};
 
 /// The largest scenario file eksflow reads. A hand-written or imported scenario is a few
 /// kilobytes; the 10,000 clients of [`MAX_CLIENTS`] fit in about 1 MiB.
@@ -98,6 +98,7 @@ impl FileBudget {
     ) -> Option<Diagnostic> {
         self.documents += 1;
         (self.documents > MAX_DOCUMENTS).then(|| Diagnostic {
+            code: LoadCode::LimitExceeded,
             file: file.to_owned(),
             position: start(),
             path: String::new(),
@@ -123,6 +124,7 @@ impl FileBudget {
             String::new()
         };
         Err(vec![Diagnostic {
+            code: LoadCode::LimitExceeded,
             file: scenario.source.file.clone(),
             position: scenario.source.spans.key("clients"),
             path: "clients".to_owned(),
@@ -178,6 +180,7 @@ pub fn check_text(file: &str, text: &str) -> Result<(), Diagnostic> {
 
 fn at(file: &str, line: usize, column: usize, message: String) -> Diagnostic {
     Diagnostic {
+        code: LoadCode::LimitExceeded,
         file: file.to_owned(),
         position: Some(Position { line, column }),
         path: String::new(),

@@ -5,7 +5,6 @@ use std::path::Path;
 
 use std::sync::Arc;
 
-use super::diagnostic::Diagnostic;
 use super::model::Scenario;
 use super::raw::RawScenario;
 use super::spans::{
@@ -13,6 +12,7 @@ use super::spans::{
     join_index, join_key,
 };
 use super::validate::Validator;
+use crate::diagnostic::{Diagnostic, LoadCode};
 
 mod de;
 use de::NodeDeserializer;
@@ -46,15 +46,26 @@ pub fn read_path(fs_path: &Path) -> Result<String, Diagnostic> {
         match std::fs::metadata(fs_path) {
             Ok(metadata) if metadata.is_dir() => {
                 return Err(Diagnostic::file(
+                    LoadCode::Unreadable,
                     path,
                     "is a directory: `check` takes scenario files (`lint` walks directories)",
                 ));
             }
             Ok(metadata) if !metadata.is_file() => {
-                return Err(Diagnostic::file(path, not_a_file(&metadata.file_type())));
+                return Err(Diagnostic::file(
+                    LoadCode::Unreadable,
+                    path,
+                    not_a_file(&metadata.file_type()),
+                ));
             }
             Ok(_) => {}
-            Err(error) => return Err(Diagnostic::file(path, describe_io_error(&error))),
+            Err(error) => {
+                return Err(Diagnostic::file(
+                    LoadCode::Unreadable,
+                    path,
+                    describe_io_error(&error),
+                ));
+            }
         }
         match std::fs::File::open(fs_path) {
             // Checked again on what was opened, in case the path changed in between.
@@ -63,18 +74,33 @@ pub fn read_path(fs_path: &Path) -> Result<String, Diagnostic> {
                     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)
                 }
                 Ok(metadata) => {
-                    return Err(Diagnostic::file(path, not_a_file(&metadata.file_type())));
+                    return Err(Diagnostic::file(
+                        LoadCode::Unreadable,
+                        path,
+                        not_a_file(&metadata.file_type()),
+                    ));
                 }
                 Err(error) => Err(error),
             },
-            Err(error) => return Err(Diagnostic::file(path, describe_io_error(&error))),
+            Err(error) => {
+                return Err(Diagnostic::file(
+                    LoadCode::Unreadable,
+                    path,
+                    describe_io_error(&error),
+                ));
+            }
         }
     };
     if let Err(error) = result {
-        return Err(Diagnostic::file(path, describe_io_error(&error)));
+        return Err(Diagnostic::file(
+            LoadCode::Unreadable,
+            path,
+            describe_io_error(&error),
+        ));
     }
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Diagnostic::file(
+            LoadCode::Unreadable,
             path,
             format!(
                 "file is larger than {} MiB, the most eksflow reads",
@@ -92,6 +118,7 @@ pub fn read_path(fs_path: &Path) -> Result<String, Diagnostic> {
             .map_or(0, |i| i + 1);
         let bad = bytes.get(offset).copied().unwrap_or_default();
         Diagnostic {
+            code: LoadCode::Unreadable,
             file: path.to_owned(),
             position: Some(Position {
                 line: before.iter().filter(|&&b| b == b'\n').count() + 1,
@@ -234,6 +261,7 @@ fn load_text(file: &str, text: &str) -> Vec<Document> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if is_blank(text) {
         return vec![Err(vec![Diagnostic::file(
+            LoadCode::Empty,
             file,
             "empty file: no scenario in it (see README, \"Scenario reference\")",
         )])];
@@ -244,6 +272,7 @@ fn load_text(file: &str, text: &str) -> Vec<Document> {
             .next()
             .map_or(1, |before| before.lines().count().max(1));
         return vec![Err(vec![Diagnostic {
+            code: LoadCode::Syntax,
             file: file.to_owned(),
             position: Some(Position { line, column: 1 }),
             path: String::new(),
@@ -267,7 +296,7 @@ fn load_text(file: &str, text: &str) -> Vec<Document> {
         return vec![Err(stream
             .tags
             .iter()
-            .map(|problem| at(file, problem.position, problem.message.clone()))
+            .map(|problem| problem.clone().in_file(file))
             .collect())];
     }
     let Stream {
@@ -325,24 +354,16 @@ fn load_text(file: &str, text: &str) -> Vec<Document> {
     // A syntax error (or an alias to an undefined anchor) ends the file: the documents before
     // it load, the broken one is this one problem.
     if let Some(problem) = syntax {
-        documents.push(Err(vec![at(file, problem.position, problem.message)]));
+        documents.push(Err(vec![problem.in_file(file)]));
     }
     if documents.is_empty() {
         documents.push(Err(vec![Diagnostic::file(
+            LoadCode::Empty,
             file,
             "empty file: its YAML documents are all empty",
         )]));
     }
     documents
-}
-
-fn at(file: &str, position: Position, message: String) -> Diagnostic {
-    Diagnostic {
-        file: file.to_owned(),
-        position: Some(position),
-        path: String::new(),
-        message,
-    }
 }
 
 /// Reads and loads a file; a file that cannot be read is one failed document.
@@ -407,6 +428,7 @@ fn deserialize_document(file: &str, tree: &DocumentTree) -> Parsed {
             };
             Parsed::Error(
                 Diagnostic {
+                    code: inner.code,
                     file: file.to_owned(),
                     position: inner.position,
                     path,
@@ -430,6 +452,7 @@ fn unknown_field(
         .map_or(path.as_str(), |(_, field)| field)
         .to_owned();
     Diagnostic {
+        code: LoadCode::UnknownField,
         file: file.to_owned(),
         position,
         message: if field == "<<" {
@@ -486,6 +509,7 @@ fn recover(file: &str, tree: &DocumentTree) -> Option<Recovered> {
             None => {
                 attempts.push((path.clone(), 0));
                 problems.push(Diagnostic {
+                    code: error.inner().code,
                     file: file.to_owned(),
                     position: error.inner().position,
                     path: if path == "." {
@@ -625,6 +649,11 @@ pub fn load_one(file: &str, text: &str) -> Result<Scenario, Vec<Diagnostic>> {
     match documents.len() {
         1 => documents.pop().unwrap_or_else(|| Err(Vec::new())),
         n => Err(vec![Diagnostic::file(
+            if n == 0 {
+                LoadCode::Empty
+            } else {
+                LoadCode::LimitExceeded
+            },
             file,
             format!("expected one scenario, found {n} documents"),
         )]),

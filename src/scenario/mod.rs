@@ -1,6 +1,5 @@
 //! Scenario files: the types, loading, validation and writing back (SPEC section 2).
 
-mod diagnostic;
 mod fields;
 pub mod limits;
 mod load;
@@ -11,7 +10,7 @@ pub mod spans;
 mod validate;
 pub mod write;
 
-pub use diagnostic::Diagnostic;
+pub use crate::diagnostic::{Diagnostic, LoadCode};
 pub use limits::MAX_FILE_BYTES;
 pub use load::{Document, STDIN, load_file, load_one, load_str, read_path, read_source};
 pub use model::*;

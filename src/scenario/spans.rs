@@ -19,6 +19,8 @@ use std::sync::{Arc, OnceLock};
 
 use granit_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 
+use crate::diagnostic::{Diagnostic, LoadCode};
+
 /// A 1-based line and column in a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Position {
@@ -111,13 +113,6 @@ pub struct DocumentTree {
     pub nodes: usize,
 }
 
-/// A problem the parser found, at its position.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub position: Position,
-    pub message: String,
-}
-
 /// Everything one parse of a file gives: its documents, the problem that ended it, and the
 /// values written with a tag that would change their meaning.
 #[derive(Debug, Default)]
@@ -125,10 +120,10 @@ pub struct Stream {
     pub documents: Vec<DocumentTree>,
     /// A syntax error or an alias to an undefined anchor: parsing stops there, and the
     /// document it is in is not in `documents`.
-    pub error: Option<Problem>,
+    pub error: Option<Diagnostic>,
     /// `!!binary`, `!!timestamp`, ...: values whose tag says they are not plain text,
     /// numbers or booleans (at most [`MOST_TAG_PROBLEMS`]).
-    pub tags: Vec<Problem>,
+    pub tags: Vec<Diagnostic>,
 }
 
 /// The most tag problems [`parse`] collects.
@@ -182,7 +177,9 @@ pub fn parse(text: &str, most_documents: usize) -> Stream {
         }
     }
     for problem in &mut builder.stream.tags {
-        problem.position = tag_position(text, problem.position);
+        problem.position = problem
+            .position
+            .map(|position| tag_position(text, position));
     }
     builder.stream
 }
@@ -203,14 +200,17 @@ fn tag_position(text: &str, value: Position) -> Position {
     }
 }
 
-fn syntax_error(error: &ScanError) -> Problem {
-    Problem {
-        position: Position {
-            line: error.marker().line(),
-            column: error.marker().col() + 1,
-        },
-        message: error.info(),
-    }
+/// A problem the parser found, at its position; the loader names the file.
+fn parse_problem(code: LoadCode, position: Position, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::at(code, "", Some(position), "", message)
+}
+
+fn syntax_error(error: &ScanError) -> Diagnostic {
+    let position = Position {
+        line: error.marker().line(),
+        column: error.marker().col() + 1,
+    };
+    parse_problem(LoadCode::Syntax, position, error.info())
 }
 
 /// A collection being read.
@@ -345,10 +345,8 @@ impl Builder {
                 });
             }
             Event::UnresolvedAlias(_) => {
-                self.stream.error = Some(Problem {
-                    position,
-                    message: "unknown anchor".to_owned(),
-                });
+                self.stream.error =
+                    Some(parse_problem(LoadCode::Syntax, position, "unknown anchor"));
                 return true;
             }
             Event::StreamEnd => return true,
@@ -368,12 +366,13 @@ impl Builder {
             return NodeTag::Core(plain);
         }
         if self.stream.tags.len() < MOST_TAG_PROBLEMS {
-            self.stream.tags.push(Problem {
+            self.stream.tags.push(parse_problem(
+                LoadCode::UnsupportedTag,
                 position,
-                message: format!(
+                format!(
                     "YAML tag `!!{name}` is not supported: a scenario holds text, numbers and booleans, and eksflow would read this value as something other than it says; write the value without the tag"
                 ),
-            });
+            ));
         }
         NodeTag::Custom
     }
@@ -711,10 +710,7 @@ mod tests {
         assert_eq!(stream.documents.len(), 1);
         assert_eq!(
             stream.error,
-            Some(Problem {
-                position: at(3, 4),
-                message: "unknown anchor".to_owned()
-            })
+            Some(parse_problem(LoadCode::Syntax, at(3, 4), "unknown anchor"))
         );
     }
 

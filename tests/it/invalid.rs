@@ -235,3 +235,107 @@ fn a_yaml_merge_key_is_refused_as_such() {
         "{stderr}"
     );
 }
+
+/// The load codes of every problem `lint --format json` reports for a fixture (`load`, on
+/// EKS000 findings only), each code once, in order.
+fn load_codes(fixture: &str) -> Vec<String> {
+    let path = format!("tests/fixtures/invalid/{fixture}");
+    let output = eksflow()
+        .args(["lint", "--format", "json", &path])
+        .output()
+        .unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut codes: Vec<String> = Vec::new();
+    for finding in findings.as_array().unwrap() {
+        let Some(load) = finding.get("load") else {
+            assert_ne!(
+                finding["code"], "EKS000",
+                "{fixture}: EKS000 without `load`"
+            );
+            continue;
+        };
+        assert_eq!(finding["code"], "EKS000", "{fixture}: `load` on a finding");
+        let load = load.as_str().unwrap().to_owned();
+        assert!(
+            finding["message"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("(load: {load})")),
+            "{fixture}: the message does not end with its code: {finding}"
+        );
+        if !codes.contains(&load) {
+            codes.push(load);
+        }
+    }
+    codes.sort();
+    codes
+}
+
+#[test]
+fn every_invalid_fixture_maps_to_its_load_codes() {
+    let expected: &[(&str, &[&str])] = &[
+        ("addresses-outside.yaml", &["conflict", "outside-block"]),
+        (
+            "bad-values.yaml",
+            &["bad-cidr", "bad-value", "missing-field", "wrong-family"],
+        ),
+        ("base.yaml", &[]),
+        ("comments-only.yaml", &["empty"]),
+        ("dangling.yaml", &["dangling-reference"]),
+        ("duplicate-ids.yaml", &["duplicate-id"]),
+        ("empty.yaml", &["empty"]),
+        ("hybrid-node-group.yaml", &["conflict"]),
+        ("ipv6-fields.yaml", &["wrong-family"]),
+        ("missing-fields.yaml", &["missing-field"]),
+        ("node-group-public-ip.yaml", &["bad-value"]),
+        ("proxies.yaml", &["conflict", "dangling-reference"]),
+        ("second-document-broken.yaml", &["syntax"]),
+        ("security-group-other-vpc.yaml", &["conflict"]),
+        ("strings-for-numbers.yaml", &["bad-value", "wrong-type"]),
+        ("syntax-error.yaml", &["syntax"]),
+        (
+            "transit-gateway-routes.yaml",
+            &["conflict", "dangling-reference"],
+        ),
+        ("unknown-fields.yaml", &["unknown-field"]),
+        ("version-2.yaml", &["bad-value"]),
+        ("wrong-types.yaml", &["wrong-type"]),
+    ];
+    // The table covers the directory: a new fixture needs its row.
+    let mut fixtures: Vec<String> = std::fs::read_dir(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/invalid"
+    ))
+    .unwrap()
+    .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+    .collect();
+    fixtures.sort();
+    let listed: Vec<&str> = expected.iter().map(|(file, _)| *file).collect();
+    assert_eq!(fixtures, listed);
+    for (fixture, codes) in expected {
+        assert_eq!(load_codes(fixture), *codes, "{fixture}");
+    }
+}
+
+#[test]
+fn rules_eks000_lists_every_load_code() {
+    let output = eksflow().args(["rules", "EKS000"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let listed: Vec<&str> = text
+        .split_once("Load codes")
+        .unwrap()
+        .1
+        .lines()
+        .filter_map(|line| line.strip_prefix("- "))
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    let all: Vec<&str> = eksflow::diagnostic::LoadCode::ALL
+        .iter()
+        .map(|code| code.as_str())
+        .collect();
+    assert_eq!(listed, all);
+    for code in eksflow::diagnostic::LoadCode::ALL {
+        assert!(!code.summary().is_empty(), "{code}");
+    }
+}

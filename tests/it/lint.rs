@@ -471,7 +471,7 @@ fn quiet_drops_the_summary_line_and_nothing_else() {
     assert_eq!(code, 2);
     assert_eq!(
         quiet_out,
-        "tests/fixtures/rules/eks000.yaml:14:31: EKS000 [error] cluster.enis[1].ip: `10.0.2.300` is not an IPv4 address\n"
+        "tests/fixtures/rules/eks000.yaml:14:31: EKS000 [error] cluster.enis[1].ip: `10.0.2.300` is not an IPv4 address (load: bad-value)\n"
     );
     let summary = out.strip_prefix(&quiet_out).unwrap();
     assert!(summary == "1 file is invalid.\n", "{summary}");
@@ -591,7 +591,9 @@ fn an_ignore_without_a_reason_is_invalid_input() {
     assert_eq!(lines.len(), 2, "{out}");
     assert_eq!(
         lines[0],
-        format!("{file}:35:5: EKS000 [error] ignore[0]: missing required field `reason`")
+        format!(
+            "{file}:35:5: EKS000 [error] ignore[0]: missing required field `reason` (load: missing-field)"
+        )
     );
     assert_eq!(lines[1], "1 file is invalid.", "{out}");
     // No finding of the scenario is reported: it did not load.
@@ -602,8 +604,9 @@ fn an_ignore_without_a_reason_is_invalid_input() {
         json,
         serde_json::json!([{
             "code": "EKS000",
+            "load": "missing-field",
             "severity": "error",
-            "message": "missing required field `reason`",
+            "message": "missing required field `reason` (load: missing-field)",
             "file": file,
             "line": 35,
             "column": 5,
@@ -620,7 +623,7 @@ fn an_ignore_without_a_reason_is_invalid_input() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
-        "<stdin>:35:5: EKS000 [error] ignore[0]: missing required field `reason`\n1 file is invalid.\n"
+        "<stdin>:35:5: EKS000 [error] ignore[0]: missing required field `reason` (load: missing-field)\n1 file is invalid.\n"
     );
     assert!(output.stderr.is_empty());
     let output = eksflow()

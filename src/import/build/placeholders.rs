@@ -3,10 +3,13 @@
 //! blocks for assumed VPCs and subnets, chosen to cover or avoid what the source does show.
 //! Every caller also writes what it assumed to `imported.missing`.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::Ipv6Addr;
 
 use ipnetwork::{Ipv4Network, Ipv6Network};
 
+use crate::import::cidr;
+/// Carved by the one CIDR module, as eksctl's and `Fn::Cidr`'s layouts are.
+pub(super) use crate::import::cidr::{carve_v6 as carve_ipv6, supernet};
 use crate::import::inventory::SubnetDef;
 
 /// Placeholder public IPs for NAT gateways whose Elastic IP is unknown (RFC 5737).
@@ -24,54 +27,11 @@ pub(super) fn placeholder_node_ip(n: usize) -> String {
 /// `2001:db8:100::/40` (RFC 3849 documentation range), clear of the placeholder public
 /// endpoint addresses `2001:db8::10` and `2001:db8::11`.
 pub(super) fn placeholder_vpc_ipv6(n: u32) -> Ipv6Network {
-    let base = u128::from(Ipv6Addr::new(0x2001, 0xdb8, 0x100, 0, 0, 0, 0, 0));
-    let block = base.wrapping_add(u128::from(n % 0x1_0000) << 72);
-    Ipv6Network::new(Ipv6Addr::from(block), 56)
-        .unwrap_or_else(|_| Ipv6Network::from(Ipv6Addr::from(base)))
-}
-
-/// A /64 inside `within`: the `index`-th, or the next free one after it, not overlapping
-/// `taken` (the first 4,096 /64s are tried).
-pub(super) fn carve_ipv6(
-    within: Ipv6Network,
-    index: u32,
-    taken: &[Ipv6Network],
-) -> Option<Ipv6Network> {
-    let bits = 64u8.checked_sub(within.prefix())?;
-    let count: u32 = 1u32
-        .checked_shl(u32::from(bits))
-        .unwrap_or(u32::MAX)
-        .min(4096);
-    let base = u128::from(within.network());
-    (0..count)
-        .map(|i| (index.wrapping_add(i)) % count.max(1))
-        .find_map(|i| {
-            let block =
-                Ipv6Network::new(Ipv6Addr::from(base.wrapping_add(u128::from(i) << 64)), 64)
-                    .ok()?;
-            let free = taken
-                .iter()
-                .all(|t| !t.contains(block.network()) && !block.contains(t.network()));
-            free.then_some(block)
-        })
-}
-
-/// The smallest block containing all `blocks`.
-pub(super) fn supernet(blocks: &[Ipv4Network]) -> Option<Ipv4Network> {
-    let first = blocks.first()?;
-    let mut prefix = first.prefix();
-    let base = u32::from(first.network());
-    loop {
-        let candidate = Ipv4Network::new(Ipv4Addr::from(base), prefix).ok()?;
-        let candidate = Ipv4Network::new(candidate.network(), prefix).ok()?;
-        if blocks
-            .iter()
-            .all(|b| candidate.contains(b.network()) && candidate.prefix() <= b.prefix())
-        {
-            return Some(candidate);
-        }
-        prefix = prefix.checked_sub(1)?;
-    }
+    let base = Ipv6Addr::new(0x2001, 0xdb8, 0x100, 0, 0, 0, 0, 0);
+    Ipv6Network::new(base, 40)
+        .ok()
+        .and_then(|pool| cidr::nth_v6(pool, 56, n))
+        .unwrap_or_else(|| Ipv6Network::from(base))
 }
 
 /// A /`prefix` block inside `within` (the `index`-th), not overlapping `taken` subnets.
@@ -81,26 +41,11 @@ pub(super) fn carve(
     index: u32,
     taken: &[SubnetDef],
 ) -> Option<Ipv4Network> {
-    let size = 1u32.checked_shl(32 - u32::from(prefix))?;
-    let count = 1u32
-        .checked_shl(u32::from(prefix.checked_sub(within.prefix())?))
-        .unwrap_or(u32::MAX);
-    (0..count)
-        .map(|i| (index + i) % count.max(1))
-        .find_map(|i| {
-            let block = Ipv4Network::new(
-                Ipv4Addr::from(u32::from(within.network()).wrapping_add(i.wrapping_mul(size))),
-                prefix,
-            )
-            .ok()?;
-            let free = taken.iter().all(|s| {
-                s.cidr
-                    .as_ref()
-                    .and_then(|c| c.parse::<Ipv4Network>().ok())
-                    .is_none_or(|c| !c.contains(block.network()) && !block.contains(c.network()))
-            });
-            free.then_some(block)
-        })
+    let taken: Vec<Ipv4Network> = taken
+        .iter()
+        .filter_map(|s| s.cidr.as_ref()?.parse().ok())
+        .collect();
+    cidr::carve_v4(within, prefix, index, &taken)
 }
 
 #[cfg(test)]

@@ -59,16 +59,16 @@ use self::region::region_hint;
 use self::routes::gateway;
 use self::template::{parse, resources, sections};
 use super::inventory::Inventory;
-use super::{ImportError, read_text};
-use intrinsics::{Evaluator, Outcome, Problem};
+use super::{Diagnostic, read_text};
+use intrinsics::{Evaluator, Outcome};
 
-pub fn read(source: &str) -> Result<Inventory, ImportError> {
+pub fn read(source: &str) -> Result<Inventory, Diagnostic> {
     read_str(source, &read_text(source)?)
 }
 
 /// Reads a template (YAML or JSON) already in memory; `source` names it in messages.
-pub fn read_str(source: &str, text: &str) -> Result<Inventory, ImportError> {
-    let at_source = |p: Problem| ImportError::new(source, p.path, p.message);
+pub fn read_str(source: &str, text: &str) -> Result<Inventory, Diagnostic> {
+    let at_source = |p: Diagnostic| p.in_file(source);
     let document = parse(text).map_err(at_source)?;
     read_document(source, &document).map_err(at_source)
 }

@@ -8,8 +8,9 @@
 
 use serde_yaml::{Mapping, Value};
 
-use super::intrinsics::{Outcome, Problem, intrinsic_name, parse_flag, problem, scalar_text};
+use super::intrinsics::{Outcome, intrinsic_name, parse_flag, problem, scalar_text};
 use super::{Reader, Resource};
+use crate::diagnostic::Diagnostic;
 
 /// An evaluated property value and where it is, for typed reads with precise errors.
 #[derive(Debug, Clone)]
@@ -99,7 +100,7 @@ impl Property {
         Ok(out)
     }
 
-    fn wrong_type(&self, expected: &str, found: &Value) -> Problem {
+    fn wrong_type(&self, expected: &str, found: &Value) -> Diagnostic {
         let found = match found {
             Value::Sequence(_) => "a list",
             Value::Mapping(_) => "a mapping",

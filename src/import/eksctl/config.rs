@@ -8,7 +8,7 @@
 use super::node::{Node, describe};
 use super::node_groups::NodeGroupConfig;
 use super::vpc_config::VpcConfig;
-use crate::import::ImportError;
+use crate::import::Diagnostic;
 
 /// Top-level sections the reader models; any other is listed as unsupported.
 const MODELLED_SECTIONS: &[&str] = &[
@@ -80,7 +80,7 @@ pub(super) struct PrivateCluster {
 }
 
 impl ClusterConfig {
-    pub(super) fn parse(root: &Node<'_>) -> Result<Self, ImportError> {
+    pub(super) fn parse(root: &Node<'_>) -> Result<Self, Diagnostic> {
         if !root.value.is_mapping() {
             return Err(root.error(format!(
                 "an eksctl ClusterConfig is a mapping; found {}",
@@ -158,7 +158,7 @@ impl ClusterConfig {
 }
 
 /// Whether `cloudWatch.clusterLogging.enableTypes` turns any control plane log on.
-fn cloudwatch_logging(root: &Node<'_>) -> Result<bool, ImportError> {
+fn cloudwatch_logging(root: &Node<'_>) -> Result<bool, Diagnostic> {
     let Some(cloudwatch) = root.section("cloudWatch")? else {
         return Ok(false);
     };
@@ -172,7 +172,7 @@ fn cloudwatch_logging(root: &Node<'_>) -> Result<bool, ImportError> {
 }
 
 /// Top-level sections and `vpc` fields the reader does not model, as `iam (eksctl)`.
-fn unsupported_sections(root: &Node<'_>) -> Result<Vec<String>, ImportError> {
+fn unsupported_sections(root: &Node<'_>) -> Result<Vec<String>, Diagnostic> {
     let mut out = Vec::new();
     for (key, _) in root.entries()? {
         if MODELLED_SECTIONS.contains(&key.as_str()) {
@@ -199,7 +199,7 @@ fn unsupported_sections(root: &Node<'_>) -> Result<Vec<String>, ImportError> {
 }
 
 impl RemoteNetwork {
-    fn parse(node: &Node<'_>) -> Result<Self, ImportError> {
+    fn parse(node: &Node<'_>) -> Result<Self, Diagnostic> {
         Ok(RemoteNetwork {
             node_networks: cidrs(node, "remoteNodeNetworks")?,
             pod_networks: cidrs(node, "remotePodNetworks")?,
@@ -209,7 +209,7 @@ impl RemoteNetwork {
 }
 
 /// Every `cidrs` entry of the list under `key` (`[{cidrs: [...]}, ...]`), in order.
-fn cidrs(node: &Node<'_>, key: &str) -> Result<Vec<String>, ImportError> {
+fn cidrs(node: &Node<'_>, key: &str) -> Result<Vec<String>, Diagnostic> {
     let mut out = Vec::new();
     if let Some(list) = node.get(key) {
         for network in list.items()? {
@@ -228,7 +228,7 @@ fn cidrs(node: &Node<'_>, key: &str) -> Result<Vec<String>, ImportError> {
 }
 
 impl PrivateCluster {
-    fn parse(node: &Node<'_>) -> Result<Self, ImportError> {
+    fn parse(node: &Node<'_>) -> Result<Self, Diagnostic> {
         Ok(PrivateCluster {
             enabled: node.optional("enabled", Node::boolean)?.unwrap_or(false),
             skip_endpoint_creation: node

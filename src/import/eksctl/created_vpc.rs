@@ -27,13 +27,14 @@ use ipnetwork::Ipv4Network;
 use super::network::{Network, PlacedSubnet};
 use super::vpc_config::Topology;
 use super::{Importer, resource_alias};
-use crate::import::ImportError;
+use crate::import::Diagnostic;
 use crate::import::build::sanitize;
+use crate::import::cidr::eksctl_layout;
 use crate::import::inventory::{Ipv6Block, SubnetDef, VpcDef};
 
 impl Importer<'_> {
     /// The VPC, subnets, gateways and route tables `eksctl create cluster` builds.
-    pub(super) fn eksctl_network(&mut self) -> Result<Network, ImportError> {
+    pub(super) fn eksctl_network(&mut self) -> Result<Network, Diagnostic> {
         let (vpc, cidr) = self.eksctl_vpc()?;
         let mut network = Network {
             subnets: self.eksctl_subnets(cidr)?,
@@ -56,14 +57,14 @@ impl Importer<'_> {
     }
 
     /// The VPC eksctl creates: its ID and primary CIDR.
-    fn eksctl_vpc(&mut self) -> Result<(String, Ipv4Network), ImportError> {
+    fn eksctl_vpc(&mut self) -> Result<(String, Ipv4Network), Diagnostic> {
         let config = self.config;
         let (cidr, cidr_origin) = match config.vpc.cidr {
             Some(cidr) => (cidr, "vpc.cidr"),
             None => (default_vpc_cidr(), "eksctl's default CIDR"),
         };
         if !(16..=24).contains(&cidr.prefix()) {
-            return Err(ImportError::new(
+            return Err(Diagnostic::import(
                 self.file,
                 "vpc.cidr",
                 format!("eksctl requires a /16 to /24 VPC CIDR; {cidr} is not"),
@@ -95,7 +96,7 @@ impl Importer<'_> {
 
     /// eksctl's layout, or the subnets the config gives; only private ones when the cluster
     /// is fully private.
-    fn eksctl_subnets(&mut self, cidr: Ipv4Network) -> Result<Vec<PlacedSubnet>, ImportError> {
+    fn eksctl_subnets(&mut self, cidr: Ipv4Network) -> Result<Vec<PlacedSubnet>, Diagnostic> {
         let config = self.config;
         let mut subnets = if config.vpc.subnets.is_empty() {
             self.laid_out_subnets(cidr)?
@@ -118,10 +119,10 @@ impl Importer<'_> {
     fn laid_out_subnets(
         &mut self,
         cidr: Ipv4Network,
-    ) -> Result<Vec<(PlacedSubnet, SubnetDef)>, ImportError> {
+    ) -> Result<Vec<(PlacedSubnet, SubnetDef)>, Diagnostic> {
         let zones = self.zones()?;
-        let blocks = eksctl_blocks(cidr, zones.len()).ok_or_else(|| {
-            ImportError::new(
+        let blocks = eksctl_layout(cidr, zones.len()).ok_or_else(|| {
+            Diagnostic::import(
                 self.file,
                 "availabilityZones",
                 format!(
@@ -222,7 +223,7 @@ impl Importer<'_> {
     }
 
     /// The zones eksctl spreads a new VPC over.
-    fn zones(&mut self) -> Result<Vec<String>, ImportError> {
+    fn zones(&mut self) -> Result<Vec<String>, Diagnostic> {
         let config = self.config;
         if !config.availability_zones.is_empty() {
             let mut zones: Vec<String> = Vec::new();
@@ -232,7 +233,7 @@ impl Importer<'_> {
                 }
             }
             if zones.len() < 2 {
-                return Err(ImportError::new(
+                return Err(Diagnostic::import(
                     self.file,
                     "availabilityZones",
                     "eksctl requires at least two availability zones",
@@ -259,53 +260,4 @@ impl Importer<'_> {
 fn default_vpc_cidr() -> Ipv4Network {
     Ipv4Network::new(Ipv4Addr::new(192, 168, 0, 0), 16)
         .unwrap_or_else(|_| Ipv4Network::from(Ipv4Addr::new(192, 168, 0, 0)))
-}
-
-/// `SetSubnets` (eksctl `pkg/vpc/vpc.go`): the VPC CIDR in 8 equal blocks, or 16 when more
-/// than four zones need a public and a private subnet each; `None` beyond eight zones.
-fn eksctl_blocks(cidr: Ipv4Network, zones: usize) -> Option<Vec<Ipv4Network>> {
-    let (count, extra_bits): (u32, u8) = match zones.checked_mul(2)? {
-        0..=8 => (8, 3),
-        9..=16 => (16, 4),
-        _ => return None,
-    };
-    let prefix = cidr.prefix().checked_add(extra_bits).filter(|p| *p <= 32)?;
-    let size = 1u32.checked_shl(32 - u32::from(prefix))?;
-    let base = u32::from(cidr.network());
-    (0..count)
-        .map(|i| {
-            let start = base.checked_add(i.checked_mul(size)?)?;
-            Ipv4Network::new(Ipv4Addr::from(start), prefix).ok()
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn blocks(cidr: &str, zones: usize) -> Vec<String> {
-        eksctl_blocks(cidr.parse().unwrap(), zones)
-            .unwrap()
-            .iter()
-            .map(Ipv4Network::to_string)
-            .collect()
-    }
-
-    #[test]
-    fn the_default_cidr_splits_into_eight_19s() {
-        let all = blocks("192.168.0.0/16", 3);
-        assert_eq!(all.len(), 8);
-        assert_eq!(all.first().map(String::as_str), Some("192.168.0.0/19"));
-        assert_eq!(all.get(3).map(String::as_str), Some("192.168.96.0/19"));
-        assert_eq!(all.last().map(String::as_str), Some("192.168.224.0/19"));
-    }
-
-    #[test]
-    fn more_than_four_zones_split_into_sixteen() {
-        let all = blocks("10.0.0.0/16", 5);
-        assert_eq!(all.len(), 16);
-        assert_eq!(all.get(1).map(String::as_str), Some("10.0.16.0/20"));
-        assert!(eksctl_blocks("10.0.0.0/16".parse().unwrap(), 9).is_none());
-    }
 }

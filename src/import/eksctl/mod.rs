@@ -28,24 +28,24 @@ mod vpc_endpoints;
 use serde_yaml::Value;
 
 use super::build::sanitize;
-use super::{ImportError, Inventory};
+use super::{Diagnostic, Inventory};
 use config::ClusterConfig;
 use node::Node;
 use vpc_config::SubnetSpec;
 
 /// Reads an eksctl ClusterConfig (a file, or `-` for standard input).
-pub fn read(source: &str) -> Result<Inventory, ImportError> {
+pub fn read(source: &str) -> Result<Inventory, Diagnostic> {
     read_str(source, &super::read_text(source)?)
 }
 
 /// Reads an eksctl ClusterConfig already in memory; `source` names it in messages.
-pub fn read_str(source: &str, text: &str) -> Result<Inventory, ImportError> {
+pub fn read_str(source: &str, text: &str) -> Result<Inventory, Diagnostic> {
     let root: Value = serde_yaml::from_str(text).map_err(|error| {
         let at = error
             .location()
             .map(|l| format!("line {} column {}", l.line(), l.column()))
             .unwrap_or_default();
-        ImportError::new(source, at, format!("not valid YAML: {error}"))
+        Diagnostic::import(source, at, format!("not valid YAML: {error}"))
     })?;
     let config = ClusterConfig::parse(&Node::root(source, &root))?;
     Importer::run(&config, source)
@@ -60,7 +60,7 @@ struct Importer<'c> {
 }
 
 impl<'c> Importer<'c> {
-    fn run(config: &'c ClusterConfig, source: &'c str) -> Result<Inventory, ImportError> {
+    fn run(config: &'c ClusterConfig, source: &'c str) -> Result<Inventory, Diagnostic> {
         let mut importer = Importer {
             config,
             file: source,

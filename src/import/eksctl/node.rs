@@ -7,7 +7,7 @@
 use ipnetwork::Ipv4Network;
 use serde_yaml::Value;
 
-use crate::import::ImportError;
+use crate::import::Diagnostic;
 
 /// A YAML value and its path in the file, so every error says where it is.
 #[derive(Debug, Clone)]
@@ -26,8 +26,8 @@ impl<'a> Node<'a> {
         }
     }
 
-    pub(super) fn error(&self, message: impl Into<String>) -> ImportError {
-        ImportError::new(self.file, self.path.clone(), message)
+    pub(super) fn error(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::import(self.file, self.path.clone(), message)
     }
 
     fn at(&self, path: String, value: &'a Value) -> Node<'a> {
@@ -52,9 +52,9 @@ impl<'a> Node<'a> {
         (!value.is_null()).then(|| self.at(self.key_path(key), value))
     }
 
-    pub(super) fn required(&self, key: &str) -> Result<Node<'a>, ImportError> {
+    pub(super) fn required(&self, key: &str) -> Result<Node<'a>, Diagnostic> {
         self.get(key).ok_or_else(|| {
-            ImportError::new(
+            Diagnostic::import(
                 self.file,
                 self.key_path(key),
                 "required by eksctl, and missing",
@@ -63,7 +63,7 @@ impl<'a> Node<'a> {
     }
 
     /// The mapping under `key` (`metadata`, `vpc`, ...), when there is one.
-    pub(super) fn section(&self, key: &str) -> Result<Option<Node<'a>>, ImportError> {
+    pub(super) fn section(&self, key: &str) -> Result<Option<Node<'a>>, Diagnostic> {
         match self.get(key) {
             Some(node) if !node.value.is_mapping() => Err(node.error(format!(
                 "expected a mapping; found {}",
@@ -73,7 +73,7 @@ impl<'a> Node<'a> {
         }
     }
 
-    pub(super) fn required_section(&self, key: &str) -> Result<Node<'a>, ImportError> {
+    pub(super) fn required_section(&self, key: &str) -> Result<Node<'a>, Diagnostic> {
         self.section(key)?.map_or_else(|| self.required(key), Ok)
     }
 
@@ -81,12 +81,12 @@ impl<'a> Node<'a> {
     pub(super) fn optional<T>(
         &self,
         key: &str,
-        read: impl Fn(&Node<'a>) -> Result<T, ImportError>,
-    ) -> Result<Option<T>, ImportError> {
+        read: impl Fn(&Node<'a>) -> Result<T, Diagnostic>,
+    ) -> Result<Option<T>, Diagnostic> {
         self.get(key).map(|node| read(&node)).transpose()
     }
 
-    pub(super) fn entries(&self) -> Result<Vec<(String, Node<'a>)>, ImportError> {
+    pub(super) fn entries(&self) -> Result<Vec<(String, Node<'a>)>, Diagnostic> {
         let map = self.value.as_mapping().ok_or_else(|| {
             self.error(format!(
                 "expected a mapping; found {}",
@@ -103,7 +103,7 @@ impl<'a> Node<'a> {
             .collect()
     }
 
-    pub(super) fn items(&self) -> Result<Vec<Node<'a>>, ImportError> {
+    pub(super) fn items(&self) -> Result<Vec<Node<'a>>, Diagnostic> {
         let items = self.value.as_sequence().ok_or_else(|| {
             self.error(format!("expected a list; found {}", describe(self.value)))
         })?;
@@ -114,14 +114,14 @@ impl<'a> Node<'a> {
             .collect())
     }
 
-    pub(super) fn string(&self) -> Result<String, ImportError> {
+    pub(super) fn string(&self) -> Result<String, Diagnostic> {
         self.value
             .as_str()
             .map(str::to_owned)
             .ok_or_else(|| self.error(format!("expected a string; found {}", describe(self.value))))
     }
 
-    pub(super) fn boolean(&self) -> Result<bool, ImportError> {
+    pub(super) fn boolean(&self) -> Result<bool, Diagnostic> {
         self.value.as_bool().ok_or_else(|| {
             self.error(format!(
                 "expected true or false; found {}",
@@ -130,11 +130,11 @@ impl<'a> Node<'a> {
         })
     }
 
-    pub(super) fn strings(&self) -> Result<Vec<String>, ImportError> {
+    pub(super) fn strings(&self) -> Result<Vec<String>, Diagnostic> {
         self.items()?.iter().map(Node::string).collect()
     }
 
-    pub(super) fn ipv4_cidr(&self) -> Result<Ipv4Network, ImportError> {
+    pub(super) fn ipv4_cidr(&self) -> Result<Ipv4Network, Diagnostic> {
         let text = self.string()?;
         text.parse()
             .map_err(|error| self.error(format!("`{text}` is not an IPv4 CIDR block ({error})")))

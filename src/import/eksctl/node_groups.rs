@@ -9,7 +9,7 @@ use super::Importer;
 use super::network::Network;
 use super::node::{Node, describe};
 use super::vpc_config::Topology;
-use crate::import::ImportError;
+use crate::import::Diagnostic;
 use crate::import::inventory::{NodeGroupDef, SubnetDef};
 
 #[derive(Debug)]
@@ -26,7 +26,7 @@ pub(super) struct NodeGroupConfig {
 
 impl NodeGroupConfig {
     /// `nodeGroups` then `managedNodeGroups`.
-    pub(super) fn parse_all(root: &Node<'_>) -> Result<Vec<Self>, ImportError> {
+    pub(super) fn parse_all(root: &Node<'_>) -> Result<Vec<Self>, Diagnostic> {
         let mut out = Vec::new();
         for (key, managed) in [("nodeGroups", false), ("managedNodeGroups", true)] {
             if let Some(list) = root.get(key) {
@@ -38,7 +38,7 @@ impl NodeGroupConfig {
         Ok(out)
     }
 
-    fn parse(group: &Node<'_>, managed: bool) -> Result<Self, ImportError> {
+    fn parse(group: &Node<'_>, managed: bool) -> Result<Self, Diagnostic> {
         if !group.value.is_mapping() {
             return Err(group.error(format!(
                 "a node group is a mapping with a name; found {}",

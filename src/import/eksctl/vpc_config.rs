@@ -8,7 +8,7 @@
 use ipnetwork::{IpNetwork, Ipv4Network};
 
 use super::node::{Node, describe};
-use crate::import::ImportError;
+use crate::import::Diagnostic;
 
 #[derive(Debug, Default)]
 pub(super) struct VpcConfig {
@@ -69,9 +69,9 @@ pub(super) enum NatMode {
 }
 
 impl VpcConfig {
-    pub(super) fn parse(vpc: &Node<'_>) -> Result<Self, ImportError> {
+    pub(super) fn parse(vpc: &Node<'_>) -> Result<Self, Diagnostic> {
         let endpoints = vpc.section("clusterEndpoints")?;
-        let optional_bool = |key: &str| -> Result<Option<bool>, ImportError> {
+        let optional_bool = |key: &str| -> Result<Option<bool>, Diagnostic> {
             endpoints
                 .as_ref()
                 .map(|node| node.optional(key, Node::boolean))
@@ -124,7 +124,7 @@ impl VpcConfig {
 }
 
 /// `vpc.publicAccessCIDRs`: IPv4 or IPv6 blocks (the scenario's rules report IPv6 ones).
-fn public_access_cidrs(list: &Node<'_>) -> Result<Vec<String>, ImportError> {
+fn public_access_cidrs(list: &Node<'_>) -> Result<Vec<String>, Diagnostic> {
     list.items()?
         .iter()
         .map(|item| {
@@ -139,7 +139,7 @@ fn public_access_cidrs(list: &Node<'_>) -> Result<Vec<String>, ImportError> {
 
 impl SubnetSpec {
     /// `vpc.subnets`: `public` and `private` mappings of `<name or zone>: {id, cidr, az}`.
-    pub(super) fn parse_all(subnets: &Node<'_>) -> Result<Vec<Self>, ImportError> {
+    pub(super) fn parse_all(subnets: &Node<'_>) -> Result<Vec<Self>, Diagnostic> {
         let mut out = Vec::new();
         for (key, group) in subnets.entries()? {
             let topology = match key.as_str() {
@@ -160,7 +160,7 @@ impl SubnetSpec {
         Ok(out)
     }
 
-    fn parse(topology: Topology, name: String, spec: &Node<'_>) -> Result<Self, ImportError> {
+    fn parse(topology: Topology, name: String, spec: &Node<'_>) -> Result<Self, Diagnostic> {
         // `us-west-2a: {}` and `us-west-2a:` (null) both name a subnet by its zone alone.
         let fields = if spec.value.is_null() {
             None
@@ -172,7 +172,7 @@ impl SubnetSpec {
                 describe(spec.value)
             )));
         };
-        let field = |key: &str| -> Result<Option<String>, ImportError> {
+        let field = |key: &str| -> Result<Option<String>, Diagnostic> {
             fields
                 .map(|node| node.optional(key, Node::string))
                 .transpose()
@@ -205,7 +205,7 @@ fn looks_like_zone(name: &str) -> bool {
 }
 
 impl NatMode {
-    fn parse(node: &Node<'_>) -> Result<Self, ImportError> {
+    fn parse(node: &Node<'_>) -> Result<Self, Diagnostic> {
         match node.string()?.as_str() {
             "Single" => Ok(NatMode::Single),
             "HighlyAvailable" => Ok(NatMode::HighlyAvailable),

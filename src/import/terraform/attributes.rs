@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::references::Resolved;
 use super::{Plan, Resource};
-use crate::import::ImportError;
+use crate::import::Diagnostic;
 
 /// A path into a resource's values or expressions.
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +51,7 @@ impl<'a> Plan<'a> {
                 Seg::Index(i) => at.push_str(&format!("[{i}]")),
             }
         }
-        let problem = ImportError::new(
+        let problem = Diagnostic::import(
             &self.source,
             at,
             format!("{message} (in {})", resource.address),

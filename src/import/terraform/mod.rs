@@ -49,16 +49,16 @@ use serde_json::Value;
 
 use self::references::Resolved;
 use super::inventory::Inventory;
-use super::{ImportError, read_text};
+use super::{Diagnostic, read_text};
 
-pub fn read(source: &str) -> Result<Inventory, ImportError> {
+pub fn read(source: &str) -> Result<Inventory, Diagnostic> {
     read_str(source, &read_text(source)?)
 }
 
 /// Reads `terraform show -json` output already in memory; `source` names it in messages.
-pub fn read_str(source: &str, text: &str) -> Result<Inventory, ImportError> {
+pub fn read_str(source: &str, text: &str) -> Result<Inventory, Diagnostic> {
     let json: Value = serde_json::from_str(text).map_err(|error| {
-        ImportError::new(
+        Diagnostic::import(
             source,
             format!("line {} column {}", error.line(), error.column()),
             format!("not JSON: {error} (import `terraform show -json` output)"),
@@ -75,9 +75,9 @@ pub fn read_str(source: &str, text: &str) -> Result<Inventory, ImportError> {
 /// The inventory of a plan's `prior_state` (the state the plan started from), read as a
 /// state file is; `None` when the plan has no `prior_state` (a plan of a new configuration,
 /// or state rather than a plan). For `eksflow diff`, which compares it with the planned side.
-pub fn read_plan_prior_str(file: &str, text: &str) -> Result<Option<Inventory>, ImportError> {
+pub fn read_plan_prior_str(file: &str, text: &str) -> Result<Option<Inventory>, Diagnostic> {
     let json: Value = serde_json::from_str(text).map_err(|error| {
-        ImportError::new(
+        Diagnostic::import(
             file,
             format!("line {} column {}", error.line(), error.column()),
             format!("not JSON: {error} (import `terraform show -json` output)"),
@@ -93,7 +93,7 @@ pub fn read_plan_prior_str(file: &str, text: &str) -> Result<Option<Inventory>, 
     let mut inventory = plan.inventory();
     inventory.source = format!("terraform plan prior state ({file})");
     match plan.problems.into_inner().into_iter().next() {
-        Some(problem) => Err(ImportError {
+        Some(problem) => Err(Diagnostic {
             path: format!("prior_state.{}", problem.path),
             ..problem
         }),
@@ -127,7 +127,7 @@ struct Plan<'a> {
     resources: Vec<Resource<'a>>,
     is_state: bool,
     /// Values of the wrong type met while reading, in the order met.
-    problems: RefCell<Vec<ImportError>>,
+    problems: RefCell<Vec<Diagnostic>>,
 }
 
 impl Plan<'_> {

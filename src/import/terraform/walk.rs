@@ -16,10 +16,10 @@ use serde_json::Value;
 
 use super::attributes::describe;
 use super::{Plan, Resource};
-use crate::import::ImportError;
+use crate::import::Diagnostic;
 
 impl<'a> Plan<'a> {
-    pub(super) fn new(source: &str, json: &'a Value) -> Result<Self, ImportError> {
+    pub(super) fn new(source: &str, json: &'a Value) -> Result<Self, Diagnostic> {
         let (root, is_state, root_path) = match (
             json.pointer("/planned_values/root_module"),
             json.pointer("/values/root_module"),
@@ -27,7 +27,7 @@ impl<'a> Plan<'a> {
             (Some(root), _) => (root, false, "planned_values.root_module"),
             (None, Some(root)) => (root, true, "values.root_module"),
             (None, None) => {
-                return Err(ImportError::new(
+                return Err(Diagnostic::import(
                     source,
                     "",
                     "no planned_values.root_module or values.root_module: not `terraform show -json` output of a plan or state",
@@ -93,11 +93,11 @@ fn collect<'a>(
     path: &str,
     unknown: &HashMap<&str, &'a Value>,
     out: &mut Vec<Resource<'a>>,
-    problems: &mut Vec<ImportError>,
+    problems: &mut Vec<Diagnostic>,
 ) {
     let Some(module) = module.as_object() else {
         if !module.is_null() {
-            problems.push(ImportError::new(
+            problems.push(Diagnostic::import(
                 source,
                 path,
                 format!("expected an object (a module), found {}", describe(module)),
@@ -109,12 +109,12 @@ fn collect<'a>(
         .get("address")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let list = |key: &str, problems: &mut Vec<ImportError>| -> &'a [Value] {
+    let list = |key: &str, problems: &mut Vec<Diagnostic>| -> &'a [Value] {
         match module.get(key) {
             Some(Value::Array(items)) => items.as_slice(),
             None | Some(Value::Null) => &[],
             Some(other) => {
-                problems.push(ImportError::new(
+                problems.push(Diagnostic::import(
                     source,
                     format!("{path}.{key}"),
                     format!("expected a list, found {}", describe(other)),
@@ -130,7 +130,7 @@ fn collect<'a>(
         };
         let values = resource.get("values").unwrap_or(&Value::Null);
         if !values.is_object() && !values.is_null() {
-            problems.push(ImportError::new(
+            problems.push(Diagnostic::import(
                 source,
                 format!("{json_path}.values"),
                 format!(

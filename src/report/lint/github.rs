@@ -39,9 +39,9 @@ pub fn render(reports: &[FileResult]) -> String {
             }
             properties.push(format!("title={}", message.code));
             let text = if message.path.is_empty() {
-                message.message.to_owned()
+                message.text().into_owned()
             } else {
-                format!("{}: {}", message.path, message.message)
+                format!("{}: {}", message.path, message.text())
             };
             let _ = writeln!(
                 out,

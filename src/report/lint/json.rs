@@ -7,8 +7,11 @@ use crate::lint::FileResult;
 #[derive(Debug, Serialize)]
 struct MessageJson<'a> {
     code: &'static str,
+    /// EKS000 only: what kind of load problem (`dangling-reference`); an addition to SPEC 5.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    load: Option<&'static str>,
     severity: &'static str,
-    message: &'a str,
+    message: std::borrow::Cow<'a, str>,
     file: &'a str,
     line: Option<usize>,
     column: Option<usize>,
@@ -21,8 +24,9 @@ pub fn render(reports: &[FileResult]) -> String {
         .flat_map(FileResult::messages)
         .map(|message| MessageJson {
             code: message.code.as_str(),
+            load: message.load.map(|load| load.as_str()),
             severity: message.severity.as_str(),
-            message: message.message,
+            message: message.text(),
             file: message.file,
             line: message.position.map(|p| p.line),
             column: message.position.map(|p| p.column),

@@ -78,7 +78,10 @@ pub fn suite(report: &FileReport<'_>, codes: &[Code], deny_warnings: bool) -> Su
             cases.push(Case {
                 name: "load scenario".to_owned(),
                 failure: None,
-                error: Some(diagnostic.to_string()),
+                error: Some(format!(
+                    "{diagnostic} {}",
+                    crate::lint::load_suffix(diagnostic.code)
+                )),
                 output: None,
             });
         }

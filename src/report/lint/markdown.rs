@@ -22,7 +22,11 @@ pub fn file(report: &FileReport<'_>) -> String {
     if !report.invalid.is_empty() {
         let _ = writeln!(out, "## `{}` — invalid\n", escape::text(report.file));
         for diagnostic in &report.invalid {
-            let _ = writeln!(out, "- `{diagnostic}`");
+            let _ = writeln!(
+                out,
+                "- `{diagnostic}` {}",
+                crate::lint::load_suffix(diagnostic.code)
+            );
         }
         out.push('\n');
     }

@@ -89,9 +89,9 @@ pub fn render(reports: &[FileResult], codes: &[Code]) -> String {
                 physical.insert("region".into(), Value::Object(region));
             }
             let text = if message.path.is_empty() {
-                message.message.to_owned()
+                message.text().into_owned()
             } else {
-                format!("{}: {}", message.path, message.message)
+                format!("{}: {}", message.path, message.text())
             };
             let mut result = json!({
                 "ruleId": message.code.as_str(),

@@ -22,7 +22,7 @@ pub fn render(reports: &[FileResult], totals: Totals, quiet: bool) -> String {
                 } else {
                     format!("{}: ", escape::text(message.path))
                 },
-                escape::text(&message.message.replace('\n', " "))
+                escape::text(&message.text().replace('\n', " "))
             );
         }
     }

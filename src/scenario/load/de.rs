@@ -11,11 +11,14 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Unexpected, Visitor};
 
+use crate::diagnostic::LoadCode;
 use crate::scenario::spans::{Node, NodeKind, NodeTag, Position};
 
 /// A problem deserializing a node.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
+    /// What kind of problem: serde's own kinds (wrong type, missing field, ...) kept apart.
+    pub code: LoadCode,
     pub message: String,
     /// The node it is about (set by the innermost node that saw it).
     pub position: Option<Position>,
@@ -27,6 +30,7 @@ pub struct Error {
 impl Error {
     fn fatal(message: &str, position: Position) -> Self {
         Error {
+            code: LoadCode::LimitExceeded,
             message: message.to_owned(),
             position: Some(position),
             fatal: true,
@@ -42,13 +46,86 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-impl de::Error for Error {
-    fn custom<T: fmt::Display>(message: T) -> Self {
+impl Error {
+    fn coded(code: LoadCode, message: Wording) -> Self {
         Error {
-            message: message.to_string(),
+            code,
+            message: message.0,
             position: None,
             fatal: false,
         }
+    }
+}
+
+/// serde's wording of an error, from its default methods, so a coded error reads as before.
+struct Wording(String);
+
+impl fmt::Debug for Wording {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for Wording {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Wording {}
+
+impl de::Error for Wording {
+    fn custom<T: fmt::Display>(message: T) -> Self {
+        Wording(message.to_string())
+    }
+}
+
+impl de::Error for Error {
+    fn custom<T: fmt::Display>(message: T) -> Self {
+        Error::coded(LoadCode::BadValue, Wording(message.to_string()))
+    }
+
+    fn invalid_type(unexpected: Unexpected<'_>, expected: &dyn de::Expected) -> Self {
+        Error::coded(
+            LoadCode::WrongType,
+            de::Error::invalid_type(unexpected, expected),
+        )
+    }
+
+    fn invalid_value(unexpected: Unexpected<'_>, expected: &dyn de::Expected) -> Self {
+        Error::coded(
+            LoadCode::BadValue,
+            de::Error::invalid_value(unexpected, expected),
+        )
+    }
+
+    fn invalid_length(len: usize, expected: &dyn de::Expected) -> Self {
+        Error::coded(
+            LoadCode::WrongType,
+            de::Error::invalid_length(len, expected),
+        )
+    }
+
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        Error::coded(
+            LoadCode::BadValue,
+            de::Error::unknown_variant(variant, expected),
+        )
+    }
+
+    fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        Error::coded(
+            LoadCode::UnknownField,
+            de::Error::unknown_field(field, expected),
+        )
+    }
+
+    fn missing_field(field: &'static str) -> Self {
+        Error::coded(LoadCode::MissingField, de::Error::missing_field(field))
+    }
+
+    fn duplicate_field(field: &'static str) -> Self {
+        Error::coded(LoadCode::DuplicateKey, de::Error::duplicate_field(field))
     }
 }
 

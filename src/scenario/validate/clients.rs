@@ -11,6 +11,7 @@ use ipnetwork::{Ipv4Network, Ipv6Network};
 
 use super::Validator;
 use super::ids::{Element, Kind};
+use crate::diagnostic::LoadCode;
 use crate::scenario::model::*;
 use crate::scenario::raw::{RawNodeGroup, RawScenario, Text};
 use crate::scenario::spans::{join_index, join_key};
@@ -44,7 +45,11 @@ impl Validator<'_> {
                     "{ip} is the address of an EKS-owned ENI (cluster.enis[{eni}]) in subnet `{}`: one address in a subnet belongs to one network interface",
                     from.0
                 );
-                self.problem(&join_key(&join_index("clients", i), "ip"), message);
+                self.problem(
+                    LoadCode::Conflict,
+                    &join_key(&join_index("clients", i), "ip"),
+                    message,
+                );
             }
         }
     }
@@ -60,7 +65,7 @@ impl Validator<'_> {
             if let Some(name) = &name {
                 if let Some(first) = names.get(name) {
                     let message = format!("duplicate client name `{name}` (also at {first})");
-                    self.problem(&join_key(&path, "name"), message);
+                    self.problem(LoadCode::DuplicateId, &join_key(&path, "name"), message);
                 } else {
                     names.insert(name.clone(), path.clone());
                 }
@@ -100,6 +105,7 @@ impl Validator<'_> {
                         && !network.ipv6_cidrs.iter().any(|block| block.contains(ipv6))
                     {
                         self.problem(
+                            LoadCode::OutsideBlock,
                             &ipv6_path,
                             format!("{ipv6} is outside network `{}`'s ipv6Cidrs", network.id),
                         );
@@ -119,6 +125,7 @@ impl Validator<'_> {
                         && !network.contains(ip)
                     {
                         self.problem(
+                            LoadCode::OutsideBlock,
                             &ip_path,
                             format!("{ip} is outside network `{}`'s CIDRs", network.id),
                         );
@@ -149,6 +156,7 @@ impl Validator<'_> {
                     let answer = ExpectedAnswer::parse(text);
                     if answer.is_none() {
                         self.problem(
+                            LoadCode::BadValue,
                             &join_key(&join_key(&path, "expect"), "answer"),
                             format!("unknown answer `{text}`: expected public, private or none"),
                         );
@@ -159,6 +167,7 @@ impl Validator<'_> {
                     let family = Family::parse(text);
                     if family.is_none() {
                         self.problem(
+                            LoadCode::BadValue,
                             &join_key(&join_key(&path, "expect"), "family"),
                             format!("unknown family `{text}`: expected ipv4 or ipv6"),
                         );
@@ -208,7 +217,7 @@ impl Validator<'_> {
             };
             if let Some(twin) = groups.iter().find(|group| group.name == name) {
                 let message = format!("duplicate node group name `{name}` (also at {})", twin.path);
-                self.problem(&join_key(&path, "name"), message);
+                self.problem(LoadCode::DuplicateId, &join_key(&path, "name"), message);
                 continue;
             }
             if let Some(network) = &raw_group.network {
@@ -230,6 +239,7 @@ impl Validator<'_> {
             let subnets_path = join_key(&path, "subnets");
             if raw_group.subnets.is_empty() {
                 self.problem(
+                    LoadCode::MissingField,
                     &path,
                     "missing required field `subnets` (the subnets the nodes run in)",
                 );
@@ -246,7 +256,7 @@ impl Validator<'_> {
                             "subnet `{}` is not in the cluster VPC: node groups run in the cluster VPC's subnets",
                             subnet.id
                         );
-                        self.problem(&subnet_path, message);
+                        self.problem(LoadCode::Conflict, &subnet_path, message);
                     }
                     Some(_) => subnets.push(subnet_ix),
                     None => {}
@@ -343,19 +353,19 @@ impl Validator<'_> {
     ) -> Option<(NodeGroup, Vec<Client>)> {
         let network_path = join_key(&path, "network");
         if !raw_group.subnets.is_empty() {
-            self.problem(
+            self.problem(LoadCode::Conflict,
                 &join_key(&path, "subnets"),
                 "a node group has either `subnets` (EC2 nodes in the cluster VPC) or `network` (hybrid nodes on premises), not both",
             );
         }
         if raw_group.security_groups.is_some() {
-            self.problem(
+            self.problem(LoadCode::Conflict,
                 &join_key(&path, "securityGroups"),
                 "a hybrid node group (`network`) takes no `securityGroups`: hybrid nodes are not EC2 instances; on-premises firewalls are not modelled",
             );
         }
         if raw_group.public_ip.is_some() {
-            self.problem(
+            self.problem(LoadCode::Conflict,
                 &join_key(&path, "publicIp"),
                 "a hybrid node group (`network`) takes no `publicIp`: it reaches the internet through the network's `internetEgressIp`",
             );
@@ -376,6 +386,7 @@ impl Validator<'_> {
                     };
                     if !site.contains(ip) {
                         self.problem(
+                            LoadCode::OutsideBlock,
                             &ip_path,
                             format!("{ip} is outside network `{}`'s CIDRs", site.id),
                         );
@@ -494,6 +505,7 @@ impl Validator<'_> {
                     Ok(p) if p > 0 => Some(p),
                     _ => {
                         self.problem(
+                            LoadCode::BadValue,
                             &port_path,
                             format!("proxyPort {p} is not a TCP port (1-65535)"),
                         );
@@ -506,6 +518,7 @@ impl Validator<'_> {
             };
             if target == ix {
                 self.problem(
+                    LoadCode::Conflict,
                     &proxy_path,
                     format!("a client cannot be its own proxy (`{text}`)"),
                 );
@@ -531,7 +544,7 @@ impl Validator<'_> {
                     .client(proxy.client)
                     .map(|c| c.name.clone())
                     .unwrap_or_default();
-                self.problem(&path, format!("proxy `{name}` itself connects through a proxy: eksflow models one proxy hop"));
+                self.problem(LoadCode::Conflict, &path, format!("proxy `{name}` itself connects through a proxy: eksflow models one proxy hop"));
                 continue;
             }
             if let Some(client) = scenario.clients.get_mut(ix.0) {
@@ -552,6 +565,7 @@ impl Validator<'_> {
                 scenario.clients.iter().map(|client| client.name.as_str()),
             );
             self.problem(
+                LoadCode::DanglingReference,
                 path,
                 format!("no client named `{text}` to use as proxy{hint}"),
             );
@@ -568,6 +582,7 @@ impl Validator<'_> {
             [one] => Some(ClientIx(*one)),
             [] => {
                 self.problem(
+                    LoadCode::DanglingReference,
                     path,
                     format!("no client has the address {ip} to use as proxy"),
                 );
@@ -575,6 +590,7 @@ impl Validator<'_> {
             }
             _ => {
                 self.problem(
+                    LoadCode::Conflict,
                     path,
                     format!(
                         "{ip} is the address of several clients; name the proxy client instead"

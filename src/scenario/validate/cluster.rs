@@ -7,6 +7,7 @@ use hickory_proto::rr::Name;
 use ipnetwork::{IpNetwork, Ipv4Network, Ipv6Network};
 
 use super::Validator;
+use crate::diagnostic::LoadCode;
 use crate::scenario::model::*;
 use crate::scenario::raw::RawCluster;
 use crate::scenario::spans::{join_index, join_key};
@@ -25,7 +26,7 @@ impl Validator<'_> {
             Some(text) => {
                 let access = EndpointAccess::parse(text);
                 if access.is_none() {
-                    self.problem("cluster.endpointAccess", format!("unknown endpoint access `{text}`: expected public, public-and-private or private"));
+                    self.problem(LoadCode::BadValue, "cluster.endpointAccess", format!("unknown endpoint access `{text}`: expected public, public-and-private or private"));
                 }
                 access
             }
@@ -36,6 +37,7 @@ impl Validator<'_> {
                 let family = Family::parse(text);
                 if family.is_none() {
                     self.problem(
+                        LoadCode::BadValue,
                         "cluster.ipFamily",
                         format!("unknown ipFamily `{text}`: expected ipv4 or ipv6"),
                     );
@@ -110,7 +112,7 @@ impl Validator<'_> {
                     "subnet `{}` is not in the cluster VPC: the EKS-owned ENIs sit in the cluster VPC's subnets",
                     subnet.id
                 );
-                self.problem(&join_key(&eni_path, "subnet"), message);
+                self.problem(LoadCode::Conflict, &join_key(&eni_path, "subnet"), message);
             }
             self.check_host_address(ip, subnet, &join_key(&eni_path, "ip"));
             if let Some(ipv6) = ipv6 {
@@ -155,7 +157,7 @@ impl Validator<'_> {
                     let message = format!(
                         "`{region}` cannot be part of the endpoint hostname <id>.gr7.{region}.eks.amazonaws.com (a region is a DNS label such as eu-west-1); set cluster.endpoint to give the hostname"
                     );
-                    self.problem("cluster.region", message);
+                    self.problem(LoadCode::BadValue, "cluster.region", message);
                 }
                 derived
             }
@@ -258,7 +260,7 @@ impl Validator<'_> {
         let message = format!(
             "`{text}` is not an EKS API endpoint hostname: EKS names endpoints under eks.amazonaws.com (<id>.gr7.<region>.eks.amazonaws.com), api.aws, eks.amazonaws.com.cn or api.amazonwebservices.com.cn; leave cluster.endpoint out to derive one"
         );
-        self.problem("cluster.endpoint", message);
+        self.problem(LoadCode::BadValue, "cluster.endpoint", message);
         None
     }
 
@@ -284,7 +286,11 @@ impl Validator<'_> {
                 let message = format!(
                     "{ip} is the address of an EKS-owned ENI (cluster.enis[{eni}]): the public endpoint answers from AWS public addresses, never from the cluster's private ones"
                 );
-                self.problem(&join_index("cluster.publicEndpointIps", i), message);
+                self.problem(
+                    LoadCode::Conflict,
+                    &join_index("cluster.publicEndpointIps", i),
+                    message,
+                );
             }
         }
     }

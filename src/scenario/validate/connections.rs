@@ -7,6 +7,7 @@
 use super::ids::{Element, Kind, Layout};
 use super::vpcs::SeenRoutes;
 use super::{Validator, owned};
+use crate::diagnostic::LoadCode;
 use crate::scenario::model::*;
 use crate::scenario::raw::{RawAttachment, RawConnection, RawScenario};
 use crate::scenario::spans::{join_index, join_key};
@@ -65,6 +66,7 @@ impl Validator<'_> {
                 }
                 if vpcs.len() != 2 {
                     self.problem(
+                        LoadCode::Conflict,
                         &list_path,
                         format!(
                             "a peering connection joins exactly two VPCs, not {}",
@@ -75,7 +77,11 @@ impl Validator<'_> {
                 }
                 let [a, b] = ends.as_slice() else { return None };
                 if a == b {
-                    self.problem(&list_path, "a peering connection joins two different VPCs");
+                    self.problem(
+                        LoadCode::Conflict,
+                        &list_path,
+                        "a peering connection joins two different VPCs",
+                    );
                     return None;
                 }
                 (ConnectionKind::Peering { vpcs: [*a, *b] }, extra)
@@ -129,7 +135,7 @@ impl Validator<'_> {
                 let message = format!(
                     "unknown connection type `{other}`: expected peering, transit-gateway, vpn or direct-connect"
                 );
-                self.problem(&join_key(path, "type"), message);
+                self.problem(LoadCode::BadValue, &join_key(path, "type"), message);
                 return None;
             }
         };
@@ -179,7 +185,7 @@ impl Validator<'_> {
                         match (vpc, layout.subnets.get(subnet.0)) {
                             (Some(vpc), Some(home)) if *home != vpc => {
                                 let vpc_id = vpc_attachment.vpc.as_deref().unwrap_or_default();
-                                self.problem(
+                                self.problem(LoadCode::Conflict,
                                     &subnet_path,
                                     format!("subnet `{id}` is not in {vpc_id}: the subnets of a VPC attachment are subnets of that VPC"),
                                 );
@@ -239,7 +245,7 @@ impl Validator<'_> {
                 let message = format!(
                     "`{id}` is not an attachment of this transit gateway: a static route targets one of its attachments"
                 );
-                self.problem(&target_path, message);
+                self.problem(LoadCode::DanglingReference, &target_path, message);
                 continue;
             }
             if let (Some(destination), Some(target)) = (destination, target) {
@@ -266,7 +272,7 @@ impl Validator<'_> {
                 "`{field}` does not apply to a {label} (type: {})",
                 raw.kind.as_deref().unwrap_or_default()
             );
-            self.key_problem(&join_key(path, &field), message);
+            self.key_problem(LoadCode::Conflict, &join_key(path, &field), message);
         }
     }
 
@@ -336,7 +342,7 @@ impl Validator<'_> {
             }
         }
         for (path, message) in problems {
-            self.problem(&path, message);
+            self.problem(LoadCode::Conflict, &path, message);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Counts: the sizes [`limits`] caps, checked before anything else so that a file over a cap
 //! is refused before any work in proportion to it.
 
+use crate::diagnostic::LoadCode;
 use crate::scenario::limits;
 use crate::scenario::raw::RawScenario;
 use crate::scenario::spans::{join_index, join_key};
@@ -28,7 +29,7 @@ impl Validator<'_> {
             } else {
                 "nodeGroups"
             };
-            self.problem(
+            self.problem(LoadCode::LimitExceeded,
                 path,
                 format!(
                     "{clients} clients (node-group subnets included): eksflow checks at most {} per scenario; split the scenario",
@@ -43,7 +44,7 @@ impl Validator<'_> {
                 ("cluster.publicEndpointIps", public.len()),
             ] {
                 if count > limits::MAX_ENDPOINT_ADDRESSES {
-                    self.problem(
+                    self.problem(LoadCode::LimitExceeded,
                         field,
                         format!(
                             "{count} addresses: the endpoint answers with a handful (EKS creates 2 to 4 ENIs); eksflow reads at most {}",
@@ -60,7 +61,7 @@ impl Validator<'_> {
                         &join_index(&join_key(&join_index("dnsServers", s), "forward"), f),
                         "to",
                     );
-                    self.problem(
+                    self.problem(LoadCode::LimitExceeded,
                         &path,
                         format!(
                             "{} forwarding targets: one resolution asks at most {} servers, so eksflow reads at most {} per forwarder",
@@ -82,6 +83,7 @@ impl Validator<'_> {
                         "targetIps",
                     );
                     self.problem(
+                        LoadCode::LimitExceeded,
                         &path,
                         format!(
                             "{} target IPs: Route 53 Resolver allows at most {} per rule",
@@ -98,6 +100,7 @@ impl Validator<'_> {
                         "routes",
                     );
                     self.problem(
+                        LoadCode::LimitExceeded,
                         &path,
                         format!(
                             "{} routes: AWS allows at most {} per route table",
@@ -111,7 +114,7 @@ impl Validator<'_> {
                 let acl_path = join_index(&join_key(&vpc_path, "networkAcls"), a);
                 for (direction, rules) in [("inbound", &acl.inbound), ("outbound", &acl.outbound)] {
                     if rules.len() > limits::MAX_NACL_RULES {
-                        self.problem(
+                        self.problem(LoadCode::LimitExceeded,
                             &join_key(&acl_path, direction),
                             format!(
                                 "{} {direction} rules: AWS allows at most {} per network ACL and direction",
@@ -130,6 +133,7 @@ impl Validator<'_> {
                 {
                     if rules.len() > limits::MAX_SG_RULES {
                         self.problem(
+                            LoadCode::LimitExceeded,
                             &join_key(&group_path, direction),
                             format!(
                                 "{} {direction} rules: AWS allows at most {} per security group",

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use hickory_proto::rr::Name;
 
 use super::{Validator, owned};
+use crate::diagnostic::LoadCode;
 use crate::scenario::model::*;
 use crate::scenario::raw::{RawEndpointIp, RawInboundEndpoint, RawScenario, RawVpc};
 use crate::scenario::spans::{join_index, join_key};
@@ -44,6 +45,7 @@ impl Validator<'_> {
                 .and_then(|text| self.domain(&text, &join_key(&path, "domain")));
             if rule.target_ips.is_empty() {
                 self.problem(
+                    LoadCode::MissingField,
                     &path,
                     "missing required field `targetIps` (the DNS servers the rule forwards to)",
                 );
@@ -59,7 +61,7 @@ impl Validator<'_> {
                     domain_text(domain),
                     vpc.id,
                 );
-                self.problem(&join_key(&path, "domain"), message);
+                self.problem(LoadCode::DuplicateId, &join_key(&path, "domain"), message);
                 continue;
             }
             if let Some(domain) = domain {
@@ -97,6 +99,7 @@ impl Validator<'_> {
             let ips_path = join_key(&path, "ips");
             if endpoint.ips.is_empty() {
                 self.problem(
+                    LoadCode::MissingField,
                     &path,
                     format!("an {kind} endpoint needs `ips` (Route 53 Resolver uses at least two)"),
                 );
@@ -129,7 +132,7 @@ impl Validator<'_> {
                     };
                     let message =
                         format!("{kind} endpoint address {ip} is outside {}'s CIDRs", vpc.id);
-                    self.problem(&at, message);
+                    self.problem(LoadCode::OutsideBlock, &at, message);
                 }
                 interfaces.push(EndpointInterface {
                     ip,
@@ -158,6 +161,7 @@ impl Validator<'_> {
                 Some(transport) => (transport, true),
                 None => {
                     self.problem(
+                        LoadCode::BadValue,
                         "dnsTransport",
                         format!("unknown dnsTransport `{text}`: write `assumed` or `traced`"),
                     );
@@ -254,7 +258,7 @@ impl Validator<'_> {
             let subnet = vpc.and_then(|vpc| scenario.subnet_holding(vpc, ip));
             if traced && let (Some(vpc), None) = (vpc, subnet) {
                 let vpc_id = scenario.vpc(vpc).map(|v| v.id.clone()).unwrap_or_default();
-                self.problem(
+                self.problem(LoadCode::OutsideBlock,
                     &join_key(&path, "ip"),
                     format!("DNS server {ip} is in {vpc_id}'s CIDRs but in no subnet of {vpc_id}: add the subnet, or set `dnsTransport: assumed`"),
                 );
@@ -263,7 +267,7 @@ impl Validator<'_> {
             if let Some(list) = &raw_server.security_groups {
                 let sg_path = join_key(&path, "securityGroups");
                 if vpc.is_none() && !list.is_empty() {
-                    self.problem(
+                    self.problem(LoadCode::Conflict,
                         &sg_path,
                         format!("DNS server {ip} is in no VPC, so it has no security groups (they filter only VPC interfaces)"),
                     );
@@ -321,11 +325,13 @@ impl Validator<'_> {
                     if let Some(s) = subnet.and_then(|ix| scenario.subnet(ix)) {
                         if s.vpc != vpc_ix {
                             self.problem(
+                                LoadCode::Conflict,
                                 &subnet_path,
                                 format!("subnet `{id}` is not in {vpc_id}, the endpoint's VPC"),
                             );
                         } else if !s.cidr.contains(ip) {
                             self.problem(
+                                LoadCode::OutsideBlock,
                                 &subnet_path,
                                 format!(
                                     "endpoint address {ip} is outside subnet `{id}` ({})",
@@ -339,7 +345,7 @@ impl Validator<'_> {
                 None => scenario.subnet_holding(vpc_ix, ip),
             };
             if traced && subnet.is_none() && written.is_none() {
-                self.problem(
+                self.problem(LoadCode::OutsideBlock,
                     &ip_path,
                     format!("endpoint address {ip} is in no subnet of {vpc_id}: add the subnet, or set `dnsTransport: assumed`"),
                 );
@@ -375,9 +381,17 @@ impl Validator<'_> {
             }
         }
         if self.ids_has(id) {
-            self.problem(path, format!("`{id}` is not a Resolver outbound endpoint"));
+            self.problem(
+                LoadCode::DanglingReference,
+                path,
+                format!("`{id}` is not a Resolver outbound endpoint"),
+            );
         } else {
-            self.problem(path, format!("unknown outbound endpoint `{id}`"));
+            self.problem(
+                LoadCode::DanglingReference,
+                path,
+                format!("unknown outbound endpoint `{id}`"),
+            );
         }
         None
     }
@@ -396,6 +410,7 @@ impl Validator<'_> {
             };
             if let Some(twin) = out.iter().find(|server| server.ip == ip) {
                 self.problem(
+                    LoadCode::DuplicateId,
                     &ip_path,
                     format!("duplicate DNS server {ip} (also at {})", twin.path),
                 );
@@ -411,6 +426,7 @@ impl Validator<'_> {
                     .and_then(|text| self.domain(&text, &join_key(&forwarder_path, "domain")));
                 if raw_forwarder.to.is_empty() {
                     self.problem(
+                        LoadCode::MissingField,
                         &forwarder_path,
                         "missing required field `to` (IP addresses or AmazonProvidedDNS)",
                     );
@@ -436,7 +452,11 @@ impl Validator<'_> {
                         "a second conditional forwarder for {} (a DNS server has one per domain; the first is at {first})",
                         domain_text(domain)
                     );
-                    self.problem(&join_key(&forwarder_path, "domain"), message);
+                    self.problem(
+                        LoadCode::DuplicateId,
+                        &join_key(&forwarder_path, "domain"),
+                        message,
+                    );
                     continue;
                 }
                 if let Some(domain) = domain {

@@ -3,6 +3,7 @@
 
 use super::Validator;
 use super::ids::{Element, Kind};
+use crate::diagnostic::LoadCode;
 use crate::scenario::model::*;
 use crate::scenario::raw::RawScenario;
 use crate::scenario::spans::{join_index, join_key};
@@ -36,7 +37,7 @@ impl Validator<'_> {
                         let message = format!(
                             "unknown endpoint type `{other}`: expected interface or gateway"
                         );
-                        self.problem(&join_key(&path, "type"), message);
+                        self.problem(LoadCode::BadValue, &join_key(&path, "type"), message);
                         continue;
                     }
                 };
@@ -48,6 +49,7 @@ impl Validator<'_> {
                     if let Some(subnet) = self.subnet_ref(id, &subnet_path) {
                         if scenario.subnet(subnet).is_some_and(|s| s.vpc != vpc) {
                             self.problem(
+                                LoadCode::Conflict,
                                 &subnet_path,
                                 format!("subnet `{id}` is in another VPC than the endpoint"),
                             );
@@ -64,6 +66,7 @@ impl Validator<'_> {
                     {
                         if scenario.route_table(table).is_some_and(|t| t.vpc != vpc) {
                             self.problem(
+                                LoadCode::Conflict,
                                 &table_path,
                                 format!("route table `{id}` is in another VPC than the endpoint"),
                             );

@@ -6,6 +6,7 @@
 //! registered before any is resolved, so references may point forwards. A dangling reference
 //! gets a "did you mean" hint from [`crate::suggest`].
 
+use crate::diagnostic::LoadCode;
 use crate::scenario::model::*;
 use crate::scenario::raw::{RawScenario, Text};
 use crate::scenario::spans::{join_index, join_key};
@@ -114,11 +115,12 @@ impl Validator<'_> {
         let path = join_key(parent, "id");
         let id = self.required(id, parent, "id")?.0.clone();
         if id.trim().is_empty() {
-            self.problem(&path, "an id must not be empty");
+            self.problem(LoadCode::BadValue, &path, "an id must not be empty");
             return None;
         }
         if RESERVED_IDS.contains(&id.as_str()) {
             self.problem(
+                LoadCode::BadValue,
                 &path,
                 format!("`{id}` is a reserved word in references and cannot be used as an id"),
             );
@@ -132,7 +134,7 @@ impl Validator<'_> {
                 .unwrap_or_default();
             let message =
                 format!("duplicate id `{id}`{at}: IDs are unique across the whole scenario");
-            self.problem(&path, message);
+            self.problem(LoadCode::DuplicateId, &path, message);
             return None;
         }
         self.ids.insert(id.clone(), (element, path));
@@ -149,7 +151,7 @@ impl Validator<'_> {
                     element.kind().noun(),
                     expected_nouns(kinds)
                 );
-                self.problem(path, message);
+                self.problem(LoadCode::DanglingReference, path, message);
                 None
             }
             None => {
@@ -163,7 +165,7 @@ impl Validator<'_> {
                     ),
                     self.suggest(id, kinds)
                 );
-                self.problem(path, message);
+                self.problem(LoadCode::DanglingReference, path, message);
                 None
             }
         }
@@ -223,7 +225,7 @@ impl Validator<'_> {
                 theirs.map_or("another VPC", |v| v.id.as_str()),
                 ours.map_or("another VPC", |v| v.id.as_str()),
             );
-            self.problem(path, message);
+            self.problem(LoadCode::Conflict, path, message);
             return None;
         }
         Some(sg)

@@ -3,6 +3,7 @@
 //! An ignore without a reason is refused, so a silenced finding always says why.
 
 use super::Validator;
+use crate::diagnostic::LoadCode;
 use crate::scenario::model::Ignore;
 use crate::scenario::raw::RawScenario;
 use crate::scenario::spans::{join_index, join_key};
@@ -22,6 +23,7 @@ impl Validator<'_> {
                 && reason.trim().is_empty()
             {
                 self.problem(
+                    LoadCode::MissingField,
                     &join_key(&path, "reason"),
                     "an ignore needs a reason: say why the finding does not apply",
                 );
@@ -31,7 +33,7 @@ impl Validator<'_> {
                     && code.starts_with("EKS")
                     && code.chars().skip(3).all(|c| c.is_ascii_digit());
                 if !well_formed {
-                    self.problem(&join_key(&path, "code"), format!("`{code}` is not a rule code (EKS followed by three digits, e.g. EKS003)"));
+                    self.problem(LoadCode::BadValue, &join_key(&path, "code"), format!("`{code}` is not a rule code (EKS followed by three digits, e.g. EKS003)"));
                 }
             }
             if let (Some(code), Some(reason)) = (code, reason) {

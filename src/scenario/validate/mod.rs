@@ -30,10 +30,10 @@ use std::collections::HashMap;
 
 use hickory_proto::rr::Name;
 
-use super::diagnostic::Diagnostic;
 use super::model::*;
 use super::raw::*;
 use super::spans::{DocumentSpans, join_key};
+use crate::diagnostic::{Diagnostic, LoadCode};
 use ids::Element;
 
 pub use cluster::PLACEHOLDER_PUBLIC_IPS;
@@ -80,11 +80,12 @@ impl<'a> Validator<'a> {
     }
 
     /// A problem with the value at `path`.
-    pub(super) fn problem(&mut self, path: &str, message: impl Into<String>) {
+    pub(super) fn problem(&mut self, code: LoadCode, path: &str, message: impl Into<String>) {
         if self.is_suppressed(path) {
             return;
         }
         self.problems.push(Diagnostic {
+            code,
             file: self.file.to_owned(),
             position: self.spans.value(path),
             path: path.to_owned(),
@@ -93,11 +94,12 @@ impl<'a> Validator<'a> {
     }
 
     /// A problem with the key at `path` (unknown or duplicate fields).
-    pub(super) fn key_problem(&mut self, path: &str, message: impl Into<String>) {
+    pub(super) fn key_problem(&mut self, code: LoadCode, path: &str, message: impl Into<String>) {
         if self.is_suppressed(path) {
             return;
         }
         self.problems.push(Diagnostic {
+            code,
             file: self.file.to_owned(),
             position: self.spans.key(path),
             path: path.to_owned(),
@@ -112,7 +114,11 @@ impl<'a> Validator<'a> {
         field: &str,
     ) -> Option<&'v T> {
         if value.is_none() && !self.is_suppressed(&join_key(parent, field)) {
-            self.problem(parent, format!("missing required field `{field}`"));
+            self.problem(
+                LoadCode::MissingField,
+                parent,
+                format!("missing required field `{field}`"),
+            );
         }
         value.as_ref()
     }
@@ -121,9 +127,14 @@ impl<'a> Validator<'a> {
         match raw.version {
             // A version of the wrong type was reported as such, not as missing.
             None if self.is_suppressed("version") => {}
-            None => self.problem("", "missing required field `version` (write `version: 1`)"),
+            None => self.problem(
+                LoadCode::MissingField,
+                "",
+                "missing required field `version` (write `version: 1`)",
+            ),
             Some(1) => {}
             Some(other) => self.problem(
+                LoadCode::BadValue,
                 "version",
                 format!(
                     "unsupported version {other}: this eksflow reads scenario format version 1"

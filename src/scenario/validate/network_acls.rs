@@ -2,6 +2,7 @@
 //! order, so a number is used once per direction and the rules are kept sorted by it.
 
 use super::{Validator, owned};
+use crate::diagnostic::LoadCode;
 use crate::scenario::model::*;
 use crate::scenario::raw::{RawAclRule, RawNetworkAcl};
 use crate::scenario::spans::{join_index, join_key};
@@ -32,6 +33,7 @@ impl Validator<'_> {
                 Some(number @ 1..=32766) => u32::try_from(number).ok(),
                 Some(number) => {
                     self.problem(
+                        LoadCode::BadValue,
                         &join_key(&rule_path, "rule"),
                         format!("rule number {number} is not in 1-32766"),
                     );
@@ -46,7 +48,11 @@ impl Validator<'_> {
                     "duplicate rule number {number} (also at {}); each rule number is used once per direction",
                     twin.path
                 );
-                self.problem(&join_key(&rule_path, "rule"), message);
+                self.problem(
+                    LoadCode::DuplicateId,
+                    &join_key(&rule_path, "rule"),
+                    message,
+                );
                 continue;
             }
             let protocol = self.protocol(&rule.protocol, &rule_path);
@@ -63,6 +69,7 @@ impl Validator<'_> {
                 Some("deny") => Some(false),
                 Some(other) => {
                     self.problem(
+                        LoadCode::BadValue,
                         &join_key(&rule_path, "action"),
                         format!("unknown action `{other}`: expected allow or deny"),
                     );

@@ -2,6 +2,7 @@
 //! peer (a CIDR block or another security group).
 
 use super::{Validator, owned};
+use crate::diagnostic::LoadCode;
 use crate::scenario::model::*;
 use crate::scenario::raw::{RawSecurityGroup, RawSgRule};
 use crate::scenario::spans::{join_index, join_key};
@@ -41,7 +42,7 @@ impl Validator<'_> {
                 (None, Some(destination)) => Some(("destinationSecurityGroup", destination)),
                 (None, None) => None,
                 (Some(_), Some(_)) => {
-                    self.problem(&rule_path, "a rule names one peer security group: `sourceSecurityGroup` or `destinationSecurityGroup`, not both");
+                    self.problem(LoadCode::Conflict, &rule_path, "a rule names one peer security group: `sourceSecurityGroup` or `destinationSecurityGroup`, not both");
                     None
                 }
             };
@@ -49,6 +50,7 @@ impl Validator<'_> {
                 && !egress
             {
                 self.key_problem(
+                    LoadCode::Conflict,
                     &join_key(&rule_path, "destinationSecurityGroup"),
                     "an ingress rule names its peer with `sourceSecurityGroup`",
                 );
@@ -61,7 +63,7 @@ impl Validator<'_> {
                     .sg_ref(id, &join_key(&rule_path, field))
                     .map(SgPeer::Group),
                 (Some(_), Some(_)) => {
-                    self.problem(&rule_path, "a rule has either `cidr` or a peer security group, not both (write two rules)");
+                    self.problem(LoadCode::Conflict, &rule_path, "a rule has either `cidr` or a peer security group, not both (write two rules)");
                     None
                 }
                 (None, None) => {
@@ -71,6 +73,7 @@ impl Validator<'_> {
                         "sourceSecurityGroup"
                     };
                     self.problem(
+                        LoadCode::MissingField,
                         &rule_path,
                         format!("missing the rule's peer: `cidr` or `{peer}`"),
                     );

@@ -11,6 +11,7 @@ use hickory_proto::rr::Name;
 use ipnetwork::{IpNetwork, Ipv4Network, Ipv6Network};
 
 use super::Validator;
+use crate::diagnostic::LoadCode;
 use crate::scenario::model::{PortRange, Protocol};
 use crate::scenario::raw::{Scalar, Text};
 use crate::scenario::spans::{join_index, join_key};
@@ -69,6 +70,7 @@ impl Validator<'_> {
                     None => String::new(),
                 };
                 self.problem(
+                    LoadCode::WrongFamily,
                     path,
                     format!("`{text}` is an IPv6 address; `{field}` holds IPv4 only{advice}{hint}"),
                 );
@@ -76,7 +78,11 @@ impl Validator<'_> {
             }
             Err(_) => {
                 let hint = leading_zero_hint(text.trim());
-                self.problem(path, format!("`{text}` is not an IPv4 address{hint}"));
+                self.problem(
+                    LoadCode::BadValue,
+                    path,
+                    format!("`{text}` is not an IPv4 address{hint}"),
+                );
                 None
             }
         }
@@ -92,6 +98,7 @@ impl Validator<'_> {
                 Err(_) => String::new(),
             };
             self.problem(
+                LoadCode::BadCidr,
                 path,
                 format!("`{text}` is not a CIDR block: missing `/prefix`{hint}"),
             );
@@ -100,6 +107,7 @@ impl Validator<'_> {
         let Ok(address) = address.parse::<IpAddr>() else {
             let hint = leading_zero_hint(address);
             self.problem(
+                LoadCode::BadCidr,
                 path,
                 format!(
                     "`{text}` is not a valid CIDR block: `{address}` is not an IP address{hint}"
@@ -115,7 +123,7 @@ impl Validator<'_> {
         let prefix = match prefix.parse::<u8>() {
             Ok(prefix) if prefix <= max && decimal => prefix,
             _ => {
-                self.problem(
+                self.problem(LoadCode::BadCidr,
                     path,
                     format!("`{text}` is not a valid CIDR block: prefix length `{prefix}` is not in 0-{max}"),
                 );
@@ -125,7 +133,11 @@ impl Validator<'_> {
         match IpNetwork::new(address, prefix) {
             Ok(network) => Some(network),
             Err(error) => {
-                self.problem(path, format!("`{text}` is not a valid CIDR block: {error}"));
+                self.problem(
+                    LoadCode::BadCidr,
+                    path,
+                    format!("`{text}` is not a valid CIDR block: {error}"),
+                );
                 None
             }
         }
@@ -147,6 +159,7 @@ impl Validator<'_> {
                     None => String::new(),
                 };
                 self.problem(
+                    LoadCode::WrongFamily,
                     path,
                     format!("`{text}` is an IPv6 block; `{field}` holds IPv4 only{advice}"),
                 );
@@ -161,14 +174,18 @@ impl Validator<'_> {
             Ok(IpAddr::V6(ip)) => Some(ip),
             Ok(IpAddr::V4(_)) => {
                 let field = field_name(path);
-                self.problem(
+                self.problem(LoadCode::WrongFamily,
                     path,
                     format!("`{text}` is an IPv4 address; `{field}` holds IPv6 only (write it in `{ipv4_field}`)"),
                 );
                 None
             }
             Err(_) => {
-                self.problem(path, format!("`{text}` is not an IPv6 address"));
+                self.problem(
+                    LoadCode::BadValue,
+                    path,
+                    format!("`{text}` is not an IPv6 address"),
+                );
                 None
             }
         }
@@ -185,7 +202,7 @@ impl Validator<'_> {
             IpNetwork::V6(network) => Some(network),
             IpNetwork::V4(_) => {
                 let field = field_name(path);
-                self.problem(
+                self.problem(LoadCode::WrongFamily,
                     path,
                     format!("`{text}` is an IPv4 block; `{field}` holds IPv6 only (write it in `{ipv4_field}`)"),
                 );
@@ -228,6 +245,7 @@ impl Validator<'_> {
                 Err(_) => {
                     let hint = leading_zero_hint(text.trim());
                     self.problem(
+                        LoadCode::BadValue,
                         &join_index(path, i),
                         format!("`{text}` is not an IP address{hint}"),
                     );
@@ -258,7 +276,11 @@ impl Validator<'_> {
                 Some(name)
             }
             Err(error) => {
-                self.problem(path, format!("`{text}` is not a DNS domain name: {error}"));
+                self.problem(
+                    LoadCode::BadValue,
+                    path,
+                    format!("`{text}` is not a DNS domain name: {error}"),
+                );
                 None
             }
         }
@@ -270,7 +292,7 @@ impl Validator<'_> {
         let protocol = Protocol::parse(text.trim());
         if protocol.is_none() {
             let message = format!("unknown protocol `{text}`: expected tcp, udp, icmp or all");
-            self.problem(&join_key(parent, "protocol"), message);
+            self.problem(LoadCode::BadValue, &join_key(parent, "protocol"), message);
         }
         protocol
     }
@@ -292,7 +314,7 @@ impl Validator<'_> {
                 let message = format!(
                     "missing required field `ports` for protocol {protocol} (write `443` or `1024-65535`)"
                 );
-                self.problem(parent, message);
+                self.problem(LoadCode::MissingField, parent, message);
             }
             return None;
         };
@@ -301,7 +323,7 @@ impl Validator<'_> {
             let message = format!(
                 "`{text}` is not a port or port range: write `443` or `1024-65535` (0-65535)"
             );
-            self.problem(&path, message);
+            self.problem(LoadCode::BadValue, &path, message);
         }
         range
     }

@@ -21,6 +21,7 @@ pub(super) type SeenRoutes = HashMap<(IpAddr, u8), String>;
 const NAT64_PREFIX: Ipv6Addr = Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, 0, 0);
 
 use super::{Validator, owned};
+use crate::diagnostic::LoadCode;
 use crate::scenario::model::*;
 use crate::scenario::raw::*;
 use crate::scenario::spans::{join_index, join_key};
@@ -33,6 +34,7 @@ impl Validator<'_> {
             let cidrs_path = join_key(&path, "cidrs");
             if raw_vpc.cidrs.is_empty() {
                 self.problem(
+                    LoadCode::MissingField,
                     &path,
                     "missing required field `cidrs` (the VPC's primary CIDR first)",
                 );
@@ -49,7 +51,7 @@ impl Validator<'_> {
                 Some(list) => {
                     let list_path = join_key(&join_key(&path, "dhcpOptions"), "domainNameServers");
                     if list.is_empty() {
-                        self.problem(&list_path, "a DHCP option set needs at least one DNS server (AmazonProvidedDNS or an IP address)");
+                        self.problem(LoadCode::BadValue, &list_path, "a DHCP option set needs at least one DNS server (AmazonProvidedDNS or an IP address)");
                     }
                     list.iter()
                         .enumerate()
@@ -170,7 +172,7 @@ impl Validator<'_> {
             }
         }
         for (path, message) in problems {
-            self.problem(&path, message);
+            self.problem(LoadCode::Conflict, &path, message);
         }
     }
 
@@ -194,6 +196,7 @@ impl Validator<'_> {
                 .collect::<Vec<_>>()
                 .join(", ");
             self.problem(
+                LoadCode::OutsideBlock,
                 &cidr_path,
                 format!("subnet {cidr} is outside {}'s CIDRs ({blocks})", vpc.id),
             );
@@ -226,7 +229,7 @@ impl Validator<'_> {
                     vpc.id
                 )
             };
-            self.problem(&ipv6_path, message);
+            self.problem(LoadCode::OutsideBlock, &ipv6_path, message);
         }
         let route_table = raw.route_table.as_ref().and_then(|id| {
             match self.lookup(id, &join_key(path, "routeTable"), &[Kind::RouteTable])? {
@@ -319,7 +322,11 @@ impl Validator<'_> {
             }
             _ => return true,
         };
-        self.problem(&join_key(route_path, "target"), message);
+        self.problem(
+            LoadCode::WrongFamily,
+            &join_key(route_path, "target"),
+            message,
+        );
         false
     }
 
@@ -337,7 +344,11 @@ impl Validator<'_> {
             let message = format!(
                 "a second route for {destination} (one route per destination; the first is at {first})"
             );
-            self.problem(&join_key(route_path, "destination"), message);
+            self.problem(
+                LoadCode::DuplicateId,
+                &join_key(route_path, "destination"),
+                message,
+            );
             return false;
         }
         seen.insert(block, route_path.to_owned());
@@ -369,6 +380,7 @@ impl Validator<'_> {
             }
             Element::EgressOnlyInternetGateway(_) => {
                 self.problem(
+                    LoadCode::Conflict,
                     path,
                     format!(
                         "egress-only internet gateway `{text}` is attached to another VPC, not {}",
@@ -379,6 +391,7 @@ impl Validator<'_> {
             }
             Element::InternetGateway(_) => {
                 self.problem(
+                    LoadCode::Conflict,
                     path,
                     format!(
                         "internet gateway `{text}` is attached to another VPC, not {}",
@@ -421,6 +434,7 @@ impl Validator<'_> {
             Some(block) if block.contains(ip) => {}
             Some(block) => {
                 self.problem(
+                    LoadCode::OutsideBlock,
                     path,
                     format!(
                         "{ip} is outside subnet `{}`'s ipv6Cidr ({block})",
@@ -430,6 +444,7 @@ impl Validator<'_> {
             }
             None => {
                 self.problem(
+                    LoadCode::Conflict,
                     path,
                     format!(
                         "{ip} needs an IPv6 block in its subnet: `{}` has no ipv6Cidr",
@@ -445,6 +460,7 @@ impl Validator<'_> {
     pub(super) fn check_host_address(&mut self, ip: Ipv4Addr, subnet: &Subnet, path: &str) {
         if !subnet.cidr.contains(ip) {
             self.problem(
+                LoadCode::OutsideBlock,
                 path,
                 format!("{ip} is outside subnet `{}` ({})", subnet.id, subnet.cidr),
             );
@@ -465,7 +481,7 @@ impl Validator<'_> {
                 "{ip} is reserved by AWS in subnet `{}` ({role}); the first four and the last address of a subnet cannot be assigned",
                 subnet.id
             );
-            self.problem(path, message);
+            self.problem(LoadCode::OutsideBlock, path, message);
         }
     }
 }

@@ -74,7 +74,7 @@ impl Fixtures {
     }
 
     /// The error an import of the invalid fixture `name` ends with.
-    pub fn error(&self, name: &str) -> import::ImportError {
+    pub fn error(&self, name: &str) -> import::Diagnostic {
         match import::import(Some(self.kind), &self.path(name), &Options::default()) {
             Ok(_) => panic!("{name}: imported, but it is invalid"),
             Err(error) => error,

@@ -1,12 +1,13 @@
 //! `Fn::Cidr`: the CIDR blocks carved from a block as CloudFormation carves them, `count`
 //! consecutive blocks of `cidrBits` host bits from the start of the block, so subnet CIDRs
-//! written this way are known without deploying. An IPv6 block is not modelled: the result
-//! is unknown, and noted. Reference: AWS CloudFormation Template Reference, "Fn::Cidr".
+//! written this way are known without deploying; an IPv6 block is carved the same way (its
+//! usual argument, the VPC's Amazon-provided `Ipv6CidrBlocks`, is unknown, and so is the
+//! result). The carving is `crate::import::cidr`'s. Reference: AWS CloudFormation Template
+//! Reference, "Fn::Cidr".
 
-use std::net::Ipv4Addr;
-
-use ipnetwork::Ipv4Network;
 use serde_yaml::Value;
+
+use crate::import::cidr::fn_cidr;
 
 use super::{Evaluator, Outcome, arguments, problem, scalar_text};
 
@@ -22,19 +23,12 @@ impl Evaluator<'_> {
         }
         let block = scalar_text(&block)
             .ok_or_else(|| problem(path, "Fn::Cidr: ipBlock must be a CIDR block"))?;
-        if block.contains(':') {
-            self.note_at(
-                path,
-                format!("Fn::Cidr on the IPv6 block {block} is not modelled; left unknown"),
-            );
-            return Ok(Value::Null);
-        }
         let number = |value: &Value, what: &str| {
             scalar_text(value)
                 .and_then(|text| text.trim().parse::<u32>().ok())
                 .ok_or_else(|| problem(path, format!("Fn::Cidr: {what} must be a whole number")))
         };
-        let blocks = carve_cidrs(&block, number(&count, "count")?, number(&bits, "cidrBits")?)
+        let blocks = fn_cidr(&block, number(&count, "count")?, number(&bits, "cidrBits")?)
             .map_err(|message| problem(path, format!("Fn::Cidr: {message}")))?;
         Ok(Value::Sequence(
             blocks.into_iter().map(Value::String).collect(),
@@ -42,45 +36,9 @@ impl Evaluator<'_> {
     }
 }
 
-/// `Fn::Cidr`: `count` consecutive blocks of `cidr_bits` host bits (a /(32 − cidrBits)),
-/// carved in order from the start of `block`.
-pub fn carve_cidrs(block: &str, count: u32, cidr_bits: u32) -> Result<Vec<String>, String> {
-    let block: Ipv4Network = block
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{block}` is not an IPv4 CIDR block"))?;
-    if !(1..=256).contains(&count) {
-        return Err(format!("count is {count}; it must be 1 to 256"));
-    }
-    let prefix = 32u32
-        .checked_sub(cidr_bits)
-        .filter(|prefix| *prefix >= u32::from(block.prefix()) && cidr_bits >= 1)
-        .ok_or_else(|| {
-            format!(
-                "cidrBits {cidr_bits} does not fit in {block}: it must be 1 to {}",
-                32 - u32::from(block.prefix())
-            )
-        })?;
-    let available = 1u64 << (prefix - u32::from(block.prefix()));
-    if u64::from(count) > available {
-        return Err(format!(
-            "{block} holds {available} blocks of /{prefix}, not {count}"
-        ));
-    }
-    let size = 1u64 << cidr_bits;
-    let base = u64::from(u32::from(block.network()));
-    (0..u64::from(count))
-        .map(|i| {
-            let start =
-                u32::try_from(base + i * size).map_err(|_| "address overflow".to_owned())?;
-            Ok(format!("{}/{prefix}", Ipv4Addr::from(start)))
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{eval, yaml};
+    use super::super::tests::{eval, eval_in, yaml};
     use super::*;
 
     #[test]
@@ -94,15 +52,30 @@ mod tests {
             yaml("192.168.0.32/27")
         );
         assert_eq!(
-            carve_cidrs("10.0.0.0/16", 2, 12).unwrap(),
+            fn_cidr("10.0.0.0/16", 2, 12).unwrap(),
             ["10.0.0.0/20", "10.0.16.0/20"]
         );
-        assert!(carve_cidrs("10.0.0.0/24", 3, 7).is_err(), "two /25 only");
+        assert!(fn_cidr("10.0.0.0/24", 3, 7).is_err(), "two /25 only");
         assert!(
-            carve_cidrs("10.0.0.0/24", 1, 9).is_err(),
+            fn_cidr("10.0.0.0/24", 1, 9).is_err(),
             "bigger than the block"
         );
-        assert!(carve_cidrs("10.0.0.0/24", 0, 4).is_err(), "count 0");
-        assert!(carve_cidrs("nonsense", 1, 4).is_err());
+        assert!(fn_cidr("10.0.0.0/24", 0, 4).is_err(), "count 0");
+        assert!(fn_cidr("nonsense", 1, 4).is_err());
+    }
+
+    /// The Template Reference's IPv6 example: a /64 of the VPC's first IPv6 block, which is
+    /// Amazon-provided, so unknown until deployed; a written block is carved.
+    #[test]
+    fn cidr_of_the_vpc_ipv6_block_is_unknown_and_a_written_one_is_carved() {
+        let (result, _) = eval_in(
+            Some("eu-west-1"),
+            "!Select [0, !Cidr [!Select [0, !GetAtt Vpc.Ipv6CidrBlocks], 1, 64]]",
+        );
+        assert_eq!(result.unwrap(), Some(Value::Null));
+        assert_eq!(
+            eval("!Cidr ['2001:db8:1234:1a00::/56', 2, 64]"),
+            yaml("['2001:db8:1234:1a00::/64', '2001:db8:1234:1a01::/64']")
+        );
     }
 }

@@ -37,26 +37,18 @@ use serde_yaml::{Mapping, Value};
 use self::notes::Note;
 pub(super) use self::references::{cluster_security_group_id, is_eks_cluster};
 pub(super) use self::short_form::long_form;
+pub(super) use crate::diagnostic::Diagnostic;
 use crate::scenario::limits::MAX_INTRINSIC_OUTPUT_BYTES;
 
 /// Deeper nesting than this is a template that refers to itself (or is not worth reading).
 const MAX_DEPTH: usize = 64;
 
 /// Something wrong with the template: where (`Resources.Subnet.Properties.CidrBlock`) and
-/// what. The reader adds the file name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub path: String,
-    pub message: String,
-}
+/// what, as eksflow's one error type. The reader adds the file name.
+pub type Outcome<T> = Result<T, Diagnostic>;
 
-pub type Outcome<T> = Result<T, Problem>;
-
-pub fn problem(path: &str, message: impl Into<String>) -> Problem {
-    Problem {
-        path: path.to_owned(),
-        message: message.into(),
-    }
+pub fn problem(path: &str, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::import("", path, message)
 }
 
 /// The sections of a template that intrinsics refer to.

@@ -9,7 +9,7 @@
 
 use serde_yaml::{Mapping, Value};
 
-use super::{Evaluator, Outcome, Problem, arguments, intrinsic_name, problem, scalar_text};
+use super::{Diagnostic, Evaluator, Outcome, arguments, intrinsic_name, problem, scalar_text};
 
 /// The Availability Zones `Fn::GetAZs` stands for when the region is known: the three that
 /// every commercial region has. The real list is only known to the account at deploy time.
@@ -221,7 +221,7 @@ impl Evaluator<'_> {
     }
 }
 
-fn sub_shape(path: &str) -> Problem {
+fn sub_shape(path: &str) -> Diagnostic {
     problem(
         path,
         "Fn::Sub takes a string, or [string, {Variable: value}]",

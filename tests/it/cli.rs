@@ -501,7 +501,7 @@ fn findings_make_check_exit_1() {
     assert_eq!(finding["code"], "EKS001");
     assert_eq!(finding["severity"], "error");
     assert_eq!(finding["path"], "cluster.publicAccessCidrs");
-    assert_eq!(finding["line"], 22);
+    assert_eq!(finding["line"], 24);
 }
 
 #[test]

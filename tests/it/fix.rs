@@ -305,7 +305,7 @@ fn sarif_carries_the_fix_on_the_failed_expectation() {
     );
     let replacement = &fix["artifactChanges"][0]["replacements"][0];
     assert_eq!(replacement["insertedContent"]["text"], "198.51.100.55/32, ");
-    assert_eq!(replacement["deletedRegion"]["startLine"], 21);
+    assert_eq!(replacement["deletedRegion"]["startLine"], 23);
     assert_eq!(replacement["deletedRegion"]["startColumn"], 23);
 }
 

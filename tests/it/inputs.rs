@@ -252,13 +252,13 @@ fn a_scenario_takes_clients_too_and_keeps_its_own_positions() {
         .iter()
         .find(|f| f["path"] == "clients[0].expect")
         .unwrap();
-    assert_eq!(node_a["line"], 62, "{eks013:?}");
+    assert_eq!(node_a["line"], 64, "{eks013:?}");
     // A merged client is not in the file: its finding points at the `clients:` key.
     let visitor = eks013
         .iter()
         .find(|f| f["path"] == "clients[3].expect")
         .unwrap();
-    assert_eq!(visitor["line"], 57, "{eks013:?}");
+    assert_eq!(visitor["line"], 59, "{eks013:?}");
 }
 
 #[test]

@@ -183,3 +183,35 @@ fn a_number_where_text_belongs_fails_both_and_an_empty_list_passes_both() {
     assert!(loaded, "{messages}");
     assert!(errors(&validator, &documents(&empty)[0]).is_empty());
 }
+
+/// Every bundled scenario names the schema on its first lines, for the YAML language server
+/// (VS Code, Neovim, Helix) and for JetBrains IDEs, with a path that resolves from the file
+/// to the committed schema.
+#[test]
+fn every_bundled_scenario_names_the_schema_for_editors() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|ext| ext != "yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some("# yaml-language-server: $schema=../docs/scenario.schema.json"),
+            "{}",
+            path.display()
+        );
+        assert_eq!(
+            lines.next(),
+            Some("# $schema: ../docs/scenario.schema.json"),
+            "{}",
+            path.display()
+        );
+        assert!(dir.join("../docs/scenario.schema.json").is_file());
+        seen += 1;
+    }
+    assert!(seen >= 18, "only {seen} bundled scenarios");
+}

@@ -3,6 +3,7 @@
 //! ([`crate::rules::check`]); [`crate::checked`] keeps the two together.
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
 
 use crate::dns::{Resolution, Resolver};
 use crate::path::{EndpointKind, KubeletPath, ProxyLeg, Target, Tracer};
@@ -15,7 +16,8 @@ pub struct Flow<'s> {
     pub client: &'s Client,
     /// The client's own address.
     pub source: Ipv4Addr,
-    pub dns: Resolution,
+    /// Shared by every client that asks from the same place.
+    pub dns: Arc<Resolution>,
     /// Which endpoint the answer points at; `None` when nothing resolved.
     pub endpoint: Option<EndpointKind>,
     /// One trace per resolved address of a family the client has, in the order it tries

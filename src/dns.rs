@@ -32,6 +32,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::net::{IpAddr, Ipv4Addr};
 
 use hickory_proto::rr::{
@@ -226,7 +227,7 @@ pub struct Resolver<'s> {
     access: EndpointAccess,
     /// What each location resolved to: the answer depends only on where a client asks
     /// from (outside traced transport), and 10,000 clients sit in a few dozen places.
-    by_location: RefCell<HashMap<ClientLocation, Resolution>>,
+    by_location: RefCell<HashMap<ClientLocation, Arc<Resolution>>>,
 }
 
 impl<'s> Resolver<'s> {
@@ -243,14 +244,15 @@ impl<'s> Resolver<'s> {
     }
 
     /// Resolves the endpoint name as the client at `location` would.
-    pub fn resolve(&self, location: ClientLocation) -> Resolution {
+    /// Clients in one place share one answer.
+    pub fn resolve(&self, location: ClientLocation) -> Arc<Resolution> {
         if let Some(known) = self.by_location.borrow().get(&location) {
-            return known.clone();
+            return Arc::clone(known);
         }
-        let resolution = self.resolve_uncached(location);
+        let resolution = Arc::new(self.resolve_uncached(location));
         self.by_location
             .borrow_mut()
-            .insert(location, resolution.clone());
+            .insert(location, Arc::clone(&resolution));
         resolution
     }
 
@@ -331,7 +333,7 @@ impl<'s> Resolver<'s> {
     /// Resolves the endpoint name as `client` would: as [`Resolver::resolve`] does for its
     /// location, and with `dnsTransport: traced` every query hop traced on UDP 53 and the
     /// client failing over to its next name server (SPEC 8.5).
-    pub fn resolve_client(&self, client: &Client) -> Resolution {
+    pub fn resolve_client(&self, client: &Client) -> Arc<Resolution> {
         if !self.traced() {
             return self.resolve(client.location);
         }
@@ -444,7 +446,7 @@ impl<'s> Resolver<'s> {
                 (Outcome::Fail(_), Some((_, _, first))) => Outcome::Fail(first.clone()),
                 (outcome, _) => outcome,
             };
-            return self.resolution(address, label, outcome, q);
+            return Arc::new(self.resolution(address, label, outcome, q));
         }
         let (address, label, blocked) = first_failure.unwrap_or_else(|| {
             (
@@ -456,7 +458,7 @@ impl<'s> Resolver<'s> {
                 },
             )
         });
-        self.resolution(address, label, Outcome::Fail(blocked), q)
+        Arc::new(self.resolution(address, label, Outcome::Fail(blocked), q))
     }
 
     /// Sends one query hop from `sender` to `server` at `address`, tracing it unless the

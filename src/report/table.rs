@@ -82,6 +82,7 @@ pub fn check_fixed(checked: &Checked<'_>, fixes: &crate::fix::Fixes, style: Styl
         };
         let _ = writeln!(out, "{}", grid.render(style));
     }
+    write_proxy_legs(&mut out, &analysis.flows, style);
     let blocked: Vec<&Flow> = analysis
         .flows
         .iter()
@@ -107,6 +108,24 @@ pub fn check_fixed(checked: &Checked<'_>, fixes: &crate::fix::Fixes, style: Styl
     out.push('\n');
     prose(&mut out, &cells::summary(checked), style, 2);
     out
+}
+
+/// Each flow through an HTTPS proxy with both legs' verdicts (SPEC 10.2), so the reader
+/// sees which leg blocks: `laptop via proxy squid 54.180.1.9:3128 — leg 1 client→proxy:
+/// reachable; leg 2 proxy→API: blocked: SG_INGRESS_DENY`. Nothing without a proxied flow.
+fn write_proxy_legs(out: &mut String, flows: &[Flow<'_>], style: Style) {
+    let legs: Vec<(&Flow, cells::ProxyLegs)> = flows
+        .iter()
+        .filter_map(|flow| cells::proxy_legs(flow).map(|legs| (flow, legs)))
+        .collect();
+    if legs.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nthrough a proxy:");
+    for (flow, legs) in legs {
+        let line = format!("  {} {}", flow.client.name, legs.line());
+        prose(out, &line, style, 4);
+    }
 }
 
 /// Findings as `severity CODE FILE:LINE:COL path: message` lines, wrapped at spaces to the

@@ -168,3 +168,14 @@ pub fn proxy_legs(flow: &Flow) -> Option<ProxyLegs> {
         leg2_reachable: flow.proxy_onward.is_none(),
     })
 }
+
+/// The block a report names for a kubelet check the control plane cannot make: the first
+/// ENI's, as EKS009 does; `None` when the check passes (or the cluster has no ENIs).
+pub fn kubelet_blocked<'a>(
+    check: &'a crate::analysis::KubeletFlow<'_>,
+) -> Option<&'a crate::reason::Blocked> {
+    if check.reachable() {
+        return None;
+    }
+    check.paths.first().and_then(|path| path.blocked.as_ref())
+}

@@ -108,6 +108,31 @@ pub fn check_fixed(checked: &Checked<'_>, fixes: &crate::fix::Fixes) -> String {
         }
         write_paths(&mut out, analysis, "");
     }
+    let searched: Vec<_> = analysis
+        .kubelet
+        .iter()
+        .filter_map(|check| fixes.of_kubelet(check).map(|fix| (check, fix)))
+        .collect();
+    if !searched.is_empty() {
+        let _ = writeln!(out, "\n**Control plane → kubelet (TCP 10250) blocked**\n");
+        for (check, fix) in searched {
+            match cells::kubelet_blocked(check) {
+                Some(blocked) => {
+                    let _ = writeln!(
+                        out,
+                        "- `{}` — `{}`: {}",
+                        escape::text(&check.node.name),
+                        blocked.reason,
+                        escape::text(&blocked.blocked_by)
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "- `{}` — blocked", escape::text(&check.node.name));
+                }
+            }
+            let _ = writeln!(out, "  - {}", escape::text(&crate::fix::line(fix)));
+        }
+    }
     write_findings(&mut out, &checked.findings);
     let _ = writeln!(out, "\n_{}_", cells::summary(checked));
     // Values are escaped where they are placed (a newline in one would start a line of

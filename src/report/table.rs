@@ -104,10 +104,42 @@ pub fn check_fixed(checked: &Checked<'_>, fixes: &crate::fix::Fixes, style: Styl
             }
         }
     }
+    write_kubelet_fixes(&mut out, analysis, fixes, style);
     write_findings(&mut out, &checked.findings, &scenario.source.file, style);
     out.push('\n');
     prose(&mut out, &cells::summary(checked), style, 2);
     out
+}
+
+/// The blocked control plane → kubelet checks a fix was searched for, each with its block
+/// and its `fix:` line (issue 14). Nothing when no search ran.
+fn write_kubelet_fixes(
+    out: &mut String,
+    analysis: &Analysis<'_>,
+    fixes: &crate::fix::Fixes,
+    style: Style,
+) {
+    let searched: Vec<_> = analysis
+        .kubelet
+        .iter()
+        .filter_map(|check| fixes.of_kubelet(check).map(|fix| (check, fix)))
+        .collect();
+    if searched.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\ncontrol plane → kubelet (tcp/10250) blocked:");
+    for (check, fix) in searched {
+        let line = match cells::kubelet_blocked(check) {
+            Some(blocked) => format!(
+                "  {}: {} — {}",
+                check.node.name, blocked.reason, blocked.blocked_by
+            ),
+            None => format!("  {}: blocked", check.node.name),
+        };
+        prose(out, &line, style, 4);
+        let line = format!("    {}", crate::fix::line(fix));
+        prose(out, &line, style, 6);
+    }
 }
 
 /// Each flow through an HTTPS proxy with both legs' verdicts (SPEC 10.2), so the reader

@@ -20,6 +20,11 @@
 //!   client's VPC, for the endpoint name to the cluster VPC's inbound endpoint;
 //! - `enableDnsSupport` / `enableDnsHostnames` turned on.
 //!
+//! A flow through an HTTPS proxy (SPEC 10.2) blocked on leg 1 gets an ingress rule on the
+//! proxy's security group for the proxy port from the source the proxy saw, or an egress
+//! rule on the client's group to the proxy; blocked on leg 2, the entries of the proxy
+//! client's own flow.
+//!
 //! The control plane → kubelet checks (TCP 10250, EKS009; SPEC 9.3 for hybrid nodes) are
 //! must-reach too, searched the same way with their own entries: a route for the remote
 //! node block in an ENI subnet's route table over a connection to the node's network, the
@@ -697,6 +702,20 @@ fn candidates(scenario: &Scenario, flow: &Flow<'_>) -> Vec<Candidate> {
     let Some(blocked) = &flow.blocked else {
         return out;
     };
+    // Through a proxy (SPEC 10.2): leg 1's block is the client's connection to the proxy;
+    // leg 2's is the proxy's own flow, whose entries are the proxy client's.
+    if let Some(leg) = &flow.proxy {
+        if let Some(first) = &leg.blocked {
+            proxy_leg(scenario, flow, leg, first, &mut out);
+            return out;
+        }
+        let mut onward = flow.clone();
+        onward.client = leg.proxy;
+        onward.blocked = flow.proxy_onward.clone();
+        onward.proxy = None;
+        onward.proxy_onward = None;
+        return candidates(scenario, &onward);
+    }
     let target = flow.targets.first();
     match (blocked.reason, target) {
         (Reason::PublicCidrDeny, Some(target)) => allowlist(scenario, target, &mut out),
@@ -732,11 +751,75 @@ fn allowlist(scenario: &Scenario, target: &Target<'_>, out: &mut Vec<Candidate>)
     });
 }
 
+/// Entries for a blocked leg 1 (client → proxy port): an ingress rule on the proxy's
+/// security group for the port from the source it saw (the client's address, or the NAT or
+/// egress address it left through), or an egress rule on the client's group to the proxy.
+fn proxy_leg(
+    scenario: &Scenario,
+    flow: &Flow<'_>,
+    leg: &crate::path::ProxyLeg<'_>,
+    blocked: &Blocked,
+    out: &mut Vec<Candidate>,
+) {
+    let port = PortRange {
+        from: leg.port,
+        to: leg.port,
+    };
+    let mut push = |sg: SgIx, change: Change, summary: String, key: &str, rule: Value| {
+        let Some(group) = scenario.security_group(sg) else {
+            return;
+        };
+        out.push(Candidate {
+            changes: vec![change],
+            summary: format!("{summary} to {}", group.id),
+            edits: vec![Edit {
+                path: format!("{}.{key}", group.path),
+                op: "add",
+                value: rule,
+            }],
+        });
+    };
+    match blocked.reason {
+        Reason::SgIngressDeny => {
+            let source =
+                steps_source(&leg.steps, IpAddr::V4(flow.client.ip)).unwrap_or(leg.address);
+            let cidr = host(source);
+            for sg in leg.proxy.security_groups.iter().take(2) {
+                push(
+                    *sg,
+                    Change::SgIngress(*sg, SgPeer::Cidr(cidr), port),
+                    format!("add ingress tcp {port} from {cidr}"),
+                    "ingress",
+                    json!({ "protocol": "tcp", "ports": leg.port, "cidr": cidr.to_string() }),
+                );
+            }
+        }
+        Reason::SgEgressDeny => {
+            let cidr = host(leg.address);
+            for sg in flow.client.security_groups.iter().take(2) {
+                push(
+                    *sg,
+                    Change::SgEgress(*sg, cidr, port),
+                    format!("add egress tcp {port} to {cidr}"),
+                    "egress",
+                    json!({ "protocol": "tcp", "ports": leg.port, "cidr": cidr.to_string() }),
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The source address the public endpoint saw: the last translation on the path, else the
 /// client's own address.
 fn translated_source(target: &Target<'_>) -> Option<IpAddr> {
-    let mut source = Some(target.source);
-    for step in &target.steps {
+    steps_source(&target.steps, target.source)
+}
+
+/// The source after `steps`: the last translation among them, else `source`.
+fn steps_source(steps: &[Step<'_>], source: IpAddr) -> Option<IpAddr> {
+    let mut source = Some(source);
+    for step in steps {
         match step {
             Step::Nat { public_ip, .. } | Step::InternetGateway { public_ip, .. } => {
                 source = Some(*public_ip)

@@ -523,3 +523,64 @@ fn a_kubelet_no_catalogue_edit_reaches_prints_no_fix() {
     .unwrap();
     assert!(json["kubelet"][0]["fix"].is_null());
 }
+
+// ---- through an HTTPS proxy (SPEC 10.2) -----------------------------------------------------
+
+const SQUID: &str = include_str!("../fixtures/proxy/squid.yaml");
+
+#[test]
+fn a_blocked_leg_one_gets_an_ingress_rule_on_the_proxys_group_for_its_port() {
+    let text = edited(
+        SQUID,
+        &[
+            (
+                "          - { protocol: tcp, ports: 3128, cidr: 198.51.100.0/24 }\n",
+                "",
+            ),
+            (
+                "proxy: squid }",
+                "proxy: squid, expect: { reachable: true } }",
+            ),
+        ],
+    );
+    let fix = found(&text, "laptop");
+    assert_eq!(
+        fix.edits,
+        [edit(
+            "vpcs[0].securityGroups[1].ingress",
+            "add",
+            json!({ "protocol": "tcp", "ports": 3128, "cidr": "198.51.100.7/32" })
+        )]
+    );
+    assert_eq!(
+        fix.summary,
+        "add ingress tcp 3128 from 198.51.100.7/32 to sg-squid"
+    );
+}
+
+#[test]
+fn a_blocked_leg_two_gets_the_proxys_own_fix() {
+    let text = edited(
+        SQUID,
+        &[
+            (
+                "          - { protocol: tcp, ports: 443, sourceSecurityGroup: sg-squid }\n",
+                "",
+            ),
+            (
+                "proxy: 10.0.0.8, proxyPort: 3128 }",
+                "proxy: 10.0.0.8, proxyPort: 3128, expect: { reachable: true } }",
+            ),
+        ],
+    );
+    let fix = found(&text, "worker");
+    assert_eq!(
+        fix.edits,
+        [edit(
+            "vpcs[0].securityGroups[0].ingress",
+            "add",
+            json!({ "protocol": "tcp", "ports": 443, "sourceSecurityGroup": "sg-squid" })
+        )],
+        "the ENI security group admits the proxy, not the worker"
+    );
+}

@@ -21,7 +21,8 @@ seed() { # seed TARGET FILE...
 }
 
 seed scenario scenarios/*.yaml "$fixtures"/invalid/*.yaml "$fixtures"/rules/*.yaml \
-    "$fixtures"/import/terraform/clients.yaml
+    "$fixtures"/import/terraform/clients.yaml "$fixtures"/fuzz-seeds/*.yaml \
+    "$fixtures"/proxy/*.yaml "$fixtures"/hybrid/*.yaml
 seed import_terraform "$fixtures"/import/terraform/*.json "$fixtures"/import/terraform/realworld/*.json
 seed import_eksctl "$fixtures"/import/eksctl/*.yaml
 seed import_cloudformation "$fixtures"/import/cloudformation/*.yaml \

@@ -29,6 +29,11 @@ pub struct Flow<'s> {
     /// Leg 1 of a flow through an HTTPS proxy (SPEC 10.2): the client → proxy connection.
     /// `dns` and `targets` are then the proxy's own (leg 2).
     pub proxy: Option<ProxyLeg<'s>>,
+    /// Leg 2's own verdict on a flow through a proxy: why the proxy's own flow to the API
+    /// fails (its resolution failure or its first target's block), whatever leg 1 did;
+    /// `None` when leg 2 reaches the API, or without a proxy. `blocked` holds only the first
+    /// failing leg, so a report that shows both legs reads leg 2 here.
+    pub proxy_onward: Option<Blocked>,
 }
 
 impl<'s> Flow<'s> {
@@ -197,6 +202,7 @@ fn proxied_flow<'s>(
         blocked,
         expectation,
         proxy: Some(leg),
+        proxy_onward: inner.blocked,
     }
 }
 
@@ -226,6 +232,7 @@ fn direct_flow<'s>(resolver: &Resolver<'_>, tracer: &Tracer<'s>, client: &'s Cli
         blocked,
         expectation,
         proxy: None,
+        proxy_onward: None,
     }
 }
 

@@ -20,6 +20,21 @@
 //!   client's VPC, for the endpoint name to the cluster VPC's inbound endpoint;
 //! - `enableDnsSupport` / `enableDnsHostnames` turned on.
 //!
+//! A flow through an HTTPS proxy (SPEC 10.2) blocked on leg 1 gets an ingress rule on the
+//! proxy's security group for the proxy port from the source the proxy saw, or an egress
+//! rule on the client's group to the proxy; blocked on leg 2, the entries of the proxy
+//! client's own flow.
+//!
+//! The control plane → kubelet checks (TCP 10250, EKS009; SPEC 9.3 for hybrid nodes) are
+//! must-reach too, searched the same way with their own entries: a route for the remote
+//! node block in an ENI subnet's route table over a connection to the node's network, the
+//! network's route back to the cluster VPC over the connection the request used, an egress
+//! rule tcp/10250 on a cluster security group, an ingress rule tcp/10250 from the cluster
+//! security group on a node security group, and a NACL rule pair on the ENI or node subnet.
+//! A candidate is verified when some ENI reaches the kubelet in the patched scenario and
+//! nothing else got worse; a node outside `remoteNodeNetworks` has no entry (the block is
+//! the cluster's configuration, EKS035).
+//!
 //! **The bound.** Per flow at most [`MAX_CANDIDATES`] candidates at each of at most
 //! [`MAX_DEPTH`] levels (a second edit is derived from what stops the flow once the first is
 //! applied); per scenario at most [`MAX_TRIALS`] patched one-flow analyses and
@@ -34,10 +49,10 @@ use ipnetwork::IpNetwork;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::analysis::{self, Flow};
+use crate::analysis::{self, Flow, KubeletFlow};
 use crate::checked::{self, Checked};
 use crate::dns::Resolver;
-use crate::path::{Step, Target, Tracer};
+use crate::path::{KubeletPath, Step, Target, Tracer};
 use crate::reason::{Blocked, Reason};
 use crate::rules::Severity;
 use crate::scenario::{
@@ -82,6 +97,8 @@ pub struct Edit {
 #[derive(Debug, Clone, Default)]
 pub struct Fixes {
     by_client: HashMap<String, Option<Fix>>,
+    /// Blocked kubelet checks, by node client path.
+    kubelet: HashMap<String, Option<Fix>>,
 }
 
 impl Fixes {
@@ -94,6 +111,12 @@ impl Fixes {
     /// the API); `Some(None)` when no fix is known; else the fix.
     pub fn of(&self, flow: &Flow<'_>) -> Option<Option<&Fix>> {
         self.by_client.get(&flow.client.path).map(Option::as_ref)
+    }
+
+    /// `None` when the kubelet check is reachable (or no search ran); `Some(None)` when no
+    /// fix is known; else the fix.
+    pub fn of_kubelet(&self, check: &KubeletFlow<'_>) -> Option<Option<&Fix>> {
+        self.kubelet.get(&check.node.path).map(Option::as_ref)
     }
 
     /// How many flows have a verified fix.
@@ -215,17 +238,34 @@ pub fn fixes(checked: &Checked<'_>) -> Fixes {
         if flow.blocked.is_none() || !must_reach(flow) {
             continue;
         }
-        by_client.insert(flow.client.path.clone(), search.flow(index));
+        by_client.insert(flow.client.path.clone(), search.search(Goal::Flow(index)));
     }
-    Fixes { by_client }
+    // The control plane → kubelet checks (TCP 10250) are must-reach too: every node group's
+    // (SPEC 9.3 for hybrid nodes; EKS009).
+    let mut kubelet = HashMap::new();
+    for check in checked.kubelet.iter().filter(|check| !check.reachable()) {
+        let Some(client) = checked
+            .scenario
+            .clients
+            .iter()
+            .position(|client| std::ptr::eq(client, check.node))
+        else {
+            continue;
+        };
+        kubelet.insert(
+            check.node.path.clone(),
+            search.search(Goal::Kubelet { client }),
+        );
+    }
+    Fixes { by_client, kubelet }
 }
 
 /// One scenario-changing edit, as the model sees it.
 #[derive(Debug, Clone)]
 enum Change {
     Allowlist(IpNetwork),
-    SgIngress(SgIx, SgPeer),
-    SgEgress(SgIx, IpNetwork),
+    SgIngress(SgIx, SgPeer, PortRange),
+    SgEgress(SgIx, IpNetwork, PortRange),
     Acl {
         acl: AclIx,
         inbound: bool,
@@ -266,6 +306,26 @@ struct Verified {
     harmless: bool,
     /// The client paths whose flows are reachable in the patched scenario.
     reachable: HashSet<String>,
+    /// The node client paths whose kubelet checks are reachable there.
+    kubelet_reachable: HashSet<String>,
+}
+
+impl Verified {
+    fn reaches(&self, goal: Goal, path: &str) -> bool {
+        match goal {
+            Goal::Flow(_) => self.reachable.contains(path),
+            Goal::Kubelet { .. } => self.kubelet_reachable.contains(path),
+        }
+    }
+}
+
+/// What a search makes reachable: a client's flow (by its index in the analysis, which is
+/// its index among the scenario's clients), or the control plane's kubelet check of a node
+/// client (by that client's index).
+#[derive(Debug, Clone, Copy)]
+enum Goal {
+    Flow(usize),
+    Kubelet { client: usize },
 }
 
 struct Search<'c, 's> {
@@ -292,25 +352,25 @@ impl<'c, 's> Search<'c, 's> {
         }
     }
 
-    fn flow(&mut self, index: usize) -> Option<Fix> {
-        let flow = self.base.flows.get(index)?;
-        let path = flow.client.path.clone();
-        // A fix already verified that makes this flow reachable too.
+    /// The fix of `goal`: a verified set found for another goal that makes this one
+    /// reachable too, else level 1 (single entries), else level 2 (a second entry derived
+    /// from what stops the goal once the first is applied).
+    fn search(&mut self, goal: Goal) -> Option<Fix> {
+        let path = self.goal_path(goal)?;
         for (key, set) in &self.found {
             if self
                 .verified
                 .get(key)
-                .is_some_and(|v| v.harmless && v.reachable.contains(&path))
+                .is_some_and(|v| v.harmless && v.reaches(goal, &path))
             {
                 return Some(fix_of(set));
             }
         }
-        let first = candidates(self.scenario, flow);
-        // Level 1: single entries.
+        let first = self.candidates_in(goal, self.scenario);
         let mut progress: Vec<(Candidate, Box<Scenario>)> = Vec::new();
         for candidate in first.iter().take(MAX_CANDIDATES) {
             let set = vec![candidate.clone()];
-            match self.try_set(index, &set) {
+            match self.try_set(goal, &set) {
                 Trial::Fixed => return Some(fix_of(&set)),
                 Trial::Progress(patched) => progress.push((candidate.clone(), patched)),
                 Trial::Nothing => {}
@@ -319,16 +379,11 @@ impl<'c, 's> Search<'c, 's> {
         if MAX_DEPTH < 2 {
             return None;
         }
-        // Level 2: a second entry derived from what stops the flow once the first is applied.
         for (first, patched) in progress {
-            let analysis = analysis::analyse(&patched, Some(self.mode));
-            let Some(patched_flow) = analysis.flows.get(index) else {
-                continue;
-            };
-            let seconds = candidates(&patched, patched_flow);
+            let seconds = self.candidates_in(goal, &patched);
             for second in seconds.into_iter().take(MAX_CANDIDATES) {
                 let set = vec![first.clone(), second];
-                if let Trial::Fixed = self.try_set(index, &set) {
+                if let Trial::Fixed = self.try_set(goal, &set) {
                     return Some(fix_of(&set));
                 }
             }
@@ -336,39 +391,92 @@ impl<'c, 's> Search<'c, 's> {
         None
     }
 
-    /// Applies `set`, traces the one flow, and when it is reachable, verifies the whole
+    /// The client path `goal` is recorded under.
+    fn goal_path(&self, goal: Goal) -> Option<String> {
+        match goal {
+            Goal::Flow(index) => self.base.flows.get(index).map(|f| f.client.path.clone()),
+            Goal::Kubelet { client } => self.scenario.clients.get(client).map(|c| c.path.clone()),
+        }
+    }
+
+    /// The catalogue entries for what stops `goal` in `scenario` (the base, or a patched
+    /// one at level 2).
+    fn candidates_in(&self, goal: Goal, scenario: &Scenario) -> Vec<Candidate> {
+        match goal {
+            Goal::Flow(index) => {
+                if std::ptr::eq(scenario, self.scenario) {
+                    return self
+                        .base
+                        .flows
+                        .get(index)
+                        .map(|flow| candidates(scenario, flow))
+                        .unwrap_or_default();
+                }
+                let analysis = analysis::analyse(scenario, Some(self.mode));
+                analysis
+                    .flows
+                    .get(index)
+                    .map(|flow| candidates(scenario, flow))
+                    .unwrap_or_default()
+            }
+            Goal::Kubelet { client } => match kubelet_paths(scenario, self.mode, client) {
+                Some((node, paths)) => kubelet_candidates(scenario, node, &paths),
+                None => Vec::new(),
+            },
+        }
+    }
+
+    /// Whether `goal` is reachable in `scenario`, and what blocks it (every ENI's block, for
+    /// a kubelet check), traced alone.
+    fn outcome(&self, goal: Goal, scenario: &Scenario) -> Option<(bool, Vec<Option<Blocked>>)> {
+        match goal {
+            Goal::Flow(index) => {
+                let client = scenario.clients.get(index)?;
+                let resolver = Resolver::new(scenario, self.mode);
+                let tracer = Tracer::new(scenario, self.mode);
+                let flow = analysis::flow(&resolver, &tracer, client);
+                Some((flow.reachable(), vec![flow.blocked]))
+            }
+            Goal::Kubelet { client } => {
+                let (_, paths) = kubelet_paths(scenario, self.mode, client)?;
+                let reachable = paths.iter().any(KubeletPath::reachable);
+                Some((
+                    reachable,
+                    paths.into_iter().map(|path| path.blocked).collect(),
+                ))
+            }
+        }
+    }
+
+    /// Applies `set`, traces the one goal, and when it is reachable, verifies the whole
     /// scenario.
-    fn try_set(&mut self, index: usize, set: &[Candidate]) -> Trial {
+    fn try_set(&mut self, goal: Goal, set: &[Candidate]) -> Trial {
         if self.trials >= MAX_TRIALS {
             return Trial::Nothing;
         }
         self.trials += 1;
-        let Some(before) = self.base.flows.get(index) else {
-            return Trial::Nothing;
+        let before = match goal {
+            Goal::Flow(index) => match self.base.flows.get(index) {
+                Some(flow) => vec![flow.blocked.clone()],
+                None => return Trial::Nothing,
+            },
+            Goal::Kubelet { .. } => match self.outcome(goal, self.scenario) {
+                Some((_, before)) => before,
+                None => return Trial::Nothing,
+            },
         };
         let Some(patched) = patch(self.scenario, set) else {
             return Trial::Nothing;
         };
-        let Some(client) = patched.clients.get(index) else {
-            return Trial::Nothing;
-        };
-        let after = {
-            let resolver = Resolver::new(&patched, self.mode);
-            let tracer = Tracer::new(&patched, self.mode);
-            let flow = analysis::flow(&resolver, &tracer, client);
-            (flow.reachable(), flow.blocked.clone())
-        };
-        match after {
-            (true, _) => {
+        match self.outcome(goal, &patched) {
+            Some((true, _)) => {
                 if self.verify(set, &patched) {
                     Trial::Fixed
                 } else {
                     Trial::Nothing
                 }
             }
-            (false, blocked) if blocked != before.blocked && blocked.is_some() => {
-                Trial::Progress(Box::new(patched))
-            }
+            Some((false, after)) if after != before => Trial::Progress(Box::new(patched)),
             _ => Trial::Nothing,
         }
     }
@@ -390,6 +498,12 @@ impl<'c, 's> Search<'c, 's> {
                 .iter()
                 .filter(|flow| flow.reachable())
                 .map(|flow| flow.client.path.clone())
+                .collect(),
+            kubelet_reachable: after
+                .kubelet
+                .iter()
+                .filter(|kubelet| kubelet.reachable())
+                .map(|kubelet| kubelet.node.path.clone())
                 .collect(),
         };
         let harmless = verified.harmless;
@@ -472,23 +586,23 @@ fn apply(s: &mut Scenario, change: &Change) -> Option<()> {
             s.cluster.public_access_cidrs.push(*cidr);
             s.cluster.public_access_cidrs_default = false;
         }
-        Change::SgIngress(sg, peer) => {
+        Change::SgIngress(sg, peer, ports) => {
             let group = s.security_groups.get_mut(sg.0)?;
             let path = format!("{}.ingress[{}]", group.path, group.ingress.len());
             group.ingress.push(SgRule {
                 protocol: Protocol::Tcp,
-                ports: PortRange::HTTPS,
+                ports: *ports,
                 peer: *peer,
                 path,
             });
         }
-        Change::SgEgress(sg, cidr) => {
+        Change::SgEgress(sg, cidr, ports) => {
             let group = s.security_groups.get_mut(sg.0)?;
             let egress = group.egress.get_or_insert_with(Vec::new);
             let path = format!("{}.egress[{}]", group.path, egress.len());
             egress.push(SgRule {
                 protocol: Protocol::Tcp,
-                ports: PortRange::HTTPS,
+                ports: *ports,
                 peer: SgPeer::Cidr(*cidr),
                 path,
             });
@@ -588,6 +702,20 @@ fn candidates(scenario: &Scenario, flow: &Flow<'_>) -> Vec<Candidate> {
     let Some(blocked) = &flow.blocked else {
         return out;
     };
+    // Through a proxy (SPEC 10.2): leg 1's block is the client's connection to the proxy;
+    // leg 2's is the proxy's own flow, whose entries are the proxy client's.
+    if let Some(leg) = &flow.proxy {
+        if let Some(first) = &leg.blocked {
+            proxy_leg(scenario, flow, leg, first, &mut out);
+            return out;
+        }
+        let mut onward = flow.clone();
+        onward.client = leg.proxy;
+        onward.blocked = flow.proxy_onward.clone();
+        onward.proxy = None;
+        onward.proxy_onward = None;
+        return candidates(scenario, &onward);
+    }
     let target = flow.targets.first();
     match (blocked.reason, target) {
         (Reason::PublicCidrDeny, Some(target)) => allowlist(scenario, target, &mut out),
@@ -623,11 +751,75 @@ fn allowlist(scenario: &Scenario, target: &Target<'_>, out: &mut Vec<Candidate>)
     });
 }
 
+/// Entries for a blocked leg 1 (client → proxy port): an ingress rule on the proxy's
+/// security group for the port from the source it saw (the client's address, or the NAT or
+/// egress address it left through), or an egress rule on the client's group to the proxy.
+fn proxy_leg(
+    scenario: &Scenario,
+    flow: &Flow<'_>,
+    leg: &crate::path::ProxyLeg<'_>,
+    blocked: &Blocked,
+    out: &mut Vec<Candidate>,
+) {
+    let port = PortRange {
+        from: leg.port,
+        to: leg.port,
+    };
+    let mut push = |sg: SgIx, change: Change, summary: String, key: &str, rule: Value| {
+        let Some(group) = scenario.security_group(sg) else {
+            return;
+        };
+        out.push(Candidate {
+            changes: vec![change],
+            summary: format!("{summary} to {}", group.id),
+            edits: vec![Edit {
+                path: format!("{}.{key}", group.path),
+                op: "add",
+                value: rule,
+            }],
+        });
+    };
+    match blocked.reason {
+        Reason::SgIngressDeny => {
+            let source =
+                steps_source(&leg.steps, IpAddr::V4(flow.client.ip)).unwrap_or(leg.address);
+            let cidr = host(source);
+            for sg in leg.proxy.security_groups.iter().take(2) {
+                push(
+                    *sg,
+                    Change::SgIngress(*sg, SgPeer::Cidr(cidr), port),
+                    format!("add ingress tcp {port} from {cidr}"),
+                    "ingress",
+                    json!({ "protocol": "tcp", "ports": leg.port, "cidr": cidr.to_string() }),
+                );
+            }
+        }
+        Reason::SgEgressDeny => {
+            let cidr = host(leg.address);
+            for sg in flow.client.security_groups.iter().take(2) {
+                push(
+                    *sg,
+                    Change::SgEgress(*sg, cidr, port),
+                    format!("add egress tcp {port} to {cidr}"),
+                    "egress",
+                    json!({ "protocol": "tcp", "ports": leg.port, "cidr": cidr.to_string() }),
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The source address the public endpoint saw: the last translation on the path, else the
 /// client's own address.
 fn translated_source(target: &Target<'_>) -> Option<IpAddr> {
-    let mut source = Some(target.source);
-    for step in &target.steps {
+    steps_source(&target.steps, target.source)
+}
+
+/// The source after `steps`: the last translation among them, else `source`.
+fn steps_source(steps: &[Step<'_>], source: IpAddr) -> Option<IpAddr> {
+    let mut source = Some(source);
+    for step in steps {
         match step {
             Step::Nat { public_ip, .. } | Step::InternetGateway { public_ip, .. } => {
                 source = Some(*public_ip)
@@ -673,7 +865,11 @@ fn sg_ingress(scenario: &Scenario, flow: &Flow<'_>, target: &Target<'_>, out: &m
             client_group.and_then(|sg| scenario.security_group(sg).map(|g| (sg, g)))
         {
             out.push(Candidate {
-                changes: vec![Change::SgIngress(*eni_group, SgPeer::Group(from_ix))],
+                changes: vec![Change::SgIngress(
+                    *eni_group,
+                    SgPeer::Group(from_ix),
+                    PortRange::HTTPS,
+                )],
                 summary: format!(
                     "add ingress tcp 443 from security group {} to {}",
                     from.id, group.id
@@ -687,7 +883,11 @@ fn sg_ingress(scenario: &Scenario, flow: &Flow<'_>, target: &Target<'_>, out: &m
         }
         let cidr = host(target.source);
         out.push(Candidate {
-            changes: vec![Change::SgIngress(*eni_group, SgPeer::Cidr(cidr))],
+            changes: vec![Change::SgIngress(
+                *eni_group,
+                SgPeer::Cidr(cidr),
+                PortRange::HTTPS,
+            )],
             summary: format!("add ingress tcp 443 from {cidr} to {}", group.id),
             edits: vec![Edit {
                 path,
@@ -705,7 +905,7 @@ fn sg_egress(scenario: &Scenario, flow: &Flow<'_>, target: &Target<'_>, out: &mu
             continue;
         };
         out.push(Candidate {
-            changes: vec![Change::SgEgress(*sg, cidr)],
+            changes: vec![Change::SgEgress(*sg, cidr, PortRange::HTTPS)],
             summary: format!("add egress tcp 443 to {cidr} to {}", group.id),
             edits: vec![Edit {
                 path: format!("{}.egress", group.path),
@@ -1058,4 +1258,304 @@ fn flow_wants_private(scenario: &Scenario, flow: &Flow<'_>) -> bool {
             .expect
             .and_then(|e| e.answer)
             .is_none_or(|answer| answer == crate::scenario::ExpectedAnswer::Private)
+}
+
+// ---- the kubelet check ----------------------------------------------------------------------
+
+/// The kubelet paths of node client `client` in `scenario`, one per ENI in ENI order.
+fn kubelet_paths(
+    scenario: &Scenario,
+    mode: EndpointAccess,
+    client: usize,
+) -> Option<(&crate::scenario::Client, Vec<KubeletPath<'_>>)> {
+    let node = scenario.clients.get(client)?;
+    let tracer = Tracer::new(scenario, mode);
+    let paths = scenario
+        .cluster
+        .enis
+        .iter()
+        .map(|eni| tracer.kubelet(eni, node))
+        .collect();
+    Some((node, paths))
+}
+
+/// The catalogue entries that address what stops the control plane reaching `node`'s
+/// kubelet on TCP 10250, from each ENI in turn (the check passes when any ENI gets there):
+/// - a route for the remote node block in the ENI subnet's route table, over a connection
+///   from the cluster VPC to the node's network ("The VPC route table for the subnet
+///   containing the EKS control plane ENI has a specific route … for the remote node CIDR",
+///   EKS user guide, hybrid-nodes-concepts-traffic-flows);
+/// - the network's route back to the ENI's VPC CIDR over the connection the request used;
+/// - an egress rule tcp/10250 on a cluster security group, an ingress rule tcp/10250 from
+///   the first cluster security group on a node security group;
+/// - a NACL rule pair on the ENI subnet's or the node subnet's NACL.
+///
+/// A node outside `remoteNodeNetworks` gets nothing: that block is the cluster's own
+/// configuration, not a network edit (EKS035 says so).
+fn kubelet_candidates(
+    scenario: &Scenario,
+    node: &crate::scenario::Client,
+    paths: &[KubeletPath<'_>],
+) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::new();
+    for (eni, path) in scenario.cluster.enis.iter().zip(paths) {
+        let Some(blocked) = &path.blocked else {
+            continue;
+        };
+        let at = path.steps.iter().rev().find_map(|step| match step {
+            Step::Blocked { at, .. } => Some(at.as_str()),
+            _ => None,
+        });
+        let mut found = Vec::new();
+        match blocked.reason {
+            Reason::NoRoute if at != Some("cluster.remoteNetworkConfig") => {
+                kubelet_route(scenario, eni.subnet, node, &mut found);
+            }
+            Reason::NoReturnRoute => kubelet_return_route(scenario, eni, node, path, &mut found),
+            Reason::SgEgressDeny => {
+                let cidr = host(path.node);
+                for sg in scenario.cluster.security_groups.iter().take(2) {
+                    let Some(group) = scenario.security_group(*sg) else {
+                        continue;
+                    };
+                    found.push(Candidate {
+                        changes: vec![Change::SgEgress(*sg, cidr, KUBELET_PORTS)],
+                        summary: format!("add egress tcp 10250 to {cidr} to {}", group.id),
+                        edits: vec![Edit {
+                            path: format!("{}.egress", group.path),
+                            op: "add",
+                            value: json!({ "protocol": "tcp", "ports": 10250, "cidr": cidr.to_string() }),
+                        }],
+                    });
+                }
+            }
+            Reason::SgIngressDeny => {
+                let Some(cluster_sg) = scenario.cluster.security_groups.first().copied() else {
+                    continue;
+                };
+                let Some(from) = scenario.security_group(cluster_sg) else {
+                    continue;
+                };
+                for sg in node.security_groups.iter().take(2) {
+                    let Some(group) = scenario.security_group(*sg) else {
+                        continue;
+                    };
+                    found.push(Candidate {
+                        changes: vec![Change::SgIngress(
+                            *sg,
+                            SgPeer::Group(cluster_sg),
+                            KUBELET_PORTS,
+                        )],
+                        summary: format!(
+                            "add ingress tcp 10250 from security group {} to {}",
+                            from.id, group.id
+                        ),
+                        edits: vec![Edit {
+                            path: format!("{}.ingress", group.path),
+                            op: "add",
+                            value: json!({ "protocol": "tcp", "ports": 10250, "sourceSecurityGroup": from.id }),
+                        }],
+                    });
+                }
+            }
+            Reason::NaclInboundDeny | Reason::NaclOutboundDeny => {
+                // (subnet, its peer, whether the request leaves it)
+                let mut sides = vec![(eni.subnet, path.node, true)];
+                if let ClientLocation::Subnet(subnet) = node.location {
+                    sides.push((subnet, path.eni, false));
+                }
+                for (subnet, peer, leaves) in sides {
+                    found.extend(kubelet_nacl(scenario, subnet, peer, leaves, at, blocked));
+                }
+            }
+            _ => {}
+        }
+        for candidate in found {
+            if !out.iter().any(|known| known.key() == candidate.key()) {
+                out.push(candidate);
+            }
+        }
+    }
+    out
+}
+
+/// TCP 10250 (the kubelet).
+const KUBELET_PORTS: PortRange = PortRange {
+    from: crate::path::KUBELET,
+    to: crate::path::KUBELET,
+};
+
+/// A route for the node's remote node block (else its network CIDR) in `eni_subnet`'s
+/// route table, over each connection joining the cluster VPC to the node's network.
+fn kubelet_route(
+    scenario: &Scenario,
+    eni_subnet: SubnetIx,
+    node: &crate::scenario::Client,
+    out: &mut Vec<Candidate>,
+) {
+    let ClientLocation::Network(network) = node.location else {
+        return;
+    };
+    let Some(subnet) = scenario.subnet(eni_subnet) else {
+        return;
+    };
+    let Some(table) = subnet.route_table else {
+        return;
+    };
+    let remote = scenario.cluster.hybrid.remote.as_ref();
+    let block = remote
+        .and_then(|remote| {
+            remote
+                .node_networks
+                .iter()
+                .find(|block| block.contains(node.ip))
+        })
+        .or_else(|| {
+            scenario
+                .network(network)?
+                .cidrs
+                .iter()
+                .find(|cidr| cidr.contains(node.ip))
+        })
+        .copied()
+        .map(IpNetwork::V4);
+    let Some(destination) = block else {
+        return;
+    };
+    // A route for that block already exists and goes elsewhere: not a missing route.
+    if scenario
+        .route_table(table)
+        .is_some_and(|rt| rt.routes.iter().any(|r| r.destination == destination))
+    {
+        return;
+    }
+    let links = scenario
+        .connections
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            c.kind.attaches(Attachment::Vpc(subnet.vpc))
+                && c.kind.attaches(Attachment::Network(network))
+        })
+        .map(|(ix, _)| ConnIx(ix));
+    for conn in links.take(MAX_CANDIDATES) {
+        out.extend(route_candidate(scenario, table, destination, conn));
+    }
+}
+
+/// The node's network routing the ENI's VPC CIDR back over the connection the kubelet
+/// request came in by.
+fn kubelet_return_route(
+    scenario: &Scenario,
+    eni: &crate::scenario::Eni,
+    node: &crate::scenario::Client,
+    path: &KubeletPath<'_>,
+    out: &mut Vec<Candidate>,
+) {
+    let ClientLocation::Network(network) = node.location else {
+        return;
+    };
+    let conn = path.steps.iter().rev().find_map(|step| match step {
+        Step::Route { route, .. } => match route.target {
+            RouteTarget::Connection(conn) => Some(conn),
+            _ => None,
+        },
+        _ => None,
+    });
+    let (Some(conn), Some(net), Some(subnet)) =
+        (conn, scenario.network(network), scenario.subnet(eni.subnet))
+    else {
+        return;
+    };
+    let Some(destination) = scenario
+        .vpc(subnet.vpc)
+        .and_then(|vpc| vpc.cidrs.iter().find(|cidr| cidr.contains(eni.ip)))
+        .copied()
+        .map(IpNetwork::V4)
+    else {
+        return;
+    };
+    if net.routes.iter().any(|r| r.destination == destination) {
+        return;
+    }
+    let Some(connection) = scenario.connection(conn) else {
+        return;
+    };
+    out.push(Candidate {
+        changes: vec![Change::NetworkRoute(network, destination, conn)],
+        summary: format!(
+            "add route {destination} via {} to network {}",
+            connection.id, net.id
+        ),
+        edits: vec![Edit {
+            path: format!("{}.routes", net.path),
+            op: "add",
+            value: json!({ "destination": destination.to_string(), "target": connection.id }),
+        }],
+    });
+}
+
+/// A NACL rule pair for the kubelet connection on `subnet`'s NACL, when the block names
+/// it: tcp/10250 the way the request goes, the ephemeral ports the way the reply comes.
+fn kubelet_nacl(
+    scenario: &Scenario,
+    subnet: SubnetIx,
+    peer: IpAddr,
+    leaves: bool,
+    at: Option<&str>,
+    blocked: &Blocked,
+) -> Option<Candidate> {
+    let acl_ix = scenario.subnet(subnet)?.network_acl?;
+    let acl = scenario.network_acl(acl_ix)?;
+    let names = at.is_some_and(|at| at.contains(acl.id.as_str()))
+        || blocked.blocked_by.contains(acl.id.as_str());
+    if !names {
+        return None;
+    }
+    let cidr = host(peer);
+    let inbound_number = under_lowest(&acl.inbound)?;
+    let outbound_number = under_lowest(&acl.outbound)?;
+    let (in_ports, out_ports) = if leaves {
+        (PortRange::EPHEMERAL, KUBELET_PORTS)
+    } else {
+        (KUBELET_PORTS, PortRange::EPHEMERAL)
+    };
+    let rule = |number: u32, ports: PortRange| {
+        json!({ "rule": number, "protocol": "tcp", "ports": ports_value(ports),
+                "cidr": cidr.to_string(), "action": "allow" })
+    };
+    Some(Candidate {
+        changes: vec![
+            Change::Acl {
+                acl: acl_ix,
+                inbound: true,
+                number: inbound_number,
+                ports: in_ports,
+                cidr,
+            },
+            Change::Acl {
+                acl: acl_ix,
+                inbound: false,
+                number: outbound_number,
+                ports: out_ports,
+                cidr,
+            },
+        ],
+        summary: format!(
+            "allow tcp {in_ports} inbound from {cidr} (rule {inbound_number}) and tcp {out_ports} outbound to {cidr} (rule {outbound_number}) in {}",
+            acl.id
+        ),
+        edits: vec![
+            Edit {
+                path: format!("{}.inbound", acl.path),
+                op: "add",
+                value: rule(inbound_number, in_ports),
+            },
+            Edit {
+                path: format!("{}.outbound", acl.path),
+                op: "add",
+                value: rule(outbound_number, out_ports),
+            },
+        ],
+    })
 }

@@ -124,3 +124,58 @@ pub fn heading(analysis: &Analysis<'_>) -> String {
         super::json::endpoint_name(analysis)
     )
 }
+
+/// The two legs of a flow through an HTTPS proxy (SPEC 10.2), in words: who the proxy is,
+/// where the client connects, and each leg's verdict as the analysis gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyLegs {
+    /// The proxy client's name.
+    pub proxy: String,
+    /// `54.180.1.9:3128` (`[2001:db8::8]:3128` for IPv6).
+    pub address: String,
+    /// Leg 1, client → proxy port: `reachable` or `blocked: CODE`.
+    pub leg1: String,
+    pub leg1_reachable: bool,
+    /// Leg 2, the proxy's own flow to the API: `reachable` or `blocked: CODE`.
+    pub leg2: String,
+    pub leg2_reachable: bool,
+}
+
+impl ProxyLegs {
+    /// `via proxy squid 54.180.1.9:3128 — leg 1 client→proxy: reachable; leg 2 proxy→API:
+    /// blocked: SG_INGRESS_DENY`
+    pub fn line(&self) -> String {
+        format!(
+            "via proxy {} {} — leg 1 client→proxy: {}; leg 2 proxy→API: {}",
+            self.proxy, self.address, self.leg1, self.leg2
+        )
+    }
+}
+
+/// The legs of `flow`, when it goes through a proxy.
+pub fn proxy_legs(flow: &Flow) -> Option<ProxyLegs> {
+    let leg = flow.proxy.as_ref()?;
+    let verdict = |blocked: Option<&crate::reason::Blocked>| match blocked {
+        None => "reachable".to_owned(),
+        Some(blocked) => format!("blocked: {}", blocked.reason),
+    };
+    Some(ProxyLegs {
+        proxy: leg.proxy.name.clone(),
+        address: std::net::SocketAddr::new(leg.address, leg.port).to_string(),
+        leg1: verdict(leg.blocked.as_ref()),
+        leg1_reachable: leg.blocked.is_none(),
+        leg2: verdict(flow.proxy_onward.as_ref()),
+        leg2_reachable: flow.proxy_onward.is_none(),
+    })
+}
+
+/// The block a report names for a kubelet check the control plane cannot make: the first
+/// ENI's, as EKS009 does; `None` when the check passes (or the cluster has no ENIs).
+pub fn kubelet_blocked<'a>(
+    check: &'a crate::analysis::KubeletFlow<'_>,
+) -> Option<&'a crate::reason::Blocked> {
+    if check.reachable() {
+        return None;
+    }
+    check.paths.first().and_then(|path| path.blocked.as_ref())
+}

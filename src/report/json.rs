@@ -23,7 +23,22 @@ pub struct ScenarioJson<'a> {
     /// Built one flow at a time while serialising: the views (and their hop sentences) of
     /// 10,000 clients never exist at once.
     flows: Streamed<'a>,
+    /// The blocked control plane → kubelet checks (TCP 10250) a fix was searched for, with
+    /// their fix (issue 14); absent when there are none or no search ran.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    kubelet: Vec<KubeletJson<'a>>,
     findings: Vec<FindingJson<'a>>,
+}
+
+/// A blocked kubelet check: its node, the first ENI's block, and its fix (null: none known).
+#[derive(Debug, Serialize)]
+struct KubeletJson<'a> {
+    node: &'a str,
+    reachable: bool,
+    reason: Option<&'static str>,
+    #[serde(rename = "blockedBy")]
+    blocked_by: Option<&'a str>,
+    fix: Option<&'a Fix>,
 }
 
 /// The flows of one analysis, serialised lazily.
@@ -184,6 +199,25 @@ pub fn scenario_fixed<'a>(checked: &'a Checked<'a>, fixes: Option<&'a Fixes>) ->
             flows: &analysis.flows,
             fixes,
         },
+        kubelet: fixes
+            .map(|fixes| {
+                analysis
+                    .kubelet
+                    .iter()
+                    .filter_map(|check| {
+                        let fix = fixes.of_kubelet(check)?;
+                        let blocked = super::cells::kubelet_blocked(check);
+                        Some(KubeletJson {
+                            node: &check.node.name,
+                            reachable: check.reachable(),
+                            reason: blocked.map(|b| b.reason.code()),
+                            blocked_by: blocked.map(|b| b.blocked_by.as_str()),
+                            fix,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         findings: checked.findings.iter().map(finding).collect(),
     }
 }

@@ -86,6 +86,7 @@ pub fn check_fixed(checked: &Checked<'_>, fixes: &crate::fix::Fixes) -> String {
             ],
         );
     }
+    write_proxy_legs(&mut out, &analysis.flows);
     let blocked: Vec<_> = analysis
         .flows
         .iter()
@@ -106,6 +107,31 @@ pub fn check_fixed(checked: &Checked<'_>, fixes: &crate::fix::Fixes) -> String {
             }
         }
         write_paths(&mut out, analysis, "");
+    }
+    let searched: Vec<_> = analysis
+        .kubelet
+        .iter()
+        .filter_map(|check| fixes.of_kubelet(check).map(|fix| (check, fix)))
+        .collect();
+    if !searched.is_empty() {
+        let _ = writeln!(out, "\n**Control plane → kubelet (TCP 10250) blocked**\n");
+        for (check, fix) in searched {
+            match cells::kubelet_blocked(check) {
+                Some(blocked) => {
+                    let _ = writeln!(
+                        out,
+                        "- `{}` — `{}`: {}",
+                        escape::text(&check.node.name),
+                        blocked.reason,
+                        escape::text(&blocked.blocked_by)
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "- `{}` — blocked", escape::text(&check.node.name));
+                }
+            }
+            let _ = writeln!(out, "  - {}", escape::text(&crate::fix::line(fix)));
+        }
     }
     write_findings(&mut out, &checked.findings);
     let _ = writeln!(out, "\n_{}_", cells::summary(checked));
@@ -178,13 +204,51 @@ pub(crate) fn write_path(
     flow: &crate::analysis::Flow<'_>,
     suffix: &str,
 ) {
+    // The picture draws the targets' path, which through a proxy is leg 2's.
+    let caption = cells::proxy_legs(flow)
+        .map(|legs| {
+            format!(
+                "_The picture is leg 2, proxy `{}`'s own path; leg 1 (client→proxy {}): {}._\n\n",
+                escape::text(&legs.proxy),
+                legs.address,
+                legs.leg1
+            )
+        })
+        .unwrap_or_default();
     let _ = write!(
         out,
-        "\n**Path of `{}`{}**\n\n{}",
+        "\n**Path of `{}`{}**\n\n{caption}{}",
         escape::text(&flow.client.name),
         escape::text(suffix),
         super::graph::mermaid::flow_block(analysis, flow)
     );
+}
+
+/// Each flow through an HTTPS proxy with both legs' verdicts (SPEC 10.2), under a
+/// **Through a proxy** heading; nothing without a proxied flow.
+fn write_proxy_legs(out: &mut String, flows: &[crate::analysis::Flow<'_>]) {
+    let legs: Vec<_> = flows
+        .iter()
+        .filter_map(|flow| cells::proxy_legs(flow).map(|legs| (flow, legs)))
+        .collect();
+    if legs.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n**Through a proxy**\n");
+    let mark = |reachable: bool| if reachable { "✅" } else { "❌" };
+    for (flow, legs) in legs {
+        let _ = writeln!(
+            out,
+            "- `{}` via proxy `{}` {} — leg 1 client→proxy: {} {}; leg 2 proxy→API: {} {}",
+            escape::text(&flow.client.name),
+            escape::text(&legs.proxy),
+            legs.address,
+            mark(legs.leg1_reachable),
+            legs.leg1,
+            mark(legs.leg2_reachable),
+            legs.leg2
+        );
+    }
 }
 
 /// The findings table, under a **Findings** heading.

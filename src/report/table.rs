@@ -82,6 +82,7 @@ pub fn check_fixed(checked: &Checked<'_>, fixes: &crate::fix::Fixes, style: Styl
         };
         let _ = writeln!(out, "{}", grid.render(style));
     }
+    write_proxy_legs(&mut out, &analysis.flows, style);
     let blocked: Vec<&Flow> = analysis
         .flows
         .iter()
@@ -103,10 +104,60 @@ pub fn check_fixed(checked: &Checked<'_>, fixes: &crate::fix::Fixes, style: Styl
             }
         }
     }
+    write_kubelet_fixes(&mut out, analysis, fixes, style);
     write_findings(&mut out, &checked.findings, &scenario.source.file, style);
     out.push('\n');
     prose(&mut out, &cells::summary(checked), style, 2);
     out
+}
+
+/// The blocked control plane → kubelet checks a fix was searched for, each with its block
+/// and its `fix:` line (issue 14). Nothing when no search ran.
+fn write_kubelet_fixes(
+    out: &mut String,
+    analysis: &Analysis<'_>,
+    fixes: &crate::fix::Fixes,
+    style: Style,
+) {
+    let searched: Vec<_> = analysis
+        .kubelet
+        .iter()
+        .filter_map(|check| fixes.of_kubelet(check).map(|fix| (check, fix)))
+        .collect();
+    if searched.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\ncontrol plane → kubelet (tcp/10250) blocked:");
+    for (check, fix) in searched {
+        let line = match cells::kubelet_blocked(check) {
+            Some(blocked) => format!(
+                "  {}: {} — {}",
+                check.node.name, blocked.reason, blocked.blocked_by
+            ),
+            None => format!("  {}: blocked", check.node.name),
+        };
+        prose(out, &line, style, 4);
+        let line = format!("    {}", crate::fix::line(fix));
+        prose(out, &line, style, 6);
+    }
+}
+
+/// Each flow through an HTTPS proxy with both legs' verdicts (SPEC 10.2), so the reader
+/// sees which leg blocks: `laptop via proxy squid 54.180.1.9:3128 — leg 1 client→proxy:
+/// reachable; leg 2 proxy→API: blocked: SG_INGRESS_DENY`. Nothing without a proxied flow.
+fn write_proxy_legs(out: &mut String, flows: &[Flow<'_>], style: Style) {
+    let legs: Vec<(&Flow, cells::ProxyLegs)> = flows
+        .iter()
+        .filter_map(|flow| cells::proxy_legs(flow).map(|legs| (flow, legs)))
+        .collect();
+    if legs.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nthrough a proxy:");
+    for (flow, legs) in legs {
+        let line = format!("  {} {}", flow.client.name, legs.line());
+        prose(out, &line, style, 4);
+    }
 }
 
 /// Findings as `severity CODE FILE:LINE:COL path: message` lines, wrapped at spaces to the

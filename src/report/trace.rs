@@ -44,9 +44,33 @@ pub fn text_fixed(
         escape::text(&scenario.name),
         escape::text(&scenario.source.file)
     );
+    let legs = super::cells::proxy_legs(flow);
+    if let (Some(leg), Some(legs)) = (&flow.proxy, &legs) {
+        let _ = writeln!(
+            out,
+            "\n→ proxy {} {} (leg 1, client → proxy): {}",
+            escape::text(&legs.proxy),
+            legs.address,
+            legs.leg1
+        );
+        write_hops(
+            &mut out,
+            &leg.hops(scenario, flow.client),
+            leg.blocked.as_ref(),
+        );
+    }
+    // Through a proxy, the proxy resolves the name (SPEC 10.2) and leg 2 starts here.
+    let resolver = match &legs {
+        Some(legs) => format!(
+            "\nleg 2, proxy {} → API: {}\nDNS (the proxy's)",
+            escape::text(&legs.proxy),
+            legs.leg2
+        ),
+        None => "\nDNS".to_owned(),
+    };
     let _ = writeln!(
         out,
-        "\nDNS: asked {} → answered by {}",
+        "{resolver}: asked {} → answered by {}",
         escape::text(&super::cells::dns_server(flow)),
         flow.dns.answered_by.as_str()
     );
@@ -99,33 +123,11 @@ pub fn text_fixed(
             target.address,
             target.endpoint.as_str()
         );
-        let hops = target.hops(scenario, flow.client);
-        // Labels are measured as printed, escaped, so the details line up.
-        let labels: Vec<_> = hops.iter().map(|hop| escape::text(&hop.at)).collect();
-        let width = labels
-            .iter()
-            .map(|at| at.chars().count())
-            .max()
-            .unwrap_or(0);
-        for (hop, at) in hops.iter().zip(&labels) {
-            let mark = if hop.ok { "✓" } else { "✗" };
-            // Padded by hand: a `{:<width$}` width above u16::MAX panics in `format!`, and
-            // a label is as long as the scenario's IDs make it.
-            let pad = width.saturating_sub(at.chars().count());
-            let _ = writeln!(
-                out,
-                "  {mark} {at}{}  {}",
-                " ".repeat(pad),
-                escape::text(&hop.detail)
-            );
-        }
-        if let Some(blocked) = &target.blocked
-            && hops
-                .last()
-                .is_none_or(|hop| hop.detail != blocked.blocked_by)
-        {
-            let _ = writeln!(out, "  blocked by: {}", escape::text(&blocked.blocked_by));
-        }
+        write_hops(
+            &mut out,
+            &target.hops(scenario, flow.target_client()),
+            target.blocked.as_ref(),
+        );
     }
     let verdict = if flow.reachable() {
         "reachable".to_owned()
@@ -133,6 +135,9 @@ pub fn text_fixed(
         super::cells::verdict(flow)
     };
     let _ = writeln!(out, "\nverdict: {verdict}");
+    if let Some(legs) = &legs {
+        let _ = writeln!(out, "{}", escape::text(&legs.line()));
+    }
     if let Some(fix) = fix {
         let _ = writeln!(out, "{}", escape::text(&crate::fix::line(fix)));
     }
@@ -145,4 +150,39 @@ pub fn text_fixed(
     }
     // The backstop: values are escaped where they are placed.
     escape::lines(&out).into_owned()
+}
+
+/// A path's hops as `✓ element  detail` lines, the details aligned, then the block's
+/// sentence when the last hop does not already say it.
+fn write_hops(
+    out: &mut String,
+    hops: &[crate::path::Hop],
+    blocked: Option<&crate::reason::Blocked>,
+) {
+    // Labels are measured as printed, escaped, so the details line up.
+    let labels: Vec<_> = hops.iter().map(|hop| escape::text(&hop.at)).collect();
+    let width = labels
+        .iter()
+        .map(|at| at.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (hop, at) in hops.iter().zip(&labels) {
+        let mark = if hop.ok { "✓" } else { "✗" };
+        // Padded by hand: a `{:<width$}` width above u16::MAX panics in `format!`, and
+        // a label is as long as the scenario's IDs make it.
+        let pad = width.saturating_sub(at.chars().count());
+        let _ = writeln!(
+            out,
+            "  {mark} {at}{}  {}",
+            " ".repeat(pad),
+            escape::text(&hop.detail)
+        );
+    }
+    if let Some(blocked) = blocked
+        && hops
+            .last()
+            .is_none_or(|hop| hop.detail != blocked.blocked_by)
+    {
+        let _ = writeln!(out, "  blocked by: {}", escape::text(&blocked.blocked_by));
+    }
 }

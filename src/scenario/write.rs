@@ -733,7 +733,8 @@ impl Writer<'_> {
         map.build()
     }
 
-    /// An endpoint as written: `ips` as strings, or as mappings when any was one.
+    /// An endpoint as written: each of `ips` a string or a mapping, as it was (a list may
+    /// mix the two, SPEC 8.1).
     fn resolver_endpoint(&self, endpoint: &ResolverEndpoint) -> Value {
         let mut map = MapBuilder::new();
         map.push("id", yaml::text(&endpoint.id));
@@ -746,6 +747,9 @@ impl Writer<'_> {
                 .interfaces
                 .iter()
                 .map(|interface| {
+                    if !interface.mapping {
+                        return yaml::text(&interface.ip.to_string());
+                    }
                     let mut ip = MapBuilder::new();
                     if interface.subnet_written
                         && let Some(subnet) = interface.subnet

@@ -343,3 +343,244 @@ fn the_search_stops_at_its_bound_and_prints_null_past_it() {
         "null past the bound"
     );
 }
+
+// ---- the control plane → hybrid node kubelet check (SPEC 9.3, issue 14) --------------------
+
+const HYBRID: &str = include_str!("../fixtures/hybrid/private-vpn.yaml");
+
+/// ENI subnet subnet-a gets a route table of its own that forgets the remote node block, and
+/// subnet-b's NACL admits the nodes on 443 only, so the kubelet replies (to ephemeral ports)
+/// are dropped there: no ENI reaches the kubelet, while the nodes still reach the API
+/// server through subnet-b.
+fn kubelet_route_missing_in_one_eni_subnet() -> String {
+    edited(
+        HYBRID,
+        &[
+            (
+                "      - { id: subnet-a, cidr: 10.60.1.0/24, az: eu-west-1a, routeTable: rt-private }",
+                "      - { id: subnet-a, cidr: 10.60.1.0/24, az: eu-west-1a, routeTable: rt-eni-a }",
+            ),
+            (
+                "      - { id: subnet-b, cidr: 10.60.2.0/24, az: eu-west-1b, routeTable: rt-private }",
+                "      - { id: subnet-b, cidr: 10.60.2.0/24, az: eu-west-1b, routeTable: rt-private, networkAcl: acl-b }",
+            ),
+            (
+                "    securityGroups:\n      - id: sg-cluster",
+                "      - id: rt-eni-a\n        routes:\n          - { destination: 0.0.0.0/0, target: nat-edge }\n          - { destination: 10.85.0.0/16, target: vpn-dc }\n    networkAcls:\n      - id: acl-b\n        inbound:\n          - { rule: 100, protocol: tcp, ports: 443, cidr: 10.80.0.0/16, action: allow }\n          - { rule: 110, protocol: all, cidr: 10.60.0.0/16, action: allow }\n        outbound:\n          - { rule: 100, protocol: all, cidr: 0.0.0.0/0, action: allow }\n    securityGroups:\n      - id: sg-cluster",
+            ),
+        ],
+    )
+}
+
+fn kubelet_fix(text: &str, node: &str) -> Option<Option<Fix>> {
+    let scenario = eksflow::scenario::load_one("test.yaml", text).expect("valid scenario");
+    let checked = checked::check(&scenario, None);
+    let fixes = fix::fixes(&checked);
+    let check = checked
+        .kubelet
+        .iter()
+        .find(|check| check.node.name == node)
+        .expect("the node's kubelet check");
+    fixes.of_kubelet(check).map(|fix| fix.cloned())
+}
+
+#[test]
+fn blocked_kubelet_gets_a_verified_route_in_the_eni_subnet_route_table() {
+    let text = kubelet_route_missing_in_one_eni_subnet();
+    let scenario = eksflow::scenario::load_one("test.yaml", &text).unwrap();
+    let checked = checked::check(&scenario, None);
+    let check = checked
+        .kubelet
+        .iter()
+        .find(|check| check.node.name == "dc-nodes@10.80.0.2")
+        .unwrap();
+    let reasons: Vec<_> = check
+        .paths
+        .iter()
+        .map(|path| path.blocked.as_ref().map(|b| b.reason.code()))
+        .collect();
+    assert_eq!(reasons, [Some("NO_ROUTE"), Some("NACL_INBOUND_DENY")]);
+    assert!(
+        checked
+            .flows
+            .iter()
+            .filter(|flow| flow.client.node_group.is_some())
+            .all(|flow| flow.reachable()),
+        "the nodes still reach the API server"
+    );
+    let fix = kubelet_fix(&text, "dc-nodes@10.80.0.2")
+        .expect("a blocked kubelet check gets a fix entry")
+        .expect("a fix is known");
+    assert!(fix.verified);
+    assert_eq!(
+        fix.edits,
+        [edit(
+            "vpcs[0].routeTables[2].routes",
+            "add",
+            json!({ "destination": "10.80.0.0/16", "target": "vpn-dc" })
+        )]
+    );
+    assert_eq!(fix.summary, "add route 10.80.0.0/16 via vpn-dc to rt-eni-a");
+    assert_eq!(
+        kubelet_fix(&text, "dc-nodes@10.80.0.3"),
+        Some(Some(fix)),
+        "the same edit serves the group's other node"
+    );
+    assert_eq!(
+        kubelet_fix(HYBRID, "dc-nodes@10.80.0.2"),
+        None,
+        "a reachable kubelet gets no fix entry"
+    );
+}
+
+#[test]
+fn the_kubelet_route_fix_really_makes_the_kubelet_reachable() {
+    let text = kubelet_route_missing_in_one_eni_subnet();
+    let patched = edited(
+        &text,
+        &[(
+            "          - { destination: 10.85.0.0/16, target: vpn-dc }\n    networkAcls:",
+            "          - { destination: 10.85.0.0/16, target: vpn-dc }\n          - { destination: 10.80.0.0/16, target: vpn-dc }\n    networkAcls:",
+        )],
+    );
+    let scenario = eksflow::scenario::load_one("patched.yaml", &patched).unwrap();
+    let checked = checked::check(&scenario, None);
+    assert!(checked.kubelet.iter().all(|check| check.reachable()));
+}
+
+#[test]
+fn the_kubelet_fix_is_shown_in_table_markdown_and_json() {
+    let text = kubelet_route_missing_in_one_eni_subnet();
+    let scenario = eksflow::scenario::load_one("test.yaml", &text).unwrap();
+    let checked = checked::check(&scenario, None);
+    let fixes = fix::fixes(&checked);
+    let line = "fix: add route 10.80.0.0/16 via vpn-dc to rt-eni-a — verified";
+    let table =
+        eksflow::report::table::check_fixed(&checked, &fixes, eksflow::report::Style::default());
+    let section: Vec<&str> = table
+        .lines()
+        .skip_while(|l| *l != "control plane → kubelet (tcp/10250) blocked:")
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(section.len(), 5, "{table}");
+    assert!(
+        section[1].starts_with("  dc-nodes@10.80.0.2: NO_ROUTE — route table rt-eni-a"),
+        "{table}"
+    );
+    assert_eq!(section[2], format!("    {line}"));
+    let markdown = eksflow::report::markdown::check_fixed(&checked, &fixes);
+    assert!(
+        markdown.contains("**Control plane → kubelet (TCP 10250) blocked**"),
+        "{markdown}"
+    );
+    assert!(markdown.contains(&format!("  - {line}\n")), "{markdown}");
+    let json = serde_json::to_value(eksflow::report::json::scenario_fixed(
+        &checked,
+        Some(&fixes),
+    ))
+    .unwrap();
+    let kubelet = json["kubelet"].as_array().unwrap();
+    assert_eq!(kubelet.len(), 2);
+    assert_eq!(kubelet[0]["node"], "dc-nodes@10.80.0.2");
+    assert_eq!(kubelet[0]["reachable"], false);
+    assert_eq!(kubelet[0]["reason"], "NO_ROUTE");
+    assert_eq!(kubelet[0]["fix"]["verified"], true);
+    assert_eq!(
+        kubelet[0]["fix"]["edits"][0],
+        json!({ "path": "vpcs[0].routeTables[2].routes", "op": "add",
+                "value": { "destination": "10.80.0.0/16", "target": "vpn-dc" } })
+    );
+    let plain = serde_json::to_value(eksflow::report::json::scenario(&checked)).unwrap();
+    assert!(
+        plain.get("kubelet").is_none(),
+        "no search, no kubelet field"
+    );
+}
+
+#[test]
+fn a_kubelet_no_catalogue_edit_reaches_prints_no_fix() {
+    // The node is outside remoteNodeNetworks: EKS routes nothing to it through the VPC, and
+    // that block is the cluster's configuration, not a network edit.
+    let text = edited(
+        HYBRID,
+        &[(
+            "    remoteNodeNetworks: [10.80.0.0/16]",
+            "    remoteNodeNetworks: [10.80.9.0/24]",
+        )],
+    );
+    assert_eq!(kubelet_fix(&text, "dc-nodes@10.80.0.2"), Some(None));
+    let scenario = eksflow::scenario::load_one("test.yaml", &text).unwrap();
+    let checked = checked::check(&scenario, None);
+    let fixes = fix::fixes(&checked);
+    let table =
+        eksflow::report::table::check_fixed(&checked, &fixes, eksflow::report::Style::default());
+    assert!(table.contains("    fix: none known\n"), "{table}");
+    assert!(!table.contains("— verified"), "{table}");
+    let json = serde_json::to_value(eksflow::report::json::scenario_fixed(
+        &checked,
+        Some(&fixes),
+    ))
+    .unwrap();
+    assert!(json["kubelet"][0]["fix"].is_null());
+}
+
+// ---- through an HTTPS proxy (SPEC 10.2) -----------------------------------------------------
+
+const SQUID: &str = include_str!("../fixtures/proxy/squid.yaml");
+
+#[test]
+fn a_blocked_leg_one_gets_an_ingress_rule_on_the_proxys_group_for_its_port() {
+    let text = edited(
+        SQUID,
+        &[
+            (
+                "          - { protocol: tcp, ports: 3128, cidr: 198.51.100.0/24 }\n",
+                "",
+            ),
+            (
+                "proxy: squid }",
+                "proxy: squid, expect: { reachable: true } }",
+            ),
+        ],
+    );
+    let fix = found(&text, "laptop");
+    assert_eq!(
+        fix.edits,
+        [edit(
+            "vpcs[0].securityGroups[1].ingress",
+            "add",
+            json!({ "protocol": "tcp", "ports": 3128, "cidr": "198.51.100.7/32" })
+        )]
+    );
+    assert_eq!(
+        fix.summary,
+        "add ingress tcp 3128 from 198.51.100.7/32 to sg-squid"
+    );
+}
+
+#[test]
+fn a_blocked_leg_two_gets_the_proxys_own_fix() {
+    let text = edited(
+        SQUID,
+        &[
+            (
+                "          - { protocol: tcp, ports: 443, sourceSecurityGroup: sg-squid }\n",
+                "",
+            ),
+            (
+                "proxy: 10.0.0.8, proxyPort: 3128 }",
+                "proxy: 10.0.0.8, proxyPort: 3128, expect: { reachable: true } }",
+            ),
+        ],
+    );
+    let fix = found(&text, "worker");
+    assert_eq!(
+        fix.edits,
+        [edit(
+            "vpcs[0].securityGroups[0].ingress",
+            "add",
+            json!({ "protocol": "tcp", "ports": 443, "sourceSecurityGroup": "sg-squid" })
+        )],
+        "the ENI security group admits the proxy, not the worker"
+    );
+}

@@ -372,6 +372,80 @@ fn every_bundled_scenario_loads_and_renders_in_every_format() {
 }
 
 #[test]
+fn every_fuzz_seed_loads_and_renders_in_every_format() {
+    let seeds = files("tests/fixtures/fuzz-seeds", &[".yaml"]);
+    assert!(!seeds.is_empty());
+    for path in seeds {
+        let outcome = harness::scenario(&std::fs::read(&path).unwrap());
+        assert!(
+            outcome.problems.is_empty(),
+            "{}: {outcome:?}",
+            path.display()
+        );
+        assert!(outcome.flows > 0, "{}: no flows", path.display());
+    }
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/fuzz-seeds/every-section.yaml"
+    ))
+    .unwrap();
+    for field in [
+        "dnsTransport: traced",
+        "outboundEndpoints:",
+        "outboundEndpoint:",
+        "remoteNetworkConfig:",
+        "proxy:",
+        "proxyPort:",
+    ] {
+        assert!(text.contains(field), "the seed writes {field}");
+    }
+}
+
+/// Every field name of the scenario schema is in the dictionaries of the targets that read
+/// scenarios, so a fuzzer can write the newer sections (SPEC 7–10) too.
+#[test]
+fn the_scenario_dictionaries_hold_every_schema_field() {
+    fn names(value: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::Object(properties)) = map.get("properties") {
+                    out.extend(properties.keys().cloned());
+                }
+                map.values().for_each(|v| names(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| names(v, out)),
+            _ => {}
+        }
+    }
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/docs/scenario.schema.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let mut fields = std::collections::BTreeSet::new();
+    names(&schema, &mut fields);
+    assert!(fields.contains("dnsTransport") && fields.contains("proxyPort"));
+    for dict in ["scenario", "diff", "command_line", "import_clients"] {
+        let text = std::fs::read_to_string(format!(
+            "{}/fuzz/dicts/{dict}.dict",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let missing: Vec<&String> = fields
+            .iter()
+            .filter(|field| !text.contains(&format!("\"{field}\"")))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "fuzz/dicts/{dict}.dict lacks {missing:?}"
+        );
+    }
+}
+
+#[test]
 fn every_rule_fixture_but_eks000_loads() {
     for path in files("tests/fixtures/rules", &[".yaml"]) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();

@@ -10,7 +10,11 @@
 //! - output is deterministic and independent of the order of the lists in the file;
 //! - writing a loaded scenario back ([`eksflow::scenario::write::to_yaml`]) and loading it
 //!   again gives the same model, for generated scenarios and for every importer fixture;
-//! - (SPEC 5) a flow has a `reason` exactly when it is not reachable.
+//! - (SPEC 5) a flow has a `reason` exactly when it is not reachable;
+//! - (SPEC 8.6) in `assumed` mode, writing or removing the DNS transport fields changes no
+//!   verdict;
+//! - (SPEC 8.3) in `traced` mode, removing a security group rule never makes a DNS query
+//!   hop reachable, nor a flow whose resolution stays the same, nor a kubelet check.
 //!
 //! Each property runs `CASES` generated scenarios (override with `PROPTEST_CASES`); a
 //! failure is shrunk to a small scenario, printed as YAML, and its seed kept in
@@ -135,10 +139,19 @@ fn verdicts(analysis: &Checked<'_>) -> serde_json::Value {
         let flow = flow.as_object_mut().unwrap();
         flow.remove("blockedBy");
         for target in flow["targets"].as_array_mut().unwrap() {
-            let target = target.as_object_mut().unwrap();
-            target.remove("blockedBy");
-            for hop in target["hops"].as_array_mut().unwrap() {
-                hop.as_object_mut().unwrap().remove("detail");
+            strip_sentences(target);
+        }
+        // Leg 1 through a proxy, and the DNS queries of a traced scenario, name rules too.
+        if let Some(leg) = flow.get_mut("proxy") {
+            strip_sentences(leg);
+        }
+        if let Some(queries) = flow["dns"]
+            .get_mut("queries")
+            .and_then(|q| q.as_array_mut())
+        {
+            for query in queries {
+                strip_sentences(query);
+                query.as_object_mut().unwrap().remove("tcpBlockedBy");
             }
         }
     }
@@ -150,6 +163,52 @@ fn verdicts(analysis: &Checked<'_>) -> serde_json::Value {
         .unwrap()
         .sort_by_key(ToString::to_string);
     value
+}
+
+/// Per flow: the answer, endpoint, verdict and reason, and each target's; per kubelet
+/// check, its verdict. No sentence, no finding.
+fn flow_verdicts(checked: &Checked<'_>) -> serde_json::Value {
+    let flows: Vec<serde_json::Value> = checked
+        .flows
+        .iter()
+        .map(|flow| {
+            serde_json::json!({
+                "client": flow.client.name,
+                "answeredBy": flow.dns.answered_by.as_str(),
+                "addresses": flow.dns.addresses(),
+                "endpoint": flow.endpoint.map(|e| e.as_str()),
+                "reachable": flow.reachable(),
+                "reason": flow.blocked.as_ref().map(|b| b.reason.code()),
+                "targets": flow.targets.iter().map(|t| (t.address, t.reachable(),
+                    t.blocked.as_ref().map(|b| b.reason.code()))).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let kubelet: Vec<(String, bool)> = checked
+        .kubelet
+        .iter()
+        .map(|k| (k.node.name.clone(), k.reachable()))
+        .collect();
+    serde_json::json!({ "flows": flows, "kubelet": kubelet })
+}
+
+/// A DNS query hop: who asks whom, from which address to which.
+fn query_key(query: &eksflow::dns::DnsQuery) -> (String, String, String, String) {
+    (
+        query.from.to_string(),
+        query.to.to_string(),
+        query.from_label.clone(),
+        query.server.clone(),
+    )
+}
+
+/// A path's `blockedBy` and hop details removed: the sentences that name a matching rule.
+fn strip_sentences(path: &mut serde_json::Value) {
+    let path = path.as_object_mut().unwrap();
+    path.remove("blockedBy");
+    for hop in path["hops"].as_array_mut().unwrap() {
+        hop.as_object_mut().unwrap().remove("detail");
+    }
 }
 
 // ---- the allowlist ----------------------------------------------------------------------
@@ -213,15 +272,18 @@ proptest! {
     }
 
     /// In private mode nothing on the internet reaches the API server: public DNS hands out
-    /// the private ENI addresses, and those are not routable from the internet. And every
+    /// the private ENI addresses, and those are not routable from the internet (a client
+    /// behind a proxy is judged by the proxy, which makes the connection). And every
     /// answer, whoever gives it, is the private endpoint.
     #[test]
     fn private_mode_is_closed_to_the_internet(doc in doc()) {
         let scenario = load(&doc.to_yaml());
         let analysis = eksflow::checked::check(&scenario, Some(EndpointAccess::Private));
         for flow in &analysis.flows {
-            if flow.client.location == ClientLocation::Internet {
-                prop_assert!(!flow.reachable(), "internet client {} reaches a private-mode endpoint", flow.client.name);
+            // Through a proxy the proxy connects (SPEC 10.2): an internet client behind a
+            // proxy in a VPC is the aws/containers-roadmap#22 workaround, and does reach.
+            if flow.target_client().location == ClientLocation::Internet {
+                prop_assert!(!flow.reachable(), "internet client {} reaches a private-mode endpoint", flow.target_client().name);
             }
             for target in &flow.targets {
                 prop_assert_eq!(target.endpoint, EndpointKind::Private, "{} resolved a public address in private mode", flow.client.name);
@@ -232,7 +294,7 @@ proptest! {
     /// The private hosted zone is associated with the cluster VPC only: its answer goes only
     /// to a query that reached the cluster VPC's Resolver (directly, through an inbound
     /// endpoint or by forwarding), with private access on and both DNS flags of the cluster
-    /// VPC true. Internet clients never see it.
+    /// VPC true. Internet clients never see it (through a proxy, the proxy asks).
     #[test]
     fn private_hosted_zone_answers_only_through_the_cluster_resolver(doc in doc()) {
         let scenario = load(&doc.to_yaml());
@@ -244,10 +306,12 @@ proptest! {
                     continue;
                 }
                 let name = &flow.client.name;
+                // Through a proxy, the proxy resolves (SPEC 10.2).
+                let asker = flow.target_client();
                 prop_assert!(flow.dns.reached_cluster_resolver, "{mode}: {name} got the private hosted zone without reaching the cluster VPC's Resolver");
                 prop_assert!(mode.private_access(), "{mode}: {name} got the private hosted zone with private access off");
                 prop_assert!(cluster_vpc.enable_dns_support && cluster_vpc.enable_dns_hostnames, "{mode}: {name} got the private hosted zone though a cluster VPC DNS flag is off");
-                prop_assert!(flow.client.location != ClientLocation::Internet, "{mode}: internet client {name} got the private hosted zone");
+                prop_assert!(asker.location != ClientLocation::Internet, "{mode}: internet client {name} got the private hosted zone");
                 prop_assert_eq!(flow.dns.addresses(), scenario.eni_ips());
             }
         }
@@ -320,6 +384,61 @@ proptest! {
         let text = doc.to_yaml();
         let loaded = load(&text);
         round_trip(&loaded, &text)?;
+    }
+
+    /// SPEC 8.6: in `assumed` mode the DNS transport fields (endpoint and server security
+    /// groups, `{subnet, ip}` addresses, outbound endpoints, rules' `outboundEndpoint`) are
+    /// validated, not traced: writing or removing them changes no answer, reason or verdict
+    /// of any flow or kubelet check, in any mode.
+    #[test]
+    fn assumed_dns_transport_fields_change_no_verdict(doc in doc()) {
+        let mut with = doc.clone();
+        with.dns_transport = Some("assumed".to_owned());
+        let with = load(&with.to_yaml());
+        let without = load(&generate::without_dns_transport(&doc).to_yaml());
+        for mode in EndpointAccess::ALL {
+            let a = eksflow::checked::check(&with, Some(mode));
+            let b = eksflow::checked::check(&without, Some(mode));
+            same(&flow_verdicts(&a), &flow_verdicts(&b), &format!("assumed, mode {mode}"))?;
+        }
+    }
+
+    /// SPEC 8.3: in `traced` mode a security group rule only ever lets a query (or a
+    /// connection) through: removing one never makes a blocked DNS query hop reachable, nor
+    /// a blocked flow whose resolution it leaves as it was (a client whose first server
+    /// stops answering may fail over to another, whose answer is another question).
+    #[test]
+    fn traced_removing_a_security_group_rule_opens_nothing(doc in doc(), pick in entropy()) {
+        let mut traced = doc.clone();
+        traced.dns_transport = Some("traced".to_owned());
+        generate::make_traceable(&mut traced);
+        let mut narrower = traced.clone();
+        if !generate::remove_sg_rule(&mut narrower, &mut Choices::new(pick)) {
+            return Ok(());
+        }
+        let before = load(&traced.to_yaml());
+        let after = load(&narrower.to_yaml());
+        for mode in EndpointAccess::ALL {
+            let b = eksflow::analysis::analyse(&before, Some(mode));
+            let a = eksflow::analysis::analyse(&after, Some(mode));
+            for (was, now) in b.flows.iter().zip(&a.flows) {
+                let name = &was.client.name;
+                let blocked: BTreeMap<_, bool> = was.dns.queries.iter()
+                    .map(|q| (query_key(q), q.reachable()))
+                    .collect();
+                for query in &now.dns.queries {
+                    if blocked.get(&query_key(query)) == Some(&false) {
+                        prop_assert!(!query.reachable(), "{mode}: {name}: removing a rule opened the DNS query {:?}", query_key(query));
+                    }
+                }
+                if was.dns.addresses() == now.dns.addresses() && !was.reachable() {
+                    prop_assert!(!now.reachable(), "{mode}: removing a rule made {name} reachable");
+                }
+            }
+            for (was, now) in b.kubelet.iter().zip(&a.kubelet) {
+                prop_assert!(was.reachable() || !now.reachable(), "{mode}: removing a rule opened the kubelet of {}", was.node.name);
+            }
+        }
     }
 
     /// SPEC 5: `reason` is null when the flow is reachable, and a code when it is not.
@@ -740,6 +859,41 @@ fn bundled_scenarios_load_to_the_same_model_when_written_back() {
     assert!(count >= 10, "only {count} bundled scenarios");
 }
 
+/// Found by `written_scenarios_load_to_the_same_model` once the generator wrote SPEC 8
+/// fields: an endpoint whose `ips` mix strings and `{subnet, ip}` mappings was written back
+/// all as mappings.
+#[test]
+fn endpoint_addresses_keep_their_own_form_when_written_back() {
+    let text = r#"
+version: 1
+name: mixed endpoint addresses
+cluster:
+  name: c1
+  region: eu-west-1
+  vpc: vpc-0
+  enis:
+    - { subnet: subnet-a, ip: 10.0.0.10 }
+    - { subnet: subnet-b, ip: 10.0.1.10 }
+vpcs:
+  - id: vpc-0
+    cidrs: [10.0.0.0/16]
+    subnets:
+      - { id: subnet-a, cidr: 10.0.0.0/24, az: eu-west-1a }
+      - { id: subnet-b, cidr: 10.0.1.0/24, az: eu-west-1b }
+    resolver:
+      inboundEndpoints:
+        - id: rslvr-in
+          ips: [10.0.0.53, { subnet: subnet-b, ip: 10.0.1.53 }]
+clients:
+  - { name: admin, from: subnet-a, ip: 10.0.0.100 }
+"#;
+    let loaded = load(text);
+    round_trip(&loaded, text).unwrap();
+    let written = write::to_yaml(&loaded);
+    assert!(written.contains("- 10.0.0.53\n"), "{written}");
+    assert!(written.contains("subnet: subnet-b"), "{written}");
+}
+
 /// SplitMix64: deterministic entropy for the generator outside proptest.
 fn splitmix(seed: u64, n: usize) -> Vec<u32> {
     let mut state = seed;
@@ -757,7 +911,9 @@ fn splitmix(seed: u64, n: usize) -> Vec<u32> {
 /// The generator reaches every outcome the properties are about, so none of them holds
 /// only because its premise never occurs: every reason code, every kind of answer, the
 /// private hosted zone reached through forwarding, reachable and blocked flows to both
-/// endpoints from subnets, networks and the internet, and allowlist refusals.
+/// endpoints from subnets, networks and the internet, allowlist refusals, traced DNS
+/// queries that arrive and that are blocked, proxied flows blocked on either leg, and
+/// hybrid kubelets reached and not.
 #[test]
 fn generated_scenarios_reach_every_outcome() {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -784,6 +940,25 @@ fn generated_scenarios_reach_every_outcome() {
                     };
                     note(format!("{place} {} {verdict}", target.endpoint.as_str()));
                 }
+                if let Some(leg) = &flow.proxy {
+                    let leg1 = if leg.reachable() { "passes" } else { "blocked" };
+                    let leg2 = if flow.proxy_onward.is_none() {
+                        "passes"
+                    } else {
+                        "blocked"
+                    };
+                    note(format!("proxy leg 1 {leg1}, leg 2 {leg2}"));
+                }
+                for query in &flow.dns.queries {
+                    note(format!(
+                        "traced query {}",
+                        if query.reachable() {
+                            "arrives"
+                        } else {
+                            "blocked"
+                        }
+                    ));
+                }
                 if flow.dns.answered_by == AnsweredBy::PrivateHostedZone
                     && !matches!(flow.client.location, ClientLocation::Subnet(s)
                         if scenario.subnet(s).is_some_and(|s| s.vpc == scenario.cluster.vpc))
@@ -791,16 +966,35 @@ fn generated_scenarios_reach_every_outcome() {
                     note("private hosted zone from outside the cluster VPC".to_owned());
                 }
             }
+            for check in &eksflow::checked::check(&scenario, Some(mode)).kubelet {
+                if matches!(check.node.location, ClientLocation::Network(_)) {
+                    let verdict = if check.reachable() {
+                        "reachable"
+                    } else {
+                        "blocked"
+                    };
+                    note(format!("hybrid kubelet {verdict}"));
+                }
+            }
         }
     }
-    // The generator writes none of the DNS transport fields (SPEC 8.6), so its scenarios
-    // stay in the assumed model, where no query is blocked: DNS_UNREACHABLE is covered by
-    // tests/it/transport.rs instead.
+    // Traced scenarios (SPEC 8) block queries too, so every reason code occurs.
     let mut expected: Vec<String> = eksflow::reason::Reason::ALL
         .iter()
-        .filter(|reason| **reason != eksflow::reason::Reason::DnsUnreachable)
         .map(|reason| format!("reason {}", reason.code()))
         .collect();
+    expected.extend(
+        [
+            "traced query arrives",
+            "traced query blocked",
+            "proxy leg 1 passes, leg 2 passes",
+            "proxy leg 1 blocked, leg 2 passes",
+            "proxy leg 1 passes, leg 2 blocked",
+            "hybrid kubelet reachable",
+            "hybrid kubelet blocked",
+        ]
+        .map(String::from),
+    );
     expected.extend(
         [
             "answer none",

@@ -226,3 +226,127 @@ fn proxy_fields_survive_a_write_and_reload() {
     assert_eq!(again.clients[proxy.client.0].name, "squid");
     assert!(proxy.port_written);
 }
+
+// ---- both legs in the human reports (issue 13) --------------------------------------------
+
+/// The laptop's leg 1 blocked: sg-squid no longer admits the internet on the proxy port.
+fn leg_one_blocked() -> String {
+    edited(&[(
+        "          - { protocol: tcp, ports: 3128, cidr: 198.51.100.0/24 }\n",
+        "",
+    )])
+}
+
+/// The laptop's leg 2 blocked: the ENI security group no longer admits the proxy.
+fn leg_two_blocked() -> String {
+    edited(&[(
+        "          - { protocol: tcp, ports: 443, sourceSecurityGroup: sg-squid }\n",
+        "",
+    )])
+}
+
+fn table(text: &str, style: eksflow::report::Style) -> String {
+    let scenario = load(text);
+    let checked = eksflow::checked::check(&scenario, None);
+    let fixes = eksflow::fix::fixes(&checked);
+    eksflow::report::table::check_fixed(&checked, &fixes, style)
+}
+
+fn markdown(text: &str) -> String {
+    let scenario = load(text);
+    let checked = eksflow::checked::check(&scenario, None);
+    let fixes = eksflow::fix::fixes(&checked);
+    eksflow::report::markdown::check_fixed(&checked, &fixes)
+}
+
+fn trace(text: &str, client: &str) -> String {
+    let scenario = load(text);
+    let analysis = eksflow::analysis::analyse(&scenario, None);
+    let flow = analysis
+        .flows
+        .iter()
+        .find(|f| f.client.name == client)
+        .unwrap();
+    eksflow::report::trace::text(&analysis, flow)
+}
+
+#[test]
+fn leg_two_keeps_its_own_verdict_when_leg_one_blocks() {
+    let text = leg_one_blocked();
+    let flow = flow_in(&text, "laptop", None);
+    assert!(!flow.proxy.as_ref().unwrap().reachable());
+    assert_eq!(flow.proxy_onward, None, "the proxy itself reaches the API");
+    let text = leg_two_blocked();
+    let flow = flow_in(&text, "laptop", None);
+    assert!(flow.proxy.as_ref().unwrap().reachable());
+    let onward = flow.proxy_onward.as_ref().unwrap();
+    assert_eq!(onward.reason.code(), "SG_INGRESS_DENY");
+    assert_eq!(
+        flow.blocked.as_ref().unwrap().reason,
+        onward.reason,
+        "leg 2 gives the flow's reason when leg 1 passes"
+    );
+    let direct = flow_in(&text, "laptop-direct", None);
+    assert!(direct.proxy.is_none() && direct.proxy_onward.is_none());
+}
+
+#[test]
+fn table_leg_one_blocked() {
+    insta::assert_snapshot!(table(&leg_one_blocked(), eksflow::report::Style::default()));
+}
+
+#[test]
+fn table_leg_two_blocked() {
+    insta::assert_snapshot!(table(&leg_two_blocked(), eksflow::report::Style::default()));
+}
+
+#[test]
+fn markdown_leg_one_blocked() {
+    insta::assert_snapshot!(markdown(&leg_one_blocked()));
+}
+
+#[test]
+fn markdown_leg_two_blocked() {
+    insta::assert_snapshot!(markdown(&leg_two_blocked()));
+}
+
+#[test]
+fn trace_leg_one_blocked() {
+    insta::assert_snapshot!(trace(&leg_one_blocked(), "laptop"));
+}
+
+#[test]
+fn trace_leg_two_blocked() {
+    insta::assert_snapshot!(trace(&leg_two_blocked(), "laptop"));
+}
+
+#[test]
+fn the_legs_line_wraps_to_the_terminal_after_its_dash() {
+    let style = eksflow::report::Style {
+        color: false,
+        width: Some(72),
+    };
+    let text = table(&leg_one_blocked(), style);
+    assert!(
+        text.lines().all(|line| line.chars().count() <= 72),
+        "{text}"
+    );
+    let section: Vec<&str> = text
+        .lines()
+        .skip_while(|line| *line != "through a proxy:")
+        .take_while(|line| !line.is_empty())
+        .collect();
+    assert!(
+        section
+            .iter()
+            .any(|line| line.starts_with("  laptop via proxy squid 54.180.1.9:3128 —")),
+        "{section:#?}"
+    );
+    assert_eq!(section.len(), 5, "each line wraps once at 72: {section:#?}");
+    for continuation in [section[2], section[4]] {
+        assert!(
+            continuation.starts_with("    ") && !continuation.starts_with("     "),
+            "continuation lines are indented by 4: {section:#?}"
+        );
+    }
+}

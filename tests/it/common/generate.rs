@@ -27,7 +27,17 @@
 //!   ENIs, 0–2 security groups, a derived or written endpoint name;
 //! - 1–6 clients in subnets, networks or on the internet, with public IPs, security groups
 //!   and expectations; 0–2 node groups; `ignore` and `imported` blocks; a scenario name,
-//!   description and IDs that YAML would misread unquoted ([`AWKWARD`]).
+//!   description and IDs that YAML would misread unquoted ([`AWKWARD`]);
+//! - after all that, so the numbers above still build the same base scenario: DNS
+//!   transport (SPEC 8) — security groups on inbound endpoints and VPC DNS servers (with a
+//!   udp/53, tcp/53 or allow-all rule now and then), endpoint addresses as `{subnet, ip}`,
+//!   outbound endpoints and forward rules' `outboundEndpoint`, `dnsTransport` unwritten,
+//!   `assumed` or `traced` (a traced scenario keeps only endpoint addresses inside a
+//!   subnet, [`make_traceable`]); proxies (SPEC 10) — one client as a proxy host, others
+//!   through it by name or address, on the default or another port, its group sometimes
+//!   admitting that port; hybrid nodes (SPEC 9) — `remoteNetworkConfig` for networks'
+//!   blocks (now and then one that misses the nodes), remote pods, and a hybrid node group
+//!   with written or default addresses, sometimes behind the proxy host.
 //!
 //! Choices are weighted towards what makes flows arrive (an allow-all NACL half of the
 //! time, a 443 rule on the cluster security group, forwarders to the cluster VPC's inbound
@@ -111,6 +121,9 @@ pub struct Doc {
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub imported: Option<Imported>,
+    /// `assumed`, `traced` or unwritten (SPEC 8.6: then traced when a transport field is used).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dns_transport: Option<String>,
     pub cluster: Cluster,
     pub vpcs: Vec<Vpc>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -156,6 +169,17 @@ pub struct Cluster {
     pub security_groups: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub enis: Vec<Eni>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remote_network_config: Option<RemoteNetworkConfig>,
+}
+
+/// SPEC 9.1, the API's lists flattened.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteNetworkConfig {
+    pub remote_node_networks: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub remote_pod_networks: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -281,12 +305,34 @@ pub struct Resolver {
     pub inbound_endpoints: Vec<InboundEndpoint>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub forward_rules: Vec<ForwardRule>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub outbound_endpoints: Vec<InboundEndpoint>,
 }
 
+/// A Resolver endpoint, inbound or outbound (SPEC 8.1).
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct InboundEndpoint {
     pub id: String,
-    pub ips: Vec<String>,
+    pub ips: Vec<EndpointIp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<String>>,
+}
+
+/// An endpoint address: a string, or `{subnet, ip}` (SPEC 8.1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum EndpointIp {
+    Ip(String),
+    Mapping { subnet: String, ip: String },
+}
+
+impl EndpointIp {
+    pub fn ip(&self) -> &str {
+        match self {
+            EndpointIp::Ip(ip) | EndpointIp::Mapping { ip, .. } => ip,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -296,6 +342,8 @@ pub struct ForwardRule {
     pub id: Option<String>,
     pub domain: String,
     pub target_ips: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outbound_endpoint: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -343,10 +391,13 @@ pub struct Network {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DnsServer {
     pub ip: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub forward: Vec<Forwarder>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -367,6 +418,11 @@ pub struct Client {
     pub security_groups: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expect: Option<Expect>,
+    /// Another client's name or address (SPEC 10.1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy_port: Option<u16>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -381,7 +437,15 @@ pub struct Expect {
 #[serde(rename_all = "camelCase")]
 pub struct NodeGroup {
     pub name: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub subnets: Vec<String>,
+    /// A hybrid node group's network (SPEC 9.1), instead of `subnets`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ips: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -739,6 +803,7 @@ pub fn scenario(choices: &mut Choices) -> Doc {
             DnsServer {
                 ip: ip.clone(),
                 forward,
+                security_groups: None,
             }
         })
         .collect();
@@ -896,6 +961,7 @@ pub fn scenario(choices: &mut Choices) -> Doc {
                     target_ips: (0..1 + choices.below(2))
                         .map(|_| dns_target(choices, &dns_targets, &answering))
                         .collect(),
+                    outbound_endpoint: None,
                 })
                 .collect()
         };
@@ -904,13 +970,15 @@ pub fn scenario(choices: &mut Choices) -> Doc {
         } else {
             vec![InboundEndpoint {
                 id: ids.id(choices, format!("rslvr-in-{v}")),
-                ips: inbound_ips[v].clone(),
+                ips: inbound_ips[v].iter().cloned().map(EndpointIp::Ip).collect(),
+                security_groups: None,
             }]
         };
         let resolver =
             (!inbound_endpoints.is_empty() || !forward_rules.is_empty()).then_some(Resolver {
                 inbound_endpoints,
                 forward_rules,
+                outbound_endpoints: Vec::new(),
             });
         let vpc_endpoints = (0..choices.below(3))
             .map(|e| {
@@ -1063,6 +1131,7 @@ pub fn scenario(choices: &mut Choices) -> Doc {
         vpc: cluster_plan.id.clone(),
         security_groups: cluster_groups,
         enis,
+        remote_network_config: None,
     };
 
     // Clients and node groups.
@@ -1113,6 +1182,8 @@ pub fn scenario(choices: &mut Choices) -> Doc {
             public_ip,
             security_groups,
             expect,
+            proxy: None,
+            proxy_port: None,
         });
     }
     let node_groups = (0..choices.below(3))
@@ -1124,6 +1195,9 @@ pub fn scenario(choices: &mut Choices) -> Doc {
             NodeGroup {
                 name: format!("ng-{g}"),
                 subnets,
+                network: None,
+                ips: None,
+                proxy: None,
                 security_groups: choices
                     .chance(40)
                     .then(|| choices.subset(&cluster_plan.groups, 50)),
@@ -1137,9 +1211,10 @@ pub fn scenario(choices: &mut Choices) -> Doc {
     } else {
         "generated".to_owned()
     };
-    Doc {
+    let mut doc = Doc {
         version: 1,
         name,
+        dns_transport: None,
         description: choices
             .chance(20)
             .then(|| choices.pick(&AWKWARD).to_string()),
@@ -1162,7 +1237,12 @@ pub fn scenario(choices: &mut Choices) -> Doc {
         } else {
             Vec::new()
         },
-    }
+    };
+    // Sections 8–10 last, so the numbers above build the same base scenario as before.
+    dns_transport(choices, &mut doc, &mut ids);
+    proxies(choices, &mut doc);
+    hybrid(choices, &mut doc);
+    doc
 }
 
 /// A DNS server address: half of the time one that answers, else any.
@@ -1354,6 +1434,7 @@ pub fn shuffle(doc: &mut Doc, choices: &mut Choices, rules: bool) {
         if let Some(resolver) = &mut vpc.resolver {
             choices.shuffle(&mut resolver.forward_rules);
             choices.shuffle(&mut resolver.inbound_endpoints);
+            choices.shuffle(&mut resolver.outbound_endpoints);
         }
         choices.shuffle(&mut vpc.vpc_endpoints);
     }
@@ -1369,4 +1450,344 @@ pub fn shuffle(doc: &mut Doc, choices: &mut Choices, rules: bool) {
     if rules && let Some(cidrs) = &mut doc.cluster.public_access_cidrs {
         choices.shuffle(cidrs);
     }
+}
+
+// ---- DNS transport, proxies and hybrid nodes (SPEC 8–10) --------------------------------
+
+/// The subnet of `vpc` holding `ip` (every generated subnet is a `/24` written `a.b.c.0/24`).
+fn subnet_holding(vpc: &Vpc, ip: &str) -> Option<String> {
+    let (prefix, _) = ip.rsplit_once('.')?;
+    let cidr = format!("{prefix}.0/24");
+    vpc.subnets
+        .iter()
+        .find(|subnet| subnet.cidr == cidr)
+        .map(|subnet| subnet.id.clone())
+}
+
+/// A udp/53 rule wide enough to let most queries in.
+fn dns_rule(choices: &mut Choices) -> SgRule {
+    let (protocol, ports) = match choices.below(3) {
+        0 => ("udp", Some(53)),
+        1 => ("tcp", Some(53)),
+        _ => ("all", None),
+    };
+    SgRule {
+        protocol: serde_yaml::Value::String(protocol.to_owned()),
+        ports: ports.map(|port: u64| serde_yaml::Value::Number(port.into())),
+        cidr: Some(
+            choices
+                .pick(&["0.0.0.0/0", "10.0.0.0/8", "192.168.0.0/16"])
+                .to_string(),
+        ),
+        source_security_group: None,
+        destination_security_group: None,
+        description: None,
+    }
+}
+
+/// Some of a VPC's groups for an endpoint or a server, now and then with a DNS rule added.
+fn dns_groups(choices: &mut Choices, vpc: &mut Vpc) -> Option<Vec<String>> {
+    if vpc.security_groups.is_empty() || !choices.chance(50) {
+        return None;
+    }
+    let ids: Vec<String> = vpc.security_groups.iter().map(|g| g.id.clone()).collect();
+    let mut groups = choices.subset(&ids, 50);
+    if groups.is_empty() {
+        groups.push(ids[0].clone());
+    }
+    if choices.chance(60)
+        && let Some(group) = vpc.security_groups.iter_mut().find(|g| g.id == groups[0])
+    {
+        group.ingress.push(dns_rule(choices));
+    }
+    Some(groups)
+}
+
+/// SPEC 8: security groups on inbound endpoints and DNS servers, addresses as `{subnet,
+/// ip}`, outbound endpoints and the rules that leave through them, and `dnsTransport`
+/// written or not. A scenario that ends up traced has every endpoint address in a subnet.
+fn dns_transport(choices: &mut Choices, doc: &mut Doc, ids: &mut Ids) {
+    if !choices.chance(60) {
+        return;
+    }
+    for (v, vpc) in doc.vpcs.iter_mut().enumerate() {
+        let mut inbound = match vpc.resolver.take() {
+            Some(resolver) => resolver,
+            None => Resolver {
+                inbound_endpoints: Vec::new(),
+                forward_rules: Vec::new(),
+                outbound_endpoints: Vec::new(),
+            },
+        };
+        for endpoint in &mut inbound.inbound_endpoints {
+            endpoint.security_groups = dns_groups(choices, vpc);
+            for ip in &mut endpoint.ips {
+                if choices.chance(30)
+                    && let Some(subnet) = subnet_holding(vpc, ip.ip())
+                {
+                    *ip = EndpointIp::Mapping {
+                        subnet,
+                        ip: ip.ip().to_owned(),
+                    };
+                }
+            }
+        }
+        if choices.chance(50) {
+            let ips: Vec<EndpointIp> = [format!("10.{v}.0.54"), format!("10.{v}.1.54")]
+                .into_iter()
+                .filter_map(|ip| {
+                    subnet_holding(vpc, &ip).map(|subnet| EndpointIp::Mapping { subnet, ip })
+                })
+                .collect();
+            let id = ids.id(choices, format!("rslvr-out-{v}"));
+            let security_groups = dns_groups(choices, vpc);
+            inbound.outbound_endpoints.push(InboundEndpoint {
+                id,
+                ips,
+                security_groups,
+            });
+        }
+        let empty = inbound.inbound_endpoints.is_empty()
+            && inbound.forward_rules.is_empty()
+            && inbound.outbound_endpoints.is_empty();
+        vpc.resolver = (!empty).then_some(inbound);
+    }
+    let outbound: Vec<String> = doc
+        .vpcs
+        .iter()
+        .filter_map(|vpc| vpc.resolver.as_ref())
+        .flat_map(|resolver| resolver.outbound_endpoints.iter().map(|e| e.id.clone()))
+        .collect();
+    for vpc in &mut doc.vpcs {
+        if let Some(resolver) = &mut vpc.resolver {
+            for rule in &mut resolver.forward_rules {
+                if !outbound.is_empty() && choices.chance(60) {
+                    rule.outbound_endpoint = Some(choices.pick(&outbound).clone());
+                }
+            }
+        }
+    }
+    for server in &mut doc.dns_servers {
+        let in_vpc = doc
+            .vpcs
+            .iter_mut()
+            .find(|vpc| subnet_holding(vpc, &server.ip).is_some());
+        if let Some(vpc) = in_vpc {
+            server.security_groups = dns_groups(choices, vpc);
+        }
+    }
+    doc.dns_transport = choices
+        .pick(&[None, None, Some("assumed"), Some("traced"), Some("traced")])
+        .map(str::to_owned);
+    if doc.traced() {
+        make_traceable(doc);
+    }
+}
+
+impl Doc {
+    /// Whether the scenario is traced: written so, or unwritten with a transport field used.
+    pub fn traced(&self) -> bool {
+        match self.dns_transport.as_deref() {
+            Some(mode) => mode == "traced",
+            None => self.uses_transport_fields(),
+        }
+    }
+
+    /// Whether a field that turns tracing on by default is written (SPEC 8.6).
+    pub fn uses_transport_fields(&self) -> bool {
+        let resolvers = self.vpcs.iter().filter_map(|vpc| vpc.resolver.as_ref());
+        self.dns_servers.iter().any(|s| s.security_groups.is_some())
+            || resolvers.into_iter().any(|resolver| {
+                !resolver.outbound_endpoints.is_empty()
+                    || resolver
+                        .inbound_endpoints
+                        .iter()
+                        .any(|e| e.security_groups.is_some())
+                    || resolver
+                        .forward_rules
+                        .iter()
+                        .any(|r| r.outbound_endpoint.is_some())
+            })
+    }
+}
+
+/// Drops the inbound endpoint addresses that lie in no subnet (a load error when traced,
+/// SPEC 8.1), and the endpoints left without one; references to them stay, as addresses
+/// nothing answers.
+pub fn make_traceable(doc: &mut Doc) {
+    for vpc in &mut doc.vpcs {
+        let Some(mut resolver) = vpc.resolver.take() else {
+            continue;
+        };
+        for endpoint in &mut resolver.inbound_endpoints {
+            endpoint
+                .ips
+                .retain(|ip| subnet_holding(vpc, ip.ip()).is_some());
+        }
+        resolver
+            .inbound_endpoints
+            .retain(|endpoint| !endpoint.ips.is_empty());
+        vpc.resolver = Some(resolver);
+    }
+}
+
+/// `doc` without any DNS transport field: no `dnsTransport`, endpoint and server groups,
+/// outbound endpoints or rules' outbound endpoints, and every endpoint address a string.
+pub fn without_dns_transport(doc: &Doc) -> Doc {
+    let mut bare = doc.clone();
+    bare.dns_transport = None;
+    for vpc in &mut bare.vpcs {
+        if let Some(resolver) = &mut vpc.resolver {
+            resolver.outbound_endpoints.clear();
+            for rule in &mut resolver.forward_rules {
+                rule.outbound_endpoint = None;
+            }
+            for endpoint in &mut resolver.inbound_endpoints {
+                endpoint.security_groups = None;
+                for ip in &mut endpoint.ips {
+                    *ip = EndpointIp::Ip(ip.ip().to_owned());
+                }
+            }
+        }
+    }
+    for server in &mut bare.dns_servers {
+        server.security_groups = None;
+    }
+    bare
+}
+
+/// Removes one security group rule (ingress or egress, of any group) picked by `choices`;
+/// false when there is none.
+pub fn remove_sg_rule(doc: &mut Doc, choices: &mut Choices) -> bool {
+    // (vpc, group, egress, rule)
+    let mut rules: Vec<(usize, usize, bool, usize)> = Vec::new();
+    for (v, vpc) in doc.vpcs.iter().enumerate() {
+        for (g, group) in vpc.security_groups.iter().enumerate() {
+            rules.extend((0..group.ingress.len()).map(|r| (v, g, false, r)));
+            if let Some(egress) = &group.egress {
+                rules.extend((0..egress.len()).map(|r| (v, g, true, r)));
+            }
+        }
+    }
+    if rules.is_empty() {
+        return false;
+    }
+    let (v, g, egress, r) = rules[choices.below(rules.len())];
+    let group = &mut doc.vpcs[v].security_groups[g];
+    if egress {
+        if let Some(rules) = &mut group.egress {
+            rules.remove(r);
+        }
+    } else {
+        group.ingress.remove(r);
+    }
+    true
+}
+
+/// SPEC 10: some clients become proxy hosts, some others connect through one (by name or
+/// address, on the default or another port); a proxy host's group sometimes admits the port.
+fn proxies(choices: &mut Choices, doc: &mut Doc) {
+    if doc.clients.len() < 2 || !choices.chance(35) {
+        return;
+    }
+    let host = choices.below(doc.clients.len());
+    let (name, ip, public_ip, group) = {
+        let client = &doc.clients[host];
+        (
+            client.name.clone(),
+            client.ip.clone(),
+            client.public_ip.clone(),
+            client.security_groups.first().cloned(),
+        )
+    };
+    let port = *choices.pick(&[None, None, Some(8080), Some(443)]);
+    for (c, client) in doc.clients.iter_mut().enumerate() {
+        if c == host || !choices.chance(60) {
+            continue;
+        }
+        client.proxy = Some(match choices.below(5) {
+            0 => ip.clone(),
+            1 => public_ip.clone().unwrap_or_else(|| name.clone()),
+            _ => name.clone(),
+        });
+        client.proxy_port = port.filter(|_| choices.chance(70));
+    }
+    if let Some(group) = group
+        && choices.chance(70)
+    {
+        let ports = port.unwrap_or(3128);
+        let cidr = choices
+            .pick(&[
+                "0.0.0.0/0",
+                "10.0.0.0/8",
+                "192.168.0.0/16",
+                "203.0.113.0/24",
+            ])
+            .to_string();
+        for vpc in &mut doc.vpcs {
+            if let Some(group) = vpc.security_groups.iter_mut().find(|g| g.id == group) {
+                group.ingress.push(SgRule {
+                    protocol: serde_yaml::Value::String("tcp".to_owned()),
+                    ports: Some(serde_yaml::Value::Number(u64::from(ports).into())),
+                    cidr: Some(cidr.clone()),
+                    source_security_group: None,
+                    destination_security_group: None,
+                    description: None,
+                });
+            }
+        }
+    }
+}
+
+/// SPEC 9: `remoteNetworkConfig` for some networks' blocks (now and then one that misses
+/// the nodes), a remote pod block, and a hybrid node group in one of those networks, its
+/// addresses written or defaulted, sometimes behind a proxy host.
+fn hybrid(choices: &mut Choices, doc: &mut Doc) {
+    if doc.networks.is_empty() || !choices.chance(35) {
+        return;
+    }
+    let n = choices.below(doc.networks.len());
+    let network = doc.networks[n].id.clone();
+    let mut nodes = vec![if choices.chance(85) {
+        format!("192.168.{n}.0/24")
+    } else {
+        // Misses the nodes at .4 and .40: EKS035, and a kubelet EKS routes nowhere.
+        format!("192.168.{n}.128/25")
+    }];
+    for other in 0..doc.networks.len() {
+        if other != n && choices.chance(30) {
+            nodes.push(format!("192.168.{other}.0/24"));
+        }
+    }
+    doc.cluster.remote_network_config = Some(RemoteNetworkConfig {
+        remote_node_networks: nodes,
+        remote_pod_networks: if choices.chance(30) {
+            vec![format!("172.31.{n}.0/24")]
+        } else {
+            Vec::new()
+        },
+    });
+    let hosts: Vec<String> = doc
+        .clients
+        .iter()
+        .filter(|client| client.proxy.is_none())
+        .map(|client| client.name.clone())
+        .collect();
+    // Any client without a proxy of its own can be one (SPEC 10.1).
+    let proxy = (!hosts.is_empty() && choices.chance(25)).then(|| choices.pick(&hosts).clone());
+    doc.node_groups.push(NodeGroup {
+        name: "hy-0".to_owned(),
+        subnets: Vec::new(),
+        network: Some(network),
+        ips: choices.chance(50).then(|| {
+            let mut ips = vec![format!("192.168.{n}.40")];
+            if choices.chance(50) {
+                ips.push(format!("192.168.{n}.41"));
+            }
+            ips
+        }),
+        security_groups: None,
+        public_ip: None,
+        proxy,
+    });
 }

@@ -32,8 +32,8 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
 
 use hickory_proto::rr::{
     Name, RData, Record,

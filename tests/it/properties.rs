@@ -18,7 +18,7 @@
 //!
 //! Each property runs `CASES` generated scenarios (override with `PROPTEST_CASES`); a
 //! failure is shrunk to a small scenario, printed as YAML, and its seed kept in
-//! `tests/properties.proptest-regressions`. Beside the properties: a check that the
+//! `tests/it/properties.proptest-regressions`. Beside the properties: a check that the
 //! generator reaches every outcome they are about (so none holds vacuously), the importer
 //! fixtures and bundled scenarios through the writer, and the bugs the properties found,
 //! pinned as plain tests.
@@ -55,6 +55,13 @@ fn config() -> ProptestConfig {
             .ok()
             .and_then(|cases| cases.parse().ok())
             .unwrap_or(CASES),
+        // Named outright: proptest's default looks for the crate's `main.rs` beside this
+        // file and would keep seeds in a `tests/proptest-regressions/` tree instead.
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct(
+                "tests/it/properties.proptest-regressions",
+            ),
+        )),
         ..ProptestConfig::default()
     }
 }

@@ -119,9 +119,13 @@ impl Fixes {
         self.kubelet.get(&check.node.path).map(Option::as_ref)
     }
 
-    /// How many flows have a verified fix.
+    /// How many flows and kubelet checks have a verified fix.
     pub fn found(&self) -> usize {
-        self.by_client.values().filter(|fix| fix.is_some()).count()
+        self.by_client
+            .values()
+            .chain(self.kubelet.values())
+            .filter(|fix| fix.is_some())
+            .count()
     }
 }
 

@@ -203,17 +203,35 @@ pub enum Keep {
     },
     /// The file's Markdown section (findings and flow tables).
     Markdown,
-    /// Messages, and the verified fixes of blocked must-reach flows as text edits (`sarif`).
+    /// Messages, and the verified fixes of blocked must-reach flows and kubelet checks as text
+    /// edits (`sarif`).
     Sarif,
 }
 
-/// A verified fix ([`crate::fix`]) of the flow an EKS013 message (at `path`, the client's
-/// `expect`) is about, as edits of the scenario file's text.
+/// A verified fix ([`crate::fix`]) as edits of the scenario file's text, with the message it
+/// belongs to: the EKS013 message of a blocked must-reach flow (at `path`, the client's
+/// `expect`), or the EKS009 message of a blocked control plane → kubelet check (its `path`
+/// and its exact wording, since a node group's checks in several subnets share one path).
 #[derive(Debug, Clone)]
 pub struct FileFix {
+    pub code: Code,
     pub path: String,
+    /// The message's wording, when its code and path alone do not tell it apart.
+    pub message: Option<String>,
     pub summary: String,
     pub edits: Vec<crate::fix::TextEdit>,
+}
+
+impl FileFix {
+    /// Whether this fix belongs to `message`.
+    pub fn belongs_to(&self, message: &Message<'_>) -> bool {
+        self.code == message.code
+            && self.path == message.path
+            && self
+                .message
+                .as_deref()
+                .is_none_or(|text| text == message.message)
+    }
 }
 
 /// One linted file once its scenarios are gone: what the report needs of it.
@@ -411,8 +429,8 @@ fn lint_loaded(loaded: &Loaded, selection: &Selection, keep: &Keep) -> FileResul
     }
 }
 
-/// The fixes of a file's blocked must-reach flows that map to locations in it (SARIF
-/// `fixes`): the file is read again only when a fix was found.
+/// The fixes of a file's blocked must-reach flows and kubelet checks that map to locations
+/// in it (SARIF `fixes`): the file is read again only when a fix was found.
 fn file_fixes(file: &str, report: &FileReport<'_>) -> Vec<FileFix> {
     let mut text: Option<Option<String>> = None;
     let mut out = Vec::new();
@@ -421,17 +439,36 @@ fn file_fixes(file: &str, report: &FileReport<'_>) -> Vec<FileFix> {
         if fixes.found() == 0 {
             continue;
         }
+        // (code, path, wording when needed, fix) of each message a fix belongs to.
+        let mut owners: Vec<(Code, String, Option<String>, &crate::fix::Fix)> = Vec::new();
         for flow in &checked.flows {
-            let Some(Some(fix)) = fixes.of(flow) else {
+            if let Some(Some(fix)) = fixes.of(flow) {
+                owners.push((
+                    Code::Eks013,
+                    format!("{}.expect", flow.client.path),
+                    None,
+                    fix,
+                ));
+            }
+        }
+        for check in &checked.kubelet {
+            let Some(Some(fix)) = fixes.of_kubelet(check) else {
                 continue;
             };
+            if let Some(finding) = crate::rules::kubelet_finding(checked.scenario, check) {
+                owners.push((finding.code, finding.path, Some(finding.message), fix));
+            }
+        }
+        for (code, path, message, fix) in owners {
             let source = text.get_or_insert_with(|| std::fs::read_to_string(file).ok());
             let Some(source) = source.as_deref() else {
                 return out;
             };
             if let Some(edits) = crate::fix::text_edits(checked.scenario, fix, source) {
                 out.push(FileFix {
-                    path: format!("{}.expect", flow.client.path),
+                    code,
+                    path,
+                    message,
                     summary: fix.summary.clone(),
                     edits,
                 });

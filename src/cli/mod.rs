@@ -355,7 +355,7 @@ fn trace(
         let text = match format {
             TraceFormat::Text => {
                 let fixes = eksflow::fix::fixes(checked);
-                report::trace::text_fixed(analysis, flow, fixes.of(flow))
+                report::trace::text_with_fixes(analysis, flow, &fixes)
             }
             TraceFormat::Json => {
                 let fixes = eksflow::fix::fixes(checked);

@@ -10,6 +10,73 @@ pub fn text(analysis: &Analysis<'_>, flow: &Flow<'_>) -> String {
     text_fixed(analysis, flow, None)
 }
 
+/// [`text_fixed`] with the flow's entry in `fixes`, then — when the client is a node whose
+/// control plane → kubelet check (TCP 10250, EKS009) is blocked and was searched for a fix —
+/// that check from each ENI, hop by hop, its verdict and its `fix:` line (issue 14).
+pub fn text_with_fixes(
+    analysis: &Analysis<'_>,
+    flow: &Flow<'_>,
+    fixes: &crate::fix::Fixes,
+) -> String {
+    let mut out = text_fixed(analysis, flow, fixes.of(flow));
+    let searched = analysis
+        .kubelet
+        .iter()
+        .find(|check| std::ptr::eq(check.node, flow.client))
+        .and_then(|check| fixes.of_kubelet(check).map(|fix| (check, fix)));
+    if let Some((check, fix)) = searched {
+        write_kubelet(&mut out, analysis, check, fix);
+    }
+    out
+}
+
+/// A blocked kubelet check in `trace`'s words: `→ 10.80.0.2:10250 from ENI 10.60.1.10
+/// (subnet subnet-a): blocked: NO_ROUTE` with its hops for each ENI, then `kubelet verdict:`
+/// (the first ENI's block, as EKS009 names it) and the `fix:` line.
+fn write_kubelet(
+    out: &mut String,
+    analysis: &Analysis<'_>,
+    check: &crate::analysis::KubeletFlow<'_>,
+    fix: Option<&crate::fix::Fix>,
+) {
+    let scenario = analysis.scenario;
+    let _ = writeln!(
+        out,
+        "\ncontrol plane → kubelet of {} (tcp/{})",
+        escape::text(&check.node.name),
+        crate::path::KUBELET
+    );
+    if check.paths.is_empty() {
+        let _ = writeln!(out, "  blocked by: the cluster has no ENIs");
+    }
+    for (eni, path) in scenario.cluster.enis.iter().zip(&check.paths) {
+        let verdict = match &path.blocked {
+            None => "reachable".to_owned(),
+            Some(blocked) => format!("blocked: {}", blocked.reason),
+        };
+        let subnet = scenario
+            .subnet(eni.subnet)
+            .map(|s| format!(" (subnet {})", escape::text(&s.id)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "\n→ {} from ENI {}{subnet}: {verdict}",
+            std::net::SocketAddr::new(path.node, crate::path::KUBELET),
+            path.eni
+        );
+        write_hops(out, &path.hops(scenario, check.node), path.blocked.as_ref());
+    }
+    let verdict = match super::cells::kubelet_blocked(check) {
+        Some(blocked) => format!("blocked: {}", blocked.reason),
+        None if check.reachable() => "reachable".to_owned(),
+        None => "blocked".to_owned(),
+    };
+    let _ = writeln!(out, "\nkubelet verdict: {verdict}");
+    let _ = writeln!(out, "{}", escape::text(&crate::fix::line(fix)));
+    // The backstop, as for the flow above.
+    *out = escape::lines(out).into_owned();
+}
+
 /// [`text`] with the flow's entry in [`crate::fix::Fixes::of`] after the verdict.
 pub fn text_fixed(
     analysis: &Analysis<'_>,

@@ -214,6 +214,16 @@ pub fn check(analysis: &Analysis<'_>) -> Vec<Finding> {
     findings
 }
 
+/// The EKS009 finding a blocked control plane → kubelet check (TCP 10250) raises, worded and
+/// placed as [`check`] reports it; `None` when the check passes. `lint --format sarif` uses it
+/// to attach the check's verified fix to that finding.
+pub fn kubelet_finding(
+    scenario: &Scenario,
+    kubelet: &crate::analysis::KubeletFlow<'_>,
+) -> Option<Finding> {
+    nodes::kubelet_finding(scenario, kubelet)
+}
+
 /// The reference text of a rule, as `eksflow rules CODE` prints it.
 pub fn explain(code: Code) -> String {
     let rule = code.rule();

@@ -104,43 +104,53 @@ pub(super) fn check(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
             ),
         ));
     }
-    for kubelet in &analysis.kubelet {
-        let Some(group) = kubelet
-            .node
-            .node_group
-            .and_then(|ix| scenario.node_group(ix))
-        else {
-            continue;
-        };
-        if kubelet.reachable() {
-            continue;
-        }
-        let why = kubelet
-            .paths
-            .first()
-            .and_then(|path| path.blocked.as_ref())
-            .map(|blocked| format!("{} — {}", blocked.reason, blocked.blocked_by))
-            .unwrap_or_else(|| "the cluster has no ENIs".to_owned());
-        // A hybrid group has no security groups of its own: the node's address is at fault.
-        let path = if group.default_security_groups || group.network.is_some() {
-            kubelet.node.path.clone()
-        } else {
-            format!("{}.securityGroups", group.path)
-        };
-        findings.push(Finding::new(
-            scenario,
-            Code::Eks009,
-            path,
-            format!(
-                "the control plane cannot reach node group {} in {} on TCP 10250 (kubectl exec/logs and webhooks fail): {why}",
-                group.name,
-                subnet_name(scenario, kubelet.node)
-            ),
-        ));
-    }
+    findings.extend(
+        analysis
+            .kubelet
+            .iter()
+            .filter_map(|kubelet| kubelet_finding(scenario, kubelet)),
+    );
     if analysis.mode.private_access() {
         vpc_endpoints(scenario, findings);
     }
+}
+
+/// The EKS009 finding of one control plane → kubelet check: `None` when the check passes (or
+/// its node is no node group's). Shared with `lint --format sarif`, which attaches the
+/// check's verified fix to exactly this finding.
+pub(super) fn kubelet_finding(
+    scenario: &Scenario,
+    kubelet: &crate::analysis::KubeletFlow<'_>,
+) -> Option<Finding> {
+    let group = kubelet
+        .node
+        .node_group
+        .and_then(|ix| scenario.node_group(ix))?;
+    if kubelet.reachable() {
+        return None;
+    }
+    let why = kubelet
+        .paths
+        .first()
+        .and_then(|path| path.blocked.as_ref())
+        .map(|blocked| format!("{} — {}", blocked.reason, blocked.blocked_by))
+        .unwrap_or_else(|| "the cluster has no ENIs".to_owned());
+    // A hybrid group has no security groups of its own: the node's address is at fault.
+    let path = if group.default_security_groups || group.network.is_some() {
+        kubelet.node.path.clone()
+    } else {
+        format!("{}.securityGroups", group.path)
+    };
+    Some(Finding::new(
+        scenario,
+        Code::Eks009,
+        path,
+        format!(
+            "the control plane cannot reach node group {} in {} on TCP 10250 (kubectl exec/logs and webhooks fail): {why}",
+            group.name,
+            subnet_name(scenario, kubelet.node)
+        ),
+    ))
 }
 
 fn subnet_name<'a>(scenario: &'a Scenario, client: &crate::scenario::Client) -> &'a str {

@@ -348,12 +348,26 @@ fn the_search_stops_at_its_bound_and_prints_null_past_it() {
 
 const HYBRID: &str = include_str!("../fixtures/hybrid/private-vpn.yaml");
 
+/// The fixture (tests/fixtures/hybrid/kubelet-route-missing.yaml), `HYBRID` with two edits:
 /// ENI subnet subnet-a gets a route table of its own that forgets the remote node block, and
 /// subnet-b's NACL admits the nodes on 443 only, so the kubelet replies (to ephemeral ports)
 /// are dropped there: no ENI reaches the kubelet, while the nodes still reach the API
 /// server through subnet-b.
+const KUBELET_BLOCKED_FILE: &str = "tests/fixtures/hybrid/kubelet-route-missing.yaml";
+
 fn kubelet_route_missing_in_one_eni_subnet() -> String {
-    edited(
+    include_str!("../fixtures/hybrid/kubelet-route-missing.yaml").to_owned()
+}
+
+#[test]
+fn the_kubelet_fixture_is_the_hybrid_fixture_with_its_two_edits() {
+    let body = |text: &str| -> String {
+        text.lines()
+            .skip_while(|line| line.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let expected = edited(
         HYBRID,
         &[
             (
@@ -369,7 +383,11 @@ fn kubelet_route_missing_in_one_eni_subnet() -> String {
                 "      - id: rt-eni-a\n        routes:\n          - { destination: 0.0.0.0/0, target: nat-edge }\n          - { destination: 10.85.0.0/16, target: vpn-dc }\n    networkAcls:\n      - id: acl-b\n        inbound:\n          - { rule: 100, protocol: tcp, ports: 443, cidr: 10.80.0.0/16, action: allow }\n          - { rule: 110, protocol: all, cidr: 10.60.0.0/16, action: allow }\n        outbound:\n          - { rule: 100, protocol: all, cidr: 0.0.0.0/0, action: allow }\n    securityGroups:\n      - id: sg-cluster",
             ),
         ],
-    )
+    );
+    assert_eq!(
+        body(&kubelet_route_missing_in_one_eni_subnet()),
+        body(&expected)
+    );
 }
 
 fn kubelet_fix(text: &str, node: &str) -> Option<Option<Fix>> {
@@ -522,6 +540,110 @@ fn a_kubelet_no_catalogue_edit_reaches_prints_no_fix() {
     ))
     .unwrap();
     assert!(json["kubelet"][0]["fix"].is_null());
+}
+
+fn eksflow(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_eksflow"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn trace_shows_a_nodes_blocked_kubelet_check_and_its_verified_fix() {
+    let output = eksflow(&[
+        "trace",
+        KUBELET_BLOCKED_FILE,
+        "--client",
+        "dc-nodes@10.80.0.2",
+    ]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "the node's own flow is reachable: {text}"
+    );
+    insta::assert_snapshot!("trace_kubelet_blocked", text);
+}
+
+#[test]
+fn trace_of_a_node_whose_kubelet_is_reached_has_no_kubelet_section() {
+    let output = eksflow(&[
+        "trace",
+        "tests/fixtures/hybrid/private-vpn.yaml",
+        "--client",
+        "dc-nodes@10.80.0.2",
+    ]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("\nverdict: reachable\n"), "{text}");
+    assert!(!text.contains("control plane → kubelet"), "{text}");
+}
+
+#[test]
+fn sarif_carries_the_kubelet_fix_on_the_eks009_finding() {
+    let output = eksflow(&["lint", "--format", "sarif", KUBELET_BLOCKED_FILE]);
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let rules: Vec<&str> = results
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["EKS036", "EKS009", "EKS009"]);
+    assert!(
+        results[0].get("fixes").is_none(),
+        "the fix belongs to the blocked check (EKS009), not the route warning"
+    );
+    let text = kubelet_route_missing_in_one_eni_subnet();
+    for (result, node) in results[1..].iter().zip(["10.80.0.2", "10.80.0.3"]) {
+        assert!(
+            result["message"]["text"].as_str().unwrap().contains(node),
+            "{result}"
+        );
+        let fixes = result["fixes"].as_array().expect("EKS009 carries a fix");
+        assert_eq!(fixes.len(), 1, "one fix per check: {result}");
+        let fix = &fixes[0];
+        assert_eq!(
+            fix["description"]["text"],
+            "add route 10.80.0.0/16 via vpn-dc to rt-eni-a (verified)"
+        );
+        let change = &fix["artifactChanges"][0];
+        assert_eq!(change["artifactLocation"]["uri"], KUBELET_BLOCKED_FILE);
+        let replacements = change["replacements"].as_array().unwrap();
+        assert_eq!(replacements.len(), 1);
+        let region = &replacements[0]["deletedRegion"];
+        // rt-eni-a's `routes:` block list: a new first item on its first item's line.
+        assert_eq!(region["startLine"], 41);
+        assert_eq!(region["startColumn"], 11);
+        assert_eq!(region["endColumn"], 11, "an insertion deletes nothing");
+        assert_eq!(
+            text.lines().nth(40).unwrap(),
+            "          - { destination: 0.0.0.0/0, target: nat-edge }"
+        );
+        assert_eq!(
+            replacements[0]["insertedContent"]["text"],
+            "- { destination: 10.80.0.0/16, target: vpn-dc }\n          "
+        );
+        // Applied to the file, the replacement makes every kubelet check pass.
+        let edit = fix::TextEdit {
+            line: 41,
+            column: 11,
+            delete: 0,
+            insert: replacements[0]["insertedContent"]["text"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        };
+        let patched = apply_text(&text, &[edit]);
+        let scenario = eksflow::scenario::load_one("patched.yaml", &patched).unwrap();
+        let checked = checked::check(&scenario, None);
+        assert!(checked.kubelet.iter().all(|check| check.reachable()));
+        assert!(
+            checked.findings.iter().all(|f| f.code.as_str() != "EKS009"),
+            "{:?}",
+            checked.findings
+        );
+    }
 }
 
 // ---- through an HTTPS proxy (SPEC 10.2) -----------------------------------------------------

@@ -1294,6 +1294,129 @@ fn an_inbound_endpoint_whose_group_drops_udp_53_from_the_office_leaves_the_offic
     assert_eq!(flow["reachable"], true);
 }
 
+/// A `--clients` network with the id of the network the import generates for the VPN gives
+/// it `dnsServers`: the office forwards to the inbound endpoint with no hand edit, and the
+/// endpoint's group, which drops UDP 53 from the office, leaves it DNS_UNREACHABLE.
+#[test]
+fn a_clients_network_with_the_generated_networks_id_gives_it_dns_servers() {
+    let plan = format!("{DIR}/resolver-plan.json");
+    let clients = format!("{DIR}/resolver-office-dns.yaml");
+    let output = eksflow()
+        .args(["import", "terraform", &plan, "--clients", &clients])
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let yaml = String::from_utf8(output.stdout).unwrap();
+    let document: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+    let networks = document["networks"].as_sequence().unwrap();
+    assert_eq!(
+        networks.len(),
+        1,
+        "merged into the generated network, not added: {yaml}"
+    );
+    assert_eq!(networks[0]["id"], "onprem-aws-vpn-connection-office");
+    assert_eq!(
+        networks[0]["dnsServers"],
+        serde_yaml::from_str::<serde_yaml::Value>("[10.60.1.53, 10.60.2.53]").unwrap()
+    );
+    assert_eq!(
+        networks[0]["routes"][0]["target"], "aws_vpn_connection.office",
+        "the generated network keeps what the import wrote"
+    );
+    // `check` of the plan itself, with the same file.
+    let output = eksflow()
+        .args(["check", &plan, "--clients", &clients, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the laptop's expectation fails: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = &json[0];
+    assert_eq!(report["dnsTransport"], "traced");
+    let flow = &report["flows"][0];
+    assert_eq!(flow["client"], "office-laptop");
+    assert_eq!(flow["dns"]["server"], "10.60.1.53");
+    assert_eq!(flow["reachable"], false);
+    assert_eq!(flow["reason"], "DNS_UNREACHABLE");
+    let queries: Vec<(&str, &str, &str, bool)> = flow["dns"]["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            (
+                q["from"].as_str().unwrap(),
+                q["to"].as_str().unwrap(),
+                q["reason"].as_str().unwrap(),
+                q["reachable"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            ("172.16.5.20", "10.60.1.53", "SG_INGRESS_DENY", false),
+            ("172.16.5.20", "10.60.2.53", "SG_INGRESS_DENY", false)
+        ]
+    );
+}
+
+#[test]
+fn a_clients_network_with_a_generated_id_may_add_only_dns_servers() {
+    let plan = format!("{DIR}/resolver-plan.json");
+    let dir = std::env::temp_dir().join(format!("eksflow-clients-merge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, networks, said) in [
+        (
+            "cidrs.yaml",
+            "  - { id: onprem-aws-vpn-connection-office, cidrs: [172.16.0.0/16], dnsServers: [10.60.1.53] }\n",
+            "--clients: networks: `onprem-aws-vpn-connection-office` is a network the import generates (the far side of a connection): a --clients entry with its id may add only `dnsServers`, not `cidrs`",
+        ),
+        (
+            "twice.yaml",
+            "  - { id: onprem-aws-vpn-connection-office, dnsServers: [10.60.1.53] }\n  - { id: onprem-aws-vpn-connection-office, dnsServers: [10.60.2.53] }\n",
+            "--clients: networks: `onprem-aws-vpn-connection-office` is given twice",
+        ),
+    ] {
+        let file = dir.join(name);
+        std::fs::write(&file, format!("networks:\n{networks}")).unwrap();
+        let output = eksflow()
+            .args(["import", "terraform", &plan, "--clients"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(said), "{name}: {stderr}");
+        assert!(output.stdout.is_empty(), "{name}: no scenario printed");
+    }
+    // A network of another id is added beside the generated one, as before.
+    let file = dir.join("other.yaml");
+    std::fs::write(
+        &file,
+        "networks:\n  - { id: branch, cidrs: [172.20.0.0/16], dnsServers: [8.8.8.8] }\n",
+    )
+    .unwrap();
+    let output = eksflow()
+        .args(["import", "terraform", &plan, "--clients"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let document: serde_yaml::Value = serde_yaml::from_slice(&output.stdout).unwrap();
+    let ids: Vec<&str> = document["networks"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["onprem-aws-vpn-connection-office", "branch"]);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn resolver_values_the_provider_refuses_are_errors_naming_the_file_and_field() {
     use serde_json::json;

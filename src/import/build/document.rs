@@ -7,7 +7,8 @@ use super::{ExtraClients, Scenario};
 use crate::import::yaml::{self, Item, MapBuilder, Value, number, text};
 
 impl Scenario<'_> {
-    pub(super) fn render(mut self, extra: Option<&ExtraClients>) -> String {
+    /// The document; an error when the `--clients` file cannot be merged into it.
+    pub(super) fn render(mut self, extra: Option<&ExtraClients>) -> Result<String, String> {
         let inventory = self.inventory;
         let region = self.region();
         if self.cluster.region.is_none() && inventory.region.is_none() {
@@ -54,7 +55,7 @@ impl Scenario<'_> {
         let mut dns_servers = Vec::new();
         let mut clients = Vec::new();
         if let Some(extra) = extra {
-            networks.extend(extra.network_items());
+            extra.merge_networks(&mut networks)?;
             dns_servers.extend(extra.dns_server_items());
             clients.extend(extra.client_items());
         }
@@ -82,6 +83,6 @@ impl Scenario<'_> {
         }
         let (imported, left_out) = self.imported();
         root.push_commented("imported", imported, left_out);
-        yaml::render(&root.build())
+        Ok(yaml::render(&root.build()))
     }
 }

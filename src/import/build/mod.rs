@@ -95,13 +95,15 @@ pub fn build(inventory: &Inventory, options: &Options) -> Result<Vec<Built>, Str
             None => format!("no EKS cluster in {}", inventory.source),
         });
     }
-    Ok(clusters
+    clusters
         .into_iter()
-        .map(|cluster| Built {
-            cluster: cluster.name.clone(),
-            yaml: Scenario::new(inventory, cluster).render(options.extra.as_ref()),
+        .map(|cluster| {
+            Ok(Built {
+                cluster: cluster.name.clone(),
+                yaml: Scenario::new(inventory, cluster).render(options.extra.as_ref())?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The source's cluster names, for the error when the one asked for is not among them.

@@ -103,7 +103,7 @@ pub fn render(reports: &[FileResult], codes: &[Code]) -> String {
             let fixes: Vec<Value> = report
                 .fixes
                 .iter()
-                .filter(|fix| message.code == Code::Eks013 && fix.path == message.path)
+                .filter(|fix| fix.belongs_to(&message))
                 .map(|fix| sarif_fix(message.file, fix))
                 .collect();
             if let (false, Value::Object(object)) = (fixes.is_empty(), &mut result) {

@@ -6,19 +6,37 @@ use std::process::Command;
 
 fn main() {
     let version = env!("CARGO_PKG_VERSION");
-    let commit = Command::new("git")
-        .args(["rev-parse", "--short=10", "HEAD"])
-        .output()
-        .ok()
-        .filter(|output| output.status.success())
-        .and_then(|output| String::from_utf8(output.stdout).ok())
-        .map(|commit| commit.trim().to_owned())
-        .filter(|commit| !commit.is_empty() && commit.chars().all(|c| c.is_ascii_hexdigit()));
+    let commit = git(&["rev-parse", "--short=10", "HEAD"])
+        .filter(|commit| commit.chars().all(|c| c.is_ascii_hexdigit()));
     match commit {
         Some(commit) => println!("cargo:rustc-env=EKSFLOW_VERSION={version} ({commit})"),
         None => println!("cargo:rustc-env=EKSFLOW_VERSION={version}"),
     }
-    // A new commit changes the version: rebuild when HEAD moves.
-    println!("cargo:rerun-if-changed=.git/HEAD");
-    println!("cargo:rerun-if-changed=.git/refs/heads");
+    // A new commit changes the version: rebuild when HEAD or a branch moves. The paths are
+    // git's own (`.git` is a file in a worktree), and without git only this script counts.
+    println!("cargo:rerun-if-changed=build.rs");
+    for (flag, file) in [
+        ("--git-dir", "HEAD"),
+        ("--git-common-dir", "refs/heads"),
+        ("--git-common-dir", "packed-refs"),
+    ] {
+        if let Some(dir) = git(&["rev-parse", flag]) {
+            let path = std::path::Path::new(&dir).join(file);
+            if path.exists() {
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
+        }
+    }
+}
+
+/// What `git ARGS` prints, trimmed, when it succeeds.
+fn git(args: &[&str]) -> Option<String> {
+    Command::new("git")
+        .args(args)
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .and_then(|output| String::from_utf8(output.stdout).ok())
+        .map(|text| text.trim().to_owned())
+        .filter(|text| !text.is_empty())
 }

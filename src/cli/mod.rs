@@ -721,6 +721,13 @@ fn serve(
         return Outcome::Invalid;
     }
     let shown = server.local_addr().map_or(listen, |addr| addr);
+    if !shown.ip().is_loopback() {
+        // A simulated answer is not for other machines: say so when one could ask.
+        eprintln!(
+            "warning: listening on {} is not loopback: other hosts can query this simulation",
+            shown.ip()
+        );
+    }
     eprintln!(
         "listening on {shown} (UDP and TCP): {} for client {}; Ctrl-C stops",
         report::json::endpoint_name(&checked.analysis),
@@ -729,7 +736,8 @@ fn serve(
     let budget = eksflow::serve::Budget { max_queries };
     match server.run(&answers, budget, &stop) {
         Ok(answered) => {
-            eprintln!("answered {answered} queries");
+            let plural = if answered == 1 { "query" } else { "queries" };
+            eprintln!("answered {answered} {plural}");
             Outcome::Clean
         }
         Err(error) => {

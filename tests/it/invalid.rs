@@ -54,6 +54,8 @@ invalid_fixture! {
     transit_gateway_routes_and_attachment_subnets_are_checked => "transit-gateway-routes.yaml",
     a_proxy_is_one_hop_to_a_known_client => "proxies.yaml",
     a_hybrid_node_group_is_in_subnets_or_a_network_not_both => "hybrid-node-group.yaml",
+    hybrid_node_addresses_are_each_one_node_and_at_least_one => "hybrid-node-addresses.yaml",
+    dns_transport_references_groups_and_subnets_it_can_place => "dns-transport.yaml",
 }
 
 #[test]
@@ -282,8 +284,13 @@ fn every_invalid_fixture_maps_to_its_load_codes() {
         ("base.yaml", &[]),
         ("comments-only.yaml", &["empty"]),
         ("dangling.yaml", &["dangling-reference"]),
+        (
+            "dns-transport.yaml",
+            &["conflict", "dangling-reference", "outside-block"],
+        ),
         ("duplicate-ids.yaml", &["duplicate-id"]),
         ("empty.yaml", &["empty"]),
+        ("hybrid-node-addresses.yaml", &["bad-value", "duplicate-id"]),
         ("hybrid-node-group.yaml", &["conflict"]),
         ("ipv6-fields.yaml", &["wrong-family"]),
         ("missing-fields.yaml", &["missing-field"]),

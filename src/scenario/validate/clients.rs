@@ -379,6 +379,7 @@ impl Validator<'_> {
         let (ips, ips_written) = match &raw_group.ips {
             Some(list) => {
                 let mut ips = Vec::with_capacity(list.len());
+                let mut seen = std::collections::HashSet::with_capacity(list.len());
                 for (j, text) in list.iter().enumerate() {
                     let ip_path = join_index(&ips_path, j);
                     let Some(ip) = self.ipv4(text, &ip_path) else {
@@ -392,7 +393,25 @@ impl Validator<'_> {
                         );
                         continue;
                     }
+                    // Each address is one node (`name@ip`): twice would be two nodes
+                    // with one name and one address.
+                    if !seen.insert(ip) {
+                        self.problem(
+                            LoadCode::DuplicateId,
+                            &ip_path,
+                            format!("{ip} is listed twice in `ips`: each address is one node"),
+                        );
+                        continue;
+                    }
                     ips.push(ip);
+                }
+                if list.is_empty() {
+                    self.problem(
+                        LoadCode::BadValue,
+                        &ips_path,
+                        "`ips` is empty: a hybrid node group needs at least one node address \
+                         (or leave `ips` out for one node at the default address)",
+                    );
                 }
                 (ips, true)
             }

@@ -11,7 +11,7 @@ use std::net::IpAddr;
 
 use super::filters::{AclVerdict, Direction, evaluate_acl_for, sg_egress_allows_for};
 use super::walk::{Check, Walk};
-use super::{Leg, Step, Tracer};
+use super::{Denial, Leg, Step, Tracer};
 use crate::reason::Reason;
 use crate::scenario::{Client, ClientLocation, PortRange, SgIx, Subnet};
 
@@ -52,7 +52,15 @@ impl<'s> Tracer<'s> {
             }
             None => {
                 let names = self.scenario.sg_names(&client.security_groups);
-                walk.block(
+                walk.deny(
+                Denial::SecurityGroups {
+                    groups: &client.security_groups,
+                    direction: Direction::Outbound,
+                    proto: self.proto,
+                    port: self.port,
+                    peer: destination,
+                    peer_groups: destination_groups.to_vec(),
+                },
                 names.clone(),
                 Reason::SgEgressDeny,
                 format!("security group {names} of client {} has no egress rule allowing {}/{} to {destination}", client.name, self.proto, self.port),
@@ -97,6 +105,16 @@ impl<'s> Tracer<'s> {
             Direction::Inbound => ("from", "to"),
             Direction::Outbound => ("to", "to"),
         };
+        let denial = |ports, rule| Denial::Nacl {
+            acl,
+            subnet,
+            direction,
+            leg,
+            proto,
+            peer,
+            ports,
+            rule,
+        };
         match evaluate_acl_for(acl, proto, direction, peer, ports) {
             AclVerdict::Allowed { .. } => {
                 walk.pass(passed);
@@ -105,6 +123,7 @@ impl<'s> Tracer<'s> {
             AclVerdict::Denied { rule, ports: denied } => walk.fail(
                 at,
                 format!("{what}: rule {} denies {proto} {port_word} port {denied} {peer_word} {peer}", rule.number),
+                Some(denial(denied, Some(rule))),
                 reason,
                 format!(
                     "network ACL {} ({} {}) rule {} denies the {what} ({proto} {port_word} port {denied} {peer_word} {peer})",
@@ -117,6 +136,7 @@ impl<'s> Tracer<'s> {
             AclVerdict::ImplicitDeny { ports: denied } => walk.fail(
                 at,
                 format!("{what}: no rule allows {proto} {port_word} port {denied} {peer_word} {peer} (implicit deny)"),
+                Some(denial(denied, None)),
                 reason,
                 format!(
                     "network ACL {} ({} {}) has no rule allowing the {what} ({proto} {port_word} port {denied} {peer_word} {peer}), so the implicit deny drops it{}",

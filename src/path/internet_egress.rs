@@ -38,7 +38,9 @@ use std::net::IpAddr;
 use super::filters::Direction;
 use super::transit::transit_lookup;
 use super::walk::{Passed, Walk, unreachable_blocked};
-use super::{Leg, SourceOrigin, Step, Tracer, VpcNextHop, lookup_network, lookup_subnet, routes};
+use super::{
+    Denial, Leg, SourceOrigin, Step, Tracer, VpcNextHop, lookup_network, lookup_subnet, routes,
+};
 use crate::reason::{Blocked, Reason};
 use crate::scenario::{
     Attachment, Client, Connection, ConnectionKind, NatIx, Network, NetworkIx, NetworkRoute,
@@ -130,14 +132,29 @@ impl<'s> Tracer<'s> {
         let route = match (next, entry, subnet) {
             (VpcNextHop::Route(route), _, _) => route,
             (VpcNextHop::Local, _, _) => {
-                return walk.block(
-                    table_name.clone(),
+                let why = format!(
+                    "{address} falls inside {}'s own CIDRs, so route table {table_name} keeps it local; the public endpoint is not there",
+                    self.vpc_id(vpc_ix)
+                );
+                return walk.fail(
+                    table_name,
+                    why.clone(),
+                    subnet.map(|subnet| Denial::Route {
+                        subnet,
+                        table,
+                        next,
+                    }),
                     Reason::NoRoute,
-                    format!("{address} falls inside {}'s own CIDRs, so route table {table_name} keeps it local; the public endpoint is not there", self.vpc_id(vpc_ix)),
+                    why,
                 );
             }
             (VpcNextHop::None, Entry::Client(subnet), _) => {
-                return walk.block(
+                return walk.deny(
+                    Denial::Route {
+                        subnet,
+                        table,
+                        next,
+                    },
                     table_name.clone(),
                     Reason::NoRoute,
                     format!("route table {table_name} of subnet {} has no route to {address} (no 0.0.0.0/0 to an internet or NAT gateway)", subnet.id),
@@ -152,7 +169,12 @@ impl<'s> Tracer<'s> {
                 );
             }
             (VpcNextHop::None, Entry::Transit { connection, .. }, Some(subnet)) => {
-                return walk.block(
+                return walk.deny(
+                    Denial::Route {
+                        subnet,
+                        table,
+                        next,
+                    },
                     table_name.clone(),
                     Reason::NoRoute,
                     format!("route table {table_name} of attachment subnet {} has no route to {address}, so traffic from transit gateway {} goes no further in {} (centralised egress routes 0.0.0.0/0 there to a NAT gateway)", subnet.id, connection.id, self.vpc_id(vpc_ix)),
@@ -363,7 +385,8 @@ impl<'s> Tracer<'s> {
         address: IpAddr,
     ) -> Result<Egress<'s>, Blocked> {
         let Some(hop) = transit_lookup(self.scenario, &connection.kind, from, address) else {
-            return walk.block(
+            return walk.deny(
+                Denial::NoTransitRoute { connection },
                 connection.id.clone(),
                 Reason::NoRoute,
                 format!("transit gateway {} has no route for {address}: no static route covers it and no attachment's CIDRs hold it (centralised egress needs a static 0.0.0.0/0 route to the egress VPC's attachment)", connection.id),

@@ -49,7 +49,7 @@ pub use filters::{
 pub use hybrid::{RemoteRoute, network_returns, route_to_remote};
 pub use proxy::ProxyLeg;
 pub use routes::{VpcNextHop, lookup_network, lookup_subnet};
-pub use steps::{Context, Leg, SourceOrigin, Step};
+pub use steps::{Context, Denial, Leg, SourceOrigin, Step};
 pub use transit::TransitHop;
 
 use crate::reason::Blocked;

@@ -22,7 +22,7 @@ use super::filters::{Direction, sg_ingress_allows};
 use super::route_to_cluster::Arrival;
 use super::transit::transit_lookup;
 use super::walk::{Check, Walk, unreachable_blocked};
-use super::{HTTPS, Leg, Step, Tracer, VpcNextHop, lookup_subnet, routes};
+use super::{Denial, HTTPS, Leg, Step, Tracer, VpcNextHop, lookup_subnet, routes};
 use crate::reason::Reason;
 use crate::scenario::{
     Attachment, Client, ClientLocation, ConnIx, ConnectionKind, PortRange, RouteTarget, SgIx,
@@ -135,7 +135,15 @@ impl<'s> Tracer<'s> {
                 } else {
                     names
                 };
-                return walk.block(
+                return walk.deny(
+                    Denial::SecurityGroups {
+                        groups: &cluster.security_groups,
+                        direction: Direction::Inbound,
+                        proto: self.proto,
+                        port: HTTPS,
+                        peer: walk.source,
+                        peer_groups: source_groups,
+                    },
                     names_or_none.clone(),
                     Reason::SgIngressDeny,
                     format!("the cluster security groups {names_or_none} on the EKS ENIs allow no tcp/443 from {} (client {}){groups_note}", walk.source, client.name),
@@ -207,7 +215,15 @@ impl<'s> Tracer<'s> {
                 } else {
                     names
                 };
-                return walk.block(
+                return walk.deny(
+                    Denial::SecurityGroups {
+                        groups: &cluster.security_groups,
+                        direction: Direction::Inbound,
+                        proto: self.proto,
+                        port: HTTPS,
+                        peer: walk.source,
+                        peer_groups: Vec::new(),
+                    },
                     names.clone(),
                     Reason::SgIngressDeny,
                     format!("the cluster security groups {names} on the EKS ENIs allow no tcp/443 from {} (client {} on the internet, to {address})", walk.source, client.name),
@@ -243,7 +259,13 @@ impl<'s> Tracer<'s> {
                     VpcNextHop::Local => "it keeps that address local".to_owned(),
                     VpcNextHop::None => "it has no route for that address".to_owned(),
                 };
-                walk.block(
+                walk.deny(
+                    Denial::ReturnRoute {
+                        subnet: eni_subnet,
+                        table,
+                        next,
+                        over: None,
+                    },
                     format!("{table_name} (return)"),
                     Reason::NoReturnRoute,
                     format!("route table {table_name} of ENI subnet {} has no route back to {} through the internet gateway ({found}); an egress-only internet gateway does not carry replies to connections started outside the VPC", eni_subnet.id, walk.source),
@@ -309,7 +331,13 @@ impl<'s> Tracer<'s> {
                     VpcNextHop::Local => "it keeps that address local".to_owned(),
                     VpcNextHop::None => "it has no route for that address".to_owned(),
                 };
-                walk.block(
+                walk.deny(
+                    Denial::ReturnRoute {
+                        subnet: eni_subnet,
+                        table,
+                        next,
+                        over: scenario.connection(conn),
+                    },
                     format!("{table_name} (return)"),
                     Reason::NoReturnRoute,
                     format!("route table {table_name} of ENI subnet {} has no route back to {} via {} ({found})", eni_subnet.id, walk.source, self.connection_id(conn)),
@@ -339,12 +367,22 @@ impl<'s> Tracer<'s> {
             walk.source,
         ) {
             Some(hop) if hop.target() == from => Ok(()),
-            Some(hop) => walk.block(
+            Some(hop) => walk.deny(
+                Denial::TransitReturn {
+                    connection,
+                    route: Some(hop),
+                    back_to: from,
+                },
                 connection.id.clone(),
                 Reason::NoReturnRoute,
                 format!("transit gateway {} routes the reply to {} by {} to {}, not back to {back_to}, where the request came from", connection.id, walk.source, hop.destination(), self.place_id(hop.target())),
             ),
-            None => walk.block(
+            None => walk.deny(
+                Denial::TransitReturn {
+                    connection,
+                    route: None,
+                    back_to: from,
+                },
                 connection.id.clone(),
                 Reason::NoReturnRoute,
                 format!("transit gateway {} has no route back to {} in {back_to}", connection.id, walk.source),

@@ -24,7 +24,7 @@ use super::filters::Direction;
 use super::internet_egress::{CentralNat, Egress};
 use super::transit::transit_lookup;
 use super::walk::{Check, Passed, Walk};
-use super::{Leg, SourceOrigin, Step, Tracer, VpcNextHop, lookup_subnet, routes, steps};
+use super::{Denial, Leg, SourceOrigin, Step, Tracer, VpcNextHop, lookup_subnet, routes, steps};
 use crate::reason::Reason;
 use crate::scenario::{Attachment, Client, ClientLocation, PortRange, RouteTarget, Subnet};
 
@@ -161,7 +161,13 @@ impl<'s> Tracer<'s> {
                     VpcNextHop::Local => "it keeps that address local".to_owned(),
                     VpcNextHop::None => "it has no route for that address".to_owned(),
                 };
-                return walk.block(
+                return walk.deny(
+                    Denial::ReturnRoute {
+                        subnet: nat_subnet,
+                        table,
+                        next: other,
+                        over: Some(connection),
+                    },
                     format!("{table_name} (return)"),
                     Reason::NoReturnRoute,
                     format!("route table {table_name} of NAT gateway subnet {} has no route back to {} via transit gateway {} ({found}), so the NAT gateway cannot return the reply", nat_subnet.id, walk.source, connection.id),
@@ -178,12 +184,22 @@ impl<'s> Tracer<'s> {
                 });
                 Ok(())
             }
-            Some(hop) => walk.block(
+            Some(hop) => walk.deny(
+                Denial::TransitReturn {
+                    connection,
+                    route: Some(hop),
+                    back_to: came_from,
+                },
                 connection.id.clone(),
                 Reason::NoReturnRoute,
                 format!("transit gateway {} routes the reply to {} by {} to {}, not back to {back_to}, where the request came from", connection.id, walk.source, hop.destination(), self.place_id(hop.target())),
             ),
-            None => walk.block(
+            None => walk.deny(
+                Denial::TransitReturn {
+                    connection,
+                    route: None,
+                    back_to: came_from,
+                },
                 connection.id.clone(),
                 Reason::NoReturnRoute,
                 format!("transit gateway {} has no route back to {} in {back_to}", connection.id, walk.source),
@@ -245,7 +261,8 @@ impl<'s> Tracer<'s> {
                     .map(|cidr| cidr.to_string())
                     .collect::<Vec<_>>()
                     .join(", ");
-                walk.block(
+                walk.deny(
+                    Denial::Allowlist { source, origin },
                     "publicAccessCidrs",
                     Reason::PublicCidrDeny,
                     format!(

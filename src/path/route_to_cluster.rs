@@ -21,7 +21,7 @@
 use std::net::IpAddr;
 
 use super::walk::{Passed, Walk, unreachable_blocked};
-use super::{Step, Tracer, VpcNextHop, lookup_network, lookup_subnet, routes, steps};
+use super::{Denial, Step, Tracer, VpcNextHop, lookup_network, lookup_subnet, routes, steps};
 use crate::reason::{Blocked, Reason};
 use crate::scenario::{
     Attachment, Client, ClientLocation, ConnIx, Connection, ConnectionKind, Network, NetworkRoute,
@@ -65,14 +65,16 @@ impl<'s> Tracer<'s> {
                         Ok(Arrival::Local)
                     }
                     VpcNextHop::Local => {
-                        walk.block(
+                        walk.deny(
+                            Denial::Route { subnet, table, next },
                             table_name,
                             Reason::NoRoute,
                             format!("{address} falls inside {}'s own CIDRs, so the local route keeps it there; it never reaches {goal} (overlapping CIDRs)", self.vpc_id(subnet.vpc)),
                         )
                     }
                     VpcNextHop::None => {
-                        walk.block(
+                        walk.deny(
+                            Denial::Route { subnet, table, next },
                             table_name.clone(),
                             Reason::NoRoute,
                             format!("route table {table_name} of subnet {} has no route to {address} in {goal}", subnet.id),
@@ -101,7 +103,8 @@ impl<'s> Tracer<'s> {
                                 RouteTarget::Nat(nat) => scenario.nat_gateway(nat).map(|n| n.id.clone()).unwrap_or_default(),
                                 _ => scenario.vpc(subnet.vpc).and_then(|v| v.internet_gateway.clone()).unwrap_or_default(),
                             };
-                            walk.block(
+                            walk.deny(
+                                Denial::Route { subnet, table, next },
                                 table_name.clone(),
                                 Reason::NoRoute,
                                 format!("route table {table_name} of subnet {} sends {address} to {target} via {}; a private ENI address is not reachable through the internet; add a route to the cluster VPC over a peering or transit gateway", subnet.id, route.destination),

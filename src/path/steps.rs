@@ -9,10 +9,10 @@ use ipnetwork::IpNetwork;
 
 use super::filters::{AclVerdict, Direction, SgMatch, evaluate_acl_for};
 use super::transit::TransitHop;
-use super::{Hop, routes};
+use super::{Hop, VpcNextHop, routes};
 use crate::scenario::{
-    Attachment, Client, Connection, NatGateway, Network, NetworkRoute, PortRange, Protocol, Route,
-    RouteTable, RouteTarget, Scenario, SgIx, SgPeer, Subnet, Vpc,
+    AclRule, Attachment, Client, Connection, NatGateway, Network, NetworkAcl, NetworkRoute,
+    PortRange, Protocol, Route, RouteTable, RouteTarget, Scenario, SgIx, SgPeer, Subnet, Vpc,
 };
 
 /// Which packet of the TCP exchange a NACL check is about.
@@ -176,8 +176,77 @@ pub enum Step<'s> {
     /// A check that passed, already in words (DNS hops: a server without groups, a query
     /// inside one network).
     Note { at: String, detail: String },
-    /// The failing check, already in words.
-    Blocked { at: String, detail: String },
+    /// The failing check, already in words, at the element `at` (by ID, as printed). Where
+    /// the walk records one, `denial` is the same check as data (see [`Denial`]).
+    Blocked {
+        at: String,
+        detail: String,
+        denial: Option<Denial<'s>>,
+    },
+}
+
+/// The check that stopped a packet, as data: the elements and values its sentence names.
+///
+/// Recorded for the packet filters (security groups, network ACLs), the `publicAccessCidrs`
+/// allowlist, a subnet's route lookup, the return route and a transit gateway's routes. A
+/// blocked step without one names its element only by [`Step::Blocked`]'s `at`. Nothing here
+/// is printed: the words stay in `detail` and [`Blocked::blocked_by`](crate::reason::Blocked).
+#[derive(Debug, Clone)]
+pub enum Denial<'s> {
+    /// No rule of `groups` allows the flow on `port` with `peer`: `Outbound`, the client's
+    /// egress to `peer`; `Inbound`, the destination's ingress from `peer`. `peer_groups` are
+    /// the groups at the other end that a rule's group reference could match here (none
+    /// across a transit gateway, VPN or Direct Connect).
+    SecurityGroups {
+        groups: &'s [SgIx],
+        direction: Direction,
+        proto: Protocol,
+        port: u16,
+        peer: IpAddr,
+        peer_groups: Vec<SgIx>,
+    },
+    /// Network ACL `acl` of `subnet` drops `leg` with `peer` on `ports` (the ports no rule
+    /// lets through): by deny rule `rule`, or by the implicit deny when `rule` is `None`.
+    Nacl {
+        acl: &'s NetworkAcl,
+        subnet: &'s Subnet,
+        direction: Direction,
+        leg: Leg,
+        proto: Protocol,
+        peer: IpAddr,
+        ports: PortRange,
+        rule: Option<&'s AclRule>,
+    },
+    /// The source the public endpoint sees is in no CIDR of `publicAccessCidrs`.
+    Allowlist {
+        source: IpAddr,
+        origin: SourceOrigin<'s>,
+    },
+    /// The route lookup of `subnet` (in `table`; `None`: the VPC's main route table) for
+    /// the request, whose answer `next` cannot carry it.
+    Route {
+        subnet: &'s Subnet,
+        table: Option<&'s RouteTable>,
+        next: VpcNextHop<'s>,
+    },
+    /// The reply's route lookup of `subnet`, whose answer `next` does not send the reply
+    /// back over `over`, the connection the request came in on (`None`: the internet
+    /// gateway it came in through).
+    ReturnRoute {
+        subnet: &'s Subnet,
+        table: Option<&'s RouteTable>,
+        next: VpcNextHop<'s>,
+        over: Option<&'s Connection>,
+    },
+    /// Transit gateway `connection` has no route for the destination.
+    NoTransitRoute { connection: &'s Connection },
+    /// Transit gateway `connection` routes the reply by `route` (`None`: no route for the
+    /// client's address) elsewhere than back to `back_to`, where the request entered it.
+    TransitReturn {
+        connection: &'s Connection,
+        route: Option<TransitHop<'s>>,
+        back_to: Attachment,
+    },
 }
 
 /// What a step needs to be put into words.
@@ -436,7 +505,7 @@ impl Step<'_> {
                 (at, detail, true)
             }
             Step::Note { at, detail } => (at.clone(), detail.clone(), true),
-            Step::Blocked { at, detail } => (at.clone(), detail.clone(), false),
+            Step::Blocked { at, detail, .. } => (at.clone(), detail.clone(), false),
         };
         Hop { at, detail, ok }
     }

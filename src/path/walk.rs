@@ -7,7 +7,7 @@
 
 use std::net::IpAddr;
 
-use super::Step;
+use super::{Denial, Step};
 use crate::reason::{Blocked, Reason};
 use crate::scenario::Attachment;
 
@@ -26,16 +26,19 @@ impl<'s> Walk<'s> {
         self.steps.push(step);
     }
 
+    /// A failed check at `at`, with its hop `detail`, recorded as `denial` where given.
     pub(super) fn fail<T>(
         &mut self,
         at: impl Into<String>,
         detail: impl Into<String>,
+        denial: Option<Denial<'s>>,
         reason: Reason,
         blocked_by: impl Into<String>,
     ) -> Result<T, Blocked> {
         self.steps.push(Step::Blocked {
             at: at.into(),
             detail: detail.into(),
+            denial,
         });
         Err(Blocked {
             reason,
@@ -51,7 +54,19 @@ impl<'s> Walk<'s> {
         blocked_by: impl Into<String>,
     ) -> Result<T, Blocked> {
         let blocked_by = blocked_by.into();
-        self.fail(at, blocked_by.clone(), reason, blocked_by)
+        self.fail(at, blocked_by.clone(), None, reason, blocked_by)
+    }
+
+    /// [`Walk::block`], recording the failed check as `denial`.
+    pub(super) fn deny<T>(
+        &mut self,
+        denial: Denial<'s>,
+        at: impl Into<String>,
+        reason: Reason,
+        blocked_by: impl Into<String>,
+    ) -> Result<T, Blocked> {
+        let blocked_by = blocked_by.into();
+        self.fail(at, blocked_by.clone(), Some(denial), reason, blocked_by)
     }
 }
 

@@ -86,6 +86,26 @@ fn trace_nat_gateway_refused_by_the_allowlist() {
     ]));
 }
 
+/// The words of a blocking sentence, which the tracer tests (tests/it/tracer.rs) leave to
+/// the output: a security group reference refused across a transit gateway names the
+/// client's group and says why it does not match.
+#[test]
+fn trace_names_a_security_group_reference_that_does_not_cross_a_transit_gateway() {
+    let out = run(&[
+        "trace",
+        "tests/fixtures/path/sg-reference-across-tgw.yaml",
+        "--client",
+        "shared",
+    ]);
+    assert!(
+        out.contains("✗ sg-cluster")
+            && out.contains(
+                "(security group references to sg-shared do not work across this connection)"
+            ),
+        "{out}"
+    );
+}
+
 #[test]
 fn resolve_office_over_vpn() {
     insta::assert_snapshot!(run(&[

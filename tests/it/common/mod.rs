@@ -9,7 +9,8 @@
 )]
 
 use eksflow::analysis::{self, Flow};
-use eksflow::scenario::{self, EndpointAccess, Scenario};
+use eksflow::path::{Denial, Step};
+use eksflow::scenario::{self, Attachment, EndpointAccess, Scenario, SgIx};
 
 pub const BASE: &str = r#"
 version: 1
@@ -160,6 +161,55 @@ impl Traced {
     /// The hops of target `i`, in words.
     pub fn hops(&self, i: usize) -> Vec<eksflow::path::Hop> {
         self.flow.targets[i].hops(self.scenario, self.flow.client)
+    }
+
+    /// The steps of target `i`, as data.
+    pub fn steps(&self, i: usize) -> &[Step<'static>] {
+        &self.flow.targets[i].steps
+    }
+
+    /// The step that blocked target `i` (its last): the element it names, by ID, and the
+    /// failed check as data where the walk records one.
+    pub fn block(&self, i: usize) -> (&str, Option<&Denial<'static>>) {
+        assert!(
+            self.flow.targets[i].blocked.is_some(),
+            "target {i} is not blocked"
+        );
+        match self.steps(i).last() {
+            Some(Step::Blocked { at, denial, .. }) => (at.as_str(), denial.as_ref()),
+            other => panic!("target {i} does not end in a blocked step: {other:?}"),
+        }
+    }
+
+    /// The element that blocked the flow: the blocked step of its first target, whose
+    /// verdict is the flow's (SPEC 5).
+    pub fn blocked_at(&self) -> &str {
+        assert_eq!(self.flow.blocked, self.flow.targets[0].blocked);
+        self.block(0).0
+    }
+
+    /// The check that blocked the flow, as data.
+    pub fn denial(&self) -> &Denial<'static> {
+        assert_eq!(self.flow.blocked, self.flow.targets[0].blocked);
+        self.block(0)
+            .1
+            .unwrap_or_else(|| panic!("no denial recorded at {}", self.block(0).0))
+    }
+
+    /// The IDs of security groups `groups`.
+    pub fn sg_ids(&self, groups: &[SgIx]) -> Vec<&str> {
+        groups
+            .iter()
+            .map(|&sg| self.scenario.security_group(sg).unwrap().id.as_str())
+            .collect()
+    }
+
+    /// The ID of the VPC or network `place`.
+    pub fn place_id(&self, place: Attachment) -> &str {
+        match place {
+            Attachment::Vpc(vpc) => &self.scenario.vpc(vpc).unwrap().id,
+            Attachment::Network(network) => &self.scenario.network(network).unwrap().id,
+        }
     }
 }
 

@@ -274,7 +274,7 @@ enum Change {
         ports: PortRange,
         cidr: IpNetwork,
     },
-    Route(RouteTableIx, IpNetwork, ConnIx),
+    Route(RouteTableIx, IpNetwork, RouteTarget),
     NetworkRoute(NetworkIx, IpNetwork, ConnIx),
     DnsSupport(VpcIx),
     DnsHostnames(VpcIx),
@@ -633,12 +633,12 @@ fn apply(s: &mut Scenario, change: &Change) -> Option<()> {
             });
             list.sort_by_key(|rule| rule.number);
         }
-        Change::Route(table, destination, conn) => {
+        Change::Route(table, destination, target) => {
             let table = s.route_tables.get_mut(table.0)?;
             let path = format!("{}.routes[{}]", table.path, table.routes.len());
             table.routes.push(Route {
                 destination: *destination,
-                target: RouteTarget::Connection(*conn),
+                target: *target,
                 path,
             });
         }
@@ -1071,7 +1071,11 @@ fn route_candidate(
     let rt = scenario.route_table(table)?;
     let connection = scenario.connection(conn)?;
     Some(Candidate {
-        changes: vec![Change::Route(table, destination, conn)],
+        changes: vec![Change::Route(
+            table,
+            destination,
+            RouteTarget::Connection(conn),
+        )],
         summary: format!("add route {destination} via {} to {}", connection.id, rt.id),
         edits: vec![Edit {
             path: format!("{}.routes", rt.path),
@@ -1185,26 +1189,28 @@ fn holder_named(scenario: &Scenario, at: &str) -> Option<(Holder, bool)> {
         .map(|ix| (Holder::Network(NetworkIx(ix)), back))
 }
 
-/// The block a route for `address` should name: the CIDR of the VPC subnet or network
-/// holding it (its subnet for a VPC address: the narrowest change), `None` for an address
-/// of no place (the internet).
-fn block_of(scenario: &Scenario, address: IpAddr) -> Option<(IpNetwork, Attachment)> {
+/// The block a route for `address` should name: for a VPC address the CIDR of its subnet
+/// when `narrow` (a reply's route back to one asker or client: the narrowest change), else
+/// of its VPC (a request's route towards a VPC); for a network address the network's CIDR
+/// holding it; `None` for an address of no place (the internet).
+fn block_of(scenario: &Scenario, address: IpAddr, narrow: bool) -> Option<(IpNetwork, Attachment)> {
     let IpAddr::V4(ip) = address else {
         return None;
     };
     if let Some(vpc) = scenario.vpc_containing(ip) {
-        let block = scenario
-            .subnet_holding(vpc, ip)
+        let subnet = narrow
+            .then(|| scenario.subnet_holding(vpc, ip))
+            .flatten()
             .and_then(|subnet| scenario.subnet(subnet))
-            .map(|subnet| subnet.cidr)
-            .or_else(|| {
-                scenario
-                    .vpc(vpc)?
-                    .cidrs
-                    .iter()
-                    .find(|c| c.contains(ip))
-                    .copied()
-            })?;
+            .map(|subnet| subnet.cidr);
+        let block = subnet.or_else(|| {
+            scenario
+                .vpc(vpc)?
+                .cidrs
+                .iter()
+                .find(|c| c.contains(ip))
+                .copied()
+        })?;
         return Some((IpNetwork::V4(block), Attachment::Vpc(vpc)));
     }
     let network = scenario.network_containing(ip)?;
@@ -1338,10 +1344,53 @@ fn path_route(
             return;
         };
         let used = used_connection(scenario, target);
-        let toward = block_of(scenario, target.source).map(|(_, place)| place);
+        let toward = block_of(scenario, target.source, true).map(|(_, place)| place);
         holder_routes(scenario, holder, cidr, used, toward, out);
-    } else if let Some((block, place)) = block_of(scenario, target.address) {
+    } else if let Some((block, place)) = block_of(scenario, target.address, false) {
         holder_routes(scenario, holder, block, None, Some(place), out);
+    } else if let Holder::Table(table) = holder {
+        nat_routes(scenario, table, out);
+    }
+}
+
+/// A public target no route of `table` covers (a client subnet, or a transit gateway
+/// attachment subnet in an egress VPC): `0.0.0.0/0` to a NAT gateway of the table's VPC
+/// in a subnet that does not use this table (its own would loop), at most two.
+fn nat_routes(scenario: &Scenario, table: RouteTableIx, out: &mut Vec<Candidate>) {
+    let Some(rt) = scenario.route_table(table) else {
+        return;
+    };
+    let Ok(default) = IpNetwork::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0) else {
+        return;
+    };
+    if rt.routes.iter().any(|r| r.destination == default) {
+        return;
+    }
+    let nats = scenario
+        .nat_gateways
+        .iter()
+        .enumerate()
+        .filter(|(_, nat)| nat.public_ip.is_some())
+        .filter(|(_, nat)| {
+            scenario
+                .subnet(nat.subnet)
+                .is_some_and(|s| s.vpc == rt.vpc && s.route_table != Some(table))
+        })
+        .take(2);
+    for (ix, nat) in nats {
+        out.push(Candidate {
+            changes: vec![Change::Route(
+                table,
+                default,
+                RouteTarget::Nat(crate::scenario::NatIx(ix)),
+            )],
+            summary: format!("add route 0.0.0.0/0 via {} to {}", nat.id, rt.id),
+            edits: vec![Edit {
+                path: format!("{}.routes", rt.path),
+                op: "add",
+                value: json!({ "destination": "0.0.0.0/0", "target": nat.id }),
+            }],
+        });
     }
 }
 
@@ -1560,10 +1609,10 @@ fn dns_query(scenario: &Scenario, flow: &Flow<'_>, out: &mut Vec<Candidate>) {
                         .position(|c| c.id == hop.at)
                         .map(ConnIx)
                 });
-                if let Some((block, place)) = block_of(scenario, IpAddr::V4(asker.ip)) {
+                if let Some((block, place)) = block_of(scenario, IpAddr::V4(asker.ip), true) {
                     holder_routes(scenario, holder, block, used, Some(place), out);
                 }
-            } else if let Some((block, place)) = block_of(scenario, IpAddr::V4(server.ip)) {
+            } else if let Some((block, place)) = block_of(scenario, IpAddr::V4(server.ip), false) {
                 holder_routes(scenario, holder, block, None, Some(place), out);
             }
         }

@@ -13,12 +13,24 @@
 //!   group towards the address it was refused;
 //! - a NACL rule pair (the request's port and the reply's ephemeral ports) on the ENI
 //!   subnet's or the client subnet's NACL, numbered just under the lowest rule;
-//! - a route towards the cluster over a connection that attaches both ends, or a return
-//!   route in the ENI subnet's route table to the client's CIDR over the connection the path
-//!   came in by;
+//! - a route or return route where a missing one stops the path, in the route table (an ENI
+//!   subnet's, a NAT gateway's or egress subnet's, a transit gateway attachment subnet's)
+//!   or network the blocking hop names: back, for the client's block over the connection
+//!   the request crossed last; onward, for the destination's VPC or network block over a
+//!   connection joining the two places, or `0.0.0.0/0` to a NAT gateway for a public
+//!   destination; and, as before, a route towards the cluster over a connection that
+//!   attaches both ends, or a return route in the ENI subnet's route table over the
+//!   connection the path came in by;
 //! - a conditional forwarder on the client's DNS server, or a Resolver forward rule in the
 //!   client's VPC, for the endpoint name to the cluster VPC's inbound endpoint;
 //! - `enableDnsSupport` / `enableDnsHostnames` turned on.
+//!
+//! A flow that resolves nothing because a traced DNS query hop did not arrive
+//! (`DNS_UNREACHABLE`, SPEC 8) gets entries from the first blocked hop and its own code: an
+//! ingress rule udp/53 on the endpoint's or DNS server's group from the asker, an egress rule
+//! udp/53 on the asker's group, a udp NACL rule pair on the subnet that blocks, or a route
+//! as above. UDP only: the verdict uses UDP 53 (SPEC 8.4), so TCP 53 is never needed for
+//! the fix; a hop blocking TCP 53 stays an EKS027 warning.
 //!
 //! A flow through an HTTPS proxy (SPEC 10.2) blocked on leg 1 gets an ingress rule on the
 //! proxy's security group for the proxy port from the source the proxy saw, or an egress

@@ -758,3 +758,48 @@ fn an_attachment_subnet_with_no_internet_route_gets_one_to_the_egress_nat_gatewa
     assert_eq!(found(&text, "etl-job"), fix, "one edit serves both spokes");
     assert!(reachable_after_text_edits(&text, "node-a"));
 }
+
+#[test]
+fn a_dns_servers_egress_block_gets_a_udp_53_egress_rule_then_the_endpoints_ingress() {
+    // The office asks a DNS server in subnet-a whose group sends only tcp/443: its forwarded
+    // query to the inbound endpoint is refused at its own egress, and once that is open, at
+    // the endpoint's group (which admits only the office).
+    let text = edited(
+        DNS_HOP_FIXED,
+        &[
+            (
+                "      - id: sg-rslvr-in\n",
+                "      - id: sg-dns\n        ingress:\n          - { protocol: udp, ports: 53, cidr: 172.16.0.0/12 }\n        egress:\n          - { protocol: tcp, ports: 443, cidr: 0.0.0.0/0 }\n      - id: sg-rslvr-in\n",
+            ),
+            (
+                "    dnsServers: [172.16.0.2]",
+                "    dnsServers: [10.70.1.60]",
+            ),
+            (
+                "  - ip: 172.16.0.2\n    forward:",
+                "  - ip: 10.70.1.60\n    securityGroups: [sg-dns]\n    forward:",
+            ),
+        ],
+    );
+    let fix = found(&text, "admin");
+    assert_eq!(
+        fix.summary,
+        "add egress udp 53 to 10.70.1.53/32 to sg-dns; add ingress udp 53 from security group sg-dns to sg-rslvr-in"
+    );
+    assert_eq!(
+        fix.edits,
+        [
+            edit(
+                "vpcs[0].securityGroups[1].egress",
+                "add",
+                json!({ "protocol": "udp", "ports": 53, "cidr": "10.70.1.53/32" })
+            ),
+            edit(
+                "vpcs[0].securityGroups[2].ingress",
+                "add",
+                json!({ "protocol": "udp", "ports": 53, "sourceSecurityGroup": "sg-dns" })
+            ),
+        ]
+    );
+    assert!(reachable_after_text_edits(&text, "admin"));
+}

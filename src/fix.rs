@@ -13,12 +13,24 @@
 //!   group towards the address it was refused;
 //! - a NACL rule pair (the request's port and the reply's ephemeral ports) on the ENI
 //!   subnet's or the client subnet's NACL, numbered just under the lowest rule;
-//! - a route towards the cluster over a connection that attaches both ends, or a return
-//!   route in the ENI subnet's route table to the client's CIDR over the connection the path
-//!   came in by;
+//! - a route or return route where a missing one stops the path, in the route table (an ENI
+//!   subnet's, a NAT gateway's or egress subnet's, a transit gateway attachment subnet's)
+//!   or network the blocking hop names: back, for the client's block over the connection
+//!   the request crossed last; onward, for the destination's VPC or network block over a
+//!   connection joining the two places, or `0.0.0.0/0` to a NAT gateway for a public
+//!   destination; and, as before, a route towards the cluster over a connection that
+//!   attaches both ends, or a return route in the ENI subnet's route table over the
+//!   connection the path came in by;
 //! - a conditional forwarder on the client's DNS server, or a Resolver forward rule in the
 //!   client's VPC, for the endpoint name to the cluster VPC's inbound endpoint;
 //! - `enableDnsSupport` / `enableDnsHostnames` turned on.
+//!
+//! A flow that resolves nothing because a traced DNS query hop did not arrive
+//! (`DNS_UNREACHABLE`, SPEC 8) gets entries from the first blocked hop and its own code: an
+//! ingress rule udp/53 on the endpoint's or DNS server's group from the asker, an egress rule
+//! udp/53 on the asker's group, a udp NACL rule pair on the subnet that blocks, or a route
+//! as above. UDP only: the verdict uses UDP 53 (SPEC 8.4), so TCP 53 is never needed for
+//! the fix; a hop blocking TCP 53 stays an EKS027 warning.
 //!
 //! A flow through an HTTPS proxy (SPEC 10.2) blocked on leg 1 gets an ingress rule on the
 //! proxy's security group for the proxy port from the source the proxy saw, or an egress
@@ -43,7 +55,7 @@
 //! bound a flow's fix is `null` ("no fix known"), never a guess.
 
 use std::collections::{HashMap, HashSet};
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use ipnetwork::IpNetwork;
 use serde::Serialize;
@@ -268,16 +280,17 @@ pub fn fixes(checked: &Checked<'_>) -> Fixes {
 #[derive(Debug, Clone)]
 enum Change {
     Allowlist(IpNetwork),
-    SgIngress(SgIx, SgPeer, PortRange),
-    SgEgress(SgIx, IpNetwork, PortRange),
+    SgIngress(SgIx, SgPeer, Protocol, PortRange),
+    SgEgress(SgIx, IpNetwork, Protocol, PortRange),
     Acl {
         acl: AclIx,
+        proto: Protocol,
         inbound: bool,
         number: u32,
         ports: PortRange,
         cidr: IpNetwork,
     },
-    Route(RouteTableIx, IpNetwork, ConnIx),
+    Route(RouteTableIx, IpNetwork, RouteTarget),
     NetworkRoute(NetworkIx, IpNetwork, ConnIx),
     DnsSupport(VpcIx),
     DnsHostnames(VpcIx),
@@ -590,22 +603,22 @@ fn apply(s: &mut Scenario, change: &Change) -> Option<()> {
             s.cluster.public_access_cidrs.push(*cidr);
             s.cluster.public_access_cidrs_default = false;
         }
-        Change::SgIngress(sg, peer, ports) => {
+        Change::SgIngress(sg, peer, proto, ports) => {
             let group = s.security_groups.get_mut(sg.0)?;
             let path = format!("{}.ingress[{}]", group.path, group.ingress.len());
             group.ingress.push(SgRule {
-                protocol: Protocol::Tcp,
+                protocol: *proto,
                 ports: *ports,
                 peer: *peer,
                 path,
             });
         }
-        Change::SgEgress(sg, cidr, ports) => {
+        Change::SgEgress(sg, cidr, proto, ports) => {
             let group = s.security_groups.get_mut(sg.0)?;
             let egress = group.egress.get_or_insert_with(Vec::new);
             let path = format!("{}.egress[{}]", group.path, egress.len());
             egress.push(SgRule {
-                protocol: Protocol::Tcp,
+                protocol: *proto,
                 ports: *ports,
                 peer: SgPeer::Cidr(*cidr),
                 path,
@@ -613,6 +626,7 @@ fn apply(s: &mut Scenario, change: &Change) -> Option<()> {
         }
         Change::Acl {
             acl,
+            proto,
             inbound,
             number,
             ports,
@@ -627,7 +641,7 @@ fn apply(s: &mut Scenario, change: &Change) -> Option<()> {
             let path = format!("{}.{key}[{}]", acl.path, list.len());
             list.push(AclRule {
                 number: *number,
-                protocol: Protocol::Tcp,
+                protocol: *proto,
                 ports: *ports,
                 cidr: *cidr,
                 allow: true,
@@ -635,12 +649,12 @@ fn apply(s: &mut Scenario, change: &Change) -> Option<()> {
             });
             list.sort_by_key(|rule| rule.number);
         }
-        Change::Route(table, destination, conn) => {
+        Change::Route(table, destination, target) => {
             let table = s.route_tables.get_mut(table.0)?;
             let path = format!("{}.routes[{}]", table.path, table.routes.len());
             table.routes.push(Route {
                 destination: *destination,
-                target: RouteTarget::Connection(*conn),
+                target: *target,
                 path,
             });
         }
@@ -728,11 +742,20 @@ fn candidates(scenario: &Scenario, flow: &Flow<'_>) -> Vec<Candidate> {
         (Reason::NaclInboundDeny | Reason::NaclOutboundDeny, Some(target)) => {
             nacl(scenario, flow, target, blocked, &mut out)
         }
-        (Reason::NoReturnRoute, Some(target)) => return_route(scenario, flow, target, &mut out),
-        (Reason::NoRoute, Some(target)) => route(scenario, flow, target, &mut out),
+        (Reason::NoReturnRoute, Some(target)) => {
+            path_route(scenario, flow, target, true, &mut out);
+            return_route(scenario, flow, target, &mut out);
+        }
+        (Reason::NoRoute, Some(target)) => {
+            path_route(scenario, flow, target, false, &mut out);
+            route(scenario, flow, target, &mut out);
+        }
+        (Reason::DnsUnreachable, _) => dns_query(scenario, flow, &mut out),
         _ => {}
     }
     dns(scenario, flow, &mut out);
+    let mut seen = HashSet::new();
+    out.retain(|candidate| seen.insert(candidate.key()));
     out
 }
 
@@ -791,7 +814,7 @@ fn proxy_leg(
             for sg in leg.proxy.security_groups.iter().take(2) {
                 push(
                     *sg,
-                    Change::SgIngress(*sg, SgPeer::Cidr(cidr), port),
+                    Change::SgIngress(*sg, SgPeer::Cidr(cidr), Protocol::Tcp, port),
                     format!("add ingress tcp {port} from {cidr}"),
                     "ingress",
                     json!({ "protocol": "tcp", "ports": leg.port, "cidr": cidr.to_string() }),
@@ -803,7 +826,7 @@ fn proxy_leg(
             for sg in flow.client.security_groups.iter().take(2) {
                 push(
                     *sg,
-                    Change::SgEgress(*sg, cidr, port),
+                    Change::SgEgress(*sg, cidr, Protocol::Tcp, port),
                     format!("add egress tcp {port} to {cidr}"),
                     "egress",
                     json!({ "protocol": "tcp", "ports": leg.port, "cidr": cidr.to_string() }),
@@ -872,6 +895,7 @@ fn sg_ingress(scenario: &Scenario, flow: &Flow<'_>, target: &Target<'_>, out: &m
                 changes: vec![Change::SgIngress(
                     *eni_group,
                     SgPeer::Group(from_ix),
+                    Protocol::Tcp,
                     PortRange::HTTPS,
                 )],
                 summary: format!(
@@ -890,6 +914,7 @@ fn sg_ingress(scenario: &Scenario, flow: &Flow<'_>, target: &Target<'_>, out: &m
             changes: vec![Change::SgIngress(
                 *eni_group,
                 SgPeer::Cidr(cidr),
+                Protocol::Tcp,
                 PortRange::HTTPS,
             )],
             summary: format!("add ingress tcp 443 from {cidr} to {}", group.id),
@@ -909,7 +934,7 @@ fn sg_egress(scenario: &Scenario, flow: &Flow<'_>, target: &Target<'_>, out: &mu
             continue;
         };
         out.push(Candidate {
-            changes: vec![Change::SgEgress(*sg, cidr, PortRange::HTTPS)],
+            changes: vec![Change::SgEgress(*sg, cidr, Protocol::Tcp, PortRange::HTTPS)],
             summary: format!("add egress tcp 443 to {cidr} to {}", group.id),
             edits: vec![Edit {
                 path: format!("{}.egress", group.path),
@@ -971,6 +996,7 @@ fn nacl(
             changes: vec![
                 Change::Acl {
                     acl: acl_ix,
+                    proto: Protocol::Tcp,
                     inbound: true,
                     number: inbound_number,
                     ports: in_ports,
@@ -978,6 +1004,7 @@ fn nacl(
                 },
                 Change::Acl {
                     acl: acl_ix,
+                    proto: Protocol::Tcp,
                     inbound: false,
                     number: outbound_number,
                     ports: out_ports,
@@ -1060,7 +1087,11 @@ fn route_candidate(
     let rt = scenario.route_table(table)?;
     let connection = scenario.connection(conn)?;
     Some(Candidate {
-        changes: vec![Change::Route(table, destination, conn)],
+        changes: vec![Change::Route(
+            table,
+            destination,
+            RouteTarget::Connection(conn),
+        )],
         summary: format!("add route {destination} via {} to {}", connection.id, rt.id),
         edits: vec![Edit {
             path: format!("{}.routes", rt.path),
@@ -1145,6 +1176,535 @@ fn route(scenario: &Scenario, flow: &Flow<'_>, target: &Target<'_>, out: &mut Ve
             ClientLocation::Internet => {}
         }
     }
+}
+
+// ---- a missing route anywhere on the path ---------------------------------------------------
+
+/// Where a missing route belongs: a VPC route table, or a network's routes.
+#[derive(Debug, Clone, Copy)]
+enum Holder {
+    Table(RouteTableIx),
+    Network(NetworkIx),
+}
+
+/// The route table or network a blocked hop names (`rt-egress-public (return)`, `office`),
+/// and whether it is the reply's route that is missing. Scenario IDs are unique, so the
+/// name is the element; a hop at anything else (a connection, `main (vpc-x)`) names none.
+fn holder_named(scenario: &Scenario, at: &str) -> Option<(Holder, bool)> {
+    let (name, back) = match at.strip_suffix(" (return)") {
+        Some(name) => (name, true),
+        None => (at, false),
+    };
+    if let Some(ix) = scenario.route_tables.iter().position(|t| t.id == name) {
+        return Some((Holder::Table(RouteTableIx(ix)), back));
+    }
+    scenario
+        .networks
+        .iter()
+        .position(|n| n.id == name)
+        .map(|ix| (Holder::Network(NetworkIx(ix)), back))
+}
+
+/// The block a route for `address` should name: for a VPC address the CIDR of its subnet
+/// when `narrow` (a reply's route back to one asker or client: the narrowest change), else
+/// of its VPC (a request's route towards a VPC); for a network address the network's CIDR
+/// holding it; `None` for an address of no place (the internet).
+fn block_of(scenario: &Scenario, address: IpAddr, narrow: bool) -> Option<(IpNetwork, Attachment)> {
+    let IpAddr::V4(ip) = address else {
+        return None;
+    };
+    if let Some(vpc) = scenario.vpc_containing(ip) {
+        let subnet = narrow
+            .then(|| scenario.subnet_holding(vpc, ip))
+            .flatten()
+            .and_then(|subnet| scenario.subnet(subnet))
+            .map(|subnet| subnet.cidr);
+        let block = subnet.or_else(|| {
+            scenario
+                .vpc(vpc)?
+                .cidrs
+                .iter()
+                .find(|c| c.contains(ip))
+                .copied()
+        })?;
+        return Some((IpNetwork::V4(block), Attachment::Vpc(vpc)));
+    }
+    let network = scenario.network_containing(ip)?;
+    let block = scenario
+        .network(network)?
+        .cidrs
+        .iter()
+        .find(|cidr| cidr.contains(ip))
+        .copied()?;
+    Some((IpNetwork::V4(block), Attachment::Network(network)))
+}
+
+/// Routes for `destination` in `holder` (issue 14: a route or return route over the
+/// connection the path uses): over `used`, the connection the path crossed at that point,
+/// when it attaches the holder's place; else over each connection joining that place to
+/// `toward` (at most [`MAX_CANDIDATES`]). Nothing when the holder already routes exactly
+/// that block (the route is there and goes elsewhere: not a missing route).
+fn holder_routes(
+    scenario: &Scenario,
+    holder: Holder,
+    destination: IpNetwork,
+    used: Option<ConnIx>,
+    toward: Option<Attachment>,
+    out: &mut Vec<Candidate>,
+) {
+    let (place, taken) = match holder {
+        Holder::Table(table) => {
+            let Some(rt) = scenario.route_table(table) else {
+                return;
+            };
+            (
+                Attachment::Vpc(rt.vpc),
+                rt.routes.iter().any(|r| r.destination == destination),
+            )
+        }
+        Holder::Network(network) => {
+            let Some(net) = scenario.network(network) else {
+                return;
+            };
+            (
+                Attachment::Network(network),
+                net.routes.iter().any(|r| r.destination == destination),
+            )
+        }
+    };
+    if taken {
+        return;
+    }
+    let attaches = |conn: ConnIx| {
+        scenario
+            .connection(conn)
+            .is_some_and(|c| c.kind.attaches(place))
+    };
+    let links: Vec<ConnIx> = match used.filter(|conn| attaches(*conn)) {
+        Some(conn) => vec![conn],
+        None => {
+            let Some(toward) = toward.filter(|toward| *toward != place) else {
+                return;
+            };
+            scenario
+                .connections
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.kind.attaches(place) && c.kind.attaches(toward))
+                .map(|(ix, _)| ConnIx(ix))
+                .take(MAX_CANDIDATES)
+                .collect()
+        }
+    };
+    for conn in links {
+        match holder {
+            Holder::Table(table) => out.extend(route_candidate(scenario, table, destination, conn)),
+            Holder::Network(network) => out.extend(network_route_candidate(
+                scenario,
+                network,
+                destination,
+                conn,
+            )),
+        }
+    }
+}
+
+fn network_route_candidate(
+    scenario: &Scenario,
+    network: NetworkIx,
+    destination: IpNetwork,
+    conn: ConnIx,
+) -> Option<Candidate> {
+    let net = scenario.network(network)?;
+    let connection = scenario.connection(conn)?;
+    Some(Candidate {
+        changes: vec![Change::NetworkRoute(network, destination, conn)],
+        summary: format!(
+            "add route {destination} via {} to network {}",
+            connection.id, net.id
+        ),
+        edits: vec![Edit {
+            path: format!("{}.routes", net.path),
+            op: "add",
+            value: json!({ "destination": destination.to_string(), "target": connection.id }),
+        }],
+    })
+}
+
+/// A flow blocked by a missing route in any route table on its path — an ENI subnet's, a
+/// NAT gateway's or egress subnet's, a transit gateway attachment subnet's — or in a
+/// network's routes: the reply's route for the client's block over the connection the
+/// request crossed last (`back`), or the request's route for the target's block over a
+/// connection towards it.
+fn path_route(
+    scenario: &Scenario,
+    flow: &Flow<'_>,
+    target: &Target<'_>,
+    back: bool,
+    out: &mut Vec<Candidate>,
+) {
+    let Some(at) = target.steps.iter().rev().find_map(|step| match step {
+        Step::Blocked { at, .. } => Some(at.as_str()),
+        _ => None,
+    }) else {
+        return;
+    };
+    let Some((holder, named_back)) = holder_named(scenario, at) else {
+        return;
+    };
+    if named_back != back {
+        return;
+    }
+    if back {
+        let Some(cidr) = client_cidr(scenario, &flow_for_target(flow)) else {
+            return;
+        };
+        let used = used_connection(scenario, target);
+        let toward = block_of(scenario, target.source, true).map(|(_, place)| place);
+        holder_routes(scenario, holder, cidr, used, toward, out);
+    } else if let Some((block, place)) = block_of(scenario, target.address, false) {
+        holder_routes(scenario, holder, block, None, Some(place), out);
+    } else if let Holder::Table(table) = holder {
+        nat_routes(scenario, table, out);
+    }
+}
+
+/// A public target no route of `table` covers (a client subnet, or a transit gateway
+/// attachment subnet in an egress VPC): `0.0.0.0/0` to a NAT gateway of the table's VPC
+/// in a subnet that does not use this table (its own would loop), at most two.
+fn nat_routes(scenario: &Scenario, table: RouteTableIx, out: &mut Vec<Candidate>) {
+    let Some(rt) = scenario.route_table(table) else {
+        return;
+    };
+    let Ok(default) = IpNetwork::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0) else {
+        return;
+    };
+    if rt.routes.iter().any(|r| r.destination == default) {
+        return;
+    }
+    let nats = scenario
+        .nat_gateways
+        .iter()
+        .enumerate()
+        .filter(|(_, nat)| nat.public_ip.is_some())
+        .filter(|(_, nat)| {
+            scenario
+                .subnet(nat.subnet)
+                .is_some_and(|s| s.vpc == rt.vpc && s.route_table != Some(table))
+        })
+        .take(2);
+    for (ix, nat) in nats {
+        out.push(Candidate {
+            changes: vec![Change::Route(
+                table,
+                default,
+                RouteTarget::Nat(crate::scenario::NatIx(ix)),
+            )],
+            summary: format!("add route 0.0.0.0/0 via {} to {}", nat.id, rt.id),
+            edits: vec![Edit {
+                path: format!("{}.routes", rt.path),
+                op: "add",
+                value: json!({ "destination": "0.0.0.0/0", "target": nat.id }),
+            }],
+        });
+    }
+}
+
+/// The flow whose client sent the target's packets (the proxy, for a proxied flow).
+fn flow_for_target<'f, 's>(flow: &'f Flow<'s>) -> std::borrow::Cow<'f, Flow<'s>> {
+    if flow.proxy.is_none() {
+        return std::borrow::Cow::Borrowed(flow);
+    }
+    let mut onward = flow.clone();
+    onward.client = flow.target_client();
+    std::borrow::Cow::Owned(onward)
+}
+
+// ---- a blocked DNS query hop (SPEC 8, `dnsTransport: traced`) -----------------------------
+
+/// One end of a traced DNS query hop, found again in the scenario by its address.
+struct DnsEnd {
+    ip: Ipv4Addr,
+    groups: Vec<SgIx>,
+    subnet: Option<SubnetIx>,
+}
+
+/// The asker of `query`: the flow's client, a DNS server, or an outbound endpoint's
+/// interface.
+fn dns_asker(scenario: &Scenario, client: &crate::scenario::Client, ip: Ipv4Addr) -> DnsEnd {
+    if client.ip == ip {
+        return DnsEnd {
+            ip,
+            groups: client.security_groups.clone(),
+            subnet: match client.location {
+                ClientLocation::Subnet(subnet) => Some(subnet),
+                _ => None,
+            },
+        };
+    }
+    if let Some((_, server)) = scenario.dns_server_at(ip) {
+        return DnsEnd {
+            ip,
+            groups: server.security_groups.clone(),
+            subnet: server.subnet,
+        };
+    }
+    endpoint_end(scenario, ip, true).unwrap_or(DnsEnd {
+        ip,
+        groups: Vec::new(),
+        subnet: None,
+    })
+}
+
+/// The server of a query: an inbound endpoint's interface or a DNS server.
+fn dns_server_end(scenario: &Scenario, ip: Ipv4Addr) -> DnsEnd {
+    if let Some(end) = endpoint_end(scenario, ip, false) {
+        return end;
+    }
+    match scenario.dns_server_at(ip) {
+        Some((_, server)) => DnsEnd {
+            ip,
+            groups: server.security_groups.clone(),
+            subnet: server.subnet,
+        },
+        None => DnsEnd {
+            ip,
+            groups: Vec::new(),
+            subnet: None,
+        },
+    }
+}
+
+fn endpoint_end(scenario: &Scenario, ip: Ipv4Addr, outbound: bool) -> Option<DnsEnd> {
+    scenario.vpcs.iter().find_map(|vpc| {
+        let endpoints = if outbound {
+            &vpc.outbound_endpoints
+        } else {
+            &vpc.inbound_endpoints
+        };
+        endpoints.iter().find_map(|endpoint| {
+            let interface = endpoint.interfaces.iter().find(|i| i.ip == ip)?;
+            Some(DnsEnd {
+                ip,
+                groups: endpoint.security_groups.clone(),
+                subnet: interface.subnet,
+            })
+        })
+    })
+}
+
+/// UDP 53 (what resolution needs: SPEC 8.4).
+const DNS_PORTS: PortRange = PortRange { from: 53, to: 53 };
+
+/// The entries for a flow whose resolution failed because a query hop did not arrive
+/// (`DNS_UNREACHABLE`), derived from the first blocked hop in list order — the one
+/// `blockedBy` names — and its own code:
+/// - `SG_INGRESS_DENY`: an ingress rule udp/53 on the endpoint's or DNS server's group, from
+///   the asker's group (same VPC) or its address;
+/// - `SG_EGRESS_DENY`: an egress rule udp/53 to the server's address on the asker's group;
+/// - a NACL deny: a rule pair on the subnet's NACL that blocks, udp/53 the way the query
+///   goes and the ephemeral ports the way the reply comes;
+/// - `NO_ROUTE` / `NO_RETURN_ROUTE`: a route in the table or network the hop names, for the
+///   server's block (or, back, the asker's) over the connection the query uses.
+///
+/// UDP only: the verdict uses UDP 53 (SPEC 8.4), so TCP 53 is never needed to make the flow
+/// reachable; a hop that still blocks TCP 53 stays an EKS027 warning.
+fn dns_query(scenario: &Scenario, flow: &Flow<'_>, out: &mut Vec<Candidate>) {
+    let Some(query) = flow.dns.queries.iter().find(|query| !query.reachable()) else {
+        return;
+    };
+    let Some(blocked) = &query.udp.blocked else {
+        return;
+    };
+    let at = query
+        .udp
+        .hops
+        .iter()
+        .rev()
+        .find(|hop| !hop.ok)
+        .map(|hop| hop.at.as_str());
+    let asker = dns_asker(scenario, flow.target_client(), query.from);
+    let server = dns_server_end(scenario, query.to);
+    match blocked.reason {
+        Reason::SgIngressDeny => {
+            let from = host(IpAddr::V4(asker.ip));
+            for sg in server.groups.iter().take(2) {
+                let Some(group) = scenario.security_group(*sg) else {
+                    continue;
+                };
+                let path = format!("{}.ingress", group.path);
+                if let Some((from_ix, from_group)) = asker
+                    .groups
+                    .first()
+                    .and_then(|ix| scenario.security_group(*ix).map(|g| (*ix, g)))
+                    .filter(|(_, g)| g.vpc == group.vpc)
+                {
+                    out.push(Candidate {
+                        changes: vec![Change::SgIngress(
+                            *sg,
+                            SgPeer::Group(from_ix),
+                            Protocol::Udp,
+                            DNS_PORTS,
+                        )],
+                        summary: format!(
+                            "add ingress udp 53 from security group {} to {}",
+                            from_group.id, group.id
+                        ),
+                        edits: vec![Edit {
+                            path: path.clone(),
+                            op: "add",
+                            value: json!({ "protocol": "udp", "ports": 53, "sourceSecurityGroup": from_group.id }),
+                        }],
+                    });
+                }
+                out.push(Candidate {
+                    changes: vec![Change::SgIngress(
+                        *sg,
+                        SgPeer::Cidr(from),
+                        Protocol::Udp,
+                        DNS_PORTS,
+                    )],
+                    summary: format!("add ingress udp 53 from {from} to {}", group.id),
+                    edits: vec![Edit {
+                        path,
+                        op: "add",
+                        value: json!({ "protocol": "udp", "ports": 53, "cidr": from.to_string() }),
+                    }],
+                });
+            }
+        }
+        Reason::SgEgressDeny => {
+            let to = host(IpAddr::V4(server.ip));
+            for sg in asker.groups.iter().take(2) {
+                let Some(group) = scenario.security_group(*sg) else {
+                    continue;
+                };
+                out.push(Candidate {
+                    changes: vec![Change::SgEgress(*sg, to, Protocol::Udp, DNS_PORTS)],
+                    summary: format!("add egress udp 53 to {to} to {}", group.id),
+                    edits: vec![Edit {
+                        path: format!("{}.egress", group.path),
+                        op: "add",
+                        value: json!({ "protocol": "udp", "ports": 53, "cidr": to.to_string() }),
+                    }],
+                });
+            }
+        }
+        Reason::NaclInboundDeny | Reason::NaclOutboundDeny => {
+            // (subnet, its peer, whether the query enters it)
+            let sides = [
+                (server.subnet, IpAddr::V4(asker.ip), true),
+                (asker.subnet, IpAddr::V4(server.ip), false),
+            ];
+            for (subnet, peer, enters) in sides {
+                let Some(subnet) = subnet else {
+                    continue;
+                };
+                out.extend(acl_pair(
+                    scenario,
+                    subnet,
+                    peer,
+                    Protocol::Udp,
+                    DNS_PORTS,
+                    enters,
+                    at,
+                    blocked,
+                ));
+            }
+        }
+        Reason::NoRoute | Reason::NoReturnRoute => {
+            let Some((holder, back)) = at.and_then(|at| holder_named(scenario, at)) else {
+                return;
+            };
+            if back {
+                // The connection the query crossed last, named by its hop.
+                let used = query.udp.hops.iter().rev().find_map(|hop| {
+                    scenario
+                        .connections
+                        .iter()
+                        .position(|c| c.id == hop.at)
+                        .map(ConnIx)
+                });
+                if let Some((block, place)) = block_of(scenario, IpAddr::V4(asker.ip), true) {
+                    holder_routes(scenario, holder, block, used, Some(place), out);
+                }
+            } else if let Some((block, place)) = block_of(scenario, IpAddr::V4(server.ip), false) {
+                holder_routes(scenario, holder, block, None, Some(place), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A NACL rule pair of `proto` on `subnet`'s NACL when the block names it: `ports` the way
+/// the request goes (in when it `enters` the subnet), the ephemeral ports the way the reply
+/// comes, both for `peer` as a host block, numbered just under the lowest rules.
+#[allow(clippy::too_many_arguments)]
+fn acl_pair(
+    scenario: &Scenario,
+    subnet: SubnetIx,
+    peer: IpAddr,
+    proto: Protocol,
+    ports: PortRange,
+    enters: bool,
+    at: Option<&str>,
+    blocked: &Blocked,
+) -> Option<Candidate> {
+    let acl_ix = scenario.subnet(subnet)?.network_acl?;
+    let acl = scenario.network_acl(acl_ix)?;
+    let names = at.is_some_and(|at| at.contains(acl.id.as_str()))
+        || blocked.blocked_by.contains(acl.id.as_str());
+    if !names {
+        return None;
+    }
+    let cidr = host(peer);
+    let inbound_number = under_lowest(&acl.inbound)?;
+    let outbound_number = under_lowest(&acl.outbound)?;
+    let (in_ports, out_ports) = if enters {
+        (ports, PortRange::EPHEMERAL)
+    } else {
+        (PortRange::EPHEMERAL, ports)
+    };
+    let rule = |number: u32, ports: PortRange| {
+        json!({ "rule": number, "protocol": proto.to_string(), "ports": ports_value(ports),
+                "cidr": cidr.to_string(), "action": "allow" })
+    };
+    Some(Candidate {
+        changes: vec![
+            Change::Acl {
+                acl: acl_ix,
+                proto,
+                inbound: true,
+                number: inbound_number,
+                ports: in_ports,
+                cidr,
+            },
+            Change::Acl {
+                acl: acl_ix,
+                proto,
+                inbound: false,
+                number: outbound_number,
+                ports: out_ports,
+                cidr,
+            },
+        ],
+        summary: format!(
+            "allow {proto} {in_ports} inbound from {cidr} (rule {inbound_number}) and {proto} {out_ports} outbound to {cidr} (rule {outbound_number}) in {}",
+            acl.id
+        ),
+        edits: vec![
+            Edit {
+                path: format!("{}.inbound", acl.path),
+                op: "add",
+                value: rule(inbound_number, in_ports),
+            },
+            Edit {
+                path: format!("{}.outbound", acl.path),
+                op: "add",
+                value: rule(outbound_number, out_ports),
+            },
+        ],
+    })
 }
 
 /// DNS entries: a flag off in the cluster VPC or the client's VPC, and a forwarder (or a
@@ -1323,7 +1883,7 @@ fn kubelet_candidates(
                         continue;
                     };
                     found.push(Candidate {
-                        changes: vec![Change::SgEgress(*sg, cidr, KUBELET_PORTS)],
+                        changes: vec![Change::SgEgress(*sg, cidr, Protocol::Tcp, KUBELET_PORTS)],
                         summary: format!("add egress tcp 10250 to {cidr} to {}", group.id),
                         edits: vec![Edit {
                             path: format!("{}.egress", group.path),
@@ -1348,6 +1908,7 @@ fn kubelet_candidates(
                         changes: vec![Change::SgIngress(
                             *sg,
                             SgPeer::Group(cluster_sg),
+                            Protocol::Tcp,
                             KUBELET_PORTS,
                         )],
                         summary: format!(
@@ -1532,6 +2093,7 @@ fn kubelet_nacl(
         changes: vec![
             Change::Acl {
                 acl: acl_ix,
+                proto: Protocol::Tcp,
                 inbound: true,
                 number: inbound_number,
                 ports: in_ports,
@@ -1539,6 +2101,7 @@ fn kubelet_nacl(
             },
             Change::Acl {
                 acl: acl_ix,
+                proto: Protocol::Tcp,
                 inbound: false,
                 number: outbound_number,
                 ports: out_ports,

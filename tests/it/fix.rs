@@ -706,3 +706,222 @@ fn a_blocked_leg_two_gets_the_proxys_own_fix() {
         "the ENI security group admits the proxy, not the worker"
     );
 }
+
+// ---- a blocked DNS query hop, a missing route outside the ENI subnets (issue 14 audit) -----
+//
+// The fixtures in tests/fixtures/fix/ were written by this project (see PROVENANCE.md there):
+// each blocked scenario comes with the hand-fixed version an engineer would write.
+
+const DNS_HOP_BLOCKED: &str = include_str!("../fixtures/fix/dns-hop-blocked.yaml");
+const DNS_HOP_FIXED: &str = include_str!("../fixtures/fix/dns-hop-fixed.yaml");
+const NAT_RETURN: &str = include_str!("../fixtures/fix/return-route-nat-subnet.yaml");
+const NAT_RETURN_FIXED: &str = include_str!("../fixtures/fix/return-route-nat-subnet-fixed.yaml");
+
+/// The `fix` field of `client`'s flow in `check --format json`'s scenario object.
+fn json_fix(text: &str, client: &str) -> serde_json::Value {
+    let scenario = eksflow::scenario::load_one("test.yaml", text).unwrap();
+    let checked = checked::check(&scenario, None);
+    let fixes = fix::fixes(&checked);
+    let json = serde_json::to_value(eksflow::report::json::scenario_fixed(
+        &checked,
+        Some(&fixes),
+    ))
+    .unwrap();
+    let flows = json["flows"].as_array().unwrap();
+    let flow = flows.iter().find(|f| f["client"] == client).unwrap();
+    flow.get("fix").cloned().expect("a fix field")
+}
+
+/// Every flow of `text` reachable, every expectation met.
+fn all_reachable_and_met(text: &str) -> bool {
+    let scenario = eksflow::scenario::load_one("fixed.yaml", text).unwrap();
+    let checked = checked::check(&scenario, None);
+    checked
+        .flows
+        .iter()
+        .all(|f| f.reachable() && f.expectation.is_none_or(|e| e.met))
+}
+
+#[test]
+fn a_blocked_dns_query_hop_gets_a_udp_53_ingress_rule_on_the_inbound_endpoints_group() {
+    let scenario = eksflow::scenario::load_one("test.yaml", DNS_HOP_BLOCKED).unwrap();
+    let checked = checked::check(&scenario, None);
+    let admin = checked
+        .flows
+        .iter()
+        .find(|f| f.client.name == "admin")
+        .unwrap();
+    assert_eq!(
+        admin.blocked.as_ref().unwrap().reason.code(),
+        "DNS_UNREACHABLE"
+    );
+    assert_eq!(
+        json_fix(DNS_HOP_BLOCKED, "admin"),
+        json!({
+            "summary": "add ingress udp 53 from 172.16.0.2/32 to sg-rslvr-in",
+            "edits": [ { "path": "vpcs[0].securityGroups[1].ingress", "op": "add",
+                         "value": { "protocol": "udp", "ports": 53, "cidr": "172.16.0.2/32" } } ],
+            "verified": true
+        }),
+        "UDP only: TCP 53 is not needed for the flow (it stays an EKS027 warning)"
+    );
+    assert!(reachable_after_text_edits(DNS_HOP_BLOCKED, "admin"));
+    assert!(
+        !all_reachable_and_met(DNS_HOP_BLOCKED) && all_reachable_and_met(DNS_HOP_FIXED),
+        "the hand-fixed file holds the same rule and every flow reaches the API"
+    );
+}
+
+#[test]
+fn a_dns_hop_blocked_by_a_nacl_gets_a_udp_rule_pair_on_the_subnet_that_blocks() {
+    let text = edited(
+        DNS_HOP_FIXED,
+        &[(
+            "          - { rule: 120, protocol: udp, ports: 53, cidr: 172.16.0.0/12, action: allow }\n",
+            "",
+        )],
+    );
+    let fix = found(&text, "admin");
+    assert_eq!(
+        fix.edits,
+        [
+            edit(
+                "vpcs[0].networkAcls[0].inbound",
+                "add",
+                json!({ "rule": 99, "protocol": "udp", "ports": 53, "cidr": "172.16.0.2/32", "action": "allow" })
+            ),
+            edit(
+                "vpcs[0].networkAcls[0].outbound",
+                "add",
+                json!({ "rule": 99, "protocol": "udp", "ports": "1024-65535", "cidr": "172.16.0.2/32", "action": "allow" })
+            ),
+        ]
+    );
+    assert!(reachable_after_text_edits(&text, "admin"));
+}
+
+#[test]
+fn a_dns_hop_with_no_route_gets_a_route_over_the_connection_the_query_uses() {
+    let text = edited(
+        DNS_HOP_FIXED,
+        &[(
+            "    routes:\n      - { destination: 10.70.0.0/16, target: vpn-office }\n",
+            "    routes: []\n",
+        )],
+    );
+    let fix = found(&text, "admin");
+    assert_eq!(
+        fix.summary,
+        "add route 10.70.0.0/16 via vpn-office to network office"
+    );
+    assert!(reachable_after_text_edits(&text, "admin"));
+}
+
+#[test]
+fn a_dns_hop_fix_that_would_break_another_expectation_is_never_proposed() {
+    // A contractor in the same office is expected not to reach the API, and today does not:
+    // every fix of the office's DNS query reaches the API for both, so none is harmless.
+    let text = format!(
+        "{DNS_HOP_BLOCKED}  - name: contractor\n    from: office\n    ip: 172.16.9.30\n    expect: {{ reachable: false }}\n"
+    );
+    let scenario = eksflow::scenario::load_one("test.yaml", &text).unwrap();
+    let checked = checked::check(&scenario, None);
+    let contractor = checked
+        .flows
+        .iter()
+        .find(|f| f.client.name == "contractor")
+        .unwrap();
+    assert!(contractor.expectation.unwrap().met, "met before any fix");
+    assert_eq!(
+        fix_of(&text, "admin"),
+        Some(None),
+        "no fix known, never a harmful one"
+    );
+    assert!(json_fix(&text, "admin").is_null());
+    assert!(
+        fix_of(DNS_HOP_BLOCKED, "admin").unwrap().is_some(),
+        "without the contractor the same search finds a fix"
+    );
+}
+
+#[test]
+fn a_missing_return_route_in_the_nat_gateways_subnet_gets_a_route_over_the_transit_gateway() {
+    assert_eq!(
+        json_fix(NAT_RETURN, "etl-job"),
+        json!({
+            "summary": "add route 10.30.1.0/24 via tgw-egress to rt-egress-public",
+            "edits": [ { "path": "vpcs[2].routeTables[0].routes", "op": "add",
+                         "value": { "destination": "10.30.1.0/24", "target": "tgw-egress" } } ],
+            "verified": true
+        })
+    );
+    assert!(reachable_after_text_edits(NAT_RETURN, "etl-job"));
+    assert!(!all_reachable_and_met(NAT_RETURN) && all_reachable_and_met(NAT_RETURN_FIXED));
+}
+
+#[test]
+fn an_attachment_subnet_with_no_internet_route_gets_one_to_the_egress_nat_gateway() {
+    let text = edited(
+        NAT_RETURN_FIXED,
+        &[(
+            "      - id: rt-egress-tgw\n        routes:\n          - { destination: 0.0.0.0/0, target: nat-egress }\n",
+            "      - id: rt-egress-tgw\n        routes: []\n",
+        )],
+    );
+    let fix = found(&text, "node-a");
+    assert_eq!(
+        fix.edits,
+        [edit(
+            "vpcs[2].routeTables[1].routes",
+            "add",
+            json!({ "destination": "0.0.0.0/0", "target": "nat-egress" })
+        )]
+    );
+    assert_eq!(found(&text, "etl-job"), fix, "one edit serves both spokes");
+    assert!(reachable_after_text_edits(&text, "node-a"));
+}
+
+#[test]
+fn a_dns_servers_egress_block_gets_a_udp_53_egress_rule_then_the_endpoints_ingress() {
+    // The office asks a DNS server in subnet-a whose group sends only tcp/443: its forwarded
+    // query to the inbound endpoint is refused at its own egress, and once that is open, at
+    // the endpoint's group (which admits only the office).
+    let text = edited(
+        DNS_HOP_FIXED,
+        &[
+            (
+                "      - id: sg-rslvr-in\n",
+                "      - id: sg-dns\n        ingress:\n          - { protocol: udp, ports: 53, cidr: 172.16.0.0/12 }\n        egress:\n          - { protocol: tcp, ports: 443, cidr: 0.0.0.0/0 }\n      - id: sg-rslvr-in\n",
+            ),
+            (
+                "    dnsServers: [172.16.0.2]",
+                "    dnsServers: [10.70.1.60]",
+            ),
+            (
+                "  - ip: 172.16.0.2\n    forward:",
+                "  - ip: 10.70.1.60\n    securityGroups: [sg-dns]\n    forward:",
+            ),
+        ],
+    );
+    let fix = found(&text, "admin");
+    assert_eq!(
+        fix.summary,
+        "add egress udp 53 to 10.70.1.53/32 to sg-dns; add ingress udp 53 from security group sg-dns to sg-rslvr-in"
+    );
+    assert_eq!(
+        fix.edits,
+        [
+            edit(
+                "vpcs[0].securityGroups[1].egress",
+                "add",
+                json!({ "protocol": "udp", "ports": 53, "cidr": "10.70.1.53/32" })
+            ),
+            edit(
+                "vpcs[0].securityGroups[2].ingress",
+                "add",
+                json!({ "protocol": "udp", "ports": 53, "sourceSecurityGroup": "sg-dns" })
+            ),
+        ]
+    );
+    assert!(reachable_after_text_edits(&text, "admin"));
+}

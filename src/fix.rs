@@ -965,69 +965,17 @@ fn nacl(
         sides.push((subnet, target.address, false));
     }
     for (subnet, peer, enters) in sides {
-        let Some(acl_ix) = scenario.subnet(subnet).and_then(|s| s.network_acl) else {
-            continue;
-        };
-        let Some(acl) = scenario.network_acl(acl_ix) else {
-            continue;
-        };
-        let names = blocked_at.is_some_and(|at| at.contains(acl.id.as_str()))
-            || blocked.blocked_by.contains(acl.id.as_str());
-        if !names {
-            continue;
-        }
-        let cidr = host(peer);
-        let (Some(inbound_number), Some(outbound_number)) =
-            (under_lowest(&acl.inbound), under_lowest(&acl.outbound))
-        else {
-            continue;
-        };
         // The request's direction carries 443; the reply's, the ephemeral ports.
-        let (in_ports, out_ports) = if enters {
-            (PortRange::HTTPS, PortRange::EPHEMERAL)
-        } else {
-            (PortRange::EPHEMERAL, PortRange::HTTPS)
-        };
-        let rule = |number: u32, ports: PortRange| {
-            json!({ "rule": number, "protocol": "tcp", "ports": ports_value(ports),
-                    "cidr": cidr.to_string(), "action": "allow" })
-        };
-        out.push(Candidate {
-            changes: vec![
-                Change::Acl {
-                    acl: acl_ix,
-                    proto: Protocol::Tcp,
-                    inbound: true,
-                    number: inbound_number,
-                    ports: in_ports,
-                    cidr,
-                },
-                Change::Acl {
-                    acl: acl_ix,
-                    proto: Protocol::Tcp,
-                    inbound: false,
-                    number: outbound_number,
-                    ports: out_ports,
-                    cidr,
-                },
-            ],
-            summary: format!(
-                "allow tcp {in_ports} inbound from {cidr} (rule {inbound_number}) and tcp {out_ports} outbound to {cidr} (rule {outbound_number}) in {}",
-                acl.id
-            ),
-            edits: vec![
-                Edit {
-                    path: format!("{}.inbound", acl.path),
-                    op: "add",
-                    value: rule(inbound_number, in_ports),
-                },
-                Edit {
-                    path: format!("{}.outbound", acl.path),
-                    op: "add",
-                    value: rule(outbound_number, out_ports),
-                },
-            ],
-        });
+        out.extend(acl_pair(
+            scenario,
+            subnet,
+            peer,
+            Protocol::Tcp,
+            PortRange::HTTPS,
+            enters,
+            blocked_at,
+            blocked,
+        ));
     }
 }
 
@@ -2070,59 +2018,14 @@ fn kubelet_nacl(
     at: Option<&str>,
     blocked: &Blocked,
 ) -> Option<Candidate> {
-    let acl_ix = scenario.subnet(subnet)?.network_acl?;
-    let acl = scenario.network_acl(acl_ix)?;
-    let names = at.is_some_and(|at| at.contains(acl.id.as_str()))
-        || blocked.blocked_by.contains(acl.id.as_str());
-    if !names {
-        return None;
-    }
-    let cidr = host(peer);
-    let inbound_number = under_lowest(&acl.inbound)?;
-    let outbound_number = under_lowest(&acl.outbound)?;
-    let (in_ports, out_ports) = if leaves {
-        (PortRange::EPHEMERAL, KUBELET_PORTS)
-    } else {
-        (KUBELET_PORTS, PortRange::EPHEMERAL)
-    };
-    let rule = |number: u32, ports: PortRange| {
-        json!({ "rule": number, "protocol": "tcp", "ports": ports_value(ports),
-                "cidr": cidr.to_string(), "action": "allow" })
-    };
-    Some(Candidate {
-        changes: vec![
-            Change::Acl {
-                acl: acl_ix,
-                proto: Protocol::Tcp,
-                inbound: true,
-                number: inbound_number,
-                ports: in_ports,
-                cidr,
-            },
-            Change::Acl {
-                acl: acl_ix,
-                proto: Protocol::Tcp,
-                inbound: false,
-                number: outbound_number,
-                ports: out_ports,
-                cidr,
-            },
-        ],
-        summary: format!(
-            "allow tcp {in_ports} inbound from {cidr} (rule {inbound_number}) and tcp {out_ports} outbound to {cidr} (rule {outbound_number}) in {}",
-            acl.id
-        ),
-        edits: vec![
-            Edit {
-                path: format!("{}.inbound", acl.path),
-                op: "add",
-                value: rule(inbound_number, in_ports),
-            },
-            Edit {
-                path: format!("{}.outbound", acl.path),
-                op: "add",
-                value: rule(outbound_number, out_ports),
-            },
-        ],
-    })
+    acl_pair(
+        scenario,
+        subnet,
+        peer,
+        Protocol::Tcp,
+        KUBELET_PORTS,
+        !leaves,
+        at,
+        blocked,
+    )
 }

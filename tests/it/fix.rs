@@ -925,3 +925,29 @@ fn a_dns_servers_egress_block_gets_a_udp_53_egress_rule_then_the_endpoints_ingre
     );
     assert!(reachable_after_text_edits(&text, "admin"));
 }
+
+/// Network ACLs are stateless ("responses to allowed inbound traffic are subject to the rules
+/// for outbound traffic", VPC guide, vpc-network-acls): a node whose reply the control-plane
+/// subnet's ACL drops gets a rule pair — 443 the way the request enters, the ephemeral ports
+/// the way the reply leaves — numbered under the lowest rules, and verified.
+#[test]
+fn a_nacl_dropping_the_reply_gets_a_verified_rule_pair() {
+    let text = edited(
+        include_str!("../../scenarios/nacl-return-traffic.yaml"),
+        &[(
+            "expect: { answer: private, reachable: false }   # NACL_OUTBOUND_DENY (the reply)",
+            "expect: { answer: private, reachable: true }",
+        )],
+    );
+    let fix = found(&text, "node-1");
+    assert_eq!(
+        fix.summary,
+        "allow tcp 443 inbound from 10.120.16.20/32 (rule 99) and tcp 1024-65535 outbound to \
+         10.120.16.20/32 (rule 99) in acl-control-plane"
+    );
+    let paths: Vec<&str> = fix.edits.iter().map(|edit| edit.path.as_str()).collect();
+    assert_eq!(paths.len(), 2);
+    assert!(paths[0].ends_with(".inbound") && paths[1].ends_with(".outbound"));
+    assert_eq!(fix.edits[1].value["ports"], "1024-65535");
+    assert_eq!(fix.edits[0].value["protocol"], "tcp");
+}

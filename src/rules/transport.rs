@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use super::{Code, Finding, Rule, Severity, docs};
 use crate::analysis::Analysis;
+use crate::path::DnsHop;
 use crate::scenario::{DnsTransport, Protocol, ResolverEndpoint, Scenario, domain_text};
 
 pub(super) const EKS027: Rule = Rule {
@@ -124,14 +125,31 @@ fn tcp_blocked(analysis: &Analysis<'_>, findings: &mut Vec<Finding>) {
                 query.describe(Protocol::Udp),
                 blocked.blocked_by
             );
-            findings.push(Finding::new(
-                scenario,
-                Code::Eks027,
-                flow.client.path.clone(),
-                message,
-            ));
+            let path = query
+                .tcp
+                .as_ref()
+                .and_then(|tcp| blocking_element(scenario, tcp))
+                .unwrap_or_else(|| flow.client.path.clone());
+            findings.push(Finding::new(scenario, Code::Eks027, path, message));
         }
     }
+}
+
+/// The path of the security group or network ACL whose check stopped `hop` — the line to
+/// change — when the failing hop names one.
+fn blocking_element(scenario: &Scenario, hop: &DnsHop) -> Option<String> {
+    let failed = hop.hops.iter().rev().find(|hop| !hop.ok)?;
+    // The hop names its element first: `acl-private (subnet-a inbound)`, or `sg-a, sg-b`
+    // when several groups were checked together (the first is as good a place).
+    let id = failed
+        .at
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .next()?;
+    let group = scenario.security_groups.iter().find(|group| group.id == id);
+    let acl = scenario.network_acls.iter().find(|acl| acl.id == id);
+    group
+        .map(|group| group.path.clone())
+        .or_else(|| acl.map(|acl| acl.path.clone()))
 }
 
 /// EKS029 for one endpoint.

@@ -161,7 +161,7 @@ fn every_rule_has_a_fixture_that_triggers_it_at_the_right_line() {
             0,
             vec![expect("EKS026", "info", 39), expect("EKS026", "info", 42)],
         ),
-        ("eks027.yaml", 0, vec![expect("EKS027", "warning", 82)]),
+        ("eks027.yaml", 0, vec![expect("EKS027", "warning", 49)]),
         ("eks028.yaml", 1, vec![expect("EKS028", "error", 68)]),
         ("eks029.yaml", 0, vec![expect("EKS029", "warning", 61)]),
         ("eks030.yaml", 0, vec![expect("EKS030", "warning", 70)]),

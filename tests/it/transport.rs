@@ -482,3 +482,36 @@ fn eks030_a_forward_rule_targeting_its_own_vpcs_inbound_endpoint() {
     );
     assert!(codes(&text).contains(&"EKS030"));
 }
+
+/// EKS027 points at what to change: the network ACL that drops TCP 53 (met first, at the
+/// subnet's edge), else the endpoint's security group — not at the client that asked.
+#[test]
+fn eks027_points_at_the_acl_or_group_that_blocks_tcp_53() {
+    let eks027_path = |text: &str| {
+        let scenario = load(text);
+        let analysis = eksflow::analysis::analyse(&scenario, None);
+        let findings = eksflow::rules::check(&analysis);
+        let finding = findings
+            .iter()
+            .find(|finding| finding.code.as_str() == "EKS027")
+            .expect("an EKS027 finding");
+        let path = finding.path.clone();
+        let id = |path: &str| {
+            let acl = scenario.network_acls.iter().find(|acl| acl.path == path);
+            let group = scenario.security_groups.iter().find(|g| g.path == path);
+            acl.map(|acl| acl.id.clone())
+                .or_else(|| group.map(|group| group.id.clone()))
+        };
+        id(&path)
+    };
+    let udp_only = with_endpoint_group("[{ protocol: udp, ports: 53, cidr: 172.16.0.0/12 }]");
+    assert_eq!(eks027_path(&udp_only).as_deref(), Some("acl-private"));
+    let acl_open = edit(
+        &udp_only,
+        &[(
+            "          - { rule: 120, protocol: udp, ports: 53, cidr: 172.16.0.0/12, action: allow }\n",
+            "          - { rule: 120, protocol: udp, ports: 53, cidr: 172.16.0.0/12, action: allow }\n          - { rule: 125, protocol: tcp, ports: 53, cidr: 172.16.0.0/12, action: allow }\n",
+        )],
+    );
+    assert_eq!(eks027_path(&acl_open).as_deref(), Some("sg-rslvr-in"));
+}

@@ -16,10 +16,10 @@ pub struct ScenarioJson<'a> {
     cluster: &'a str,
     endpoint: String,
     mode: &'static str,
-    /// `assumed` or `traced` (SPEC 8.7): printed when traced or written, so the output of
-    /// every scenario that does not use DNS transport stays as it was.
-    #[serde(rename = "dnsTransport", skip_serializing_if = "Option::is_none")]
-    dns_transport: Option<&'static str>,
+    /// `assumed` or `traced` (SPEC 8.7): always at the top level, so a script can tell
+    /// which model answered without reading the scenario.
+    #[serde(rename = "dnsTransport")]
+    dns_transport: &'static str,
     /// Built one flow at a time while serialising: the views (and their hop sentences) of
     /// 10,000 clients never exist at once.
     flows: Streamed<'a>,
@@ -191,9 +191,7 @@ pub fn scenario_fixed<'a>(checked: &'a Checked<'a>, fixes: Option<&'a Fixes>) ->
         cluster: &scenario.cluster.name,
         endpoint: endpoint_name(analysis),
         mode: analysis.mode.as_str(),
-        dns_transport: (scenario.dns_transport == crate::scenario::DnsTransport::Traced
-            || scenario.dns_transport_written)
-            .then_some(scenario.dns_transport.as_str()),
+        dns_transport: scenario.dns_transport.as_str(),
         flows: Streamed {
             scenario,
             flows: &analysis.flows,

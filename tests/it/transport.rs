@@ -515,3 +515,24 @@ fn eks027_points_at_the_acl_or_group_that_blocks_tcp_53() {
     );
     assert_eq!(eks027_path(&acl_open).as_deref(), Some("sg-rslvr-in"));
 }
+
+/// SPEC 8.7: `dnsTransport` is at the top level of every scenario's JSON — `assumed` for a
+/// scenario without the transport fields (whose answers are as before SPEC 8), `traced` for
+/// one whose endpoint has security groups — and `dns.queries[]` only when traced.
+#[test]
+fn json_names_the_dns_transport_of_every_scenario() {
+    let json = |file: &str| -> serde_json::Value {
+        let output = assert_cmd::Command::cargo_bin("eksflow")
+            .unwrap()
+            .args(["check", file, "--format", "json"])
+            .output()
+            .unwrap();
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let plain = json("scenarios/public-and-private.yaml");
+    assert_eq!(plain[0]["dnsTransport"], "assumed");
+    assert!(plain[0]["flows"][0]["dns"].get("queries").is_none());
+    let traced = json("scenarios/dns-transport-blocked.yaml");
+    assert_eq!(traced[0]["dnsTransport"], "traced");
+    assert!(traced[0]["flows"][0]["dns"]["queries"].is_array());
+}

@@ -39,6 +39,19 @@ struct KubeletJson<'a> {
     #[serde(rename = "blockedBy")]
     blocked_by: Option<&'a str>,
     fix: Option<&'a Fix>,
+    /// Each ENI's attempt, in ENI order: where it starts, its verdict and its hops.
+    paths: Vec<KubeletPathJson<'a>>,
+}
+
+/// One ENI's connection to a node's kubelet (TCP 10250).
+#[derive(Debug, Serialize)]
+struct KubeletPathJson<'a> {
+    eni: String,
+    reachable: bool,
+    reason: Option<&'static str>,
+    #[serde(rename = "blockedBy")]
+    blocked_by: Option<&'a str>,
+    hops: Vec<Hop>,
 }
 
 /// The flows of one analysis, serialised lazily.
@@ -211,6 +224,18 @@ pub fn scenario_fixed<'a>(checked: &'a Checked<'a>, fixes: Option<&'a Fixes>) ->
                             reason: blocked.map(|b| b.reason.code()),
                             blocked_by: blocked.map(|b| b.blocked_by.as_str()),
                             fix,
+                            paths: (check.paths.iter())
+                                .map(|path| KubeletPathJson {
+                                    eni: path.eni.to_string(),
+                                    reachable: path.reachable(),
+                                    reason: path.blocked.as_ref().map(|b| b.reason.code()),
+                                    blocked_by: path
+                                        .blocked
+                                        .as_ref()
+                                        .map(|b| b.blocked_by.as_str()),
+                                    hops: path.hops(scenario, check.node),
+                                })
+                                .collect(),
                         })
                     })
                     .collect()

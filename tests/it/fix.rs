@@ -951,3 +951,31 @@ fn a_nacl_dropping_the_reply_gets_a_verified_rule_pair() {
     assert_eq!(fix.edits[1].value["ports"], "1024-65535");
     assert_eq!(fix.edits[0].value["protocol"], "tcp");
 }
+
+/// A blocked kubelet check in JSON carries each ENI's attempt (SPEC 9.3: reached when any
+/// ENI reaches it), so a script sees which ENI subnet lacks the route, not only the first.
+#[test]
+fn a_blocked_kubelet_check_lists_each_enis_attempt_with_its_hops() {
+    let output = assert_cmd::Command::cargo_bin("eksflow")
+        .unwrap()
+        .args([
+            "check",
+            "tests/fixtures/hybrid/kubelet-route-missing.yaml",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let check = &json[0]["kubelet"][0];
+    let paths = check["paths"].as_array().unwrap();
+    assert_eq!(paths.len(), 2, "{check:#}");
+    assert_eq!(paths[0]["eni"], "10.60.1.10");
+    assert_eq!(paths[0]["reason"], "NO_ROUTE");
+    let last = paths[0]["hops"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["at"], "rt-eni-a");
+    assert_eq!(last["ok"], false);
+    assert_eq!(paths[1]["eni"], "10.60.2.10");
+    assert_eq!(paths[1]["reachable"], false);
+    assert_eq!(check["reason"], paths[0]["reason"]);
+}

@@ -359,7 +359,7 @@ fn trace(
             }
             TraceFormat::Json => {
                 let fixes = eksflow::fix::fixes(checked);
-                let view = report::json::flow_view_fixed(analysis.scenario, flow, fixes.of(flow));
+                let view = report::json::trace_view(analysis, flow, &fixes);
                 format!("{}\n", report::json::to_string(&view))
             }
         };

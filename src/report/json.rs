@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::analysis::{Analysis, Flow};
+use crate::analysis::{Analysis, Flow, KubeletFlow};
 use crate::checked::Checked;
 use crate::fix::{Fix, Fixes};
 use crate::path::{Hop, Target};
@@ -52,6 +52,56 @@ struct KubeletPathJson<'a> {
     #[serde(rename = "blockedBy")]
     blocked_by: Option<&'a str>,
     hops: Vec<Hop>,
+}
+
+/// A blocked kubelet check as JSON, with its fix (`None` for a check that is reached).
+fn kubelet_json<'a>(
+    scenario: &Scenario,
+    check: &'a KubeletFlow<'a>,
+    fix: Option<&'a Fix>,
+) -> Option<KubeletJson<'a>> {
+    let blocked = super::cells::kubelet_blocked(check)?;
+    Some(KubeletJson {
+        node: &check.node.name,
+        reachable: check.reachable(),
+        reason: Some(blocked.reason.code()),
+        blocked_by: Some(blocked.blocked_by.as_str()),
+        fix,
+        paths: (check.paths.iter())
+            .map(|path| KubeletPathJson {
+                eni: path.eni.to_string(),
+                reachable: path.reachable(),
+                reason: path.blocked.as_ref().map(|b| b.reason.code()),
+                blocked_by: path.blocked.as_ref().map(|b| b.blocked_by.as_str()),
+                hops: path.hops(scenario, check.node),
+            })
+            .collect(),
+    })
+}
+
+/// `trace --format json`: the flow, and when the client is a node whose control plane →
+/// kubelet check is blocked, that check as in `check`'s `kubelet[]`.
+#[derive(Debug, Serialize)]
+pub struct TraceJson<'a> {
+    #[serde(flatten)]
+    flow: FlowJson<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kubelet: Option<KubeletJson<'a>>,
+}
+
+/// The view `trace --format json` prints for `flow`.
+pub fn trace_view<'a>(
+    analysis: &'a Analysis<'a>,
+    flow: &'a Flow<'a>,
+    fixes: &'a Fixes,
+) -> TraceJson<'a> {
+    let kubelet = (analysis.kubelet.iter())
+        .find(|check| std::ptr::eq(check.node, flow.client))
+        .and_then(|check| kubelet_json(analysis.scenario, check, fixes.of_kubelet(check)?));
+    TraceJson {
+        flow: flow_view_fixed(analysis.scenario, flow, fixes.of(flow)),
+        kubelet,
+    }
 }
 
 /// The flows of one analysis, serialised lazily.
@@ -215,29 +265,7 @@ pub fn scenario_fixed<'a>(checked: &'a Checked<'a>, fixes: Option<&'a Fixes>) ->
                 analysis
                     .kubelet
                     .iter()
-                    .filter_map(|check| {
-                        let fix = fixes.of_kubelet(check)?;
-                        let blocked = super::cells::kubelet_blocked(check);
-                        Some(KubeletJson {
-                            node: &check.node.name,
-                            reachable: check.reachable(),
-                            reason: blocked.map(|b| b.reason.code()),
-                            blocked_by: blocked.map(|b| b.blocked_by.as_str()),
-                            fix,
-                            paths: (check.paths.iter())
-                                .map(|path| KubeletPathJson {
-                                    eni: path.eni.to_string(),
-                                    reachable: path.reachable(),
-                                    reason: path.blocked.as_ref().map(|b| b.reason.code()),
-                                    blocked_by: path
-                                        .blocked
-                                        .as_ref()
-                                        .map(|b| b.blocked_by.as_str()),
-                                    hops: path.hops(scenario, check.node),
-                                })
-                                .collect(),
-                        })
-                    })
+                    .filter_map(|check| kubelet_json(scenario, check, fixes.of_kubelet(check)?))
                     .collect()
             })
             .unwrap_or_default(),

@@ -979,3 +979,31 @@ fn a_blocked_kubelet_check_lists_each_enis_attempt_with_its_hops() {
     assert_eq!(paths[1]["reachable"], false);
     assert_eq!(check["reason"], paths[0]["reason"]);
 }
+
+/// `trace --format json` of a node whose kubelet check is blocked carries that check, its
+/// per-ENI attempts and its verified fix beside the node's own flow.
+#[test]
+fn trace_json_of_a_node_carries_its_blocked_kubelet_check() {
+    let output = assert_cmd::Command::cargo_bin("eksflow")
+        .unwrap()
+        .args([
+            "trace",
+            "tests/fixtures/hybrid/kubelet-route-missing.yaml",
+            "--client",
+            "dc-nodes@10.80.0.2",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["client"], "dc-nodes@10.80.0.2");
+    let kubelet = &json["kubelet"];
+    assert_eq!(kubelet["reachable"], false);
+    assert_eq!(
+        kubelet["fix"]["summary"],
+        "add route 10.80.0.0/16 via vpn-dc to rt-eni-a"
+    );
+    assert_eq!(kubelet["fix"]["verified"], true);
+    assert_eq!(kubelet["paths"].as_array().map(Vec::len), Some(2));
+}

@@ -204,15 +204,25 @@ pub(crate) fn write_path(
     flow: &crate::analysis::Flow<'_>,
     suffix: &str,
 ) {
-    // The picture draws the targets' path, which through a proxy is leg 2's.
+    // Through a proxy the picture is the leg that blocks: leg 1 (the client's connection to
+    // the proxy) when it does, else leg 2 (the proxy's own path).
     let caption = cells::proxy_legs(flow)
         .map(|legs| {
-            format!(
-                "_The picture is leg 2, proxy `{}`'s own path; leg 1 (client→proxy {}): {}._\n\n",
-                escape::text(&legs.proxy),
-                legs.address,
-                legs.leg1
-            )
+            if legs.leg1_reachable {
+                format!(
+                    "_The picture is leg 2, proxy `{}`'s own path; leg 1 (client→proxy {}): {}._\n\n",
+                    escape::text(&legs.proxy),
+                    legs.address,
+                    legs.leg1
+                )
+            } else {
+                format!(
+                    "_The picture is leg 1, the client's connection to proxy `{}` at {}; leg 2 (proxy→API): {}._\n\n",
+                    escape::text(&legs.proxy),
+                    legs.address,
+                    legs.leg2
+                )
+            }
         })
         .unwrap_or_default();
     let _ = write!(

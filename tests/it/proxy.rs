@@ -350,3 +350,22 @@ fn the_legs_line_wraps_to_the_terminal_after_its_dash() {
         );
     }
 }
+
+/// When leg 1 blocks, the Markdown picture is leg 1: the client's hops to the proxy port,
+/// ending at the check that stopped them, not the proxy's own (reachable) path.
+#[test]
+fn the_picture_of_a_leg_one_block_ends_at_the_blocking_check() {
+    let text = markdown(&leg_one_blocked());
+    let picture = text
+        .split("**Path of `laptop`")
+        .nth(1)
+        .and_then(|rest| rest.split("~~~mermaid").nth(1))
+        .and_then(|rest| rest.split("~~~").next())
+        .expect("a picture of the laptop's path");
+    assert!(
+        picture.contains("⛔ sg-squid · SG_INGRESS_DENY"),
+        "{picture}"
+    );
+    assert!(picture.contains("proxy squid<br/>54.180.1.9:3128<br/>not reached"));
+    assert!(!picture.contains("private endpoint"), "{picture}");
+}

@@ -715,6 +715,33 @@ pub fn flow_path(analysis: &Analysis<'_>, flow: &Flow<'_>) -> Graph {
         tone,
         vec![format!("client {}", client.name), client.ip.to_string()],
     );
+    // Through a proxy whose leg 1 blocks, that leg is the path that failed: the client's
+    // connection to the proxy port, hop by hop (SPEC 10.2); the proxy's own path is not
+    // where the flow stopped.
+    if let Some(leg) = flow.proxy.as_ref().filter(|leg| !leg.reachable()) {
+        for hop in leg.hops(scenario, client) {
+            let (tone, mut lines) = if hop.ok {
+                (Tone::Plain, vec![format!("✓ {}", hop.at)])
+            } else {
+                let reason = (leg.blocked.as_ref())
+                    .map(|blocked| format!(" · {}", blocked.reason))
+                    .unwrap_or_default();
+                (Tone::Blocked, vec![format!("⛔ {}{reason}", hop.at)])
+            };
+            lines.extend(wrapped(&hop.detail));
+            let node = graph.node(None, Shape::Box, tone, lines);
+            graph.edge(previous, node, Line::Route, None);
+            previous = node;
+        }
+        let lines = vec![
+            format!("proxy {}", leg.proxy.name),
+            std::net::SocketAddr::new(leg.address, leg.port).to_string(),
+            "not reached".into(),
+        ];
+        let node = graph.node(None, Shape::Box, Tone::Off, lines);
+        graph.edge(previous, node, Line::Stop, None);
+        return graph;
+    }
     for entry in &flow.dns.trail {
         let node = graph.node(None, Shape::Cylinder, Tone::Dns, wrapped(entry));
         graph.edge(previous, node, Line::Dns, None);

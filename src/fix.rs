@@ -1103,23 +1103,12 @@ fn route(scenario: &Scenario, flow: &Flow<'_>, target: &Target<'_>, out: &mut Ve
                 }
             }
             ClientLocation::Network(network) => {
-                let (Some(net), Some(connection)) =
-                    (scenario.network(network), scenario.connection(conn))
-                else {
-                    continue;
-                };
-                out.push(Candidate {
-                    changes: vec![Change::NetworkRoute(network, destination, conn)],
-                    summary: format!(
-                        "add route {destination} via {} to network {}",
-                        connection.id, net.id
-                    ),
-                    edits: vec![Edit {
-                        path: format!("{}.routes", net.path),
-                        op: "add",
-                        value: json!({ "destination": destination.to_string(), "target": connection.id }),
-                    }],
-                });
+                out.extend(network_route_candidate(
+                    scenario,
+                    network,
+                    destination,
+                    conn,
+                ));
             }
             ClientLocation::Internet => {}
         }
@@ -1991,21 +1980,12 @@ fn kubelet_return_route(
     if net.routes.iter().any(|r| r.destination == destination) {
         return;
     }
-    let Some(connection) = scenario.connection(conn) else {
-        return;
-    };
-    out.push(Candidate {
-        changes: vec![Change::NetworkRoute(network, destination, conn)],
-        summary: format!(
-            "add route {destination} via {} to network {}",
-            connection.id, net.id
-        ),
-        edits: vec![Edit {
-            path: format!("{}.routes", net.path),
-            op: "add",
-            value: json!({ "destination": destination.to_string(), "target": connection.id }),
-        }],
-    });
+    out.extend(network_route_candidate(
+        scenario,
+        network,
+        destination,
+        conn,
+    ));
 }
 
 /// A NACL rule pair for the kubelet connection on `subnet`'s NACL, when the block names

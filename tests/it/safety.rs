@@ -17,85 +17,37 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use eksflow::report::Style;
 
 const WALL_BUDGET: Duration = Duration::from_secs(20);
 const MEMORY_BUDGET_KIB: u64 = 2 * 1024 * 1024;
 
-struct Run {
-    code: Option<i32>,
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
+use crate::budget::RawRun as Run;
+
+/// The output of a run as text, and both streams together.
+trait Text {
+    fn stdout(&self) -> String;
+    fn stderr(&self) -> String;
+    fn both(&self) -> String {
+        format!("{}{}", self.stdout(), self.stderr())
+    }
 }
 
-impl Run {
+impl Text for Run {
     fn stdout(&self) -> String {
         String::from_utf8_lossy(&self.stdout).into_owned()
     }
     fn stderr(&self) -> String {
         String::from_utf8_lossy(&self.stderr).into_owned()
     }
-    fn both(&self) -> String {
-        format!("{}{}", self.stdout(), self.stderr())
-    }
 }
 
-/// Runs `eksflow ARGS` in `dir` under the wall and memory budgets (as tests/it/hostile.rs);
-/// a run over either fails the test.
+/// Runs `eksflow ARGS` in `dir` under the wall and memory budgets (as tests/it/hostile.rs).
 fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let binary = env!("CARGO_BIN_EXE_eksflow");
-    let mut script = format!("ulimit -v {MEMORY_BUDGET_KIB} && exec \"$0\"");
-    for i in 1..=args.len() {
-        script.push_str(&format!(" \"${i}\""));
-    }
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .arg(binary)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let stdout = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut out, &mut bytes).ok();
-        bytes
-    });
-    let stderr = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut err, &mut bytes).ok();
-        bytes
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > WALL_BUDGET {
-            child.kill().ok();
-            panic!("eksflow {args:?} ran past {WALL_BUDGET:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let run = Run {
-        code: status.code(),
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    };
-    assert!(
-        run.code.is_some(),
-        "eksflow {args:?} was killed by a signal"
-    );
-    run
+    crate::budget::run_raw(dir, args, WALL_BUDGET, MEMORY_BUDGET_KIB)
 }
 
 /// A fresh, empty scratch directory for one test.

@@ -4,6 +4,7 @@
 //! the test as a signal.
 #![allow(clippy::unwrap_used, clippy::panic, dead_code)]
 
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -13,9 +14,32 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// Runs `eksflow ARGS` under `wall` and `memory_kib` of address space (`ulimit -v`); a run
-/// over either fails the test.
+/// A run's output as the bytes it wrote (for checking that no control byte got through).
+pub struct RawRun {
+    pub code: Option<i32>,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+/// Runs `eksflow ARGS` in the crate's directory under `wall` and `memory_kib` of address
+/// space (`ulimit -v`); a run over either fails the test.
 pub fn run_within(args: &[&str], wall: Duration, memory_kib: u64) -> Run {
+    let raw = run_raw(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        args,
+        wall,
+        memory_kib,
+    );
+    Run {
+        code: raw.code,
+        stdout: String::from_utf8_lossy(&raw.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&raw.stderr).into_owned(),
+    }
+}
+
+/// Runs `eksflow ARGS` in `dir` under `wall` and `memory_kib`, keeping its output as bytes.
+/// `NO_COLOR` is removed so a test's `CLICOLOR_FORCE` is what decides colour.
+pub fn run_raw(dir: &Path, args: &[&str], wall: Duration, memory_kib: u64) -> RawRun {
     let binary = env!("CARGO_BIN_EXE_eksflow");
     let mut script = format!("ulimit -v {memory_kib} && exec \"$0\"");
     for i in 1..=args.len() {
@@ -26,7 +50,8 @@ pub fn run_within(args: &[&str], wall: Duration, memory_kib: u64) -> Run {
         .arg(script)
         .arg(binary)
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -37,14 +62,14 @@ pub fn run_within(args: &[&str], wall: Duration, memory_kib: u64) -> Run {
     let mut out = child.stdout.take().unwrap();
     let mut err = child.stderr.take().unwrap();
     let stdout = std::thread::spawn(move || {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut out, &mut text).ok();
-        text
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut out, &mut bytes).ok();
+        bytes
     });
     let stderr = std::thread::spawn(move || {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut err, &mut text).ok();
-        text
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut err, &mut bytes).ok();
+        bytes
     });
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -56,7 +81,7 @@ pub fn run_within(args: &[&str], wall: Duration, memory_kib: u64) -> Run {
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    let run = Run {
+    let run = RawRun {
         code: status.code(),
         stdout: stdout.join().unwrap(),
         stderr: stderr.join().unwrap(),
@@ -64,7 +89,7 @@ pub fn run_within(args: &[&str], wall: Duration, memory_kib: u64) -> Run {
     assert!(
         run.code.is_some(),
         "eksflow {args:?} was killed by a signal (out of memory?): {}",
-        run.stderr
+        String::from_utf8_lossy(&run.stderr)
     );
     run
 }

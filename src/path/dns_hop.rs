@@ -29,7 +29,7 @@ use super::walk::{Check, Walk};
 use super::{Context, Hop, Leg, Step, Tracer, lookup_network};
 use crate::reason::{Blocked, Reason};
 use crate::scenario::{
-    Client, ClientLocation, ConnectionKind, NetworkIx, PortRange, Protocol, Scenario, SgIx, Subnet,
+    Client, ClientLocation, NetworkIx, PortRange, Protocol, Scenario, SgIx, Subnet,
 };
 
 /// The DNS port.
@@ -135,33 +135,7 @@ impl<'s> Tracer<'s> {
         }
         let asker_subnet = self.subnet_of(asker).map(|(_, subnet)| subnet);
         let same_subnet = asker_subnet.is_some_and(|subnet| std::ptr::eq(subnet, server_subnet));
-        let egress_groups = self.referenceable_groups(asker, groups);
-        self.client_egress(walk, asker, address, &egress_groups)?;
-        if let Some(subnet) = asker_subnet {
-            if same_subnet {
-                walk.pass(Step::SameSubnet { subnet });
-            } else {
-                self.nacl(
-                    walk,
-                    subnet,
-                    Direction::Outbound,
-                    address,
-                    self.ports(),
-                    Leg::Request,
-                )?;
-            }
-        }
-        let arrival = self.route_to_cluster(walk, asker, address)?;
-        if !same_subnet {
-            self.nacl(
-                walk,
-                server_subnet,
-                Direction::Inbound,
-                walk.source,
-                self.ports(),
-                Leg::Request,
-            )?;
-        }
+        let arrival = self.enter_subnet(walk, asker, address, server_subnet, groups)?;
         if groups.is_empty() {
             walk.pass(Step::Note {
                 at: server_subnet.id.clone(),
@@ -170,13 +144,7 @@ impl<'s> Tracer<'s> {
                 ),
             });
         } else {
-            let source_groups = match arrival {
-                Arrival::Local => asker.security_groups.clone(),
-                Arrival::Via { conn, .. } => match scenario.connection(conn).map(|c| &c.kind) {
-                    Some(ConnectionKind::Peering { .. }) => asker.security_groups.clone(),
-                    _ => Vec::new(),
-                },
-            };
+            let source_groups = self.source_groups(asker, arrival);
             match sg_ingress_allows_for(
                 scenario,
                 self.proto,

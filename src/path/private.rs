@@ -23,13 +23,70 @@ use super::route_to_cluster::Arrival;
 use super::transit::transit_lookup;
 use super::walk::{Check, Walk, unreachable_blocked};
 use super::{Denial, HTTPS, Leg, Step, Tracer, VpcNextHop, lookup_subnet, routes};
-use crate::reason::Reason;
+use crate::reason::{Blocked, Reason};
 use crate::scenario::{
     Attachment, Client, ClientLocation, ConnIx, ConnectionKind, PortRange, RouteTarget, SgIx,
     Subnet,
 };
 
 impl<'s> Tracer<'s> {
+    /// Out of `client`'s subnet and into `to`, where `address` is: the client's egress
+    /// (towards `groups`, as far as a reference can see them), its subnet's NACL outbound,
+    /// the routes, and `to`'s NACL inbound — none of the NACLs within one subnet. The first
+    /// half of every connection to a VPC address: a flow to an ENI, a DNS query to an
+    /// endpoint or a DNS server alike.
+    pub(super) fn enter_subnet(
+        &self,
+        walk: &mut Walk<'s>,
+        client: &'s Client,
+        address: IpAddr,
+        to: &'s Subnet,
+        groups: &[SgIx],
+    ) -> Result<Arrival, Blocked> {
+        let client_subnet = self.subnet_of(client).map(|(_, subnet)| subnet);
+        let same_subnet = client_subnet.is_some_and(|subnet| std::ptr::eq(subnet, to));
+        let egress_groups = self.referenceable_groups(client, groups);
+        self.client_egress(walk, client, address, &egress_groups)?;
+        if let Some(subnet) = client_subnet {
+            if same_subnet {
+                walk.pass(Step::SameSubnet { subnet });
+            } else {
+                self.nacl(
+                    walk,
+                    subnet,
+                    Direction::Outbound,
+                    address,
+                    self.ports(),
+                    Leg::Request,
+                )?;
+            }
+        }
+        let arrival = self.route_to_cluster(walk, client, address)?;
+        if !same_subnet {
+            self.nacl(
+                walk,
+                to,
+                Direction::Inbound,
+                walk.source,
+                self.ports(),
+                Leg::Request,
+            )?;
+        }
+        Ok(arrival)
+    }
+
+    /// The client's groups a security group reference at the far end can see: all of them
+    /// within the VPC or over a peering, none across any other connection.
+    pub(super) fn source_groups(&self, client: &Client, arrival: Arrival) -> Vec<SgIx> {
+        match arrival {
+            Arrival::Local => client.security_groups.clone(),
+            Arrival::Via { conn, .. } => match self.scenario.connection(conn).map(|c| &c.kind) {
+                Some(ConnectionKind::Peering { .. }) => client.security_groups.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+
     pub(super) fn to_private(
         &self,
         walk: &mut Walk<'s>,
@@ -66,41 +123,9 @@ impl<'s> Tracer<'s> {
                 format!("{address} is a private ENI address in {}; it cannot be reached from the internet (client {})", self.vpc_id(cluster.vpc), client.name),
             );
         }
-        let egress_groups = self.referenceable_groups(client, &cluster.security_groups);
-        self.client_egress(walk, client, address, &egress_groups)?;
-        if let Some(subnet) = client_subnet {
-            if same_subnet {
-                walk.pass(Step::SameSubnet { subnet });
-            } else {
-                self.nacl(
-                    walk,
-                    subnet,
-                    Direction::Outbound,
-                    address,
-                    self.ports(),
-                    Leg::Request,
-                )?;
-            }
-        }
-        let arrival = self.route_to_cluster(walk, client, address)?;
-
-        if !same_subnet {
-            self.nacl(
-                walk,
-                eni_subnet,
-                Direction::Inbound,
-                walk.source,
-                self.ports(),
-                Leg::Request,
-            )?;
-        }
-        let source_groups = match arrival {
-            Arrival::Local => client.security_groups.clone(),
-            Arrival::Via { conn, .. } => match scenario.connection(conn).map(|c| &c.kind) {
-                Some(ConnectionKind::Peering { .. }) => client.security_groups.clone(),
-                _ => Vec::new(),
-            },
-        };
+        let arrival =
+            self.enter_subnet(walk, client, address, eni_subnet, &cluster.security_groups)?;
+        let source_groups = self.source_groups(client, arrival);
         match sg_ingress_allows(
             scenario,
             &cluster.security_groups,

@@ -75,6 +75,20 @@ impl<'s> Tracer<'s> {
         Ok(arrival)
     }
 
+    /// What a route table does with an address, in words: `its route for 10.0.0.0/8 goes to
+    /// nat-a`, `it keeps that address local`, `it has no route for that address`.
+    fn describe_next_hop(&self, next: VpcNextHop) -> String {
+        match next {
+            VpcNextHop::Route(route) => format!(
+                "its route for {} goes to {}",
+                route.destination,
+                self.describe_target(route.target)
+            ),
+            VpcNextHop::Local => "it keeps that address local".to_owned(),
+            VpcNextHop::None => "it has no route for that address".to_owned(),
+        }
+    }
+
     /// The client's groups a security group reference at the far end can see: all of them
     /// within the VPC or over a peering, none across any other connection.
     pub(super) fn source_groups(&self, client: &Client, arrival: Arrival) -> Vec<SgIx> {
@@ -275,15 +289,7 @@ impl<'s> Tracer<'s> {
                 Ok(())
             }
             next => {
-                let found = match next {
-                    VpcNextHop::Route(route) => format!(
-                        "its route for {} goes to {}",
-                        route.destination,
-                        self.describe_target(route.target)
-                    ),
-                    VpcNextHop::Local => "it keeps that address local".to_owned(),
-                    VpcNextHop::None => "it has no route for that address".to_owned(),
-                };
+                let found = self.describe_next_hop(next);
                 walk.deny(
                     Denial::ReturnRoute {
                         subnet: eni_subnet,
@@ -347,15 +353,7 @@ impl<'s> Tracer<'s> {
                 self.transit_return(walk, conn, from)
             }
             (Arrival::Via { conn, .. }, next) => {
-                let found = match next {
-                    VpcNextHop::Route(route) => format!(
-                        "its route for {} goes to {}",
-                        route.destination,
-                        self.describe_target(route.target)
-                    ),
-                    VpcNextHop::Local => "it keeps that address local".to_owned(),
-                    VpcNextHop::None => "it has no route for that address".to_owned(),
-                };
+                let found = self.describe_next_hop(next);
                 walk.deny(
                     Denial::ReturnRoute {
                         subnet: eni_subnet,
